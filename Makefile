@@ -1,0 +1,52 @@
+# reuptake — two commands: `make demo` and `make test`. Everything else is CMake + CTest.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+RU_WERROR  ?= OFF
+PREFIX     ?= /usr/local
+CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRU_WERROR=$(RU_WERROR)
+
+.PHONY: all deps build demo test test-fast test-asan install fuzz bench clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS) -DCMAKE_INSTALL_PREFIX=$(PREFIX)
+
+build: $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+# Installs what is missing, builds, and runs the default simulation on the embedded knowledge base.
+demo: deps build
+	@bash scripts/demo $(BUILD)
+
+# The whole suite: the normal build, then the same tests under AddressSanitizer + UBSan.
+test: deps build test-asan
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@echo "test: normal and sanitizer suites passed"
+
+test-fast: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-asan:
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DRU_SANITIZE=ON -DRU_WERROR=$(RU_WERROR) -DRU_WITH_MPI=OFF
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -LE nosan
+
+install: build
+	cmake --install $(BUILD)
+
+fuzz:
+	cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DRU_FUZZ=ON -DRU_WITH_MPI=OFF
+	cmake --build build-fuzz -j $(JOBS)
+	cd build-fuzz && RU_FUZZ_SECONDS=$${RU_FUZZ_SECONDS:-300} ctest -L fuzz --output-on-failure
+
+bench: build
+	RU_WITH_BENCH=1 bash scripts/install-deps
+	bash bench/run $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

@@ -1,0 +1,358 @@
+/* CLI plumbing (common.h): errors and exit codes, option helpers, buffered and atomic output,
+ * JSON emission that refuses non-finite numbers, and a table renderer for table/CSV. */
+#include "common.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char CLI_DISCLAIMER[] =
+    "reuptake is a research and teaching instrument. It gives no clinical advice: do not use "
+    "its output to choose, start, stop or dose any medicine.";
+
+ru_kb *cli_kb(cli_ctx *ctx, int *exit_code) {
+  *exit_code = 0;
+  if (ctx->kb != NULL) {
+    return ctx->kb;
+  }
+  ru_error err;
+  ru_error_clear(&err);
+  ru_status st = ru_kb_open(ctx->kb_path, &ctx->kb, &err);
+  if (st == RU_OK && ctx->user_kb_path != NULL) {
+    st = ru_kb_load_user(ctx->kb, ctx->user_kb_path, &err);
+  }
+  if (st != RU_OK) {
+    ru_kb_free(ctx->kb);
+    ctx->kb = NULL;
+    *exit_code = cli_fail(ctx, st, &err);
+    return NULL;
+  }
+  return ctx->kb;
+}
+
+int cli_fail(const cli_ctx *ctx, ru_status st, const ru_error *err) {
+  const char *msg = (err != NULL && err->message[0] != '\0') ? err->message : ru_strerror(st);
+  fprintf(stderr, "reuptake%s%s: %s\n", ctx && ctx->command ? " " : "",
+          ctx && ctx->command ? ctx->command : "", msg);
+  return ru_status_is_input_error(st) ? 2 : 1;
+}
+
+int cli_usage(const cli_ctx *ctx, const char *fmt, ...) {
+  char buf[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  for (char *p = buf; *p; p++) {
+    if (*p == '\n') *p = ' ';
+  }
+  fprintf(stderr, "reuptake%s%s: %s\n", ctx && ctx->command ? " " : "",
+          ctx && ctx->command ? ctx->command : "", buf);
+  return 2;
+}
+
+const char *cli_opt_value(cli_ctx *ctx, size_t *i, const char *name, int *missing) {
+  const char *a = ctx->args[*i];
+  const size_t n = strlen(name);
+  if (missing) *missing = 0;
+  if (strncmp(a, name, n) != 0) {
+    return NULL;
+  }
+  if (a[n] == '=') {
+    return a + n + 1;
+  }
+  if (a[n] != '\0') {
+    return NULL;
+  }
+  if (*i + 1 >= ctx->nargs) {
+    if (missing) *missing = 1;
+    return NULL;
+  }
+  *i += 1;
+  return ctx->args[*i];
+}
+
+int cli_is_flag(const cli_ctx *ctx, size_t i, const char *name) {
+  return i < ctx->nargs && strcmp(ctx->args[i], name) == 0;
+}
+
+int cli_parse_double(const cli_ctx *ctx, const char *opt, const char *text, double lo, double hi,
+                     double *out) {
+  double v = 0.0;
+  if (ru_units_parse_double(text, &v) != RU_OK) {
+    cli_usage(ctx, "%s: '%s' is not a number", opt, text);
+    return 0;
+  }
+  if (v < lo || v > hi) {
+    cli_usage(ctx, "%s: %s is outside [%g, %g]", opt, text, lo, hi);
+    return 0;
+  }
+  *out = v;
+  return 1;
+}
+
+/* --- output -------------------------------------------------------------------------------- */
+
+struct cli_out {
+  char *data;
+  size_t len, cap;
+  int failed; /* allocation failure: commit reports it */
+};
+
+cli_out *cli_out_new(void) { return calloc(1, sizeof(cli_out)); }
+
+void cli_out_free(cli_out *o) {
+  if (o != NULL) {
+    free(o->data);
+    free(o);
+  }
+}
+
+void cli_out_write(cli_out *o, const char *data, size_t n) {
+  if (o == NULL || o->failed) return;
+  if (o->len + n + 1 > o->cap) {
+    size_t cap = o->cap ? o->cap : 4096;
+    while (cap < o->len + n + 1) cap *= 2;
+    char *d = realloc(o->data, cap);
+    if (d == NULL) {
+      o->failed = 1;
+      return;
+    }
+    o->data = d;
+    o->cap = cap;
+  }
+  memcpy(o->data + o->len, data, n);
+  o->len += n;
+  o->data[o->len] = '\0';
+}
+
+void cli_out_printf(cli_out *o, const char *fmt, ...) {
+  char small[512];
+  va_list ap;
+  va_start(ap, fmt);
+  const int n = vsnprintf(small, sizeof small, fmt, ap);
+  va_end(ap);
+  if (n < 0) {
+    if (o) o->failed = 1;
+    return;
+  }
+  if ((size_t)n < sizeof small) {
+    cli_out_write(o, small, (size_t)n);
+    return;
+  }
+  char *big = malloc((size_t)n + 1);
+  if (big == NULL) {
+    if (o) o->failed = 1;
+    return;
+  }
+  va_start(ap, fmt);
+  vsnprintf(big, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  cli_out_write(o, big, (size_t)n);
+  free(big);
+}
+
+int cli_write_file_atomic(const char *path, const void *data, size_t n, const char *what) {
+  /* temp file in the same directory so rename() is atomic on the same file system */
+  const size_t plen = strlen(path);
+  char *tmp = malloc(plen + 32);
+  if (tmp == NULL) {
+    fprintf(stderr, "reuptake: out of memory writing %s\n", what);
+    return 1;
+  }
+  snprintf(tmp, plen + 32, "%s.tmp.XXXXXX", path);
+  const int fd = mkstemp(tmp);
+  if (fd < 0) {
+    fprintf(stderr, "reuptake: cannot write %s '%s': %s\n", what, path, strerror(errno));
+    free(tmp);
+    return 2;
+  }
+  const char *p = data;
+  size_t left = n;
+  int ok = 1;
+  while (left > 0) {
+    const ssize_t w = write(fd, p, left);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      ok = 0;
+      break;
+    }
+    p += w;
+    left -= (size_t)w;
+  }
+  if (ok && fsync(fd) != 0) ok = 0;
+  if (close(fd) != 0) ok = 0;
+  if (ok) {
+    (void)chmod(tmp, 0644);
+  }
+  if (!ok || rename(tmp, path) != 0) {
+    fprintf(stderr, "reuptake: cannot write %s '%s': %s\n", what, path, strerror(errno));
+    unlink(tmp);
+    free(tmp);
+    return 2;
+  }
+  free(tmp);
+  return 0;
+}
+
+int cli_out_commit(const cli_ctx *ctx, cli_out *o) {
+  if (o == NULL || o->failed) {
+    fprintf(stderr, "reuptake: out of memory formatting output\n");
+    cli_out_free(o);
+    return 1;
+  }
+  int rc = 0;
+  if (ctx->output_path != NULL) {
+    rc = cli_write_file_atomic(ctx->output_path, o->data ? o->data : "", o->len, "output");
+  } else if (o->len > 0) {
+    if (fwrite(o->data, 1, o->len, stdout) != o->len || fflush(stdout) != 0) {
+      rc = 1;
+    }
+  }
+  cli_out_free(o);
+  return rc;
+}
+
+cJSON *cli_json_number(double v) { return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull(); }
+
+static int json_all_finite(const cJSON *n) {
+  for (; n != NULL; n = n->next) {
+    if (cJSON_IsNumber(n) && !isfinite(n->valuedouble)) return 0;
+    if (n->child != NULL && !json_all_finite(n->child)) return 0;
+  }
+  return 1;
+}
+
+int cli_emit_json(const cli_ctx *ctx, cJSON *root) {
+  if (root == NULL) {
+    fprintf(stderr, "reuptake: out of memory building JSON\n");
+    return 1;
+  }
+  if (!json_all_finite(root)) {
+    cJSON_Delete(root);
+    fprintf(stderr, "reuptake %s: internal error: a non-finite number reached the output\n",
+            ctx->command ? ctx->command : "");
+    return 1;
+  }
+  const int pretty = ctx->output_path == NULL && isatty(STDOUT_FILENO);
+  char *text = pretty ? cJSON_Print(root) : cJSON_PrintUnformatted(root);
+  cJSON_Delete(root);
+  if (text == NULL) {
+    fprintf(stderr, "reuptake: out of memory printing JSON\n");
+    return 1;
+  }
+  cli_out *o = cli_out_new();
+  cli_out_write(o, text, strlen(text));
+  cli_out_write(o, "\n", 1);
+  cJSON_free(text);
+  return cli_out_commit(ctx, o);
+}
+
+/* --- tables -------------------------------------------------------------------------------- */
+
+struct cli_table {
+  size_t ncols, nrows, cap;
+  char **cells; /* nrows*ncols, row 0 = headers */
+};
+
+cli_table *cli_table_new(size_t ncols, const char *const *headers) {
+  cli_table *t = calloc(1, sizeof *t);
+  if (t == NULL) return NULL;
+  t->ncols = ncols;
+  cli_table_add(t, headers);
+  return t;
+}
+
+void cli_table_free(cli_table *t) {
+  if (t == NULL) return;
+  for (size_t i = 0; i < t->nrows * t->ncols; i++) free(t->cells[i]);
+  free(t->cells);
+  free(t);
+}
+
+void cli_table_add(cli_table *t, const char *const *cells) {
+  if (t == NULL) return;
+  if (t->nrows == t->cap) {
+    const size_t cap = t->cap ? t->cap * 2 : 16;
+    char **c = realloc(t->cells, cap * t->ncols * sizeof *c);
+    if (c == NULL) return;
+    t->cells = c;
+    t->cap = cap;
+  }
+  for (size_t j = 0; j < t->ncols; j++) {
+    const char *s = cells[j] ? cells[j] : "";
+    t->cells[t->nrows * t->ncols + j] = strdup(s);
+  }
+  t->nrows++;
+}
+
+const char *cli_fmt(char *buf, size_t cap, double v, int sig) {
+  if (!isfinite(v)) {
+    snprintf(buf, cap, "NA");
+  } else {
+    snprintf(buf, cap, "%.*g", sig, v);
+  }
+  return buf;
+}
+
+static size_t utf8_width(const char *s) {
+  size_t w = 0;
+  for (; *s; s++) {
+    if (((unsigned char)*s & 0xC0) != 0x80) w++;
+  }
+  return w;
+}
+
+void cli_table_render(const cli_table *t, cli_format fmt, cli_out *o) {
+  if (t == NULL) return;
+  if (fmt == CLI_FMT_CSV) {
+    for (size_t i = 0; i < t->nrows; i++) {
+      for (size_t j = 0; j < t->ncols; j++) {
+        const char *s = t->cells[i * t->ncols + j] ? t->cells[i * t->ncols + j] : "";
+        if (j) cli_out_write(o, ",", 1);
+        if (strpbrk(s, ",\"\n\r") != NULL) {
+          cli_out_write(o, "\"", 1);
+          for (const char *p = s; *p; p++) {
+            if (*p == '"') cli_out_write(o, "\"", 1);
+            cli_out_write(o, p, 1);
+          }
+          cli_out_write(o, "\"", 1);
+        } else {
+          cli_out_write(o, s, strlen(s));
+        }
+      }
+      cli_out_write(o, "\n", 1);
+    }
+    return;
+  }
+  size_t *w = calloc(t->ncols, sizeof *w);
+  if (w == NULL) return;
+  for (size_t i = 0; i < t->nrows; i++)
+    for (size_t j = 0; j < t->ncols; j++) {
+      const char *s = t->cells[i * t->ncols + j];
+      const size_t l = s ? utf8_width(s) : 0;
+      if (l > w[j]) w[j] = l;
+    }
+  for (size_t i = 0; i < t->nrows; i++) {
+    for (size_t j = 0; j < t->ncols; j++) {
+      const char *s = t->cells[i * t->ncols + j] ? t->cells[i * t->ncols + j] : "";
+      cli_out_write(o, s, strlen(s));
+      if (j + 1 < t->ncols) {
+        for (size_t k = utf8_width(s); k < w[j] + 2; k++) cli_out_write(o, " ", 1);
+      }
+    }
+    cli_out_write(o, "\n", 1);
+    if (i == 0) {
+      for (size_t j = 0; j < t->ncols; j++) {
+        for (size_t k = 0; k < w[j]; k++) cli_out_write(o, "-", 1);
+        if (j + 1 < t->ncols) cli_out_write(o, "  ", 2);
+      }
+      cli_out_write(o, "\n", 1);
+    }
+  }
+  free(w);
+}

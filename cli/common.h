@@ -1,0 +1,111 @@
+/* Shared plumbing of the reuptake command-line tool: global options, output formats, atomic
+ * output files, error reporting and exit codes. Each subcommand lives in cmd_<name>.c and uses
+ * only the public library API plus this header.
+ *
+ * Exit codes (DESIGN.md): 0 success; 2 usage or input error (one line on stderr naming the bad
+ * part, nothing on stdout, no output file); 1 internal failure. */
+#ifndef RU_CLI_COMMON_H
+#define RU_CLI_COMMON_H
+
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "reuptake.h"
+
+typedef enum cli_format { CLI_FMT_TABLE = 0, CLI_FMT_CSV, CLI_FMT_JSON } cli_format;
+
+#define CLI_MAX_SETS 64
+#define CLI_MAX_ARGS 256
+
+/* Everything a subcommand needs from the global options. */
+typedef struct cli_ctx {
+  const char *command;          /* subcommand name */
+  cli_format format;            /* --format (default: table on a terminal, else table too) */
+  const char *output_path;      /* --output FILE or NULL (stdout) */
+  const char *kb_path;          /* --kb FILE or NULL (embedded) */
+  const char *user_kb_path;     /* --compounds FILE or NULL */
+  const char *sets[CLI_MAX_SETS]; /* --set COMPOUND.KEY=VALUE (repeatable) */
+  size_t nsets;
+  const char *plot_path;        /* --plot FILE or NULL */
+  int quiet;                    /* --quiet */
+  /* positional arguments and unrecognised options, in order, for the subcommand to parse */
+  const char *args[CLI_MAX_ARGS];
+  size_t nargs;
+  ru_kb *kb;                    /* opened lazily by cli_kb() */
+} cli_ctx;
+
+/* Opens the knowledge base (embedded or --kb, plus --compounds) once; NULL on failure after
+ * reporting (then return the exit code from cli_last_exit). */
+ru_kb *cli_kb(cli_ctx *ctx, int *exit_code);
+
+/* Reports err (or ru_strerror(st) when err has no message) as one line on stderr and returns the
+ * exit code: 2 for input errors, 1 for internal failures. */
+int cli_fail(const cli_ctx *ctx, ru_status st, const ru_error *err);
+/* Reports a usage error (one line, "reuptake CMD: ...") and returns 2. */
+int cli_usage(const cli_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Option helpers for subcommands: iterate ctx->args. cli_opt_value returns the value of an
+ * option given as "--name VALUE" or "--name=VALUE" and advances *i; NULL when args[*i] is not
+ * that option. */
+const char *cli_opt_value(cli_ctx *ctx, size_t *i, const char *name, int *missing);
+int cli_is_flag(const cli_ctx *ctx, size_t i, const char *name);
+
+/* Parses a strict number option; on failure prints a usage error and returns 0. */
+int cli_parse_double(const cli_ctx *ctx, const char *opt, const char *text, double lo, double hi,
+                     double *out);
+
+/* --- output --------------------------------------------------------------------------------- */
+
+/* A buffered output: everything is written to memory, then committed at once: to stdout, or
+ * atomically to --output (temp file in the same directory + fsync + rename), so a failure never
+ * leaves a half-written file. */
+typedef struct cli_out cli_out;
+cli_out *cli_out_new(void);
+void cli_out_free(cli_out *o);
+void cli_out_printf(cli_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_out_write(cli_out *o, const char *data, size_t n);
+/* Commits to ctx->output_path or stdout; returns exit code (0, or 1 on I/O failure). Frees o. */
+int cli_out_commit(const cli_ctx *ctx, cli_out *o);
+/* Writes any memory buffer atomically to path (used for plots too). Returns 0 or 1. */
+int cli_write_file_atomic(const char *path, const void *data, size_t n, const char *what);
+
+/* JSON: serialises root (pretty when on a terminal) with a trailing newline, commits, frees
+ * root. Non-finite numbers are refused (returns 1): a NaN never reaches output. */
+int cli_emit_json(const cli_ctx *ctx, cJSON *root);
+/* cJSON number that is null when v is not finite (missing value). */
+cJSON *cli_json_number(double v);
+
+/* A table for `table` and `csv` formats: columns, then rows of cells (strings). */
+typedef struct cli_table cli_table;
+cli_table *cli_table_new(size_t ncols, const char *const *headers);
+void cli_table_free(cli_table *t);
+void cli_table_add(cli_table *t, const char *const *cells);  /* ncols cells, copied */
+/* Formats a double with %.*g into a cell buffer; "NA" when not finite. */
+const char *cli_fmt(char *buf, size_t cap, double v, int sig);
+/* Renders as aligned text (table) or RFC 4180 CSV into o. */
+void cli_table_render(const cli_table *t, cli_format fmt, cli_out *o);
+
+/* The disclaimer printed in --help and under tables on a terminal. */
+extern const char CLI_DISCLAIMER[];
+
+/* --- subcommands --------------------------------------------------------------------------- */
+/* RU_CLI_WEAK: while commands land one by one, a missing one reports itself instead of breaking
+ * the link; main() checks for NULL. */
+#define RU_CLI_WEAK __attribute__((weak))
+RU_CLI_WEAK int cmd_drugs(cli_ctx *ctx);
+RU_CLI_WEAK int cmd_kb(cli_ctx *ctx);
+RU_CLI_WEAK int cmd_simulate(cli_ctx *ctx);
+RU_CLI_WEAK int cmd_exposure(cli_ctx *ctx);
+RU_CLI_WEAK int cmd_occupancy(cli_ctx *ctx);
+RU_CLI_WEAK int cmd_interact(cli_ctx *ctx);
+RU_CLI_WEAK int cmd_synapse(cli_ctx *ctx);
+RU_CLI_WEAK int cmd_physiology(cli_ctx *ctx);
+RU_CLI_WEAK int cmd_population(cli_ctx *ctx);
+RU_CLI_WEAK int cmd_validate(cli_ctx *ctx);
+
+/* Per-command help text (NULL if unknown). */
+const char *cli_help_text(const char *command);
+
+#endif

@@ -1,0 +1,171 @@
+/* The knowledge base: compounds, affinities, PK parameters, enzymes, metabolites, phenotypes,
+ * model parameters and the sources every number cites.
+ *
+ * The source of truth is sourced CSV text in data/; the build compiles it into SQLite and
+ * embeds the database in the library, which opens it read-only (ru_kb_open(NULL,...)).
+ * ru_kb_open(path) opens another database built by ru_kb_import; ru_kb_load_user adds or
+ * overrides compounds from a user CSV (same columns as data/pk.csv etc.).
+ *
+ * A value the KB does not hold is never invented: ru_value.value is NaN and the caller reports
+ * it as missing (RU_EMISSING). Every value carries its source key; ru_kb_source resolves it. */
+#ifndef RU_KB_H
+#define RU_KB_H
+
+#include <stddef.h>
+
+#include "reuptake/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RU_NAME_MAX 64     /* compound, target, enzyme names (with NUL) */
+#define RU_SOURCE_MAX 64   /* source keys */
+#define RU_MAX_FM 8        /* enzyme fractions per compound */
+#define RU_MAX_METABOLITES 4
+
+typedef struct ru_kb ru_kb;
+
+/* How a value came to be. */
+typedef enum ru_value_status {
+  RU_VALUE_MISSING = 0,
+  RU_VALUE_PRIMARY,     /* read from a primary publication or label */
+  RU_VALUE_SECONDARY,   /* read from a secondary copy (review, database, mirror) */
+  RU_VALUE_DERIVED,     /* computed by a stated rule from sourced inputs */
+  RU_VALUE_CALIBRATED,  /* fitted on calibration_* validation rows */
+  RU_VALUE_USER,        /* user override (--set or user file) */
+} ru_value_status;
+
+/* A number with provenance. value is NaN when missing. */
+typedef struct ru_value {
+  double value;
+  char source[RU_SOURCE_MAX];  /* key into the sources table ("" when missing) */
+  ru_value_status status;
+} ru_value;
+
+/* PK parameters with the DESIGN.md keys. Apparent values (divided by F) where F is unknown.
+ * model: 1, 2 or 3 compartments. Q/Vp are the first peripheral, q2/vp2 the second. */
+typedef struct ru_pk_params {
+  int model;
+  ru_value f, ka_per_h, tlag_h, cl_f_l_per_h, v_f_l, q_f_l_per_h, vp_f_l, q2_f_l_per_h, vp2_f_l;
+  ru_value fu, half_life_h;
+  size_t n_fm;
+  struct {
+    char enzyme[RU_NAME_MAX]; /* "CYP2D6", ... */
+    ru_value fm;              /* fraction of total clearance (NM phenotype) by that enzyme */
+  } fm[RU_MAX_FM];
+} ru_pk_params;
+
+/* A metabolite formed from its parent's clearance: fraction_formed of the clearance through
+ * `enzyme` ("" = of total clearance) becomes this metabolite. */
+typedef struct ru_formation {
+  char metabolite[RU_NAME_MAX];
+  char enzyme[RU_NAME_MAX];
+  ru_value fraction_formed;
+} ru_formation;
+
+typedef struct ru_compound {
+  char name[RU_NAME_MAX];        /* canonical, lower case */
+  char drug_class[RU_NAME_MAX];  /* SSRI, SNRI, NRI, NDRI, TCA, ... */
+  char kind[16];                 /* "drug" or "metabolite" */
+  char parent[RU_NAME_MAX];      /* for metabolites, "" otherwise */
+  ru_value mw_g_per_mol;
+  ru_pk_params pk;
+  size_t n_formations;           /* metabolites this compound forms */
+  ru_formation formations[RU_MAX_METABOLITES];
+} ru_compound;
+
+/* One enzyme-inhibition constant set of a perpetrator. Units: ki_um, ki_inact_um in umol/L
+ * (unbound), kinact_per_h in 1/h. Mechanism: competitive, or mechanism-based (time-dependent). */
+typedef enum ru_inhibition_kind { RU_INHIB_COMPETITIVE = 1, RU_INHIB_MECHANISM_BASED = 2 } ru_inhibition_kind;
+typedef struct ru_inhibition {
+  char perpetrator[RU_NAME_MAX];
+  char enzyme[RU_NAME_MAX];
+  ru_inhibition_kind kind;
+  ru_value ki_um;        /* competitive Ki */
+  ru_value ki_inact_um;  /* mechanism-based KI */
+  ru_value kinact_per_h; /* mechanism-based kinact */
+} ru_inhibition;
+
+/* --- open / close ------------------------------------------------------------------------ */
+
+/* Opens the knowledge base read-only: path NULL = the one embedded in the library. */
+RU_API ru_status ru_kb_open(const char *path, ru_kb **out, ru_error *err);
+/* NULL-safe. */
+RU_API void ru_kb_free(ru_kb *kb);
+/* Adds or overrides compounds from a user CSV file (see docs/user-compounds.md). */
+RU_API ru_status ru_kb_load_user(ru_kb *kb, const char *csv_path, ru_error *err);
+
+/* Builds an SQLite knowledge base at db_path from the sourced CSV tables in data_dir.
+ * Malformed rows fail with RU_EDATA naming file, line and field. */
+RU_API ru_status ru_kb_import(const char *data_dir, const char *db_path, ru_error *err);
+
+/* --- compounds ----------------------------------------------------------------------------- */
+
+/* Resolves a user-typed name (any case, brand name, synonym) to the canonical compound name.
+ * Unknown: RU_ENOTFOUND with "unknown compound 'x' (did you mean 'y'?)". */
+RU_API ru_status ru_kb_resolve(const ru_kb *kb, const char *name, char canonical[RU_NAME_MAX],
+                               ru_error *err);
+/* Fills out with the compound's model values (the rows the model uses). */
+RU_API ru_status ru_kb_compound(const ru_kb *kb, const char *name, ru_compound *out, ru_error *err);
+/* Number of compounds and the i-th canonical name (alphabetical). */
+RU_API size_t ru_kb_compound_count(const ru_kb *kb);
+RU_API const char *ru_kb_compound_name(const ru_kb *kb, size_t i);
+
+/* --- affinities ---------------------------------------------------------------------------- */
+
+/* The in-vitro affinity the model uses for (compound, target), in nM, or NaN if none.
+ * Targets: SERT, NET, DAT, H1, M1 (muscarinic), alpha1, 5-HT2A, 5-HT2C. */
+RU_API ru_status ru_kb_affinity(const ru_kb *kb, const char *compound, const char *target,
+                                ru_value *ki_nm, ru_error *err);
+/* The known targets (NULL-terminated static list). Cannot fail. */
+RU_API const char *const *ru_kb_targets(void);
+/* In-vitro -> in-vivo scaling factor for a target (multiplies Ki); value 1 with status
+ * MISSING when not calibrated. */
+RU_API ru_status ru_kb_scaling(const ru_kb *kb, const char *target, ru_value *factor, ru_error *err);
+
+/* --- enzymes, inhibition, phenotypes -------------------------------------------------------------- */
+
+/* All inhibition constants of perpetrator (up to max); *n receives the count. */
+RU_API ru_status ru_kb_inhibitions(const ru_kb *kb, const char *perpetrator, ru_inhibition *out,
+                                   size_t max, size_t *n, ru_error *err);
+/* Enzyme degradation rate constant kdeg (1/h), for mechanism-based inhibition turnover. */
+RU_API ru_status ru_kb_enzyme_kdeg(const ru_kb *kb, const char *enzyme, ru_value *kdeg_per_h,
+                                   ru_error *err);
+/* Activity relative to the normal metabolizer for a phenotype ("PM","IM","NM","UM") of gene. */
+RU_API ru_status ru_kb_phenotype_activity(const ru_kb *kb, const char *gene, const char *phenotype,
+                                          ru_value *activity, ru_error *err);
+/* Frequencies of phenotypes of gene in ancestry; phenotypes[i] (static strings) and freq[i]. */
+RU_API ru_status ru_kb_phenotype_frequencies(const ru_kb *kb, const char *gene,
+                                             const char *ancestry, const char **phenotypes,
+                                             double *freq, size_t max, size_t *n, ru_error *err);
+
+/* --- model parameters (synapse, physiology, variability) ------------------------------------- */
+
+/* A named model parameter of a domain ("synapse", "physiology", "variability", ...). */
+RU_API ru_status ru_kb_param(const ru_kb *kb, const char *domain, const char *name, ru_value *out,
+                             ru_error *err);
+
+/* --- sources ---------------------------------------------------------------------------------- */
+
+/* Full citation (and where it was read) for a source key. */
+RU_API ru_status ru_kb_source(const ru_kb *kb, const char *key, char *citation, size_t cap,
+                              ru_error *err);
+
+/* --- reporting (drugs show, kb check) -------------------------------------------------------- */
+
+/* JSON text of a compound per DESIGN.md `drugs show` (every value with its citation; derived,
+ * secondary and conflicting values marked). Caller frees with ru_free. */
+RU_API ru_status ru_kb_compound_json(const ru_kb *kb, const char *name, char **json, ru_error *err);
+/* Integrity check: sources resolve, units known, no duplicate keys, fractions in [0,1],
+ * metabolites point to parents. Writes a human report (and coverage) to *report (ru_free).
+ * *violations receives the number of violations. */
+RU_API ru_status ru_kb_check(const ru_kb *kb, char **report, size_t *violations, ru_error *err);
+
+/* Frees memory returned by the library (JSON texts, reports). NULL-safe. */
+RU_API void ru_free(void *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* RU_KB_H */

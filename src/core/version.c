@@ -1,0 +1,3 @@
+/* Library version (reuptake.h). */
+#include "reuptake.h"
+const char *ru_version(void) { return RU_VERSION_STRING; }
