@@ -13,6 +13,12 @@
  * < 0 to abort. Units are the caller's (amounts in mg, time in h for PK). */
 typedef int (*rui_rhs_fn)(double t, const double *y, double *dydt, void *user);
 
+/* Optional analytic Jacobian: jac[i*n + j] = d f_i / d y_j (row-major, n x n). Same return
+ * convention as rui_rhs_fn. Infusion rates are constant in y and do not enter it. */
+typedef int (*rui_jac_fn)(double t, const double *y, double *jac, void *user);
+
+#define RUI_ODE_MAX 4096 /* states per system (the dense Jacobian is n x n) */
+
 /* A state jump at time_h: y[index] += amount (bolus); or a zero-order input of `rate` into
  * y[index] over [time_h, time_h + duration_h) when rate > 0; reset = 1 zeroes every state
  * listed in reset_mask first (EVID 3/4). */
@@ -30,6 +36,7 @@ typedef struct rui_ode_options {
   double atol;          /* absolute tolerance, default 1e-12 (amounts) */
   long max_steps;       /* per output interval, default 100000 */
   const unsigned char *reset_mask; /* n entries: 1 = zeroed by reset events; NULL = all */
+  rui_jac_fn jac;       /* analytic Jacobian; NULL (default) = CVODE difference quotients */
 } rui_ode_options;
 
 void rui_ode_options_default(rui_ode_options *o);
@@ -40,5 +47,19 @@ void rui_ode_options_default(rui_ode_options *o);
 ru_status rui_ode_solve(size_t n, rui_rhs_fn rhs, void *user, const double *y0, double t0,
                         const rui_ode_event *ev, size_t nev, const double *times_h, size_t nt,
                         const rui_ode_options *opt, double *y_out, ru_error *err);
+
+/* Reusable solver for many solves of the same size (population runs): creates the SUNDIALS
+ * context, vector, dense matrix, linear solver and CVODE memory once; each solve re-initialises
+ * CVODE (CVodeReInit), so a subject costs no allocation beyond a growing breakpoint buffer.
+ * opt may be NULL (defaults) and is copied (reset_mask too). Free with rui_ode_work_free. */
+typedef struct rui_ode_work rui_ode_work;
+ru_status rui_ode_work_new(size_t n, const rui_ode_options *opt, rui_ode_work **out,
+                           ru_error *err);
+/* Same contract as rui_ode_solve, on a workspace from rui_ode_work_new. */
+ru_status rui_ode_solve_with(rui_ode_work *w, rui_rhs_fn rhs, void *user, const double *y0,
+                             double t0, const rui_ode_event *ev, size_t nev,
+                             const double *times_h, size_t nt, double *y_out, ru_error *err);
+/* NULL-safe. */
+void rui_ode_work_free(rui_ode_work *w);
 
 #endif

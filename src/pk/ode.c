@@ -1,0 +1,469 @@
+/* The general ODE path on SUNDIALS CVODE 6.4 (src/pk/ode.h).
+ *
+ * Variable-order BDF with Newton iteration and a dense direct linear solver (Hindmarsh et al.
+ * 2005, "SUNDIALS: Suite of nonlinear and differential/algebraic equation solvers", ACM TOMS
+ * 31:363-396; CVODE user guide v6.4). Doses are discontinuities, so the integrator never
+ * steps across one: each integration segment ends exactly at the next event time via
+ * CVodeSetStopTime, the state jumps (bolus, reset) or the infusion rate vector changes, and
+ * CVodeReInit restarts the method at order 1 from the new state. Output times between events
+ * come from CVODE's dense output (accurate to the local tolerance). Infusion rates are added to
+ * dydt by a wrapper, so a model's rhs never sees dosing.
+ *
+ * CVODE's own error printing is replaced by a handler that keeps the last message for the
+ * ru_error (the library never prints). Every SUNDIALS object is freed on every path. */
+#include "pk/ode.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cvode/cvode.h>
+#include <nvector/nvector_serial.h>
+#include <sundials/sundials_context.h>
+#include <sunlinsol/sunlinsol_dense.h>
+#include <sunmatrix/sunmatrix_dense.h>
+
+#include "core/alloc.h"
+
+/* Defaults (documented in ode.h): rtol 1e-8 gives ~8 significant digits, well below every
+ * uncertainty in PK parameters; atol 1e-12 mg is far below any dose, so the relative test
+ * governs everywhere except on states that are truly ~0. */
+#define DEFAULT_RTOL 1e-8
+#define DEFAULT_ATOL 1e-12
+#define DEFAULT_MAX_STEPS 100000L
+
+void rui_ode_options_default(rui_ode_options *o) {
+  if (o == NULL) {
+    return;
+  }
+  o->rtol = DEFAULT_RTOL;
+  o->atol = DEFAULT_ATOL;
+  o->max_steps = DEFAULT_MAX_STEPS;
+  o->reset_mask = NULL;
+  o->jac = NULL;
+}
+
+/* One breakpoint: a bolus, a rate change, or a reset, at time t. */
+enum { BP_RESET = 0, BP_RATE = 1, BP_BOLUS = 2 };
+
+typedef struct ode_bp {
+  double t;
+  int kind;
+  size_t index;
+  double value; /* bolus amount or rate change (+R at start, -R at end) */
+  size_t seq;
+} ode_bp;
+
+struct rui_ode_work {
+  size_t n;
+  rui_ode_options opt;
+  unsigned char *mask; /* copy of opt.reset_mask, or NULL */
+  SUNContext ctx;
+  void *cvode;
+  N_Vector y;
+  SUNMatrix jm;
+  SUNLinearSolver ls;
+  int initialised; /* CVodeInit done (later solves use CVodeReInit) */
+  /* per-solve state, read by the callbacks */
+  rui_rhs_fn rhs;
+  rui_jac_fn jac;
+  void *user;
+  double *rate;   /* n: active zero-order input per state (mg/h) */
+  long *nactive;  /* n: infusions running into each state */
+  double *jbuf;   /* n*n row-major Jacobian from the user */
+  ode_bp *bp;
+  size_t bp_cap;
+  char last_msg[256]; /* last CVODE error message (from the handler) */
+};
+
+static void err_handler(int error_code, const char *module, const char *function, char *msg,
+                        void *data) {
+  rui_ode_work *w = data;
+  (void)error_code;
+  snprintf(w->last_msg, sizeof w->last_msg, "%s/%s: %s", module != NULL ? module : "",
+           function != NULL ? function : "", msg != NULL ? msg : "");
+}
+
+static int cv_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *data) {
+  rui_ode_work *w = data;
+  double *yd = N_VGetArrayPointer(ydot);
+  const int rc = w->rhs(t, N_VGetArrayPointer(y), yd, w->user);
+  if (rc != 0) {
+    return rc;
+  }
+  for (size_t i = 0; i < w->n; i++) {
+    yd[i] += w->rate[i];
+  }
+  return 0;
+}
+
+/* Copies the user's row-major Jacobian into CVODE's column-major dense matrix. The infusion
+ * rates are constant in y, so they do not enter J. */
+static int cv_jac(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix jm, void *data, N_Vector t1,
+                  N_Vector t2, N_Vector t3) {
+  rui_ode_work *w = data;
+  (void)fy;
+  (void)t1;
+  (void)t2;
+  (void)t3;
+  const int rc = w->jac(t, N_VGetArrayPointer(y), w->jbuf, w->user);
+  if (rc != 0) {
+    return rc;
+  }
+  const sunindextype n = (sunindextype)w->n;
+  for (sunindextype j = 0; j < n; j++) {
+    double *col = SUNDenseMatrix_Column(jm, j);
+    for (sunindextype i = 0; i < n; i++) {
+      col[i] = w->jbuf[(size_t)i * w->n + (size_t)j];
+    }
+  }
+  return 0;
+}
+
+/* RU_ESOLVER with CVODE's flag name and its last message. */
+static ru_status solver_error(rui_ode_work *w, int flag, const char *call, double t,
+                              ru_error *err) {
+  char *name = CVodeGetReturnFlagName(flag); /* malloc'd by SUNDIALS 6.x; freed with free() */
+  const ru_status st = ru_error_set(err, RU_ESOLVER, "CVODE %s failed at t = %g h: %s (%d)%s%s",
+                                    call, t, name != NULL ? name : "unknown flag", flag,
+                                    w->last_msg[0] != '\0' ? ": " : "", w->last_msg);
+  free(name);
+  return st;
+}
+
+static ru_status check_options(const rui_ode_options *o, ru_error *err) {
+  if (!(o->rtol > 0.0) || !isfinite(o->rtol) || !(o->atol > 0.0) || !isfinite(o->atol)) {
+    return ru_error_set(err, RU_EINVAL, "ODE tolerances must be finite and > 0 (rtol %g, atol %g)",
+                        o->rtol, o->atol);
+  }
+  if (o->max_steps <= 0) {
+    return ru_error_set(err, RU_EINVAL, "ODE max_steps must be > 0 (got %ld)", o->max_steps);
+  }
+  return RU_OK;
+}
+
+void rui_ode_work_free(rui_ode_work *w) {
+  if (w == NULL) {
+    return;
+  }
+  if (w->cvode != NULL) {
+    CVodeFree(&w->cvode);
+  }
+  if (w->ls != NULL) {
+    SUNLinSolFree(w->ls);
+  }
+  if (w->jm != NULL) {
+    SUNMatDestroy(w->jm);
+  }
+  if (w->y != NULL) {
+    N_VDestroy(w->y);
+  }
+  if (w->ctx != NULL) {
+    SUNContext_Free(&w->ctx);
+  }
+  rui_free(w->bp);
+  rui_free(w->jbuf);
+  rui_free(w->nactive);
+  rui_free(w->rate);
+  rui_free(w->mask);
+  rui_free(w);
+}
+
+ru_status rui_ode_work_new(size_t n, const rui_ode_options *opt, rui_ode_work **out,
+                           ru_error *err) {
+  if (out == NULL) {
+    return ru_error_set(err, RU_EINVAL, "ODE workspace: NULL output");
+  }
+  *out = NULL;
+  if (n == 0 || n > RUI_ODE_MAX) {
+    return ru_error_set(err, RU_EINVAL, "ODE system has %zu states (allowed 1..%d)", n,
+                        RUI_ODE_MAX);
+  }
+  rui_ode_options o;
+  rui_ode_options_default(&o);
+  if (opt != NULL) {
+    o = *opt;
+  }
+  ru_status st = check_options(&o, err);
+  if (st != RU_OK) {
+    return st;
+  }
+  rui_ode_work *w = rui_calloc(1, sizeof *w);
+  if (w == NULL) {
+    return ru_error_set(err, RU_ENOMEM, "ODE workspace: out of memory");
+  }
+  w->n = n;
+  w->opt = o;
+  w->rate = rui_calloc(n, sizeof *w->rate);
+  w->nactive = rui_calloc(n, sizeof *w->nactive);
+  w->jbuf = rui_calloc(n * n, sizeof *w->jbuf);
+  if (w->rate == NULL || w->nactive == NULL || w->jbuf == NULL) {
+    st = ru_error_set(err, RU_ENOMEM, "ODE workspace: out of memory");
+    goto fail;
+  }
+  if (o.reset_mask != NULL) {
+    w->mask = rui_malloc(n);
+    if (w->mask == NULL) {
+      st = ru_error_set(err, RU_ENOMEM, "ODE workspace: out of memory");
+      goto fail;
+    }
+    memcpy(w->mask, o.reset_mask, n);
+  }
+  w->opt.reset_mask = NULL; /* the copy in w->mask is the one used */
+  int flag = SUNContext_Create(NULL, &w->ctx);
+  if (flag != 0 || w->ctx == NULL) {
+    st = ru_error_set(err, RU_ESOLVER, "SUNContext_Create failed (%d)", flag);
+    goto fail;
+  }
+  const sunindextype sn = (sunindextype)n;
+  w->y = N_VNew_Serial(sn, w->ctx);
+  w->jm = w->y != NULL ? SUNDenseMatrix(sn, sn, w->ctx) : NULL;
+  w->ls = w->jm != NULL ? SUNLinSol_Dense(w->y, w->jm, w->ctx) : NULL;
+  w->cvode = w->ls != NULL ? CVodeCreate(CV_BDF, w->ctx) : NULL;
+  if (w->cvode == NULL) {
+    st = ru_error_set(err, RU_ESOLVER, "cannot create the CVODE solver objects (n = %zu)", n);
+    goto fail;
+  }
+  flag = CVodeSetErrHandlerFn(w->cvode, err_handler, w);
+  if (flag != CV_SUCCESS) {
+    st = solver_error(w, flag, "CVodeSetErrHandlerFn", 0.0, err);
+    goto fail;
+  }
+  *out = w;
+  return RU_OK;
+fail:
+  rui_ode_work_free(w);
+  return st;
+}
+
+static int bp_cmp(const void *pa, const void *pb) {
+  const ode_bp *a = pa;
+  const ode_bp *b = pb;
+  if (a->t != b->t) {
+    return a->t < b->t ? -1 : 1;
+  }
+  if (a->kind != b->kind) {
+    return a->kind < b->kind ? -1 : 1;
+  }
+  return a->seq < b->seq ? -1 : (a->seq > b->seq ? 1 : 0);
+}
+
+/* Validates the events and expands them into sorted breakpoints in w->bp. */
+static ru_status expand_events(rui_ode_work *w, double t0, const rui_ode_event *ev, size_t nev,
+                               size_t *nbp_out, ru_error *err) {
+  size_t need = 0;
+  for (size_t i = 0; i < nev; i++) {
+    const rui_ode_event *e = &ev[i];
+    if (!isfinite(e->time_h) || e->time_h < t0) {
+      return ru_error_set(err, RU_EINVAL, "event %zu: time %g h must be finite and >= t0 = %g h",
+                          i, e->time_h, t0);
+    }
+    if (e->index >= w->n) {
+      return ru_error_set(err, RU_EINVAL, "event %zu: state index %zu out of range (n = %zu)", i,
+                          e->index, w->n);
+    }
+    if (!isfinite(e->amount) || !isfinite(e->rate) || e->rate < 0.0 ||
+        !isfinite(e->duration_h) || e->duration_h < 0.0) {
+      return ru_error_set(err, RU_EINVAL,
+                          "event %zu: amount, rate (>= 0) and duration (>= 0) must be finite", i);
+    }
+    if (e->rate > 0.0 && !(e->duration_h > 0.0)) {
+      return ru_error_set(err, RU_EINVAL, "event %zu: an infusion needs a duration > 0", i);
+    }
+    need += (e->reset ? 1u : 0u) + (e->rate > 0.0 ? 2u : (e->amount != 0.0 ? 1u : 0u));
+  }
+  if (need > w->bp_cap) {
+    ode_bp *nb = rui_realloc(w->bp, need * sizeof *nb);
+    if (nb == NULL) {
+      return ru_error_set(err, RU_ENOMEM, "ODE events: out of memory for %zu breakpoints", need);
+    }
+    w->bp = nb;
+    w->bp_cap = need;
+  }
+  size_t k = 0;
+  for (size_t i = 0; i < nev; i++) {
+    const rui_ode_event *e = &ev[i];
+    if (e->reset) {
+      w->bp[k] = (ode_bp){e->time_h, BP_RESET, e->index, 0.0, k};
+      k++;
+    }
+    if (e->rate > 0.0) {
+      w->bp[k] = (ode_bp){e->time_h, BP_RATE, e->index, e->rate, k};
+      k++;
+      w->bp[k] = (ode_bp){e->time_h + e->duration_h, BP_RATE, e->index, -e->rate, k};
+      k++;
+    } else if (e->amount != 0.0) {
+      w->bp[k] = (ode_bp){e->time_h, BP_BOLUS, e->index, e->amount, k};
+      k++;
+    }
+  }
+  qsort(w->bp, k, sizeof *w->bp, bp_cmp);
+  *nbp_out = k;
+  return RU_OK;
+}
+
+/* Applies one breakpoint to the state y (and the rate vector). */
+static void apply_bp(rui_ode_work *w, const ode_bp *b, double *y) {
+  switch (b->kind) {
+  case BP_RESET:
+    for (size_t i = 0; i < w->n; i++) {
+      if (w->mask == NULL || w->mask[i]) {
+        y[i] = 0.0;
+        /* a reset also stops infusions into the zeroed states (NONMEM EVID 3) */
+        w->rate[i] = 0.0;
+        w->nactive[i] = 0;
+      }
+    }
+    break;
+  case BP_RATE:
+    if (b->value > 0.0) {
+      w->rate[b->index] += b->value;
+      w->nactive[b->index]++;
+    } else if (w->nactive[b->index] > 0) {
+      w->nactive[b->index]--;
+      /* exact zero when none runs, so no +R -R rounding residue lingers */
+      w->rate[b->index] = w->nactive[b->index] == 0 ? 0.0 : w->rate[b->index] + b->value;
+    }
+    break;
+  default:
+    y[b->index] += b->value;
+    break;
+  }
+}
+
+ru_status rui_ode_solve_with(rui_ode_work *w, rui_rhs_fn rhs, void *user, const double *y0,
+                             double t0, const rui_ode_event *ev, size_t nev,
+                             const double *times_h, size_t nt, double *y_out, ru_error *err) {
+  if (w == NULL || rhs == NULL || y0 == NULL || (nev > 0 && ev == NULL) ||
+      (nt > 0 && (times_h == NULL || y_out == NULL))) {
+    return ru_error_set(err, RU_EINVAL, "ODE solve: NULL argument");
+  }
+  const size_t n = w->n;
+  if (!isfinite(t0)) {
+    return ru_error_set(err, RU_EINVAL, "ODE solve: t0 is not finite");
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (!isfinite(y0[i])) {
+      return ru_error_set(err, RU_EINVAL, "ODE solve: initial state %zu is not finite", i);
+    }
+  }
+  for (size_t j = 0; j < nt; j++) {
+    if (!isfinite(times_h[j]) || times_h[j] < t0 || (j > 0 && times_h[j] < times_h[j - 1])) {
+      return ru_error_set(err, RU_EINVAL,
+                          "ODE solve: output time %zu (%g h) must be finite, >= t0 and ascending",
+                          j, times_h[j]);
+    }
+  }
+  size_t nbp = 0;
+  ru_status st = expand_events(w, t0, ev, nev, &nbp, err);
+  if (st != RU_OK) {
+    return st;
+  }
+  w->rhs = rhs;
+  w->jac = w->opt.jac;
+  w->user = user;
+  w->last_msg[0] = '\0';
+  memset(w->rate, 0, n * sizeof *w->rate);
+  memset(w->nactive, 0, n * sizeof *w->nactive);
+  if (nt == 0) {
+    return RU_OK;
+  }
+  double *y = N_VGetArrayPointer(w->y);
+  memcpy(y, y0, n * sizeof *y);
+
+  /* Events at t0 happen before the first step. */
+  size_t bi = 0;
+  while (bi < nbp && w->bp[bi].t <= t0) {
+    apply_bp(w, &w->bp[bi], y);
+    bi++;
+  }
+  int flag = 0;
+  if (!w->initialised) {
+    flag = CVodeInit(w->cvode, cv_rhs, t0, w->y);
+    if (flag != CV_SUCCESS) {
+      return solver_error(w, flag, "CVodeInit", t0, err);
+    }
+    flag = CVodeSetUserData(w->cvode, w);
+    if (flag == CV_SUCCESS) {
+      flag = CVodeSetLinearSolver(w->cvode, w->ls, w->jm);
+    }
+    if (flag != CV_SUCCESS) {
+      return solver_error(w, flag, "CVodeSetLinearSolver", t0, err);
+    }
+    w->initialised = 1;
+  } else {
+    flag = CVodeReInit(w->cvode, t0, w->y);
+    if (flag != CV_SUCCESS) {
+      return solver_error(w, flag, "CVodeReInit", t0, err);
+    }
+  }
+  flag = CVodeSStolerances(w->cvode, w->opt.rtol, w->opt.atol);
+  if (flag == CV_SUCCESS) {
+    flag = CVodeSetMaxNumSteps(w->cvode, w->opt.max_steps);
+  }
+  if (flag == CV_SUCCESS) {
+    flag = CVodeSetJacFn(w->cvode, w->jac != NULL ? cv_jac : NULL);
+  }
+  if (flag != CV_SUCCESS) {
+    return solver_error(w, flag, "setup", t0, err);
+  }
+  const double tlast = times_h[nt - 1];
+  /* ty: the time the values in y belong to (CVode writes y(tout), interpolated inside its
+   * last step, or exactly the stop time at an event). */
+  double ty = t0;
+  int stop_set = 0;
+  for (size_t j = 0; j < nt; j++) {
+    const double tout = times_h[j];
+    for (;;) {
+      const int event_due = bi < nbp && w->bp[bi].t <= tout;
+      const double target = event_due ? w->bp[bi].t : tout;
+      if (target > ty) {
+        if (!stop_set) {
+          /* never step across the next discontinuity, nor past the last output */
+          const double tstop = bi < nbp && w->bp[bi].t < tlast ? w->bp[bi].t : tlast;
+          flag = CVodeSetStopTime(w->cvode, tstop);
+          if (flag != CV_SUCCESS) {
+            return solver_error(w, flag, "CVodeSetStopTime", ty, err);
+          }
+          stop_set = 1;
+        }
+        double tret = ty;
+        flag = CVode(w->cvode, target, w->y, &tret, CV_NORMAL);
+        if (flag < 0) {
+          return solver_error(w, flag, "CVode", ty, err);
+        }
+        ty = target;
+      }
+      if (!event_due) {
+        break;
+      }
+      /* Jump: apply every breakpoint at this time, then restart the method from the new state. */
+      const double te = w->bp[bi].t;
+      while (bi < nbp && w->bp[bi].t == te) {
+        apply_bp(w, &w->bp[bi], y);
+        bi++;
+      }
+      flag = CVodeReInit(w->cvode, te, w->y);
+      if (flag != CV_SUCCESS) {
+        return solver_error(w, flag, "CVodeReInit", te, err);
+      }
+      stop_set = 0;
+    }
+    memcpy(&y_out[j * n], y, n * sizeof *y);
+  }
+  return RU_OK;
+}
+
+ru_status rui_ode_solve(size_t n, rui_rhs_fn rhs, void *user, const double *y0, double t0,
+                        const rui_ode_event *ev, size_t nev, const double *times_h, size_t nt,
+                        const rui_ode_options *opt, double *y_out, ru_error *err) {
+  rui_ode_work *w = NULL;
+  ru_status st = rui_ode_work_new(n, opt, &w, err);
+  if (st != RU_OK) {
+    return st;
+  }
+  st = rui_ode_solve_with(w, rhs, user, y0, t0, ev, nev, times_h, nt, y_out, err);
+  rui_ode_work_free(w);
+  return st;
+}
