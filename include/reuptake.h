@@ -13,6 +13,9 @@
 #include "reuptake/units.h"
 #include "reuptake/kb.h"
 #include "reuptake/regimen.h"
+#include "reuptake/pk.h"
+#include "reuptake/pd.h"
+#include "reuptake/io.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,0 +1,267 @@
+/* `reuptake simulate`: time course of total and unbound concentrations of every compound and
+ * metabolite, and occupancy of the targets they bind (DESIGN.md JSON contract). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "simargs.h"
+
+#define MAX_T 16
+
+typedef struct sim_out {
+  ru_sim *s;
+  double *t;
+  size_t nt, nc;
+  double *conc;         /* nc*nt ng/mL */
+  const char *targets[MAX_T];
+  size_t ntargets;
+  double *occ;          /* ntargets*nt */
+  double *occ_by;       /* ntargets*nc*nt */
+} sim_out;
+
+static void sim_out_free(sim_out *o) {
+  ru_sim_free(o->s);
+  free(o->t);
+  free(o->conc);
+  free(o->occ);
+  free(o->occ_by);
+}
+
+static double unbound_nm(const sim_out *o, size_t i, size_t j) {
+  const double fu = ru_sim_compound_fu(o->s, i), mw = ru_sim_compound_mw(o->s, i);
+  return (isfinite(fu) && isfinite(mw)) ? ru_pd_unbound_nm(o->conc[i * o->nt + j], fu, mw) : nan("");
+}
+
+static int emit_json(cli_ctx *ctx, const sim_out *o) {
+  cJSON *root = cJSON_CreateObject();
+  cJSON *tj = cJSON_AddArrayToObject(root, "time_h");
+  for (size_t j = 0; j < o->nt; j++) cJSON_AddItemToArray(tj, cJSON_CreateNumber(o->t[j]));
+  cJSON *series = cJSON_AddArrayToObject(root, "series");
+  for (size_t i = 0; i < o->nc; i++) {
+    const char *name = ru_sim_compound_name(o->s, i);
+    cJSON *a = cJSON_CreateObject();
+    cJSON_AddStringToObject(a, "compound", name);
+    cJSON_AddStringToObject(a, "quantity", "total");
+    cJSON_AddStringToObject(a, "unit", "ng/mL");
+    cJSON *v = cJSON_AddArrayToObject(a, "values");
+    for (size_t j = 0; j < o->nt; j++) cJSON_AddItemToArray(v, cJSON_CreateNumber(o->conc[i * o->nt + j]));
+    cJSON_AddItemToArray(series, a);
+    const double fu = ru_sim_compound_fu(o->s, i), mw = ru_sim_compound_mw(o->s, i);
+    if (isfinite(fu) && isfinite(mw)) {
+      cJSON *b = cJSON_CreateObject();
+      cJSON_AddStringToObject(b, "compound", name);
+      cJSON_AddStringToObject(b, "quantity", "unbound");
+      cJSON_AddStringToObject(b, "unit", "nM");
+      cJSON *w = cJSON_AddArrayToObject(b, "values");
+      for (size_t j = 0; j < o->nt; j++) cJSON_AddItemToArray(w, cJSON_CreateNumber(unbound_nm(o, i, j)));
+      cJSON_AddItemToArray(series, b);
+    }
+  }
+  for (size_t k = 0; k < o->ntargets; k++) {
+    cJSON *a = cJSON_CreateObject();
+    cJSON_AddStringToObject(a, "compound", "all");
+    cJSON_AddStringToObject(a, "quantity", "occupancy");
+    cJSON_AddStringToObject(a, "target", o->targets[k]);
+    cJSON_AddStringToObject(a, "unit", "fraction");
+    cJSON *v = cJSON_AddArrayToObject(a, "values");
+    for (size_t j = 0; j < o->nt; j++) cJSON_AddItemToArray(v, cJSON_CreateNumber(o->occ[k * o->nt + j]));
+    cJSON_AddItemToArray(series, a);
+    for (size_t i = 0; i < o->nc && o->nc > 1; i++) {
+      const double *by = o->occ_by + (k * o->nc + i) * o->nt;
+      double mx = 0.0;
+      for (size_t j = 0; j < o->nt; j++) mx = fmax(mx, by[j]);
+      if (mx <= 0.0) continue;
+      cJSON *b = cJSON_CreateObject();
+      cJSON_AddStringToObject(b, "compound", ru_sim_compound_name(o->s, i));
+      cJSON_AddStringToObject(b, "quantity", "occupancy");
+      cJSON_AddStringToObject(b, "target", o->targets[k]);
+      cJSON_AddStringToObject(b, "unit", "fraction");
+      cJSON *w = cJSON_AddArrayToObject(b, "values");
+      for (size_t j = 0; j < o->nt; j++) cJSON_AddItemToArray(w, cJSON_CreateNumber(by[j]));
+      cJSON_AddItemToArray(series, b);
+    }
+  }
+  const char *mech = ru_sim_mechanisms(o->s);
+  cJSON *m = cJSON_AddArrayToObject(root, "mechanisms");
+  char *copy = strdup(mech);
+  char *save = NULL;
+  for (char *line = copy ? strtok_r(copy, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
+    cJSON_AddItemToArray(m, cJSON_CreateString(line));
+  }
+  free(copy);
+  cJSON_AddStringToObject(root, "solver", ru_sim_is_nonlinear(o->s) ? "cvode" : "closed-form");
+  cJSON_AddStringToObject(root, "disclaimer", CLI_DISCLAIMER);
+  return cli_emit_json(ctx, root);
+}
+
+static int emit_table(cli_ctx *ctx, const sim_out *o, int all_rows) {
+  const size_t ncol = 1 + 2 * o->nc + o->ntargets;
+  const char **hdr = calloc(ncol, sizeof *hdr);
+  char **owned = calloc(ncol, sizeof *owned);
+  if (hdr == NULL || owned == NULL) {
+    free(hdr);
+    free(owned);
+    return cli_usage(ctx, "out of memory");
+  }
+  size_t c = 0;
+  hdr[c++] = "time_h";
+  for (size_t i = 0; i < o->nc; i++) {
+    const char *nm = ru_sim_compound_name(o->s, i);
+    owned[c] = malloc(strlen(nm) + 24);
+    sprintf(owned[c], "%s_ng_per_ml", nm);
+    hdr[c] = owned[c];
+    c++;
+    owned[c] = malloc(strlen(nm) + 24);
+    sprintf(owned[c], "%s_unbound_nM", nm);
+    hdr[c] = owned[c];
+    c++;
+  }
+  for (size_t k = 0; k < o->ntargets; k++) {
+    owned[c] = malloc(strlen(o->targets[k]) + 16);
+    sprintf(owned[c], "%s_occupancy", o->targets[k]);
+    hdr[c] = owned[c];
+    c++;
+  }
+  cli_table *t = cli_table_new(ncol, hdr);
+  /* on a terminal table, keep it concise: about 30 rows unless --step/--times chose them */
+  size_t stride = 1;
+  if (!all_rows && o->nt > 40) stride = (o->nt + 29) / 30;
+  char (*buf)[32] = calloc(ncol, sizeof *buf);
+  const char **cells = calloc(ncol, sizeof *cells);
+  for (size_t j = 0; j < o->nt && buf && cells; j++) {
+    if (j % stride != 0 && j + 1 != o->nt) continue;
+    size_t q = 0;
+    cells[q] = cli_fmt(buf[q], sizeof buf[q], o->t[j], 6);
+    q++;
+    for (size_t i = 0; i < o->nc; i++) {
+      cells[q] = cli_fmt(buf[q], sizeof buf[q], o->conc[i * o->nt + j], 5);
+      q++;
+      cells[q] = cli_fmt(buf[q], sizeof buf[q], unbound_nm(o, i, j), 4);
+      q++;
+    }
+    for (size_t k = 0; k < o->ntargets; k++) {
+      cells[q] = cli_fmt(buf[q], sizeof buf[q], o->occ[k * o->nt + j], 3);
+      q++;
+    }
+    cli_table_add(t, cells);
+  }
+  cli_out *out = cli_out_new();
+  cli_table_render(t, ctx->format, out);
+  if (ctx->format == CLI_FMT_TABLE) {
+    const char *mech = ru_sim_mechanisms(o->s);
+    if (mech[0]) cli_out_printf(out, "\nmechanisms:\n%s", mech);
+    cli_out_printf(out, "\nsolver: %s.  %s\n",
+                   ru_sim_is_nonlinear(o->s) ? "CVODE (enzyme inhibition couples the compounds)"
+                                             : "closed form (linear system)",
+                   CLI_DISCLAIMER);
+  }
+  cli_table_free(t);
+  free(buf);
+  free(cells);
+  for (size_t k = 0; k < ncol; k++) free(owned[k]);
+  free(owned);
+  free(hdr);
+  return cli_out_commit(ctx, out);
+}
+
+static int draw(cli_ctx *ctx, const sim_out *o) {
+  ru_plot_series conc_s[16], occ_s[MAX_T];
+  double *days = malloc(o->nt * sizeof *days);
+  if (days == NULL) return 1;
+  const int use_days = o->t[o->nt - 1] > 72.0;
+  for (size_t j = 0; j < o->nt; j++) days[j] = use_days ? o->t[j] / 24.0 : o->t[j];
+  size_t nconc = 0;
+  for (size_t i = 0; i < o->nc && nconc < 16; i++) {
+    conc_s[nconc].label = ru_sim_compound_name(o->s, i);
+    conc_s[nconc].y = o->conc + i * o->nt;
+    conc_s[nconc].y_low = conc_s[nconc].y_high = NULL;
+    nconc++;
+  }
+  for (size_t k = 0; k < o->ntargets; k++) {
+    occ_s[k].label = o->targets[k];
+    occ_s[k].y = o->occ + k * o->nt;
+    occ_s[k].y_low = occ_s[k].y_high = NULL;
+  }
+  ru_plot_panel panels[2] = {
+      {"total plasma concentration (ng/mL)", conc_s, nconc, 0, 0.0, 0.0},
+      {"occupancy (fraction)", occ_s, o->ntargets, 0, 0.0, 1.0},
+  };
+  ru_error err;
+  ru_error_clear(&err);
+  ru_status st = ru_plot_panels(ctx->plot_path, "reuptake simulate", use_days ? "time (days)" : "time (h)",
+                                days, o->nt, panels, o->ntargets > 0 ? 2 : 1, &err);
+  free(days);
+  if (st != RU_OK) return cli_fail(ctx, st, &err);
+  if (!ctx->quiet) fprintf(stderr, "reuptake simulate: plot written to %s\n", ctx->plot_path);
+  return 0;
+}
+
+int cmd_simulate(cli_ctx *ctx) {
+  simargs a;
+  int rc = simargs_parse(ctx, &a);
+  if (rc) return rc;
+  if ((rc = simargs_no_rest(ctx, &a))) return rc;
+  ru_regimen *r = NULL;
+  if ((rc = simargs_regimen(ctx, &a, &r))) return rc;
+  sim_out o;
+  memset(&o, 0, sizeof o);
+  rc = simargs_sim(ctx, &a, r, &o.s);
+  ru_regimen_free(r);
+  if (rc) return rc;
+  if ((rc = simargs_times(ctx, &a, 7.0, &o.t, &o.nt))) {
+    sim_out_free(&o);
+    return rc;
+  }
+  o.nc = ru_sim_compound_count(o.s);
+  ru_error err;
+  ru_error_clear(&err);
+  o.conc = malloc(o.nc * o.nt * sizeof *o.conc);
+  if (o.conc == NULL) {
+    sim_out_free(&o);
+    return cli_usage(ctx, "out of memory for %zu time points", o.nt);
+  }
+  ru_status st = ru_sim_run(o.s, o.t, o.nt, o.conc, &err);
+  if (st != RU_OK) {
+    sim_out_free(&o);
+    return cli_fail(ctx, st, &err);
+  }
+  /* occupancy of the transporters by default; --targets all|LIST for more */
+  const char *spec = a.targets ? a.targets : "SERT,NET,DAT";
+  const size_t nt = simargs_target_list(spec, o.targets, MAX_T);
+  if (nt == (size_t)-1) {
+    sim_out_free(&o);
+    return cli_usage(ctx, "--targets '%s': unknown target (known: SERT, NET, DAT, H1, M1, alpha1, "
+                          "5-HT2A, 5-HT2C, or all)", spec);
+  }
+  int kb_rc = 0;
+  ru_kb *kb = cli_kb(ctx, &kb_rc);
+  o.occ = calloc(nt * o.nt + 1, sizeof *o.occ);
+  o.occ_by = calloc(nt * o.nc * o.nt + 1, sizeof *o.occ_by);
+  if (o.occ == NULL || o.occ_by == NULL) {
+    sim_out_free(&o);
+    return cli_usage(ctx, "out of memory");
+  }
+  for (size_t k = 0; k < nt; k++) {
+    double *occ = o.occ + o.ntargets * o.nt;
+    double *by = o.occ_by + o.ntargets * o.nc * o.nt;
+    st = ru_pd_occupancy_series(kb, o.s, o.targets[k], o.conc, o.nt, occ, by, &err);
+    if (st != RU_OK) {
+      sim_out_free(&o);
+      return cli_fail(ctx, st, &err);
+    }
+    double mx = 0.0;
+    for (size_t j = 0; j < o.nt; j++) mx = fmax(mx, occ[j]);
+    /* default view: only targets some ligand actually binds */
+    if (a.targets == NULL && mx <= 0.0) continue;
+    o.targets[o.ntargets++] = o.targets[k];
+  }
+  if (ctx->plot_path != NULL && (rc = draw(ctx, &o)) != 0) {
+    sim_out_free(&o);
+    return rc;
+  }
+  rc = ctx->format == CLI_FMT_JSON ? emit_json(ctx, &o)
+                                   : emit_table(ctx, &o, ctx->format == CLI_FMT_CSV || isfinite(a.step_h) || a.times != NULL);
+  sim_out_free(&o);
+  return rc;
+}

@@ -1,0 +1,208 @@
+/* Shared simulation options (simargs.h). */
+#include "simargs.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int simargs_parse(cli_ctx *ctx, simargs *a) {
+  memset(a, 0, sizeof *a);
+  a->days = nan("");
+  a->hours = nan("");
+  a->step_h = nan("");
+  for (size_t i = 0; i < ctx->nargs; i++) {
+    const char *arg = ctx->args[i];
+    int missing = 0;
+    const char *v;
+    if ((v = cli_opt_value(ctx, &i, "--phenotype", &missing)) != NULL) {
+      if (a->nphenotypes >= 8) return cli_usage(ctx, "too many --phenotype options");
+      a->phenotypes[a->nphenotypes++] = v;
+    } else if ((v = cli_opt_value(ctx, &i, "--data", &missing)) != NULL) {
+      a->data_path = v;
+    } else if ((v = cli_opt_value(ctx, &i, "--days", &missing)) != NULL) {
+      if (!cli_parse_double(ctx, "--days", v, 1e-6, 3650.0, &a->days)) return 2;
+    } else if ((v = cli_opt_value(ctx, &i, "--hours", &missing)) != NULL) {
+      if (!cli_parse_double(ctx, "--hours", v, 1e-6, 87600.0, &a->hours)) return 2;
+    } else if ((v = cli_opt_value(ctx, &i, "--step", &missing)) != NULL) {
+      if (!cli_parse_double(ctx, "--step", v, 1e-4, 8760.0, &a->step_h)) return 2;
+    } else if ((v = cli_opt_value(ctx, &i, "--times", &missing)) != NULL) {
+      a->times = v;
+    } else if ((v = cli_opt_value(ctx, &i, "--target", &missing)) != NULL ||
+               (v = cli_opt_value(ctx, &i, "--targets", &missing)) != NULL) {
+      a->targets = v;
+    } else if (missing) {
+      return cli_usage(ctx, "option %s needs a value", arg);
+    } else if (arg[0] != '-' && strchr(arg, ':') != NULL) {
+      if (a->nregimens >= SIMARGS_MAX) return cli_usage(ctx, "too many regimens");
+      a->regimens[a->nregimens++] = arg;
+    } else {
+      if (a->nrest >= CLI_MAX_ARGS) return cli_usage(ctx, "too many arguments");
+      a->rest[a->nrest++] = arg;
+    }
+  }
+  return 0;
+}
+
+int simargs_no_rest(cli_ctx *ctx, const simargs *a) {
+  if (a->nrest == 0) return 0;
+  const char *r = a->rest[0];
+  if (r[0] == '-') return cli_usage(ctx, "unknown option '%s'", r);
+  return cli_usage(ctx, "'%s' is not a regimen (expected DRUG:DOSE[:qINTERVAL]..., e.g. "
+                        "paroxetine:20mg:q24h)", r);
+}
+
+int simargs_regimen(cli_ctx *ctx, const simargs *a, ru_regimen **out) {
+  ru_error err;
+  ru_error_clear(&err);
+  *out = NULL;
+  if (a->nregimens == 0 && a->data_path == NULL) {
+    return cli_usage(ctx, "no regimen given (e.g. 'reuptake %s paroxetine:20mg:q24h')",
+                     ctx->command);
+  }
+  ru_regimen *r = NULL;
+  ru_status st = ru_regimen_new(&r, &err);
+  for (size_t i = 0; st == RU_OK && i < a->nregimens; i++) {
+    st = ru_regimen_parse(r, a->regimens[i], &err);
+  }
+  if (st == RU_OK && a->data_path != NULL) {
+    st = ru_regimen_read_dataset(r, a->data_path, &err);
+  }
+  if (st != RU_OK) {
+    ru_regimen_free(r);
+    return cli_fail(ctx, st, &err);
+  }
+  *out = r;
+  return 0;
+}
+
+int simargs_sim(cli_ctx *ctx, const simargs *a, const ru_regimen *r, ru_sim **out) {
+  *out = NULL;
+  int rc = 0;
+  ru_kb *kb = cli_kb(ctx, &rc);
+  if (kb == NULL) return rc;
+  ru_error err;
+  ru_error_clear(&err);
+  ru_sim *s = NULL;
+  ru_status st = ru_sim_new(kb, &s, &err);
+  if (st == RU_OK && r != NULL) st = ru_sim_add_regimen(s, r, &err);
+  for (size_t i = 0; st == RU_OK && i < a->nphenotypes; i++) {
+    /* a comma list is accepted: --phenotype CYP2D6=PM,CYP2C19=IM */
+    char buf[256];
+    size_t n = strlen(a->phenotypes[i]);
+    if (n >= sizeof buf) {
+      st = ru_error_set(&err, RU_EINVAL, "--phenotype '%s' too long", a->phenotypes[i]);
+      break;
+    }
+    memcpy(buf, a->phenotypes[i], n + 1);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok && st == RU_OK; tok = strtok_r(NULL, ",", &save)) {
+      st = ru_sim_set_phenotype(s, tok, &err);
+    }
+  }
+  for (size_t i = 0; st == RU_OK && i < ctx->nsets; i++) {
+    st = ru_sim_set_override(s, ctx->sets[i], &err);
+  }
+  if (st == RU_OK) st = ru_sim_prepare(s, &err);
+  if (st != RU_OK) {
+    ru_sim_free(s);
+    return cli_fail(ctx, st, &err);
+  }
+  *out = s;
+  return 0;
+}
+
+int simargs_times(cli_ctx *ctx, const simargs *a, double default_days, double **times,
+                  size_t *nt) {
+  *times = NULL;
+  *nt = 0;
+  if (a->times != NULL) {
+    size_t cap = 16, n = 0;
+    double *t = malloc(cap * sizeof *t);
+    char *buf = strdup(a->times);
+    if (t == NULL || buf == NULL) {
+      free(t);
+      free(buf);
+      return cli_usage(ctx, "out of memory");
+    }
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+      double v;
+      ru_error err;
+      if (ru_units_parse(RU_UNIT_TIME, tok, "h", 0.0, &v, &err) != RU_OK) {
+        free(t);
+        free(buf);
+        return cli_usage(ctx, "--times: %s", err.message);
+      }
+      if (n > 0 && v < t[n - 1]) {
+        free(t);
+        free(buf);
+        return cli_usage(ctx, "--times must be ascending ('%s')", tok);
+      }
+      if (n == cap) {
+        cap *= 2;
+        double *nt2 = realloc(t, cap * sizeof *nt2);
+        if (nt2 == NULL) {
+          free(t);
+          free(buf);
+          return cli_usage(ctx, "out of memory");
+        }
+        t = nt2;
+      }
+      t[n++] = v;
+    }
+    free(buf);
+    if (n == 0) {
+      free(t);
+      return cli_usage(ctx, "--times: no times given");
+    }
+    *times = t;
+    *nt = n;
+    return 0;
+  }
+  double horizon = default_days * 24.0;
+  if (isfinite(a->days)) horizon = a->days * 24.0;
+  if (isfinite(a->hours)) horizon = a->hours;
+  double step = a->step_h;
+  if (!isfinite(step)) {
+    step = horizon <= 48.0 ? 0.25 : (horizon <= 24.0 * 60.0 ? 1.0 : horizon / 2000.0);
+  }
+  const double count = floor(horizon / step + 1e-9) + 1.0;
+  if (count > 5e6) {
+    return cli_usage(ctx, "--step %g h over %g h gives %.0f points (at most 5 million)", step,
+                     horizon, count);
+  }
+  const size_t n = (size_t)count;
+  double *t = malloc(n * sizeof *t);
+  if (t == NULL) return cli_usage(ctx, "out of memory");
+  for (size_t j = 0; j < n; j++) t[j] = (double)j * step;
+  *times = t;
+  *nt = n;
+  return 0;
+}
+
+size_t simargs_target_list(const char *spec, const char **out, size_t max) {
+  const char *const *all = ru_kb_targets();
+  size_t n = 0;
+  if (spec == NULL || strcmp(spec, "all") == 0) {
+    for (size_t i = 0; all[i] != NULL && n < max; i++) out[n++] = all[i];
+    return n;
+  }
+  /* match case-insensitively against the known list so out[] points at static strings */
+  const char *p = spec;
+  while (*p && n < max) {
+    const char *e = strchr(p, ',');
+    const size_t len = e ? (size_t)(e - p) : strlen(p);
+    int found = 0;
+    for (size_t i = 0; all[i] != NULL; i++) {
+      if (strlen(all[i]) == len && strncasecmp(all[i], p, len) == 0) {
+        out[n++] = all[i];
+        found = 1;
+        break;
+      }
+    }
+    if (!found) return (size_t)-1;
+    p = e ? e + 1 : p + len;
+  }
+  return n;
+}

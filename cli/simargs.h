@@ -1,0 +1,39 @@
+/* Options shared by the commands that simulate a subject (simulate, exposure, occupancy,
+ * interact, synapse, population): regimens, --data, --phenotype, --set, time grid. */
+#ifndef RU_CLI_SIMARGS_H
+#define RU_CLI_SIMARGS_H
+
+#include "common.h"
+
+#define SIMARGS_MAX 32
+
+typedef struct simargs {
+  const char *regimens[SIMARGS_MAX]; /* positional DRUG:DOSE... */
+  size_t nregimens;
+  const char *phenotypes[8];         /* --phenotype GENE=PHENO (repeatable, or comma list) */
+  size_t nphenotypes;
+  const char *data_path;             /* --data FILE */
+  double days;                       /* --days (NaN unset) */
+  double hours;                      /* --hours (NaN unset) */
+  double step_h;                     /* --step (NaN unset) */
+  const char *times;                 /* --times t1,t2,... */
+  const char *targets;               /* --target / --targets */
+  const char *rest[CLI_MAX_ARGS];    /* options this parser does not know, for the command */
+  size_t nrest;
+} simargs;
+
+/* Splits ctx->args into simargs; unknown options go to rest. Returns 0 or an exit code. */
+int simargs_parse(cli_ctx *ctx, simargs *a);
+/* Builds a regimen from the positional regimens (or --data). Returns 0 or an exit code. */
+int simargs_regimen(cli_ctx *ctx, const simargs *a, ru_regimen **out);
+/* Builds a subject simulation: regimens, phenotypes, --set overrides. */
+int simargs_sim(cli_ctx *ctx, const simargs *a, const ru_regimen *r, ru_sim **out);
+/* Output times: --times list, or 0..horizon every step (defaults: horizon from --days/--hours
+ * or default_days; step from --step or a default that keeps <= ~2000 points). Caller frees. */
+int simargs_times(cli_ctx *ctx, const simargs *a, double default_days, double **times, size_t *nt);
+/* Rejects leftover options: returns 0 if a->nrest == 0, else a usage error. */
+int simargs_no_rest(cli_ctx *ctx, const simargs *a);
+/* Splits a comma list of targets ("SERT,NET" or "all") into names. */
+size_t simargs_target_list(const char *spec, const char **out, size_t max);
+
+#endif

@@ -1,0 +1,269 @@
+/* Line plots with cairo (io.h): stacked panels sharing an x axis, legends, optional shaded
+ * bands (population percentiles), linear or log y. Written to a temporary file next to the
+ * target and renamed into place. */
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <cairo.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "core/alloc.h"
+#include "reuptake/io.h"
+
+/* Okabe & Ito 2008 colour-blind-safe palette ("Color Universal Design"). */
+static const double PALETTE[][3] = {
+    {0.000, 0.447, 0.698}, {0.835, 0.369, 0.000}, {0.000, 0.620, 0.451}, {0.800, 0.475, 0.655},
+    {0.941, 0.894, 0.259}, {0.337, 0.706, 0.914}, {0.902, 0.624, 0.000}, {0.0, 0.0, 0.0},
+};
+#define NPAL (sizeof PALETTE / sizeof PALETTE[0])
+
+typedef enum { FMT_PNG, FMT_SVG, FMT_PDF } plot_fmt;
+
+static int ends_with(const char *s, const char *suf) {
+  const size_t a = strlen(s), b = strlen(suf);
+  return a >= b && strcasecmp(s + a - b, suf) == 0;
+}
+
+/* "Nice" tick step (1, 2, 5 x 10^k) for a range and about 6 ticks. */
+static double nice_step(double range) {
+  const double raw = range / 6.0;
+  const double mag = pow(10.0, floor(log10(raw)));
+  const double f = raw / mag;
+  return (f < 1.5 ? 1.0 : f < 3.5 ? 2.0 : f < 7.5 ? 5.0 : 10.0) * mag;
+}
+
+static void draw_panel(cairo_t *cr, double x0, double y0, double w, double h, const double *x,
+                       size_t n, const ru_plot_panel *p, const char *xlabel, int show_xlabel) {
+  double xmin = x[0], xmax = x[n - 1];
+  if (!(xmax > xmin)) xmax = xmin + 1.0;
+  double ymin = INFINITY, ymax = -INFINITY;
+  for (size_t s = 0; s < p->nseries; s++) {
+    for (size_t i = 0; i < n; i++) {
+      const double vals[3] = {p->series[s].y[i], p->series[s].y_low ? p->series[s].y_low[i] : nan(""),
+                              p->series[s].y_high ? p->series[s].y_high[i] : nan("")};
+      for (int k = 0; k < 3; k++) {
+        const double v = vals[k];
+        if (!isfinite(v) || (p->log_y && v <= 0.0)) continue;
+        ymin = fmin(ymin, v);
+        ymax = fmax(ymax, v);
+      }
+    }
+  }
+  if (p->y_max > p->y_min) {
+    ymin = p->y_min;
+    ymax = p->y_max;
+  }
+  if (!isfinite(ymin)) {
+    ymin = 0.0;
+    ymax = 1.0;
+  }
+  if (!p->log_y && ymin > 0.0 && !(p->y_max > p->y_min)) ymin = 0.0;
+  if (!(ymax > ymin)) ymax = ymin + (ymin == 0.0 ? 1.0 : fabs(ymin) * 0.1);
+  double ly0 = 0.0, ly1 = 1.0;
+  if (p->log_y) {
+    ly0 = floor(log10(ymin));
+    ly1 = ceil(log10(ymax));
+    if (ly1 <= ly0) ly1 = ly0 + 1.0;
+  } else {
+    ymax *= 1.05;
+  }
+#define PX(v) (x0 + ((v) - xmin) / (xmax - xmin) * w)
+#define PY(v) (p->log_y ? (y0 + h - (log10(v) - ly0) / (ly1 - ly0) * h) \
+                        : (y0 + h - ((v) - ymin) / (ymax - ymin) * h))
+  /* frame and grid */
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  cairo_rectangle(cr, x0, y0, w, h);
+  cairo_fill(cr);
+  cairo_set_line_width(cr, 0.6);
+  cairo_set_font_size(cr, 11.0);
+  char lab[64];
+  const double xs = nice_step(xmax - xmin);
+  for (double v = ceil(xmin / xs) * xs; v <= xmax + 1e-9 * xs; v += xs) {
+    cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
+    cairo_move_to(cr, PX(v), y0);
+    cairo_line_to(cr, PX(v), y0 + h);
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+    snprintf(lab, sizeof lab, "%g", fabs(v) < 1e-12 * xs ? 0.0 : v);
+    cairo_text_extents_t te;
+    cairo_text_extents(cr, lab, &te);
+    cairo_move_to(cr, PX(v) - te.width / 2, y0 + h + 14);
+    cairo_show_text(cr, lab);
+  }
+  if (p->log_y) {
+    for (double e = ly0; e <= ly1; e += 1.0) {
+      const double v = pow(10.0, e);
+      cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
+      cairo_move_to(cr, x0, PY(v));
+      cairo_line_to(cr, x0 + w, PY(v));
+      cairo_stroke(cr);
+      cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+      snprintf(lab, sizeof lab, "%g", v);
+      cairo_text_extents_t te;
+      cairo_text_extents(cr, lab, &te);
+      cairo_move_to(cr, x0 - te.width - 6, PY(v) + 4);
+      cairo_show_text(cr, lab);
+    }
+  } else {
+    const double ys = nice_step(ymax - ymin);
+    for (double v = ceil(ymin / ys) * ys; v <= ymax + 1e-9 * ys; v += ys) {
+      cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
+      cairo_move_to(cr, x0, PY(v));
+      cairo_line_to(cr, x0 + w, PY(v));
+      cairo_stroke(cr);
+      cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+      snprintf(lab, sizeof lab, "%g", fabs(v) < 1e-12 * ys ? 0.0 : v);
+      cairo_text_extents_t te;
+      cairo_text_extents(cr, lab, &te);
+      cairo_move_to(cr, x0 - te.width - 6, PY(v) + 4);
+      cairo_show_text(cr, lab);
+    }
+  }
+  cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+  cairo_rectangle(cr, x0, y0, w, h);
+  cairo_stroke(cr);
+  /* y label, rotated */
+  cairo_save(cr);
+  cairo_set_font_size(cr, 12.0);
+  cairo_text_extents_t te;
+  cairo_text_extents(cr, p->ylabel ? p->ylabel : "", &te);
+  cairo_move_to(cr, x0 - 58, y0 + h / 2 + te.width / 2);
+  cairo_rotate(cr, -1.5707963267948966); /* -pi/2: vertical label */
+  cairo_show_text(cr, p->ylabel ? p->ylabel : "");
+  cairo_restore(cr);
+  if (show_xlabel && xlabel) {
+    cairo_set_font_size(cr, 12.0);
+    cairo_text_extents(cr, xlabel, &te);
+    cairo_move_to(cr, x0 + w / 2 - te.width / 2, y0 + h + 32);
+    cairo_show_text(cr, xlabel);
+  }
+  /* series, clipped to the frame */
+  cairo_save(cr);
+  cairo_rectangle(cr, x0, y0, w, h);
+  cairo_clip(cr);
+  for (size_t s = 0; s < p->nseries; s++) {
+    const double *c = PALETTE[s % NPAL];
+    const ru_plot_series *ser = &p->series[s];
+    if (ser->y_low && ser->y_high) {
+      cairo_set_source_rgba(cr, c[0], c[1], c[2], 0.22);
+      int open = 0;
+      for (size_t i = 0; i < n; i++) {
+        if (!isfinite(ser->y_high[i]) || (p->log_y && ser->y_high[i] <= 0)) continue;
+        if (!open) cairo_move_to(cr, PX(x[i]), PY(ser->y_high[i]));
+        else cairo_line_to(cr, PX(x[i]), PY(ser->y_high[i]));
+        open = 1;
+      }
+      for (size_t i = n; i-- > 0;) {
+        if (!isfinite(ser->y_low[i]) || (p->log_y && ser->y_low[i] <= 0)) continue;
+        cairo_line_to(cr, PX(x[i]), PY(ser->y_low[i]));
+      }
+      if (open) {
+        cairo_close_path(cr);
+        cairo_fill(cr);
+      }
+    }
+    cairo_set_source_rgb(cr, c[0], c[1], c[2]);
+    cairo_set_line_width(cr, 1.6);
+    int pen = 0;
+    for (size_t i = 0; i < n; i++) {
+      const double v = ser->y[i];
+      if (!isfinite(v) || (p->log_y && v <= 0.0)) {
+        pen = 0;
+        continue;
+      }
+      if (!pen) cairo_move_to(cr, PX(x[i]), PY(v));
+      else cairo_line_to(cr, PX(x[i]), PY(v));
+      pen = 1;
+    }
+    cairo_stroke(cr);
+  }
+  cairo_restore(cr);
+  /* legend */
+  cairo_set_font_size(cr, 11.0);
+  for (size_t s = 0; s < p->nseries; s++) {
+    const double *c = PALETTE[s % NPAL];
+    const double ly = y0 + 14 + 15.0 * (double)s;
+    cairo_set_source_rgb(cr, c[0], c[1], c[2]);
+    cairo_set_line_width(cr, 2.5);
+    cairo_move_to(cr, x0 + w + 10, ly - 4);
+    cairo_line_to(cr, x0 + w + 28, ly - 4);
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    cairo_move_to(cr, x0 + w + 32, ly);
+    cairo_show_text(cr, p->series[s].label ? p->series[s].label : "");
+  }
+#undef PX
+#undef PY
+}
+
+ru_status ru_plot_panels(const char *path, const char *title, const char *xlabel,
+                         const double *x, size_t n, const ru_plot_panel *panels, size_t npanels,
+                         ru_error *err) {
+  if (path == NULL || x == NULL || n < 2 || panels == NULL || npanels == 0 || npanels > 8) {
+    return ru_error_set(err, RU_EINVAL, "plot: nothing to draw");
+  }
+  plot_fmt fmt;
+  if (ends_with(path, ".png")) fmt = FMT_PNG;
+  else if (ends_with(path, ".svg")) fmt = FMT_SVG;
+  else if (ends_with(path, ".pdf")) fmt = FMT_PDF;
+  else return ru_error_set(err, RU_EINVAL, "plot '%s': use a .png, .svg or .pdf file name", path);
+  const double width = 960.0, panel_h = 280.0, top = 40.0, gap = 50.0;
+  const double height = top + (panel_h + gap) * (double)npanels + 10.0;
+  const size_t plen = strlen(path);
+  char *tmp = rui_malloc(plen + 16);
+  if (tmp == NULL) return ru_error_set(err, RU_ENOMEM, "out of memory");
+  snprintf(tmp, plen + 16, "%s.tmp%ld", path, (long)getpid());
+  cairo_surface_t *surf = NULL;
+  switch (fmt) {
+  case FMT_PNG:
+    surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)width, (int)height);
+    break;
+  case FMT_SVG:
+    surf = cairo_svg_surface_create(tmp, width, height);
+    break;
+  case FMT_PDF:
+    surf = cairo_pdf_surface_create(tmp, width, height);
+    break;
+  }
+  if (surf == NULL || cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
+    if (surf) cairo_surface_destroy(surf);
+    unlink(tmp);
+    rui_free(tmp);
+    return ru_error_set(err, RU_EIO, "plot '%s': cannot create the drawing surface", path);
+  }
+  cairo_t *cr = cairo_create(surf);
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  cairo_paint(cr);
+  cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  if (title) {
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_font_size(cr, 14.0);
+    cairo_move_to(cr, 80, 24);
+    cairo_show_text(cr, title);
+  }
+  const double plot_w = width - 80.0 - 220.0;
+  for (size_t k = 0; k < npanels; k++) {
+    draw_panel(cr, 80.0, top + (double)k * (panel_h + gap), plot_w, panel_h, x, n, &panels[k],
+               xlabel, k + 1 == npanels);
+  }
+  cairo_destroy(cr);
+  cairo_status_t cs;
+  if (fmt == FMT_PNG) {
+    cs = cairo_surface_write_to_png(surf, tmp);
+  } else {
+    cairo_surface_finish(surf);
+    cs = cairo_surface_status(surf);
+  }
+  cairo_surface_destroy(surf);
+  if (cs != CAIRO_STATUS_SUCCESS || rename(tmp, path) != 0) {
+    unlink(tmp);
+    rui_free(tmp);
+    return ru_error_set(err, RU_EIO, "plot '%s': cannot write the file", path);
+  }
+  rui_free(tmp);
+  return RU_OK;
+}
