@@ -111,6 +111,12 @@ RU_API ru_status ru_kb_compound(const ru_kb *kb, const char *name, ru_compound *
 /* Number of compounds and the i-th canonical name (alphabetical). */
 RU_API size_t ru_kb_compound_count(const ru_kb *kb);
 RU_API const char *ru_kb_compound_name(const ru_kb *kb, size_t i);
+/* Class ("SSRI", "SNRI", ...) of the i-th compound (same order), or NULL. Owned by kb. */
+RU_API const char *ru_kb_compound_class(const ru_kb *kb, size_t i);
+/* Compounds whose name, brand name/synonym or class contains text (case-insensitive): indices for
+ * ru_kb_compound_name, alphabetical; up to max in idx, *n receives the total count. */
+RU_API ru_status ru_kb_search(const ru_kb *kb, const char *text, size_t *idx, size_t max, size_t *n,
+                              ru_error *err);
 
 /* --- affinities ---------------------------------------------------------------------------- */
 
