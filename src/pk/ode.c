@@ -298,7 +298,9 @@ static ru_status expand_events(rui_ode_work *w, double t0, const rui_ode_event *
       k++;
     }
   }
-  qsort(w->bp, k, sizeof *w->bp, bp_cmp);
+  if (k > 1) {
+    qsort(w->bp, k, sizeof *w->bp, bp_cmp);
+  }
   *nbp_out = k;
   return RU_OK;
 }
