@@ -76,7 +76,7 @@ ru_value_status rui_kb_status_of(const char *s) {
 }
 
 static void value_missing(ru_value *v) {
-  v->value = NAN;
+  v->value = (double)NAN;
   v->source[0] = '\0';
   v->status = RU_VALUE_MISSING;
 }
@@ -722,7 +722,7 @@ ru_status ru_kb_phenotype_frequencies(const ru_kb *kb, const char *gene, const c
   }
   sqlite3_bind_text(st, 1, gene, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(st, 2, ancestry, -1, SQLITE_TRANSIENT);
-  double f[4] = {NAN, NAN, NAN, NAN};
+  double f[4] = {(double)NAN, (double)NAN, (double)NAN, (double)NAN};
   int any = 0;
   while (sqlite3_step(st) == SQLITE_ROW) {
     const char *ph = col_text(st, 0);
