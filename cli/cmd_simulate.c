@@ -126,7 +126,16 @@ static int emit_table(cli_ctx *ctx, const sim_out *o, int all_rows) {
   cli_table *t = cli_table_new(ncol, hdr);
   /* on a terminal table, keep it concise: about 30 rows unless --step/--times chose them */
   size_t stride = 1;
-  if (!all_rows && o->nt > 40) stride = (o->nt + 29) / 30;
+  if (!all_rows && o->nt > 40) {
+    stride = (o->nt + 29) / 30;
+    /* rows on whole days (or hours) so the table does not alias against the dosing interval */
+    const double step = o->t[1] - o->t[0];
+    const double unit = o->t[o->nt - 1] > 72.0 ? 24.0 : 1.0;
+    if (step > 0.0 && step <= unit) {
+      const size_t per_unit = (size_t)llround(unit / step);
+      if (per_unit > 0) stride = per_unit * ((stride + per_unit - 1) / per_unit);
+    }
+  }
   char (*buf)[32] = calloc(ncol, sizeof *buf);
   const char **cells = calloc(ncol, sizeof *cells);
   for (size_t j = 0; j < o->nt && buf && cells; j++) {
