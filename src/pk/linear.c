@@ -696,7 +696,9 @@ static ru_status simulate_core(const rui_lin_system *sys, const double *x0,
     }
   }
 
-  w = rui_calloc(1, sizeof *w);
+  /* malloc, not calloc: the workspace is ~120 kB and only its small bookkeeping fields need
+   * zeroing (below); zeroing it all costs more than a short simulation. */
+  w = rui_malloc(sizeof *w);
   ev = rui_malloc((nev > 0 ? nev : 1) * sizeof *ev);
   xss = rui_malloc((nss > 0 ? nss : 1) * n * sizeof *xss);
   active = rui_calloc(ninf > 0 ? ninf : 1, 1);
@@ -705,8 +707,15 @@ static ru_status simulate_core(const rui_lin_system *sys, const double *x0,
     goto done;
   }
   ss_ws_init(&w->ss);
+  for (size_t c = 0; c < CACHE_SLOTS; c++) {
+    w->slot[c].used = 0;
+  }
+  w->next_slot = 0;
+  w->ncols = 0;
   for (size_t c = 0; c < RUI_LIN_MAX; c++) {
     w->col_of[c] = RUI_LIN_MAX;
+    w->rate[c] = 0.0;
+    w->nactive[c] = 0;
   }
   double tscale = fabs(tmax);
 
@@ -1038,14 +1047,61 @@ ru_status rui_lin_stepper_init(rui_lin_stepper *s, const rui_lin_system *sys, do
 
 void rui_lin_stepper_step(const rui_lin_stepper *s, double *x) {
   const size_t n = s->n;
+  const double *p = s->phi;
+  /* The common PK sizes unrolled: this is the inner loop of population runs, where a generic
+   * loop plus a copy costs several times the arithmetic. */
+  if (n == 1) {
+    x[0] *= p[0];
+    return;
+  }
+  if (n == 2) {
+    const double x0 = x[0], x1 = x[1];
+    x[0] = p[0] * x0 + p[1] * x1;
+    x[1] = p[2] * x0 + p[3] * x1;
+    return;
+  }
+  if (n == 3) {
+    const double x0 = x[0], x1 = x[1], x2 = x[2];
+    x[0] = p[0] * x0 + p[1] * x1 + p[2] * x2;
+    x[1] = p[3] * x0 + p[4] * x1 + p[5] * x2;
+    x[2] = p[6] * x0 + p[7] * x1 + p[8] * x2;
+    return;
+  }
   double y[RUI_LIN_MAX];
   for (size_t i = 0; i < n; i++) {
     double acc = 0.0;
-    const double *row = &s->phi[i * n];
+    const double *row = &p[i * n];
     for (size_t j = 0; j < n; j++) {
       acc += row[j] * x[j];
     }
     y[i] = acc;
   }
-  memcpy(x, y, n * sizeof *x);
+  for (size_t i = 0; i < n; i++) {
+    x[i] = y[i];
+  }
+}
+
+void rui_lin_stepper_run(const rui_lin_stepper *s, double *x, size_t nsteps, double *x_out) {
+  const size_t n = s->n;
+  if (n == 2) {
+    /* kept in registers across the whole run: the population inner loop */
+    const double p0 = s->phi[0], p1 = s->phi[1], p2 = s->phi[2], p3 = s->phi[3];
+    double x0 = x[0], x1 = x[1];
+    for (size_t k = 0; k < nsteps; k++) {
+      x_out[2 * k] = x0;
+      x_out[2 * k + 1] = x1;
+      const double y0 = p0 * x0 + p1 * x1;
+      x1 = p2 * x0 + p3 * x1;
+      x0 = y0;
+    }
+    x[0] = x0;
+    x[1] = x1;
+    return;
+  }
+  for (size_t k = 0; k < nsteps; k++) {
+    for (size_t i = 0; i < n; i++) {
+      x_out[k * n + i] = x[i];
+    }
+    rui_lin_stepper_step(s, x);
+  }
 }

@@ -73,5 +73,9 @@ typedef struct rui_lin_stepper {
 ru_status rui_lin_stepper_init(rui_lin_stepper *s, const rui_lin_system *sys, double h);
 /* x <- e^{A h} x. Cannot fail. */
 void rui_lin_stepper_step(const rui_lin_stepper *s, double *x);
+/* nsteps steps at once (e.g. one dosing interval): writes x(t + k h) for k = 0..nsteps-1 to
+ * x_out[nsteps*n] and leaves x = x(t + nsteps h). One call per interval instead of one per
+ * output; the 2-state case runs in registers. Cannot fail. */
+void rui_lin_stepper_run(const rui_lin_stepper *s, double *x, size_t nsteps, double *x_out);
 
 #endif

@@ -75,7 +75,30 @@ struct rui_ode_work {
   ode_bp *bp;
   size_t bp_cap;
   char last_msg[256]; /* last CVODE error message (from the handler) */
+  long nsteps;        /* steps / rhs evaluations summed over segments (CVodeReInit zeroes */
+  long nrhs;          /* CVODE's own counters, so each segment's are added before it) */
 };
+
+/* Adds the current segment's counters to the totals. */
+static void add_stats(rui_ode_work *w) {
+  long v = 0;
+  if (CVodeGetNumSteps(w->cvode, &v) == CV_SUCCESS) {
+    w->nsteps += v;
+  }
+  v = 0;
+  if (CVodeGetNumRhsEvals(w->cvode, &v) == CV_SUCCESS) {
+    w->nrhs += v;
+  }
+}
+
+void rui_ode_work_stats(const rui_ode_work *w, long *nsteps, long *nrhs) {
+  if (nsteps != NULL) {
+    *nsteps = w != NULL ? w->nsteps : 0;
+  }
+  if (nrhs != NULL) {
+    *nrhs = w != NULL ? w->nrhs : 0;
+  }
+}
 
 static void err_handler(int error_code, const char *module, const char *function, char *msg,
                         void *data) {
@@ -446,6 +469,7 @@ ru_status rui_ode_solve_with(rui_ode_work *w, rui_rhs_fn rhs, void *user, const 
         apply_bp(w, &w->bp[bi], y);
         bi++;
       }
+      add_stats(w);
       flag = CVodeReInit(w->cvode, te, w->y);
       if (flag != CV_SUCCESS) {
         return solver_error(w, flag, "CVodeReInit", te, err);
@@ -454,6 +478,7 @@ ru_status rui_ode_solve_with(rui_ode_work *w, rui_rhs_fn rhs, void *user, const 
     }
     memcpy(&y_out[j * n], y, n * sizeof *y);
   }
+  add_stats(w);
   return RU_OK;
 }
 

@@ -59,6 +59,9 @@ ru_status rui_ode_work_new(size_t n, const rui_ode_options *opt, rui_ode_work **
 ru_status rui_ode_solve_with(rui_ode_work *w, rui_rhs_fn rhs, void *user, const double *y0,
                              double t0, const rui_ode_event *ev, size_t nev,
                              const double *times_h, size_t nt, double *y_out, ru_error *err);
+/* Integrator steps and rhs evaluations summed over every solve on w (for benchmarks and
+ * diagnostics). Cannot fail; NULL-safe. */
+void rui_ode_work_stats(const rui_ode_work *w, long *nsteps, long *nrhs);
 /* NULL-safe. */
 void rui_ode_work_free(rui_ode_work *w);
 
