@@ -587,6 +587,30 @@ static void stepper_matches_simulate(void **state) {
     assert_rel(y[1], x[2 * i + 1], 1e-13, 1e-300, "stepper central");
     rui_lin_stepper_step(&st, y);
   }
+  /* the batch form: one call per dosing interval, same numbers (2-state fast path and the
+   * general path on a 3-state system) */
+  double z[2] = {0.0, 0.0}, buf[2 * 24];
+  for (size_t d = 0; d < 4; d++) {
+    z[0] += 20.0;
+    rui_lin_stepper_run(&st, z, 24, buf);
+    for (size_t k = 0; k < 24 && d * 24 + k < 100; k++) {
+      assert_rel(buf[2 * k + 1], x[2 * (d * 24 + k) + 1], 1e-13, 1e-300, "stepper run");
+    }
+  }
+  rui_lin_system s3 = sys_new(3);
+  flow(&s3, 0, 1, 0.7);
+  flow(&s3, 1, 2, 0.2);
+  flow(&s3, 2, SIZE_MAX, 0.05);
+  rui_lin_stepper st3;
+  assert_int_equal(rui_lin_stepper_init(&st3, &s3, 0.5), RU_OK);
+  double a3[3] = {1.0, 2.0, 3.0}, b3[3] = {1.0, 2.0, 3.0}, o3[3 * 10];
+  rui_lin_stepper_run(&st3, a3, 10, o3);
+  for (size_t k = 0; k < 10; k++) {
+    for (size_t i = 0; i < 3; i++) {
+      assert_rel(o3[3 * k + i], b3[i], 1e-15, 1e-300, "stepper run 3-state");
+    }
+    rui_lin_stepper_step(&st3, b3);
+  }
   assert_int_equal(rui_lin_stepper_init(&st, &s, NAN), RU_EINVAL);
 }
 
