@@ -6,7 +6,7 @@
  * Model (docs/synapse.md; structure from ../shared/data/synapse_README.md section A), for each
  * region r and transmitter X, concentrations in nM, time in hours:
  *
- *   dC/dt  = R0 * ((1 - phi) + phi * x_X) * T(C/C0)                       release
+ *   dC/dt  = R0 * sum_n mix[X][n] ((1 - phi) + phi * x_n) * T(C/C0)       release
  *            - sum_T e_T * Vmax_T * (1 - o_T) C / (Km_T + (1 - o_T) C)       transporters
  *            - k_res * C                                                  diffusion / uptake-2
  *   x_X    = max(0, 1 - g_s A(c_soma, s, B)) / (1 - g_s a0)               firing, fold of baseline
@@ -14,7 +14,8 @@
  *   A(c,s,B) = k s c / (1 + k s c + B),  k = a0/(1-a0),  B = occ_ant/(1-occ_ant)
  *   ds/dt  = (1/(1 + d * max(0, A(c_soma,1,B)/a0 - 1)) - s) / tau           desensitization
  *
- * phi is the impulse-dependent (TTX-sensitive) fraction of basal release.
+ * phi is the impulse-dependent (TTX-sensitive) fraction of basal release; mix[X][n] the share of
+ * X's release driven by nucleus n (identity except cortical DA, partly from LC terminals).
  * Competitive inhibition: an inhibitor occupying a fraction o of a transporter raises the
  * apparent Km to Km/(1-o) (Atcherley 2015 in vivo DAT Km shift). Somatodendritic compartments
  * (LC, VTA, DRN) have the same release/uptake form without the terminal brake. R0 is solved so
@@ -102,6 +103,9 @@ typedef struct ru_syn_region_spec {
   double share[RU_SYN_NANALYTES][RU_SYN_NTRANSPORTERS]; /* fraction of that clearance by NET,
                                                            DAT, SERT (sum <= 1; rest linear) */
   double impulse_fraction[RU_SYN_NANALYTES];  /* fraction of release that follows firing */
+  /* source_mix[a][n]: fraction of analyte a's release driven by the firing of nucleus n (e.g.
+   * cortical DA partly co-released from LC terminals). A row of zeros means "own nucleus". */
+  double source_mix[RU_SYN_NANALYTES][RU_SYN_NANALYTES];
 } ru_syn_region_spec;
 
 /* Built-in regions: count, name of region i (NULL when out of range), and lookup by name

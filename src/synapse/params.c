@@ -41,6 +41,7 @@
 #define CAL_G_S_ALPHA2 1.2606
 #define CAL_G_T_ALPHA2 0.3974
 #define CAL_SH_DAT_DA_CTX 0.0
+#define CAL_DA_CTX_LC 0.984
 #define CAL_G_S_5HT1A 0.8252
 #define CAL_TAU_DES_D 3.556
 #define CAL_D_DES_5HT1A 5.08
@@ -178,6 +179,17 @@ static const ru_synapse_param PARAMS[RUI_P_COUNT] = {
     [RUI_P_K_DA_CTX] = {"DA", "da.k_total_cortex", RUI_LN2 / PALIJ_T_HALF_S, "1/s",
                         "Palij 1994 (as ne.k_total)", "assumed",
                         "cortical DA cleared mostly by NE terminals: NE rate used (timescale only)"},
+    [RUI_P_DA_CTX_LC_FRACTION] =
+        {"DA", "da.cortex_lc_fraction", CAL_DA_CTX_LC, "fraction",
+         "calibrated on " SRC_SYNCSV
+         " atomoxetine_3mgkg_PFC note (AHN 2005: PFC DA +100%, PFC NE +100%, NAc DA +200%); "
+         "pathway from Devoto P et al. 2004 Eur J Pharmacol 487:105 (cortical DA largely from "
+         "noradrenergic terminals) and Devoto et al. BMC Neurosci 6:31 (LC stimulation raises "
+         "cortical DA)",
+         "calibrated",
+         "fraction of cortical (pfc, hippocampus) DA release that follows LC firing (co-release "
+         "from NE terminals); the rest follows VTA firing. Added after a first version with "
+         "VTA-only cortical DA release (see docs/synapse.md, 'history')"},
     [RUI_P_IMP_DA_STR] = {"DA", "da.impulse_fraction_striatum", 0.95, "fraction",
                           "2001 on-line microdialysis study (concepedia W2069082974): TTX -95% "
                           "dorsal striatum at 20 h",

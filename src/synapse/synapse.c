@@ -247,6 +247,12 @@ ru_status ru_synapse_add_region(ru_synapse *s, const ru_syn_region_spec *spec, r
       return ru_error_set(err, RU_EINVAL, "add_region '%s': %s transporter shares sum to %g > 1",
                           spec->name, ANALYTE_NAMES[a], sum);
     }
+    for (size_t n = 0; n < NA; n++) {
+      if (!(spec->source_mix[a][n] >= 0.0) || !(spec->source_mix[a][n] <= 1.0)) {
+        return ru_error_set(err, RU_EINVAL, "add_region '%s': source_mix out of [0,1]",
+                            spec->name);
+      }
+    }
   }
   if (s->nreg >= RU_SYN_MAX_REGIONS) {
     return ru_error_set(err, RU_ERANGE, "add_region: at most %d regions", RU_SYN_MAX_REGIONS);
@@ -396,6 +402,7 @@ typedef struct comp {
   double km[NTR];       /* nM */
   double k_res;         /* linear residual clearance, 1/h */
   double imp;           /* impulse-dependent fraction of release */
+  double mix[NA];       /* share of release driven by each nucleus */
   double r0;            /* basal release, nM/h (solved) */
 } comp;
 
@@ -433,7 +440,7 @@ static double uptake(const comp *c, const double *expr, const double *occ, doubl
 }
 
 static void comp_init(comp *c, const double *p, double c0, double k_per_s, const double *share,
-                      double imp) {
+                      double imp, const double *mix, size_t own) {
   const double k_h = k_per_s * SECONDS_PER_HOUR;
   double shsum = 0.0;
   c->c0 = c0;
@@ -445,6 +452,18 @@ static void comp_init(comp *c, const double *p, double c0, double k_per_s, const
   }
   c->k_res = fmax(0.0, 1.0 - shsum) * k_h;
   c->imp = imp;
+  double msum = 0.0;
+  for (size_t n = 0; n < NA; n++) {
+    c->mix[n] = mix != NULL ? mix[n] : 0.0;
+    msum += c->mix[n];
+  }
+  if (!(msum > 0.0)) {
+    c->mix[own] = 1.0;
+  } else {
+    for (size_t n = 0; n < NA; n++) {
+      c->mix[n] /= msum;
+    }
+  }
   const double zero[NTG] = {0};
   const double one[NTR] = {1.0, 1.0, 1.0};
   c->r0 = uptake(c, one, zero, c0); /* steady state at c0 with wild-type expression */
@@ -477,6 +496,8 @@ static void builtin_spec(const double *p, size_t which, ru_syn_region_spec *sp) 
     /* derived row da.share_net_cortex, recomputed so overrides propagate */
     sp->share[RU_SYN_DA][RU_SYN_NET] = (1.0 - p[RUI_P_SH_DAT_DA_CTX]) * p[RUI_P_SH_NET_NE];
     sp->impulse_fraction[RU_SYN_DA] = p[RUI_P_IMP_DA_CTX];
+    sp->source_mix[RU_SYN_DA][RU_SYN_LC] = p[RUI_P_DA_CTX_LC_FRACTION];
+    sp->source_mix[RU_SYN_DA][RU_SYN_VTA] = 1.0 - p[RUI_P_DA_CTX_LC_FRACTION];
     sp->c0_nM[RU_SYN_5HT] = p[RUI_P_C0_5HT_CTX];
     sp->k_per_s[RU_SYN_5HT] = p[RUI_P_K_SERT] / p[RUI_P_SH_SERT_CTX];
     sp->share[RU_SYN_5HT][RU_SYN_SERT] = p[RUI_P_SH_SERT_CTX];
@@ -532,7 +553,7 @@ static ru_status model_init(model *m, const ru_synapse *s, ru_error *err) {
                             sp.name, ANALYTE_NAMES[a], shsum);
       }
       comp_init(&m->reg[r][a], p, sp.c0_nM[a], sp.k_per_s[a], sp.share[a],
-                sp.impulse_fraction[a]);
+                sp.impulse_fraction[a], sp.source_mix[a], a);
     }
   }
   /* Source nuclei: LC like cortical NE; VTA with the striatal DAT share and the cortical
@@ -542,11 +563,11 @@ static ru_status model_init(model *m, const ru_synapse *s, ru_error *err) {
   builtin_spec(p, 0, &ctx);
   builtin_spec(p, 1, &str);
   comp_init(&m->soma[RU_SYN_NE], p, ctx.c0_nM[RU_SYN_NE], ctx.k_per_s[RU_SYN_NE],
-            ctx.share[RU_SYN_NE], ctx.impulse_fraction[RU_SYN_NE]);
+            ctx.share[RU_SYN_NE], ctx.impulse_fraction[RU_SYN_NE], NULL, RU_SYN_NE);
   comp_init(&m->soma[RU_SYN_DA], p, ctx.c0_nM[RU_SYN_DA], str.k_per_s[RU_SYN_DA],
-            str.share[RU_SYN_DA], ctx.impulse_fraction[RU_SYN_DA]);
+            str.share[RU_SYN_DA], ctx.impulse_fraction[RU_SYN_DA], NULL, RU_SYN_DA);
   comp_init(&m->soma[RU_SYN_5HT], p, ctx.c0_nM[RU_SYN_5HT], ctx.k_per_s[RU_SYN_5HT],
-            ctx.share[RU_SYN_5HT], ctx.impulse_fraction[RU_SYN_5HT]);
+            ctx.share[RU_SYN_5HT], ctx.impulse_fraction[RU_SYN_5HT], NULL, RU_SYN_5HT);
   return RU_OK;
 }
 
@@ -642,8 +663,11 @@ static void rhs_eval(model *m, double t, const double *y, double *dy) {
       const double act = activation(m, conc / c->c0, 1.0, o[TERM_RECEPTOR[a]]);
       const double brake =
           fmax(0.0, 1.0 - m->g_term[a] * act) / (1.0 - m->g_term[a] * m->a0);
-      dy[r * NA + a] = c->r0 * ((1.0 - c->imp) + c->imp * x[a]) * brake -
-                       uptake(c, m->expr, o, conc);
+      double rel = 0.0;
+      for (size_t n = 0; n < NA; n++) {
+        rel += c->mix[n] * ((1.0 - c->imp) + c->imp * x[n]);
+      }
+      dy[r * NA + a] = c->r0 * rel * brake - uptake(c, m->expr, o, conc);
     }
   }
 }

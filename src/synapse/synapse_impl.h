@@ -33,6 +33,7 @@ typedef enum rui_syn_param {
   RUI_P_SH_DAT_DA_CTX,
   RUI_P_SH_NET_DA_CTX,
   RUI_P_K_DA_CTX,
+  RUI_P_DA_CTX_LC_FRACTION,
   RUI_P_IMP_DA_STR,
   RUI_P_IMP_DA_CTX,
   RUI_P_F0_VTA,

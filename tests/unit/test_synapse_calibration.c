@@ -299,6 +299,15 @@ static double pfc_ne(double x, void *u) {
   return ahn_fold(-1, &o, "pfc", RU_SYN_NE);
 }
 static double pfc_da(double share, void *u) { return ahn_fold(share, u, "pfc", RU_SYN_DA); }
+static double pfc_da_lc(double lc, void *u) {
+  ru_synapse *s = mk(NULL);
+  assert_int_equal(ru_synapse_set_param(s, "da.cortex_lc_fraction", lc, NULL), RU_OK);
+  const ahn *o = u;
+  const double occ[RU_SYN_NTARGETS] = {[RU_SYN_DAT] = o->o_dat, [RU_SYN_NET] = o->o_net};
+  const double v = run_fold(s, occ, 3.0, "pfc", RU_SYN_DA, -1, 0, NULL, NULL);
+  ru_synapse_free(s);
+  return -v;
+}
 
 static void test_calibration_cortical_dat_share(void **state) {
   (void)state;
@@ -321,6 +330,9 @@ static void test_calibration_cortical_dat_share(void **state) {
   printf("  PFC DA at the fitted share %.3f (2.0)\n", pfc_da(share, &o));
   printf("AHN 2005 effective occupancy DAT %.3f NET %.3f\n", o.o_dat, o.o_net);
   check("da.share_dat_cortex", share, 0.03);
+  /* then the LC-driven fraction of cortical DA release from the same PFC DA value */
+  const double lc = bisect(pfc_da_lc, &o, -2.0, 0.0, 1.0);
+  check("da.cortex_lc_fraction", lc, 0.03);
 }
 
 /* D2 soma gain: closed form from apomorphine VTA firing <= 20% (A -> 1). */
