@@ -762,6 +762,12 @@ static ru_status simulate_core(const rui_lin_system *sys, const double *x0,
         }
       }
     }
+    /* a zero amount is no dose, except the constant infusion at steady state (SS, II = 0),
+     * which runs until the end */
+    const int const_inf = inf && d->ss != 0 && d->ii_h == 0.0;
+    if (d->amount == 0.0 && !const_inf) {
+      first = nd;
+    }
     for (size_t k = first; k < nd; k++) {
       const double t = d->time_h + (double)k * d->ii_h;
       if (!inf) {

@@ -684,6 +684,12 @@ static void invalid_inputs_are_rejected(void **state) {
   b.addl = -1;
   double tl = 1e3;
   assert_int_equal(rui_lin_simulate(&s, NULL, &b, 1, &tl, 1, x, &err), RU_ERANGE);
+  /* a zero-amount infusion is no dose (not an endless infusion) */
+  b = in;
+  b.amount = 0.0;
+  b.rate = 5.0;
+  assert_int_equal(rui_lin_simulate(&s, NULL, &b, 1, &tl, 1, x, &err), RU_OK);
+  assert_true(x[0] == 0.0 && x[1] == 0.0);
   /* t = 0 with no dose: the initial state itself */
   double x0[2] = {3.0, 4.0}, z = 0.0;
   assert_int_equal(rui_lin_simulate(&s, x0, NULL, 0, &z, 1, x, &err), RU_OK);
