@@ -75,8 +75,8 @@ static inline void welford_init(welford *w) {
   for (size_t i = 0; i < POP_NT; i++) {
     w->mean[i] = 0.0;
     w->m2[i] = 0.0;
-    w->min[i] = INFINITY;
-    w->max[i] = -INFINITY;
+    w->min[i] = (double)INFINITY;
+    w->max[i] = -(double)INFINITY;
   }
 }
 

@@ -71,10 +71,10 @@ static void expm_rejects_bad_size_and_nan(void **state) {
   double e[17 * 17];
   assert_int_equal(rui_lin_expm(a, 0, 1.0, e), RU_EINVAL);
   assert_int_equal(rui_lin_expm(a, 17, 1.0, e), RU_EINVAL);
-  assert_int_equal(rui_lin_expm(a, 2, NAN, e), RU_EINVAL);
-  a[1] = NAN;
+  assert_int_equal(rui_lin_expm(a, 2, (double)NAN, e), RU_EINVAL);
+  a[1] = (double)NAN;
   assert_int_equal(rui_lin_expm(a, 2, 1.0, e), RU_EINVAL);
-  a[1] = INFINITY;
+  a[1] = (double)INFINITY;
   assert_int_equal(rui_lin_expm(a, 2, 1.0, e), RU_EINVAL);
 }
 
@@ -611,7 +611,7 @@ static void stepper_matches_simulate(void **state) {
     }
     rui_lin_stepper_step(&st3, b3);
   }
-  assert_int_equal(rui_lin_stepper_init(&st, &s, NAN), RU_EINVAL);
+  assert_int_equal(rui_lin_stepper_init(&st, &s, (double)NAN), RU_EINVAL);
 }
 
 /* Irregular output grids (0.1 h steps whose differences differ in the last bits) stay exact. */
@@ -646,13 +646,13 @@ static void invalid_inputs_are_rejected(void **state) {
   bad.n = 17;
   assert_int_equal(rui_lin_simulate(&bad, NULL, &in, 1, &t, 1, x, &err), RU_EINVAL);
   bad = s;
-  bad.a[1] = NAN;
+  bad.a[1] = (double)NAN;
   assert_int_equal(rui_lin_simulate(&bad, NULL, &in, 1, &t, 1, x, &err), RU_EINVAL);
   rui_lin_input b = in;
-  b.amount = NAN;
+  b.amount = (double)NAN;
   assert_int_equal(rui_lin_simulate(&s, NULL, &b, 1, &t, 1, x, &err), RU_EINVAL);
   b = in;
-  b.time_h = NAN;
+  b.time_h = (double)NAN;
   assert_int_equal(rui_lin_simulate(&s, NULL, &b, 1, &t, 1, x, &err), RU_EINVAL);
   b = in;
   b.cmt = 2;
@@ -667,9 +667,9 @@ static void invalid_inputs_are_rejected(void **state) {
   assert_int_equal(rui_lin_steady_state(&s, &b, x, &err), RU_EINVAL);
   double desc[2] = {2.0, 1.0}, x2[4];
   assert_int_equal(rui_lin_simulate(&s, NULL, &in, 1, desc, 2, x2, &err), RU_EINVAL);
-  double tn = NAN;
+  double tn = (double)NAN;
   assert_int_equal(rui_lin_simulate(&s, NULL, &in, 1, &tn, 1, x, &err), RU_EINVAL);
-  double x0n[2] = {NAN, 0.0};
+  double x0n[2] = {(double)NAN, 0.0};
   assert_int_equal(rui_lin_simulate(&s, x0n, NULL, 0, &t, 1, x, &err), RU_EINVAL);
   assert_int_equal(rui_lin_integral(&s, x0n, 1.0, x, &err), RU_EINVAL);
   /* a system with a sink has no steady state: reported, not NaN */

@@ -313,12 +313,12 @@ static void solver_errors_name_the_cvode_flag(void **state) {
                    RU_ESOLVER);
   assert_non_null(strstr(err.message, "CV_TOO_MUCH_WORK"));
   o.max_steps = 100000;
-  o.rtol = NAN;
+  o.rtol = (double)NAN;
   assert_int_equal(rui_ode_solve(1, linear_rhs, &s, y0, 0.0, NULL, 0, t, 2, &o, y, &err),
                    RU_EINVAL);
   assert_int_equal(rui_ode_solve(0, linear_rhs, &s, y0, 0.0, NULL, 0, t, 2, NULL, y, &err),
                    RU_EINVAL);
-  double yn[1] = {NAN};
+  double yn[1] = {(double)NAN};
   assert_int_equal(rui_ode_solve(1, linear_rhs, &s, yn, 0.0, NULL, 0, t, 2, NULL, y, &err),
                    RU_EINVAL);
   double tdesc[] = {5.0, 1.0};
