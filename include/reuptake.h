@@ -16,6 +16,9 @@
 #include "reuptake/pk.h"
 #include "reuptake/pd.h"
 #include "reuptake/io.h"
+#include "reuptake/pop.h"
+#include "reuptake/ddi.h"
+#include "reuptake/validate.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,0 +1,228 @@
+/* Virtual populations: many subjects of one regimen with inter-individual variability (IIV) and
+ * CYP2D6 phenotypes drawn by ancestry, summarised by streaming statistics (no trajectory is
+ * stored), on one process or sharded over MPI ranks with bitwise-identical results.
+ *
+ * Model (docs/population.md):
+ *   - per subject and compound, CL/F, V/F and ka are multiplied by exp(sigma z), z ~ N(0,1),
+ *     sigma = sqrt(log(1 + CV^2)) (log-normal with the stated CV). The CV is read from the
+ *     knowledge base (domain "variability", name "<compound>.<key>", with its source) or is
+ *     the stated default (RU_POP_DEFAULT_CV_*), reported as "default, not sourced". No
+ *     covariance between parameters (none is in the knowledge base) and no covariates
+ *     (weight, sex, smoking: no sourced effect in the knowledge base).
+ *   - the CYP2D6 phenotype (PM/IM/NM/UM) is drawn from the knowledge base's frequencies for
+ *     the ancestry and applied as enzyme activity (ru_kb_phenotype_activity).
+ *   - random numbers are counter-based (Random123 philox4x64-10, key = (seed, subject index),
+ *     counter = (purpose, draw index)), so a subject's draws do not depend on which rank,
+ *     thread or order computes it.
+ * Summaries (ru_pop_summary) hold only integers (histogram counts, fixed-point sums) plus
+ * exact minima/maxima, so merging is exact and associative: any split of the subjects over
+ * ranks or calls gives bitwise the same summary.
+ *
+ * An ru_pop is not thread-safe (it reuses per-subject workspaces); give each thread its own.
+ * MPI helpers (ru_pop_mpi_*) work in builds without MPI as a single rank. */
+#ifndef RU_POP_H
+#define RU_POP_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "reuptake/kb.h"
+#include "reuptake/regimen.h"
+#include "reuptake/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Stated default IIV (coefficient of variation) where the knowledge base has none: typical
+ * magnitudes of popPK models of oral small molecules, NOT sourced for any drug; every output
+ * says so per compound and key. */
+#define RU_POP_DEFAULT_CV_CL 0.30
+#define RU_POP_DEFAULT_CV_V 0.20
+#define RU_POP_DEFAULT_CV_KA 0.30
+#define RU_POP_DEFAULT_ANCESTRY "european"
+#define RU_POP_DEFAULT_THRESHOLD 0.8  /* default attainment: each banded transporter >= 0.8 */
+#define RU_POP_MAX_TARGETS 8
+#define RU_POP_MAX_CRITERIA 16
+#define RU_POP_MAX_PHENOTYPES 4
+#define RU_POP_MAX_SUBJECTS 2000000000ULL /* fixed-point sums stay exact up to 2^31 subjects */
+#define RU_POP_BLOCK 1024ULL              /* shards are whole blocks of this many subjects */
+
+typedef struct ru_pop ru_pop;
+typedef struct ru_pop_summary ru_pop_summary;
+
+/* A target-attainment criterion: occupancy of target >= threshold (at_least 1) or <= (0). */
+typedef struct ru_pop_criterion {
+  char target[RU_NAME_MAX];
+  double threshold; /* fraction 0..1 */
+  int at_least;     /* 1: >=, 0: <= */
+} ru_pop_criterion;
+
+typedef struct ru_pop_config {
+  uint64_t seed;
+  const char *ancestry;             /* NULL: RU_POP_DEFAULT_ANCESTRY */
+  const double *times_h;            /* output grid, ascending, copied; required */
+  size_t nt;
+  const char *const *targets;       /* occupancy bands; NULL: the transporters (SERT, NET, DAT)
+                                     * that some compound present binds */
+  size_t ntargets;
+  const ru_pop_criterion *criteria; /* NULL: each banded transporter >= RU_POP_DEFAULT_THRESHOLD */
+  size_t ncriteria;
+  const char *const *overrides;     /* "COMPOUND.KEY=VALUE" for every subject (as --set) */
+  size_t noverrides;
+  const char *const *phenotypes;    /* fixed phenotypes of other genes ("CYP2C19=PM");
+                                     * CYP2D6 is drawn and may not be given */
+  size_t nphenotypes;
+  double cv_cl, cv_v, cv_ka;        /* defaults where the KB has none (init: RU_POP_DEFAULT_CV_*) */
+  int force_general;                /* 1: never use the closed-form fixed-step fast path (tests) */
+} ru_pop_config;
+
+/* Sets every field to its default (seed 1, defaults above, everything else NULL/0). */
+RU_API void ru_pop_config_init(ru_pop_config *cfg);
+
+/* --- lifecycle --------------------------------------------------------------------------- */
+
+/* Builds a population of regimen r (copied) reading kb (borrowed; must outlive the ru_pop).
+ * Errors: unknown ancestry RU_ENOTFOUND naming the known ones; CYP2D6 in cfg->phenotypes, bad
+ * grid or criteria RU_EINVAL; model errors as ru_sim_prepare. */
+RU_API ru_status ru_pop_new(const ru_kb *kb, const ru_regimen *r, const ru_pop_config *cfg,
+                            ru_pop **out, ru_error *err);
+RU_API void ru_pop_free(ru_pop *p); /* NULL-safe */
+
+/* Ancestries with CYP2D6 frequencies in kb, alphabetical: names[i] (up to max); *n = count. */
+RU_API ru_status ru_pop_ancestries(const ru_kb *kb, char (*names)[RU_NAME_MAX], size_t max,
+                                   size_t *n, ru_error *err);
+
+/* --- description (valid for the life of p) ------------------------------------------------ */
+
+RU_API size_t ru_pop_nt(const ru_pop *p);
+RU_API const double *ru_pop_times(const ru_pop *p);
+RU_API const char *ru_pop_ancestry(const ru_pop *p);
+RU_API uint64_t ru_pop_seed(const ru_pop *p);
+/* 1 when subjects run on the closed-form fixed-step propagator, 0 on ru_sim_run. */
+RU_API int ru_pop_fast_path(const ru_pop *p);
+
+/* Compounds (parents and metabolites) in simulation order. */
+RU_API size_t ru_pop_compound_count(const ru_pop *p);
+RU_API const char *ru_pop_compound_name(const ru_pop *p, size_t i);
+
+/* Bands: one per compound (total concentration, ng/mL), then one per target (occupancy). */
+typedef struct ru_pop_band_info {
+  const char *name;     /* compound or target */
+  int is_target;        /* 1: occupancy of a target, 0: concentration of a compound */
+  const char *quantity; /* "total" or "occupancy" */
+  const char *unit;     /* "ng/mL" or "fraction" */
+  double resolution;    /* histogram bin width: relative (concentration) or absolute */
+} ru_pop_band_info;
+RU_API size_t ru_pop_band_count(const ru_pop *p);
+RU_API ru_status ru_pop_band(const ru_pop *p, size_t b, ru_pop_band_info *out, ru_error *err);
+
+RU_API size_t ru_pop_criterion_count(const ru_pop *p);
+RU_API const ru_pop_criterion *ru_pop_criterion_at(const ru_pop *p, size_t k);
+
+/* CYP2D6 phenotype groups: name ("PM", ...), frequency drawn from, activity applied. */
+RU_API size_t ru_pop_phenotype_count(const ru_pop *p);
+RU_API const char *ru_pop_phenotype_name(const ru_pop *p, size_t g);
+RU_API double ru_pop_phenotype_frequency(const ru_pop *p, size_t g);
+
+/* The variability applied: one row per (compound, key). source "" = stated default. */
+typedef struct ru_pop_variability {
+  char compound[RU_NAME_MAX];
+  char key[32];   /* cl_f_l_per_h, v_f_l or ka_per_h */
+  double cv;      /* coefficient of variation (log-normal) */
+  char source[RU_SOURCE_MAX];
+  int sourced;    /* 1: from the knowledge base, 0: stated default */
+} ru_pop_variability;
+RU_API size_t ru_pop_variability_count(const ru_pop *p);
+RU_API const ru_pop_variability *ru_pop_variability_at(const ru_pop *p, size_t i);
+
+/* The end-of-run exposure window: [t_end - tau, t_end] with tau the longest dosing interval
+ * (or the whole grid for single doses). AUC by the trapezoidal rule on the grid. */
+RU_API double ru_pop_window_h(const ru_pop *p);
+
+/* --- subjects --------------------------------------------------------------------------- */
+
+/* One subject: its draws and (optionally) its trajectories. */
+typedef struct ru_pop_subject {
+  uint64_t index;
+  size_t phenotype;             /* group index (ru_pop_phenotype_name) */
+  double factor[3 * 12];        /* multipliers: compound i, key k (0 CL, 1 V, 2 ka) at [3i+k] */
+} ru_pop_subject;
+
+/* Computes subject `index` alone: draws into *subj; conc[i*nt + j] (ng/mL, compound i) and
+ * occ[b*nt + j] (target band b, fraction) when non-NULL. Same numbers as within any run. */
+RU_API ru_status ru_pop_subject_run(ru_pop *p, uint64_t index, ru_pop_subject *subj,
+                                    double *conc, double *occ, ru_error *err);
+
+/* Called for each subject of ru_pop_run (when set) with its trajectories (valid during the call). */
+typedef void (*ru_pop_observer_fn)(const ru_pop_subject *subj, const double *conc,
+                                   const double *occ, void *user);
+RU_API void ru_pop_set_observer(ru_pop *p, ru_pop_observer_fn fn, void *user);
+
+/* Progress callback: done of total subjects of this call. */
+typedef void (*ru_pop_progress_fn)(uint64_t done, uint64_t total, void *user);
+
+/* --- summaries ---------------------------------------------------------------------------- */
+
+RU_API ru_status ru_pop_summary_new(const ru_pop *p, ru_pop_summary **out, ru_error *err);
+RU_API void ru_pop_summary_free(ru_pop_summary *s); /* NULL-safe */
+/* Bytes held by a summary: depends on the grid, bands and phenotypes, never on subjects. */
+RU_API size_t ru_pop_summary_bytes(const ru_pop_summary *s);
+RU_API uint64_t ru_pop_summary_subjects(const ru_pop_summary *s);
+/* dst += src, exact (integer sums, min/max). Shapes must match (RU_EINVAL). */
+RU_API ru_status ru_pop_summary_merge(ru_pop_summary *dst, const ru_pop_summary *src,
+                                      ru_error *err);
+/* 1 when a and b hold bitwise the same statistics. */
+RU_API int ru_pop_summary_equal(const ru_pop_summary *a, const ru_pop_summary *b);
+
+/* Runs subjects [first, first + count) into sum. cancel (may be NULL) is read between subjects:
+ * when it becomes non-zero the call returns RU_EINTERRUPTED (sum then holds a partial count
+ * and must not be reported). progress (may be NULL) is called about every RU_POP_BLOCK subjects. */
+RU_API ru_status ru_pop_run(ru_pop *p, uint64_t first, uint64_t count, ru_pop_summary *sum,
+                            const volatile sig_atomic_t *cancel, ru_pop_progress_fn progress,
+                            void *user, ru_error *err);
+
+/* Percentile q (0..100) of band b at time index j, interpolated linearly within the histogram
+ * bin and clamped to the exact min/max. NaN when the summary is empty. */
+RU_API double ru_pop_band_percentile(const ru_pop *p, const ru_pop_summary *s, size_t b,
+                                     size_t j, double q);
+/* Fraction of subjects meeting criterion k at time index j; and over the whole end window
+ * (every grid point of ru_pop_window_h: the steady-state trough for >= criteria). */
+RU_API double ru_pop_attainment(const ru_pop *p, const ru_pop_summary *s, size_t k, size_t j);
+RU_API double ru_pop_attainment_final(const ru_pop *p, const ru_pop_summary *s, size_t k);
+
+/* Exposure of compound i over the end window among subjects of phenotype group g. */
+typedef struct ru_pop_exposure {
+  uint64_t n;             /* subjects in the group */
+  double auc_mean;        /* ng*h/mL, exact fixed-point mean (resolution 2^-32) */
+  double cavg_mean;       /* ng/mL = auc / window */
+  double auc_p5, auc_p50, auc_p95;
+} ru_pop_exposure;
+RU_API ru_status ru_pop_exposure_by_phenotype(const ru_pop *p, const ru_pop_summary *s, size_t g,
+                                              size_t i, ru_pop_exposure *out, ru_error *err);
+/* Percentile q of AUC of compound i in group g (NaN when the group is empty). */
+RU_API double ru_pop_exposure_percentile(const ru_pop *p, const ru_pop_summary *s, size_t g,
+                                         size_t i, double q);
+
+/* --- sharding and MPI ----------------------------------------------------------------------- */
+
+/* The subjects of rank of size: whole RU_POP_BLOCK blocks, contiguous, balanced. Cannot fail. */
+RU_API void ru_pop_shard(uint64_t n, int rank, int size, uint64_t *first, uint64_t *count);
+
+/* 1 when built with MPI. */
+RU_API int ru_pop_mpi_available(void);
+/* Initialises MPI only when launched by an MPI launcher (OMPI_COMM_WORLD_SIZE, PMI_SIZE or
+ * PMIX_RANK set); otherwise rank 0 of 1 without touching MPI. */
+RU_API ru_status ru_pop_mpi_init(int *rank, int *size, ru_error *err);
+/* Finalises MPI if ru_pop_mpi_init initialised it. */
+RU_API void ru_pop_mpi_finalize(void);
+/* Maximum of flag over all ranks (collective; flag itself with one rank). */
+RU_API int ru_pop_mpi_max(int flag);
+/* Sums every rank's summary into root's (collective, exact: integer sums and min/max). */
+RU_API ru_status ru_pop_mpi_reduce(ru_pop_summary *s, int root, ru_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* RU_POP_H */
