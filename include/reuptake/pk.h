@@ -61,6 +61,10 @@ RU_API ru_status ru_sim_set_override(ru_sim *s, const char *spec, ru_error *err)
  * key as in ru_sim_set_override; compound "*" = every compound. */
 RU_API ru_status ru_sim_scale_param(ru_sim *s, const char *compound, const char *key,
                                     double factor, ru_error *err);
+/* Which inhibitor concentration drives CYP inhibition: 1 (default) the unbound hepatic inlet
+ * concentration (systemic + portal absorption term, FDA 2020 in vitro DDI guidance), 0 the
+ * unbound systemic plasma concentration. */
+RU_API void ru_sim_set_inhibitor_driver(ru_sim *s, int hepatic_inlet);
 /* Turns enzyme inhibition between compounds off (1) or on (0, default): reports with vs without. */
 RU_API void ru_sim_set_inhibition_enabled(ru_sim *s, int enabled);
 

@@ -100,6 +100,8 @@ ru_status ru_sim_new(const ru_kb *kb, ru_sim **out, ru_error *err) {
   }
   s->kb = kb;
   s->inhibition_enabled = 1;
+  s->inlet_driver = 1;
+  s->qh_l_per_h = nan("");
   *out = s;
   return RU_OK;
 }
@@ -400,6 +402,13 @@ ru_status ru_sim_scale_param(ru_sim *s, const char *compound, const char *key, d
   return add_override(s, canon, key, factor, 1, err);
 }
 
+void ru_sim_set_inhibitor_driver(ru_sim *s, int hepatic_inlet) {
+  if (s != NULL) {
+    s->inlet_driver = hepatic_inlet != 0;
+    s->prepared = 0;
+  }
+}
+
 void ru_sim_set_inhibition_enabled(ru_sim *s, int enabled) {
   if (s != NULL) {
     s->inhibition_enabled = enabled != 0;
@@ -615,6 +624,12 @@ ru_status ru_sim_prepare(ru_sim *s, ru_error *err) {
     if (s->enz[e].state >= 0) s->enz[e].state = (long)ns++;
   }
   s->nonlinear = s->ninh > 0;
+  if (s->nonlinear && s->inlet_driver) {
+    ru_value qh;
+    ru_error e2;
+    s->qh_l_per_h = (ru_kb_param(s->kb, "ddi", "hepatic_blood_flow_l_per_h", &qh, &e2) == RU_OK &&
+                     qh.value > 0.0) ? qh.value : nan("");
+  }
   /* ODE state: compartments, MBI enzyme states, then one AUC accumulator per compound */
   s->nstate = ns + s->nc;
   if (s->nstate > RUI_SIM_MAX_STATE) {
@@ -632,6 +647,20 @@ static double unbound_um(const sim_compound *c, double amount_mg) {
   return amount_mg / c->p.v_f_l.value / c->mw * 1000.0 * c->fu;
 }
 
+/* The inhibitor concentration that drives hepatic CYP inhibition. By default the unbound hepatic
+ * inlet concentration: systemic plus the portal contribution of drug being absorbed,
+ * Iin = C + ka * A_depot * Fa*Fg / Qh, with Fa*Fg = 1 and a blood:plasma ratio of 1 (the
+ * conservative defaults of the FDA 2020 in vitro DDI guidance; Ito et al. 1998 Annu Rev
+ * Pharmacol Toxicol 38:461). Metabolites and IV doses have no portal term. */
+static double driver_um(const ru_sim *s, const sim_compound *p, const double *y) {
+  double amount = y[p->central];
+  if (s->inlet_driver && p->depot >= 0 && isfinite(s->qh_l_per_h)) {
+    /* a portal concentration (mg/L) is converted to a central-amount equivalent (mg) */
+    amount += p->p.ka_per_h.value * y[p->depot] / s->qh_l_per_h * p->p.v_f_l.value;
+  }
+  return fmax(0.0, unbound_um(p, amount));
+}
+
 /* Inhibition multiplier g_e for each enzyme from the state y (compartments + enzyme states). */
 void rui_sim_enzyme_multipliers(const ru_sim *s, const double *y, double *g) {
   double comp[RUI_SIM_MAX_ENZYMES];
@@ -641,8 +670,7 @@ void rui_sim_enzyme_multipliers(const ru_sim *s, const double *y, double *g) {
   for (size_t k = 0; k < s->ninh; k++) {
     const sim_inhib *h = &s->inh[k];
     if (h->kind != RU_INHIB_COMPETITIVE) continue;
-    const sim_compound *p = &s->c[h->perpetrator];
-    const double iu = fmax(0.0, unbound_um(p, y[p->central]));
+    const double iu = driver_um(s, &s->c[h->perpetrator], y);
     comp[h->enzyme] += iu / h->k.ki_um.value;
   }
   for (size_t e = 0; e < s->nenz; e++) {
@@ -707,8 +735,7 @@ static int sim_rhs(double t, const double *y, double *dy, void *user) {
     for (size_t k = 0; k < s->ninh; k++) {
       const sim_inhib *h = &s->inh[k];
       if (h->enzyme != e || h->kind != RU_INHIB_MECHANISM_BASED) continue;
-      const sim_compound *p = &s->c[h->perpetrator];
-      const double iu = fmax(0.0, unbound_um(p, y[p->central]));
+      const double iu = driver_um(s, &s->c[h->perpetrator], y);
       inact += h->k.kinact_per_h.value * iu / (h->k.ki_inact_um.value + iu);
     }
     dy[st] = s->enz[e].kdeg_per_h * (1.0 - y[st]) - inact * y[st];
@@ -798,6 +825,13 @@ const char *ru_sim_mechanisms(ru_sim *s) {
                    h->k.kinact_per_h.value, h->k.ki_inact_um.source,
                    s->enz[h->enzyme].kdeg_per_h);
     }
+    if (w > 0 && (size_t)w < cap - len) len += (size_t)w;
+  }
+  if (s->ninh > 0 && len < cap) {
+    const int w = snprintf(buf + len, cap - len, "inhibitors act at their %s\n",
+                           (s->inlet_driver && isfinite(s->qh_l_per_h))
+                               ? "unbound hepatic inlet concentration (systemic + portal, FDA 2020)"
+                               : "unbound systemic plasma concentration");
     if (w > 0 && (size_t)w < cap - len) len += (size_t)w;
   }
   rui_free(s->mech);

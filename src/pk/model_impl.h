@@ -70,6 +70,8 @@ struct ru_sim {
   sim_inhib inh[RUI_SIM_MAX_INHIB];
   size_t ninh;
   int inhibition_enabled;
+  int inlet_driver;      /* 1: inhibitors act at the unbound hepatic inlet concentration */
+  double qh_l_per_h;     /* hepatic blood flow (KB), NaN when missing */
   int prepared;
   int nonlinear;
   size_t ncmt;         /* compartments */
