@@ -321,10 +321,14 @@ static const ru_synapse_param PARAMS[RUI_P_COUNT] = {
                                  "Ziegler MG, 'Catecholamine measurement in behavioral research' "
                                  "(plasma NE doubles 5 min after standing)",
                                  "secondary", "spillover multiplier, clearance unchanged"},
-    [RUI_P_PH_DRIVE_EX_SUB] = {"physio", "physio.drive_exercise_submax", 1371.0 / 167.0, "fold",
+    [RUI_P_PH_DRIVE_EX_SUB] = {"physio", "physio.drive_exercise_submax", 1371.0 / PH_BASAL_PG_ML,
+                               "fold",
                                "'Plasma norepinephrine response to exercise before and after "
-                               "training in humans' (167 -> 1371 pg/mL, fixed submax load)",
-                               "derived", "ratio; clearance assumed unchanged during exercise"},
+                               "training in humans' (1371 pg/mL at a fixed submax load)",
+                               "derived",
+                               "1371 pg/mL / model resting 228 pg/mL: reproduces the published "
+                               "level (the study's own resting value was 167); clearance assumed "
+                               "unchanged during exercise"},
     [RUI_P_PH_DRIVE_EX_MAX] = {"physio", "physio.drive_exercise_max", 4000.0 / PH_BASAL_PG_ML,
                                "fold",
                                "'Disappearance of norepinephrine from the circulation following "
@@ -336,10 +340,11 @@ static const ru_synapse_param PARAMS[RUI_P_COUNT] = {
                                "Acta Physiol Scand 1983;117:19 (Stroop: no significant plasma NE "
                                "rise during the task)",
                                "primary", "qualitative 'no change' taken as 1.0"},
-    [RUI_P_PH_DRIVE_COLD] = {"physio", "physio.drive_cold", 642.0 / 359.0, "fold",
+    [RUI_P_PH_DRIVE_COLD] = {"physio", "physio.drive_cold", 642.0 / PH_BASAL_PG_ML, "fold",
                              "Johnson DG et al. 1977 (10 C water immersion: 359 -> 642 pg/mL at "
                              "2 min)",
                              "derived",
+                             "642 pg/mL / model resting 228 pg/mL (published level reproduced); "
                              "whole-body immersion used for 'cold_pressor' (hand CPT values not "
                              "found)"},
     [RUI_P_PH_HR_SUPINE] = {"physio", "physio.hr_supine", 65.0, "bpm",

@@ -188,7 +188,13 @@ ru_status ru_synapse_region_find(const ru_synapse *s, const char *name, size_t *
   } aliases[] = {{"prefrontal", "pfc"},   {"prefrontalcortex", "pfc"}, {"frontal", "pfc"},
                  {"fc", "pfc"},           {"mpfc", "pfc"},             {"frontalcortex", "pfc"},
                  {"hpc", "hippocampus"},  {"dhpc", "hippocampus"},     {"str", "striatum"},
-                 {"dorsalstriatum", "striatum"}};
+                 {"dorsalstriatum", "striatum"}, {"vhpc", "hippocampus"},
+                 {"dorsalhippocampus", "hippocampus"}, {"ventralhippocampus", "hippocampus"},
+                 {"caudate", "striatum"},  {"caudateputamen", "striatum"},
+                 /* NAc: DAT-dominated DA clearance like striatum (Mateo 2004 DAT-KO NAc: no NET
+                  * clearance); its own c0 and DAT rate are not separated (docs/synapse.md) */
+                 {"nac", "striatum"},      {"nucleusaccumbens", "striatum"},
+                 {"accumbens", "striatum"}, {"ventralstriatum", "striatum"}};
   if (s == NULL || name == NULL || idx == NULL) {
     return ru_error_set(err, RU_EINVAL, "region: NULL argument");
   }
