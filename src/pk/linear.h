@@ -42,7 +42,10 @@ ru_status rui_lin_expm(const double *a, size_t n, double t, double *out);
 
 /* Amounts at each of nt output times (ascending), written row-major to x_out[nt*n].
  * Inputs may be in any order. x0 (may be NULL = zeros) is the state at time 0.
- * Output at a dose time includes that dose (right-continuous). */
+ * Output at a dose time includes that dose (right-continuous). Times and dose times must be
+ * finite and >= 0 (RU_EINVAL); at equal times resets come first, then steady-state
+ * placements, then doses. No steady state (a sink) is RU_ENUMERIC; more than 1e7 doses of one
+ * input before the last output is RU_ERANGE. */
 ru_status rui_lin_simulate(const rui_lin_system *sys, const double *x0, const rui_lin_input *in,
                            size_t nin, const double *times_h, size_t nt, double *x_out,
                            ru_error *err);
@@ -54,7 +57,10 @@ ru_status rui_lin_steady_state(const rui_lin_system *sys, const rui_lin_input *i
                                double *x_after_dose, ru_error *err);
 
 /* Steady-state amounts at times t_h in [0, tau) after the dose (superposition of the inputs,
- * each with its own interval, all at steady state). x_out[nt*n]. */
+ * each with its own interval, all at steady state). x_out[nt*n].
+ * Input i doses at in[i].time_h + k ii for every integer k, so any finite t_h is accepted and
+ * taken at its phase (t_h - time_h) mod ii; t_h = 0 with time_h = 0 is just after the dose.
+ * A bolus needs ii > 0; an infusion with ii = 0 is a constant infusion at steady state. */
 ru_status rui_lin_steady_state_profile(const rui_lin_system *sys, const rui_lin_input *in,
                                        size_t nin, const double *t_h, size_t nt, double *x_out,
                                        ru_error *err);
