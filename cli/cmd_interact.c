@@ -20,50 +20,6 @@ typedef struct interact_args {
   double stop_after_h; /* NaN: perpetrators continue */
 } interact_args;
 
-/* Builds a simulation of the given regimen specs, victim start shifted by shift_h, with the
- * perpetrators limited to stop_after_h when finite. */
-static ru_status build(cli_ctx *ctx, ru_kb *kb, const simargs *a, const interact_args *ia,
-                       int with_perps, double shift_h, ru_sim **out, ru_error *err) {
-  *out = NULL;
-  ru_regimen *r = NULL;
-  ru_sim *s = NULL;
-  ru_status st = ru_regimen_new(&r, err);
-  if (st == RU_OK) st = ru_regimen_parse(r, ia->victim, err);
-  if (st == RU_OK && shift_h > 0.0) {
-    /* move the victim's records: rebuild from events with the start shifted */
-    ru_regimen *shifted = NULL;
-    st = ru_regimen_new(&shifted, err);
-    for (size_t i = 0; st == RU_OK && i < ru_regimen_count(r); i++) {
-      ru_event e = *ru_regimen_event(r, i);
-      e.time_h += shift_h;
-      st = ru_regimen_add(shifted, &e, err);
-    }
-    ru_regimen_free(r);
-    r = shifted;
-  }
-  for (size_t k = 0; with_perps && st == RU_OK && k < ia->nperp; k++) {
-    char spec[512];
-    const char *p = ia->perps[k];
-    if (isfinite(ia->stop_after_h) && strstr(p, ":for=") == NULL && strstr(p, ":n=") == NULL) {
-      snprintf(spec, sizeof spec, "%s:for=%.17gh", p, ia->stop_after_h);
-      p = spec;
-    }
-    st = ru_regimen_parse(r, p, err);
-  }
-  if (st == RU_OK) st = ru_sim_new(kb, &s, err);
-  if (st == RU_OK) st = ru_sim_add_regimen(s, r, err);
-  for (size_t i = 0; st == RU_OK && i < a->nphenotypes; i++) st = ru_sim_set_phenotype(s, a->phenotypes[i], err);
-  for (size_t i = 0; st == RU_OK && i < ctx->nsets; i++) st = ru_sim_set_override(s, ctx->sets[i], err);
-  if (st == RU_OK) st = ru_sim_prepare(s, err);
-  ru_regimen_free(r);
-  if (st != RU_OK) {
-    ru_sim_free(s);
-    return st;
-  }
-  *out = s;
-  return RU_OK;
-}
-
 /* Victim clearance multiplier m(t) = CL(t)/CL(no inhibition) from the enzyme activities. */
 static void clearance_multiplier(ru_kb *kb, ru_sim *s, const char *victim, const double *act,
                                  size_t nt, const double *activity_pheno, double *m) {
@@ -144,49 +100,14 @@ int cmd_interact(cli_ctx *ctx) {
   if (kb == NULL) return krc;
   ru_error err;
   ru_error_clear(&err);
-  ru_sim *with = NULL, *without = NULL;
-  /* single victim dose: given once the perpetrators are at steady state */
-  ru_regimen *vr = NULL;
-  ru_status st = ru_regimen_new(&vr, &err);
-  if (st == RU_OK) st = ru_regimen_parse(vr, ia.victim, &err);
-  int single = 0;
-  char victim[RU_NAME_MAX] = "";
-  if (st == RU_OK) {
-    const ru_event *e = ru_regimen_event(vr, 0);
-    single = !(e->ii_h > 0.0 && e->addl != 0);
-    st = ru_kb_resolve(kb, e->compound, victim, &err);
-  }
-  ru_regimen_free(vr);
-  double shift = 0.0;
-  if (st == RU_OK) st = build(ctx, kb, &a, &ia, 1, 0.0, &with, &err);
-  if (st == RU_OK && single) {
-    shift = ru_sim_settling_time_h(with);
-    ru_sim_free(with);
-    with = NULL;
-    st = build(ctx, kb, &a, &ia, 1, shift, &with, &err);
-  }
-  if (st == RU_OK) st = build(ctx, kb, &a, &ia, 0, shift, &without, &err);
-  if (st != RU_OK) {
-    ru_sim_free(with);
-    ru_sim_free(without);
-    return cli_fail(ctx, st, &err);
-  }
-  const long vw = ru_sim_compound_index(with, victim), vo = ru_sim_compound_index(without, victim);
-  ru_exposure *ew = calloc(ru_sim_compound_count(with), sizeof *ew);
-  ru_exposure *eo = calloc(ru_sim_compound_count(without), sizeof *eo);
-  if (ew == NULL || eo == NULL) st = ru_error_set(&err, RU_ENOMEM, "out of memory");
-  if (st == RU_OK && isfinite(ia.stop_after_h) && !single) {
-    /* ratios are those of continued co-administration; --stop-after adds the washout below */
-    ru_sim *cont = NULL;
-    interact_args ic = ia;
-    ic.stop_after_h = nan("");
-    st = build(ctx, kb, &a, &ic, 1, 0.0, &cont, &err);
-    if (st == RU_OK) st = ru_sim_exposure(cont, ew, &err);
-    ru_sim_free(cont);
-  } else if (st == RU_OK) {
-    st = ru_sim_exposure(with, ew, &err);
-  }
-  if (st == RU_OK) st = ru_sim_exposure(without, eo, &err);
+  ru_ddi_options opt = {a.phenotypes, a.nphenotypes, ctx->sets, ctx->nsets, ia.stop_after_h};
+  ru_ddi_result res;
+  ru_status st = ru_ddi_interaction(kb, ia.victim, ia.perps, ia.nperp, &opt, &res, &err);
+  if (st != RU_OK) return cli_fail(ctx, st, &err);
+  const int single = res.single_dose;
+  const char *victim = res.victim;
+  ru_sim *with = NULL;
+  st = ru_ddi_build(kb, ia.victim, ia.perps, ia.nperp, &opt, 1, res.shift_h, &with, &err);
   /* onset and offset from the victim's clearance multiplier over time */
   double t_reach = nan(""), t_lose = nan(""), m_ss = nan("");
   if (st == RU_OK && ru_sim_is_nonlinear(with)) {
@@ -199,7 +120,7 @@ int cmd_interact(cli_ctx *ctx) {
       /* the victim's own dosing does not matter for its clearance multiplier: perpetrators
        * alone drive it (unless the victim inhibits itself, which the with-sim includes) */
       ru_sim *onset = NULL;
-      st = build(ctx, kb, &a, &ia, 1, 0.0, &onset, &err);
+      st = ru_ddi_build(kb, ia.victim, ia.perps, ia.nperp, &opt, 1, 0.0, &onset, &err);
       for (size_t j = 0; j < NGRID; j++) t[j] = horizon * (double)j / (double)(NGRID - 1);
       if (st == RU_OK) st = ru_sim_run_enzymes(onset, t, NGRID, act, &err);
       if (st == RU_OK) {
@@ -209,7 +130,7 @@ int cmd_interact(cli_ctx *ctx) {
         while (js + 1 < NGRID && t[js + 1] <= stop) js++;
         m_ss = m[js];
         const double full = 1.0 - m_ss;
-        if (full > 1e-6) {
+        if (full > 0.01) {
           for (size_t j = 0; j <= js; j++)
             if (1.0 - m[j] >= 0.9 * full) {
               t_reach = t[j];
@@ -232,15 +153,11 @@ int cmd_interact(cli_ctx *ctx) {
     free(m);
   }
   if (st != RU_OK) {
-    free(ew);
-    free(eo);
     ru_sim_free(with);
-    ru_sim_free(without);
     return cli_fail(ctx, st, &err);
   }
-  const ru_exposure *w = &ew[vw], *o = &eo[vo];
-  const double auc_ratio = w->auc_ng_h_per_ml / o->auc_ng_h_per_ml;
-  const double cmax_ratio = w->cmax_ng_per_ml / o->cmax_ng_per_ml;
+  const ru_exposure *w = &res.with, *o = &res.without;
+  const double auc_ratio = res.auc_ratio, cmax_ratio = res.cmax_ratio;
   const char *mech = ru_sim_mechanisms(with);
   if (ctx->format == CLI_FMT_JSON) {
     cJSON *root = cJSON_CreateObject();
@@ -294,9 +211,6 @@ int cmd_interact(cli_ctx *ctx) {
     }
     rc = cli_out_commit(ctx, out);
   }
-  free(ew);
-  free(eo);
   ru_sim_free(with);
-  ru_sim_free(without);
   return rc;
 }

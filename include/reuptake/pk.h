@@ -65,6 +65,9 @@ RU_API ru_status ru_sim_scale_param(ru_sim *s, const char *compound, const char 
  * concentration (systemic + portal absorption term, FDA 2020 in vitro DDI guidance), 0 the
  * unbound systemic plasma concentration. */
 RU_API void ru_sim_set_inhibitor_driver(ru_sim *s, int hepatic_inlet);
+/* Runs the subject on CVODE even when the system is linear (1), for cross-checking the closed
+ * forms; 0 (default) chooses the closed form whenever the system is linear. */
+RU_API void ru_sim_set_force_ode(ru_sim *s, int force);
 /* Turns enzyme inhibition between compounds off (1) or on (0, default): reports with vs without. */
 RU_API void ru_sim_set_inhibition_enabled(ru_sim *s, int enabled);
 

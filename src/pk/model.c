@@ -275,24 +275,13 @@ ru_status ru_sim_set_phenotype(ru_sim *s, const char *spec, ru_error *err) {
   gene[eq - spec] = '\0';
   for (char *q = gene; *q; q++) *q = (char)toupper((unsigned char)*q);
   const char *val = eq + 1;
-  double score = nan("");
-  const char *num = (strncasecmp(val, "AS", 2) == 0) ? val + 2 : val;
-  if (ru_units_parse_double(num, &score) == RU_OK) {
-    /* CPIC activity score: the activity per unit score (relative to NM) is read from the
-     * knowledge base (phenotype "AS" of the gene, with its source); without it, no rule. */
-    if (score < 0.0 || score > 6.0) {
-      return ru_error_set(err, RU_ERANGE, "phenotype '%s': activity score must be in [0, 6]",
-                          spec);
-    }
-    ru_value per_unit;
-    ru_error e2;
-    if (ru_kb_phenotype_activity(s->kb, gene, "AS", &per_unit, &e2) == RU_OK &&
-        isfinite(per_unit.value)) {
-      return set_activity(s, gene, score * per_unit.value, err);
-    }
-    return ru_error_set(err, RU_EMISSING,
-                        "phenotype '%s': the knowledge base has no activity-score rule for %s",
-                        spec, gene);
+  /* a bare number is a CPIC activity score ("CYP2D6=1.5" = "CYP2D6=AS1.5"); the knowledge base
+   * owns the score -> activity rule and its citation */
+  char as_buf[40];
+  double score = 0.0;
+  if (ru_units_parse_double(val, &score) == RU_OK) {
+    snprintf(as_buf, sizeof as_buf, "AS%.17g", score);
+    val = as_buf;
   }
   ru_value act;
   ru_status st = ru_kb_phenotype_activity(s->kb, gene, val, &act, err);
@@ -402,6 +391,13 @@ ru_status ru_sim_scale_param(ru_sim *s, const char *compound, const char *key, d
   return add_override(s, canon, key, factor, 1, err);
 }
 
+void ru_sim_set_force_ode(ru_sim *s, int force) {
+  if (s != NULL) {
+    s->force_ode = force != 0;
+    s->prepared = 0;
+  }
+}
+
 void ru_sim_set_inhibitor_driver(ru_sim *s, int hepatic_inlet) {
   if (s != NULL) {
     s->inlet_driver = hepatic_inlet != 0;
@@ -491,6 +487,7 @@ ru_status ru_sim_prepare(ru_sim *s, ru_error *err) {
   }
   s->nenz = 0;
   s->ninh = 0;
+  s->nskipped = 0;
   size_t n = 0;
   for (size_t i = 0; i < s->nc; i++) {
     sim_compound *c = &s->c[i];
@@ -594,10 +591,13 @@ ru_status ru_sim_prepare(ru_sim *s, ru_error *err) {
       h->kind = list[k].kind;
       h->k = list[k];
       if (!isfinite(s->c[i].fu) || !isfinite(s->c[i].mw)) {
-        return ru_error_set(err, RU_EMISSING,
-                            "%s inhibits %s but its %s is missing (needed for the unbound "
-                            "concentration)", s->c[i].name, list[k].enzyme,
-                            isfinite(s->c[i].fu) ? "molecular weight" : "fu");
+        /* reported, not invented: the inhibition cannot be driven without the unbound level */
+        if (s->nskipped < RUI_SIM_MAX_INHIB) {
+          snprintf(s->skipped[s->nskipped++], sizeof s->skipped[0],
+                   "%.40s inhibition of %.16s NOT modelled: its %s is missing from the knowledge base",
+                   s->c[i].name, list[k].enzyme, isfinite(s->c[i].fu) ? "molecular weight" : "fu");
+        }
+        continue;
       }
       if (h->kind == RU_INHIB_COMPETITIVE) {
         if (!(list[k].ki_um.value > 0.0)) continue;
@@ -623,7 +623,7 @@ ru_status ru_sim_prepare(ru_sim *s, ru_error *err) {
   for (size_t e = 0; e < s->nenz; e++) {
     if (s->enz[e].state >= 0) s->enz[e].state = (long)ns++;
   }
-  s->nonlinear = s->ninh > 0;
+  s->nonlinear = s->ninh > 0 || s->force_ode;
   if (s->nonlinear && s->inlet_driver) {
     ru_value qh;
     ru_error e2;
@@ -805,7 +805,7 @@ const char *ru_sim_enzyme_name(const ru_sim *s, size_t k) {
 const char *ru_sim_mechanisms(ru_sim *s) {
   if (s == NULL) return "";
   if (ru_sim_prepare(s, NULL) != RU_OK) return "";
-  size_t cap = 256 + s->ninh * 256;
+  size_t cap = 256 + (s->ninh + s->nskipped) * 256;
   char *buf = rui_malloc(cap);
   if (buf == NULL) return "";
   size_t len = 0;
@@ -825,6 +825,10 @@ const char *ru_sim_mechanisms(ru_sim *s) {
                    h->k.kinact_per_h.value, h->k.ki_inact_um.source,
                    s->enz[h->enzyme].kdeg_per_h);
     }
+    if (w > 0 && (size_t)w < cap - len) len += (size_t)w;
+  }
+  for (size_t k = 0; k < s->nskipped; k++) {
+    const int w = snprintf(buf + len, cap - len, "%s\n", s->skipped[k]);
     if (w > 0 && (size_t)w < cap - len) len += (size_t)w;
   }
   if (s->ninh > 0 && len < cap) {

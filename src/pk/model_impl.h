@@ -69,11 +69,14 @@ struct ru_sim {
   size_t nenz;
   sim_inhib inh[RUI_SIM_MAX_INHIB];
   size_t ninh;
+  char skipped[RUI_SIM_MAX_INHIB][160]; /* inhibitions that could not be modelled, and why */
+  size_t nskipped;
   int inhibition_enabled;
   int inlet_driver;      /* 1: inhibitors act at the unbound hepatic inlet concentration */
   double qh_l_per_h;     /* hepatic blood flow (KB), NaN when missing */
   int prepared;
   int nonlinear;
+  int force_ode;       /* run on CVODE even when linear (cross-checks, --solver cvode) */
   size_t ncmt;         /* compartments */
   size_t nstate;       /* ODE states: compartments + enzymes + AUC accumulators */
   char *mech;

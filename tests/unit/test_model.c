@@ -1,0 +1,289 @@
+/* The subject model (pk.h, pd.h, ddi.h) as a specification: each test is one behaviour, with
+ * the published number or the hand-derived formula next to its assertion. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "reuptake.h"
+
+static ru_kb *KB;
+
+static int setup(void **state) {
+  (void)state;
+  ru_error err;
+  return ru_kb_open(NULL, &KB, &err) == RU_OK ? 0 : -1;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  ru_kb_free(KB);
+  return 0;
+}
+
+/* A prepared simulation of the given regimens (NULL-terminated) with optional phenotype. */
+static ru_sim *sim_of(const char *phenotype, const char *const *regimens) {
+  ru_error err;
+  ru_regimen *r = NULL;
+  ru_sim *s = NULL;
+  assert_int_equal(ru_regimen_new(&r, &err), RU_OK);
+  for (size_t i = 0; regimens[i] != NULL; i++) {
+    assert_int_equal(ru_regimen_parse(r, regimens[i], &err), RU_OK);
+  }
+  assert_int_equal(ru_sim_new(KB, &s, &err), RU_OK);
+  assert_int_equal(ru_sim_add_regimen(s, r, &err), RU_OK);
+  if (phenotype) assert_int_equal(ru_sim_set_phenotype(s, phenotype, &err), RU_OK);
+  ru_regimen_free(r);
+  return s;
+}
+
+static ru_exposure exposure_of(ru_sim *s, const char *compound) {
+  ru_error err;
+  ru_exposure e[16];
+  assert_true(ru_sim_compound_count(s) <= 16);
+  assert_int_equal(ru_sim_exposure(s, e, &err), RU_OK);
+  const long i = ru_sim_compound_index(s, compound);
+  assert_true(i >= 0);
+  return e[i];
+}
+
+static double kb_value(const char *compound, const char *key) {
+  ru_compound c;
+  ru_error err;
+  assert_int_equal(ru_kb_compound(KB, compound, &c, &err), RU_OK);
+  if (strcmp(key, "cl") == 0) return c.pk.cl_f_l_per_h.value;
+  if (strcmp(key, "fu") == 0) return c.pk.fu.value;
+  return c.mw_g_per_mol.value;
+}
+
+/* Linear PK: AUC0-inf of a single oral dose = dose / (CL/F) (mass balance). */
+static void test_single_dose_auc_is_dose_over_apparent_clearance(void **state) {
+  (void)state;
+  const char *reg[] = {"atomoxetine:40mg", NULL};
+  ru_sim *s = sim_of(NULL, reg);
+  const ru_exposure e = exposure_of(s, "atomoxetine");
+  const double expected = 40.0 / kb_value("atomoxetine", "cl") * 1000.0; /* ng*h/mL */
+  assert_float_equal(e.auc_ng_h_per_ml, expected, 1e-9 * expected);
+  assert_int_equal(e.steady_state, 0);
+  ru_sim_free(s);
+}
+
+/* Steady state: AUCtau = dose / (CL/F), the infinite-sum identity of linear kinetics. */
+static void test_steady_state_auc_tau_is_dose_over_apparent_clearance(void **state) {
+  (void)state;
+  const char *reg[] = {"atomoxetine:40mg:q12h", NULL};
+  ru_sim *s = sim_of(NULL, reg);
+  const ru_exposure e = exposure_of(s, "atomoxetine");
+  const double expected = 40.0 / kb_value("atomoxetine", "cl") * 1000.0;
+  assert_float_equal(e.auc_ng_h_per_ml, expected, 1e-8 * expected);
+  assert_float_equal(e.cavg_ng_per_ml, expected / 12.0, 1e-8 * expected);
+  assert_true(e.cmin_ng_per_ml < e.cavg_ng_per_ml && e.cavg_ng_per_ml < e.cmax_ng_per_ml);
+  ru_sim_free(s);
+}
+
+/* The closed form and CVODE agree on a parent -> metabolite system (amitriptyline ->
+ * nortriptyline; venlafaxine -> O-desmethylvenlafaxine) over 10 days. */
+static void test_closed_form_matches_cvode_with_metabolites(void **state) {
+  (void)state;
+  const char *reg[] = {"amitriptyline:25mg:q24h", "venlafaxine:75mg:q12h", NULL};
+  ru_sim *a = sim_of(NULL, reg), *b = sim_of(NULL, reg);
+  ru_sim_set_force_ode(b, 1);
+  ru_error err;
+  enum { NT = 241 };
+  double t[NT], ca[4 * NT], cb[4 * NT];
+  for (size_t j = 0; j < NT; j++) t[j] = (double)j;
+  assert_int_equal(ru_sim_run(a, t, NT, ca, &err), RU_OK);
+  assert_int_equal(ru_sim_run(b, t, NT, cb, &err), RU_OK);
+  assert_false(ru_sim_is_nonlinear(a));
+  assert_true(ru_sim_is_nonlinear(b));
+  assert_int_equal(ru_sim_compound_count(a), 4);
+  for (size_t k = 0; k < 4 * NT; k++) {
+    /* CVODE at rtol 1e-8 vs the exact solution */
+    assert_float_equal(ca[k], cb[k], 1e-6 * fmax(ca[k], 1e-3));
+  }
+  ru_sim_free(a);
+  ru_sim_free(b);
+}
+
+/* CYP2D6 PM vs NM, atomoxetine 40 mg q12h: AUC ratio 8-10, Cmax ratio 5-5.7 (Strattera US
+ * label; Sauer 2003): the calibration_pm_nm rows, reproduced from the KB fm (PBPK, independent
+ * of those rows). */
+static void test_atomoxetine_poor_metabolizer_exposure_matches_label(void **state) {
+  (void)state;
+  const char *reg[] = {"atomoxetine:40mg:q12h", NULL};
+  ru_sim *pm = sim_of("CYP2D6=PM", reg), *nm = sim_of("CYP2D6=NM", reg);
+  const ru_exposure a = exposure_of(pm, "atomoxetine"), b = exposure_of(nm, "atomoxetine");
+  const double auc = a.auc_ng_h_per_ml / b.auc_ng_h_per_ml;
+  const double cmax = a.cmax_ng_per_ml / b.cmax_ng_per_ml;
+  printf("atomoxetine PM/NM: AUC %.3g (label 8-10), Cmax %.3g (label 5-5.7)\n", auc, cmax);
+  assert_true(auc >= 8.0 && auc <= 10.0);
+  assert_true(cmax >= 5.0 && cmax <= 5.7);
+  ru_sim_free(pm);
+  ru_sim_free(nm);
+}
+
+/* An activity score of 0 is a poor metabolizer (CPIC). */
+static void test_activity_score_zero_equals_poor_metabolizer(void **state) {
+  (void)state;
+  const char *reg[] = {"desipramine:50mg:q24h", NULL};
+  ru_sim *a = sim_of("CYP2D6=AS0", reg), *b = sim_of("CYP2D6=PM", reg);
+  assert_float_equal(exposure_of(a, "desipramine").auc_ng_h_per_ml,
+                     exposure_of(b, "desipramine").auc_ng_h_per_ml, 1e-9);
+  ru_sim_free(a);
+  ru_sim_free(b);
+}
+
+/* Paroxetine's nonlinear accumulation and its PM/NM contrast come from one mechanism: its
+ * mechanism-based inactivation of CYP2D6 (KB: KI, kinact, kdeg; fm from the single-dose
+ * PM/EM AUC ratio 7.1 of Sindrup 1992). Sindrup 1992 (Clin Pharmacol Ther 51:278): single
+ * dose PM/EM AUC 7.1, steady state only 1.7; EM steady-state AUC far above the single-dose
+ * prediction (label: ~8x). Here: the contrast must shrink and EMs must accumulate beyond
+ * linear, with no special case in the code. */
+static void test_paroxetine_self_inactivation_gives_nonlinear_accumulation(void **state) {
+  (void)state;
+  const char *single[] = {"paroxetine:30mg", NULL}, *daily[] = {"paroxetine:30mg:q24h", NULL};
+  ru_sim *nm1 = sim_of("CYP2D6=NM", single), *pm1 = sim_of("CYP2D6=PM", single);
+  ru_sim *nmss = sim_of("CYP2D6=NM", daily), *pmss = sim_of("CYP2D6=PM", daily);
+  const double nm_single = exposure_of(nm1, "paroxetine").auc_ng_h_per_ml;
+  const double pm_single = exposure_of(pm1, "paroxetine").auc_ng_h_per_ml;
+  const double nm_ss = exposure_of(nmss, "paroxetine").auc_ng_h_per_ml;
+  const double pm_ss = exposure_of(pmss, "paroxetine").auc_ng_h_per_ml;
+  printf("paroxetine: PM/NM single %.3g (Sindrup 7.1), steady %.3g (Sindrup 1.73); "
+         "NM AUCtau,ss / AUCinf,single %.3g (linear: 1)\n",
+         pm_single / nm_single, pm_ss / nm_ss, nm_ss / nm_single);
+  assert_true(ru_sim_is_nonlinear(nmss));
+  assert_true(pm_ss / nm_ss < 0.5 * (pm_single / nm_single)); /* contrast shrinks */
+  assert_true(nm_ss / nm_single > 1.5);                      /* accumulation beyond linear */
+  /* in a PM there is no CYP2D6 left to inactivate: paroxetine is linear there (Sindrup) */
+  assert_float_equal(pm_ss / pm_single, 1.0, 0.02);
+  ru_sim_free(nm1);
+  ru_sim_free(pm1);
+  ru_sim_free(nmss);
+  ru_sim_free(pmss);
+}
+
+/* A value the model needs and the KB lacks is reported as missing, never invented. */
+static void test_missing_clearance_is_reported_not_invented(void **state) {
+  (void)state;
+  const char *reg[] = {"milnacipran:50mg:q12h", NULL};
+  ru_sim *s = sim_of(NULL, reg);
+  ru_error err;
+  ru_error_clear(&err);
+  const ru_status st = ru_sim_prepare(s, &err);
+  assert_int_equal(st, RU_EMISSING);
+  assert_non_null(strstr(err.message, "milnacipran"));
+  assert_true(ru_status_is_input_error(st));
+  ru_sim_free(s);
+}
+
+/* --set compound.key=value replaces the KB value (mrgsolve-style parameter update). */
+static void test_override_replaces_clearance(void **state) {
+  (void)state;
+  const char *reg[] = {"atomoxetine:40mg", NULL};
+  ru_sim *s = sim_of(NULL, reg);
+  ru_error err;
+  assert_int_equal(ru_sim_set_override(s, "Strattera.cl_f_l_per_h=20", &err), RU_OK);
+  assert_float_equal(exposure_of(s, "atomoxetine").auc_ng_h_per_ml, 40.0 / 20.0 * 1000.0, 1e-6);
+  assert_int_equal(ru_sim_set_override(s, "atomoxetine.nonsense=1", &err), RU_EINVAL);
+  assert_int_equal(ru_sim_set_override(s, "atomoxetine.fu=2", &err), RU_ERANGE);
+  ru_sim_free(s);
+}
+
+/* Competitive occupancy: occ_i = (C_i/K_i) / (1 + sum_j C_j/K_j) (Gaddum), checked by hand. */
+static void test_competitive_occupancy_matches_hand_formula(void **state) {
+  (void)state;
+  const double k[3] = {2.0, 10.0, nan("")};
+  const double c[3] = {4.0, 5.0, 100.0};
+  double total, by[3];
+  ru_pd_occupancy_at(3, k, c, &total, by);
+  /* x = 2, 0.5; the third ligand has no affinity and binds nothing */
+  assert_float_equal(by[0], 2.0 / 3.5, 1e-12);
+  assert_float_equal(by[1], 0.5 / 3.5, 1e-12);
+  assert_float_equal(by[2], 0.0, 0.0);
+  assert_float_equal(total, 2.5 / 3.5, 1e-12);
+}
+
+/* Nortriptyline at a measured level binds NET and H1: H1 is engaged at lower levels than NET
+ * (the sedating-at-low-dose, activating-at-high-dose question), occupancies in [0, 1]. */
+static void test_nortriptyline_engages_h1_before_net(void **state) {
+  (void)state;
+  ru_sim *s = NULL;
+  ru_error err;
+  assert_int_equal(ru_sim_new(KB, &s, &err), RU_OK);
+  assert_int_equal(ru_sim_add_compound(s, "nortriptyline", &err), RU_OK);
+  assert_int_equal(ru_sim_prepare(s, &err), RU_OK);
+  const size_t n = ru_sim_compound_count(s);
+  double conc[8] = {0}, h1 = 0.0, net = 0.0;
+  conc[ru_sim_compound_index(s, "nortriptyline")] = 10.0; /* ng/mL */
+  assert_int_equal(ru_pd_occupancy_series(KB, s, "H1", conc, 1, &h1, NULL, &err), RU_OK);
+  assert_int_equal(ru_pd_occupancy_series(KB, s, "NET", conc, 1, &net, NULL, &err), RU_OK);
+  printf("nortriptyline 10 ng/mL: H1 %.3g, NET %.3g (n=%zu)\n", h1, net, n);
+  assert_true(h1 > 0.0 && h1 <= 1.0 && net > 0.0 && net <= 1.0);
+  ru_sim_free(s);
+}
+
+/* Paroxetine 20 mg inhibits desipramine's CYP2D6 clearance: a large rise (Alderman 1997:
+ * AUC x5.21), the interaction reached within days and lost after stopping. */
+static void test_paroxetine_raises_desipramine_exposure(void **state) {
+  (void)state;
+  const char *perp[] = {"paroxetine:20mg:q24h"};
+  ru_ddi_result r;
+  ru_error err;
+  assert_int_equal(ru_ddi_interaction(KB, "desipramine:50mg:q24h", perp, 1, NULL, &r, &err), RU_OK);
+  printf("desipramine + paroxetine: AUC x%.3g (Alderman 1997: 5.21), Cmax x%.3g (4.58)\n",
+         r.auc_ratio, r.cmax_ratio);
+  assert_true(r.auc_ratio > 5.21 / 2.0 && r.auc_ratio < 5.21 * 2.0);
+  assert_true(r.cmax_ratio > 4.58 / 2.0 && r.cmax_ratio < 4.58 * 2.0);
+}
+
+/* A poor metabolizer has no CYP2D6 left to inhibit: paroxetine barely changes desipramine. */
+static void test_inhibition_composes_with_phenotype(void **state) {
+  (void)state;
+  const char *perp[] = {"paroxetine:20mg:q24h"};
+  const char *pm[] = {"CYP2D6=PM"};
+  ru_ddi_options opt = {pm, 1, NULL, 0, nan("")};
+  ru_ddi_result r;
+  ru_error err;
+  assert_int_equal(ru_ddi_interaction(KB, "desipramine:50mg:q24h", perp, 1, &opt, &r, &err), RU_OK);
+  assert_float_equal(r.auc_ratio, 1.0, 0.01);
+}
+
+/* Unknown names exit as input errors with a suggestion. */
+static void test_unknown_compound_in_regimen_suggests(void **state) {
+  (void)state;
+  ru_error err;
+  ru_regimen *r = NULL;
+  ru_sim *s = NULL;
+  assert_int_equal(ru_regimen_new(&r, &err), RU_OK);
+  assert_int_equal(ru_regimen_parse(r, "atomoxetin:40mg", &err), RU_OK);
+  assert_int_equal(ru_sim_new(KB, &s, &err), RU_OK);
+  assert_int_equal(ru_sim_add_regimen(s, r, &err), RU_ENOTFOUND);
+  assert_non_null(strstr(err.message, "atomoxetine"));
+  assert_int_equal(ru_sim_compound_count(s), 0);
+  ru_sim_free(s);
+  ru_regimen_free(r);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_single_dose_auc_is_dose_over_apparent_clearance),
+      cmocka_unit_test(test_steady_state_auc_tau_is_dose_over_apparent_clearance),
+      cmocka_unit_test(test_closed_form_matches_cvode_with_metabolites),
+      cmocka_unit_test(test_atomoxetine_poor_metabolizer_exposure_matches_label),
+      cmocka_unit_test(test_activity_score_zero_equals_poor_metabolizer),
+      cmocka_unit_test(test_paroxetine_self_inactivation_gives_nonlinear_accumulation),
+      cmocka_unit_test(test_missing_clearance_is_reported_not_invented),
+      cmocka_unit_test(test_override_replaces_clearance),
+      cmocka_unit_test(test_competitive_occupancy_matches_hand_formula),
+      cmocka_unit_test(test_nortriptyline_engages_h1_before_net),
+      cmocka_unit_test(test_paroxetine_raises_desipramine_exposure),
+      cmocka_unit_test(test_inhibition_composes_with_phenotype),
+      cmocka_unit_test(test_unknown_compound_in_regimen_suggests),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
