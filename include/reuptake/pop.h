@@ -65,7 +65,8 @@ typedef struct ru_pop_config {
   const double *times_h;            /* output grid, ascending, copied; required */
   size_t nt;
   const char *const *targets;       /* occupancy bands; NULL: the transporters (SERT, NET, DAT)
-                                     * that some compound present binds */
+                                     * that some compound present binds; non-NULL with
+                                     * ntargets 0: no occupancy bands */
   size_t ntargets;
   const ru_pop_criterion *criteria; /* NULL: each banded transporter >= RU_POP_DEFAULT_THRESHOLD */
   size_t ncriteria;

@@ -407,7 +407,7 @@ ru_status ru_pop_new(const ru_kb *kb, const ru_regimen *r, const ru_pop_config *
     }
   }
   /* bands: compounds, then targets */
-  if (cfg->targets != NULL && cfg->ntargets > 0) {
+  if (cfg->targets != NULL) { /* ntargets 0: concentration bands only */
     for (size_t k = 0; k < cfg->ntargets; k++) {
       if ((st = add_target(p, cfg->targets[k], 0, err)) != RU_OK) goto fail;
     }
@@ -618,7 +618,11 @@ static ru_status simulate_fast(ru_pop *p, const ru_pop_subject *subj, ru_error *
     const double scale = 1000.0 / s->c[i].p.v_f_l.value; /* mg/L -> ng/mL */
     const size_t c = p->central[i];
     double *out = p->conc + i * p->nt;
-    for (size_t q = 0; q < p->nt; q++) out[q] = fmax(0.0, p->x[q * n + c] * scale);
+    const double *xs = p->x + c;
+    for (size_t q = 0; q < p->nt; q++) {
+      const double v = xs[q * n] * scale;
+      out[q] = v > 0.0 ? v : 0.0; /* round-off below 0 clipped, as ru_sim_run does */
+    }
   }
   return RU_OK;
 }
