@@ -395,7 +395,7 @@ static ru_status parse_quantity(ru_unit_kind kind, const char *text, double *out
   ru_error_clear(&e);
   const ru_status st = ru_units_parse(kind, text, NULL, 0.0, out, &e);
   if (st != RU_OK) {
-    snprintf(why, cap, "is not a quantity: %s", e.message);
+    snprintf(why, cap, "is not a quantity: %.200s", e.message);
     return st;
   }
   if (!isfinite(*out)) {

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The command-line contract of DESIGN.md, checked end to end on the real binary:
+# JSON fields scripts rely on, exit codes (0 / 2 / 1), one-line errors with nothing on stdout,
+# atomic --output, no NaN ever printed. Usage: test_cli_contract.sh BINARY SOURCE_DIR
+set -u
+bin=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "PASS $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+
+# json_has FILE EXPR: python3 evaluates EXPR with d = parsed JSON; true when it holds
+json_has() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(0 if eval(sys.argv[2]) else 1)
+PY
+}
+
+# expect_input_error NAME ARGS...: exit 2, exactly one line on stderr, nothing on stdout
+expect_input_error() {
+  local name=$1
+  shift
+  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  local lines
+  lines=$(wc -l <"$tmp/err")
+  if [ "$rc" -eq 2 ] && [ "$lines" -eq 1 ] && [ ! -s "$tmp/out" ]; then
+    ok "$name"
+  else
+    bad "$name (rc=$rc, stderr lines=$lines, stdout bytes=$(wc -c <"$tmp/out"))"
+    cat "$tmp/err"
+  fi
+}
+
+# --- drugs ---------------------------------------------------------------------------------
+"$bin" drugs show venlafaxine --format json >"$tmp/v.json" &&
+  json_has "$tmp/v.json" "d['name']=='venlafaxine' and {'SERT','NET','DAT'} <= {a['target'] for a in d['affinities']} and all(a['source'] for a in d['affinities']) and 'pk' in d and 'sources' in d" &&
+  ok "drugs show venlafaxine lists SERT/NET/DAT with sources" || bad "drugs show venlafaxine"
+"$bin" drugs show Strattera --format json >"$tmp/s.json" &&
+  json_has "$tmp/s.json" "d['name']=='atomoxetine'" && ok "brand name Strattera resolves" || bad "Strattera"
+expect_input_error "unknown drug exits 2 with one line" drugs show xyz
+"$bin" drugs show xyz 2>&1 >/dev/null | grep -q "did you mean" && ok "unknown drug suggests a name" || bad "did you mean"
+"$bin" kb check >/dev/null && ok "kb check passes on the shipped data" || bad "kb check"
+
+# --- simulate ------------------------------------------------------------------------------
+"$bin" simulate atomoxetine:40mg:q12h --days 2 --step 1 --format json >"$tmp/sim.json" &&
+  json_has "$tmp/sim.json" "len(d['time_h'])==49 and d['time_h'][0]==0 and any(s['quantity']=='total' and s['unit']=='ng/mL' and len(s['values'])==49 for s in d['series']) and any(s['quantity']=='unbound' and s['unit']=='nM' for s in d['series']) and any(s['quantity']=='occupancy' and s['compound']=='all' and s['target']=='NET' and s['unit']=='fraction' for s in d['series'])" &&
+  ok "simulate JSON has time_h and total/unbound/occupancy series" || bad "simulate JSON"
+"$bin" simulate paroxetine:20mg:qd atomoxetine:40mg:bid --days 3 --format csv >"$tmp/sim.csv" &&
+  head -1 "$tmp/sim.csv" | grep -q '^time_h,paroxetine_ng_per_ml' && ok "simulate CSV header" || bad "simulate CSV"
+"$bin" simulate atomoxetine:40mg:q12h --days 2 --output "$tmp/o.json" --format json &&
+  json_has "$tmp/o.json" "'series' in d" && ok "--output writes the file" || bad "--output"
+expect_input_error "bad regimen exits 2" simulate atomoxetine:40xg:q12h
+expect_input_error "unknown interval exits 2" simulate paroxetine:20mg:q24x
+expect_input_error "unknown option exits 2" simulate atomoxetine:40mg --bogus
+expect_input_error "missing KB value exits 2" simulate milnacipran:50mg:q12h
+"$bin" simulate atomoxetine:40mg:q12h --output "$tmp/nodir/x.json" >/dev/null 2>&1
+[ ! -e "$tmp/nodir/x.json" ] && ok "unwritable --output leaves no file" || bad "unwritable --output"
+"$bin" simulate atomoxetine:40mg:q12h --days 2 --plot "$tmp/p.png" >/dev/null 2>&1 &&
+  [ -s "$tmp/p.png" ] && head -c 8 "$tmp/p.png" | grep -q PNG && ok "--plot writes a PNG" || bad "--plot"
+
+# --- exposure / occupancy / interact -----------------------------------------------------
+"$bin" exposure atomoxetine:40mg:q12h --format json >"$tmp/e.json" &&
+  json_has "$tmp/e.json" "all(k in d['compounds'][0] for k in ('compound','auc_ng_h_per_ml','cmax_ng_per_ml','cmin_ng_per_ml','cavg_ng_per_ml','unbound_cavg_nM'))" &&
+  ok "exposure JSON fields" || bad "exposure JSON"
+"$bin" occupancy venlafaxine:75mg:q12h --format json >"$tmp/oc.json" &&
+  json_has "$tmp/oc.json" "all(0<=t['trough']<=t['mean']<=t['peak']<=1 and 'by_compound' in t for t in d['targets']) and any(t['target']=='SERT' for t in d['targets'])" &&
+  ok "occupancy JSON fields, fractions ordered trough<=mean<=peak" || bad "occupancy JSON"
+"$bin" occupancy --conc nortriptyline=50ng/mL --format json >"$tmp/c.json" &&
+  json_has "$tmp/c.json" "all(t['mean']==t['trough']==t['peak'] for t in d['targets'])" &&
+  ok "occupancy --conc gives mean = trough = peak" || bad "occupancy --conc"
+"$bin" occupancy nortriptyline --doses 10,50,150 --format json >"$tmp/d.json" &&
+  json_has "$tmp/d.json" "len(d['doses'])==3 and 'NET' in d['ed50_mg']" && ok "dose-occupancy curve with ED50" || bad "--doses"
+"$bin" interact desipramine:50mg:q24h --with paroxetine:20mg:q24h --format json >"$tmp/i.json" &&
+  json_has "$tmp/i.json" "d['victim']=='desipramine' and d['auc_ratio']>1.5 and d['cmax_ratio']>1 and len(d['mechanisms'])>0" &&
+  ok "interact JSON fields" || bad "interact JSON"
+expect_input_error "interact without --with exits 2" interact desipramine:50mg:q24h
+
+# --- validate ----------------------------------------------------------------------------------
+"$bin" validate --set pm --format json >"$tmp/val.json" &&
+  json_has "$tmp/val.json" "d['sets'][0]['set']=='pm' and len(d['sets'][0]['rows'])==2 and 'metrics' in d['sets'][0]" &&
+  ok "validate JSON fields" || bad "validate JSON"
+expect_input_error "validate unknown set exits 2" validate --set nonsense
+
+# --- no NaN, help, version -----------------------------------------------------------------------
+if grep -qi '\bnan\b' "$tmp"/*.json "$tmp/sim.csv"; then bad "no NaN in any output"; else ok "no NaN in any output"; fi
+"$bin" --version | grep -q '^reuptake ' && ok "--version" || bad "--version"
+"$bin" help simulate | grep -q 'no clinical advice' && ok "help carries the disclaimer" || bad "help"
+expect_input_error "unknown command exits 2" frobnicate
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
