@@ -46,11 +46,17 @@ static const struct {
     {"synapse",
      "reuptake synapse (REGIMEN...|--occupancy NET=0.9,DAT=0.1,...) [--region pfc|striatum|\n"
      "                 hippocampus] [--hours H|--days D] [--plot FILE]\n"
-     "Extracellular NE, DA and 5-HT as fold of baseline, firing of LC, VTA and raphe."},
+     "                 [--antagonist idazoxan=0.9|WAY-100635=0.9|alpha2=x|D2=x|5-HT1A=x]\n"
+     "                 [--expression NET=x,DAT=x,SERT=x] [--genotype SERT+/-|SERT-/-|\n"
+     "                 DAT-overexpression|NET-182T] [--param NAME=VALUE] [--params]\n"
+     "Extracellular NE, DA and 5-HT as fold of baseline, firing of LC, VTA and raphe.\n"
+     "--params lists every model number with its source and status (docs/synapse.md)."},
     {"physiology",
      "reuptake physiology [--state rest_supine|standing|exercise_max|mental_stress|...]\n"
      "                    [REGIMEN...|--occupancy NET=x]\n"
-     "Plasma noradrenaline, its kinetics and heart rate, with and without NET blockade."},
+     "                    [--params]\n"
+     "Plasma noradrenaline, its kinetics and heart rate, with and without NET blockade.\n"
+     "States: rest_supine, standing, exercise_submax, exercise_max, mental_stress, cold_pressor."},
     {"population",
      "reuptake population REGIMEN... --subjects N [--seed S] [--ancestry NAME]\n"
      "Virtual population: percentile bands and target attainment (runs under mpirun)."},
