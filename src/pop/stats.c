@@ -90,8 +90,8 @@ ru_status rui_pop_summary_alloc(const rui_pop_shape *shape, ru_pop_summary **out
                         off);
   }
   for (size_t k = 0; k < s->nmm; k++) {
-    s->lo[k] = (double)INFINITY;
-    s->hi[k] = -(double)INFINITY;
+    s->lo[k] = (double)HUGE_VAL;
+    s->hi[k] = -(double)HUGE_VAL;
   }
   *out = s;
   return RU_OK;

@@ -135,7 +135,7 @@ static void histogram_percentile_is_within_one_bin_of_the_exact_percentile(void 
   int64_t *h = calloc(RUI_POP_LOG_BINS, sizeof *h);
   int64_t *hl = calloc(RUI_POP_LIN_BINS, sizeof *hl);
   assert_non_null(v);
-  double vmin = INFINITY, vmax = -INFINITY;
+  double vmin = HUGE_VAL, vmax = -HUGE_VAL;
   uint64_t x = 88172645463325252ULL; /* xorshift64 (Marsaglia 2003): known data, no library */
   for (size_t i = 0; i < N; i++) {
     x ^= x << 13;
