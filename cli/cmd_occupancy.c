@@ -46,7 +46,7 @@ static ru_status summarise(ru_kb *kb, ru_sim *s, const char *const *targets, siz
     for (size_t i = 0; i < nc && i < MAXC; i++) names[i] = ru_sim_compound_name(s, i);
     st = ru_pd_affinities(kb, targets[k], nc < MAXC ? nc : MAXC, names, k_nm, err);
     if (st != RU_OK) break;
-    r->trough = INFINITY;
+    r->trough = HUGE_VAL;
     r->peak = 0.0;
     double acc = 0.0;
     for (size_t j = 0; j < n; j++) {

@@ -19,6 +19,9 @@
 #include "reuptake/pop.h"
 #include "reuptake/ddi.h"
 #include "reuptake/validate.h"
+#include "reuptake/synapse.h"
+#include "reuptake/physio.h"
+#include "reuptake/pop.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -40,7 +40,7 @@ static void draw_panel(cairo_t *cr, double x0, double y0, double w, double h, co
                        size_t n, const ru_plot_panel *p, const char *xlabel, int show_xlabel) {
   double xmin = x[0], xmax = x[n - 1];
   if (!(xmax > xmin)) xmax = xmin + 1.0;
-  double ymin = INFINITY, ymax = -INFINITY;
+  double ymin = HUGE_VAL, ymax = -HUGE_VAL;
   for (size_t s = 0; s < p->nseries; s++) {
     for (size_t i = 0; i < n; i++) {
       const double vals[3] = {p->series[s].y[i], p->series[s].y_low ? p->series[s].y_low[i] : nan(""),

@@ -234,7 +234,7 @@ static ru_status linear_exposure(ru_sim *s, ru_exposure *out, ru_error *err) {
         st = rui_lin_integral(&sys, unit, h, col, err);
         for (size_t r = 0; r < n; r++) mint[r * n + j] = col[r];
       }
-      double best = -1.0, best_u = 0.0, minc = INFINITY, auc = 0.0;
+      double best = -1.0, best_u = 0.0, minc = HUGE_VAL, auc = 0.0;
       double x[RUI_LIN_MAX];
       for (size_t g = 0; g <= GRID && st == RU_OK; g++) {
         /* the last point is evaluated just before the next dose (the trough) */
@@ -346,7 +346,7 @@ static ru_status nonlinear_exposure(ru_sim *s, ru_exposure *out, ru_error *err) 
     st = rui_sim_ode_states(s, tt, nw + 1, xs, err);
     if (st == RU_OK) {
       const size_t auc_idx = s->nstate - s->nc + i;
-      double best = -1.0, best_u = 0.0, minc = INFINITY;
+      double best = -1.0, best_u = 0.0, minc = HUGE_VAL;
       for (size_t g = 0; g <= nw; g++) {
         const double conc = fmax(0.0, xs[g * s->nstate + (size_t)c->central] / c->p.v_f_l.value * 1000.0);
         if (conc > best) {

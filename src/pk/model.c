@@ -137,7 +137,6 @@ static ru_status add_compound_rec(ru_sim *s, const char *name, long parent, int 
     return ru_error_set(err, RU_ERANGE, "more than %d compounds in one simulation",
                         RUI_SIM_MAX_COMPOUNDS);
   }
-  sim_compound *c = &s->c[s->nc];
   if (s->nc == s->capc) {
     const size_t cap = s->capc ? s->capc * 2 : 8;
     sim_compound *nc = rui_realloc(s->c, cap * sizeof *nc);
@@ -146,8 +145,8 @@ static ru_status add_compound_rec(ru_sim *s, const char *name, long parent, int 
     }
     s->c = nc;
     s->capc = cap;
-    c = &s->c[s->nc];
   }
+  sim_compound *c = &s->c[s->nc];
   memset(c, 0, sizeof *c);
   st = ru_kb_compound(s->kb, canon, &c->kb, err);
   if (st != RU_OK) {
