@@ -21,7 +21,6 @@
 #include "reuptake/validate.h"
 #include "reuptake/synapse.h"
 #include "reuptake/physio.h"
-#include "reuptake/pop.h"
 
 #ifdef __cplusplus
 extern "C" {
