@@ -204,7 +204,12 @@ static void test_model_queries_return_sourced_values(void **state) {
   }
   assert_true(mbi);
   ru_value f;
+  /* SERT scaling is the fit of `reuptake validate --calibrate` on calibration_pet rows */
   assert_int_equal(ru_kb_scaling(kb, "SERT", &f, NULL), RU_OK);
+  assert_true(f.value > 0.0 && f.status == RU_VALUE_CALIBRATED);
+  assert_string_equal(f.source, "calibration_pet");
+  /* a target nobody calibrated keeps the in-vitro affinity: factor 1, reported as missing */
+  assert_int_equal(ru_kb_scaling(kb, "H1", &f, NULL), RU_OK);
   assert_true(f.value == 1.0 && f.status == RU_VALUE_MISSING);
   size_t idx[64];
   assert_int_equal(ru_kb_search(kb, "snri", idx, 64, &n, NULL), RU_OK);
