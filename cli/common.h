@@ -91,19 +91,16 @@ void cli_table_render(const cli_table *t, cli_format fmt, cli_out *o);
 extern const char CLI_DISCLAIMER[];
 
 /* --- subcommands --------------------------------------------------------------------------- */
-/* RU_CLI_WEAK: while commands land one by one, a missing one reports itself instead of breaking
- * the link; main() checks for NULL. */
-#define RU_CLI_WEAK __attribute__((weak))
-RU_CLI_WEAK int cmd_drugs(cli_ctx *ctx);
-RU_CLI_WEAK int cmd_kb(cli_ctx *ctx);
-RU_CLI_WEAK int cmd_simulate(cli_ctx *ctx);
-RU_CLI_WEAK int cmd_exposure(cli_ctx *ctx);
-RU_CLI_WEAK int cmd_occupancy(cli_ctx *ctx);
-RU_CLI_WEAK int cmd_interact(cli_ctx *ctx);
-RU_CLI_WEAK int cmd_synapse(cli_ctx *ctx);
-RU_CLI_WEAK int cmd_physiology(cli_ctx *ctx);
-RU_CLI_WEAK int cmd_population(cli_ctx *ctx);
-RU_CLI_WEAK int cmd_validate(cli_ctx *ctx);
+int cmd_drugs(cli_ctx *ctx);
+int cmd_kb(cli_ctx *ctx);
+int cmd_simulate(cli_ctx *ctx);
+int cmd_exposure(cli_ctx *ctx);
+int cmd_occupancy(cli_ctx *ctx);
+int cmd_interact(cli_ctx *ctx);
+int cmd_synapse(cli_ctx *ctx);
+int cmd_physiology(cli_ctx *ctx);
+int cmd_population(cli_ctx *ctx);
+int cmd_validate(cli_ctx *ctx);
 
 /* Per-command help text (NULL if unknown). */
 const char *cli_help_text(const char *command);

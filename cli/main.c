@@ -152,9 +152,6 @@ int main(int argc, char **argv) {
   }
   int rc = parse_global(&ctx, argc, argv, 2);
   if (rc != 0) return rc;
-  if (cmd->run == NULL) {
-    return cli_usage(&ctx, "command not available in this build");
-  }
   rc = cmd->run(&ctx);
   ru_kb_free(ctx.kb);
   return rc;
