@@ -549,7 +549,7 @@ static void test_add_rejects_nan_time(void **state) {
   ru_regimen *r = NULL;
   ru_error err;
   assert_int_equal(ru_regimen_new(&r, &err), RU_OK);
-  ru_event e = dose_event(1, NAN, 1.0);
+  ru_event e = dose_event(1, (double)NAN, 1.0);
   assert_int_equal(ru_regimen_add(r, &e, &err), RU_EINVAL);
   assert_non_null(strstr(err.message, "time"));
   assert_int_equal(ru_regimen_count(r), 0);
