@@ -243,6 +243,17 @@ static int emit_json(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, con
   cJSON_AddStringToObject(root, "ancestry", ru_pop_ancestry(p));
   cJSON *aa = cJSON_AddArrayToObject(root, "ancestries_available");
   for (size_t i = 0; i < nanc; i++) cJSON_AddItemToArray(aa, cJSON_CreateString(anc[i]));
+  cJSON *c19 = cJSON_AddArrayToObject(root, "cyp2c19"); /* empty: CYP2C19 not drawn */
+  for (size_t h = 0; h < ru_pop_cyp2c19_count(p); h++) {
+    int as_nm = 0;
+    const double act = ru_pop_cyp2c19_activity(p, h, &as_nm);
+    cJSON *o1 = cJSON_CreateObject();
+    cJSON_AddStringToObject(o1, "phenotype", ru_pop_cyp2c19_name(p, h));
+    cJSON_AddNumberToObject(o1, "frequency", ru_pop_cyp2c19_frequency(p, h));
+    cJSON_AddNumberToObject(o1, "activity", act);
+    cJSON_AddBoolToObject(o1, "activity_unsourced_simulated_as_nm", as_nm);
+    cJSON_AddItemToArray(c19, o1);
+  }
   cJSON_AddStringToObject(root, "engine", ru_pop_fast_path(p) ? "closed-form fixed-step propagator"
                                                               : "ru_sim_run");
   cJSON_AddItemToObject(root, "time_h", json_series(t, nt));
@@ -360,7 +371,18 @@ static int emit_table(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, co
   for (size_t g = 0; g < ru_pop_phenotype_count(p); g++) {
     cli_out_printf(out, " %s %.1f%%", ru_pop_phenotype_name(p, g), 100.0 * ru_pop_phenotype_frequency(p, g));
   }
-  cli_out_printf(out, "); engine: %s\n\n", ru_pop_fast_path(p) ? "closed-form fixed-step" : "ru_sim_run");
+  cli_out_printf(out, ")");
+  if (ru_pop_cyp2c19_count(p) > 0) {
+    cli_out_printf(out, " (CYP2C19, independent");
+    for (size_t h = 0; h < ru_pop_cyp2c19_count(p); h++) {
+      int as_nm = 0;
+      (void)ru_pop_cyp2c19_activity(p, h, &as_nm);
+      cli_out_printf(out, " %s %.1f%%%s", ru_pop_cyp2c19_name(p, h), 100.0 * ru_pop_cyp2c19_frequency(p, h),
+                     as_nm ? " [no sourced activity: as NM]" : "");
+    }
+    cli_out_printf(out, ")");
+  }
+  cli_out_printf(out, "; engine: %s\n\n", ru_pop_fast_path(p) ? "closed-form fixed-step" : "ru_sim_run");
   /* final-time percentiles */
   {
     const char *hdr[MAX_PCT + 3];

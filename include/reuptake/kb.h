@@ -138,7 +138,8 @@ RU_API ru_status ru_kb_inhibitions(const ru_kb *kb, const char *perpetrator, ru_
 /* Enzyme degradation rate constant kdeg (1/h), for mechanism-based inhibition turnover. */
 RU_API ru_status ru_kb_enzyme_kdeg(const ru_kb *kb, const char *enzyme, ru_value *kdeg_per_h,
                                    ru_error *err);
-/* Activity relative to the normal metabolizer for a phenotype ("PM","IM","NM","UM") of gene. */
+/* Activity relative to the normal metabolizer for a phenotype of gene ("PM", "IM", "NM", "RM",
+ * "UM": those with a phenotypes row); CYP2D6 also takes an activity score "AS=1.5" (-> AS/2). */
 RU_API ru_status ru_kb_phenotype_activity(const ru_kb *kb, const char *gene, const char *phenotype,
                                           ru_value *activity, ru_error *err);
 /* Frequencies of phenotypes of gene in ancestry; phenotypes[i] (static strings) and freq[i]. */

@@ -47,8 +47,9 @@ RU_API ru_status ru_sim_add_regimen(ru_sim *s, const ru_regimen *r, ru_error *er
 /* Adds a compound with no doses (e.g. to report it); normally not needed. */
 RU_API ru_status ru_sim_add_compound(ru_sim *s, const char *name, ru_error *err);
 
-/* "CYP2D6=PM" (PM, IM, NM, UM), "CYP2D6=AS1.5" or "CYP2D6=1.5" (activity score), likewise
- * CYP2C19. Scales the enzyme's share of clearance. */
+/* "CYP2D6=PM" (PM, IM, NM, UM), "CYP2D6=AS1.5" or "CYP2D6=1.5" (activity score, CYP2D6 only),
+ * "CYP2C19=PM" (PM, IM, NM, UM; any gene/phenotype with an activity in the knowledge base).
+ * Scales the enzyme's share of clearance (fm.<GENE>). Unknown phenotype: RU_ENOTFOUND. */
 RU_API ru_status ru_sim_set_phenotype(ru_sim *s, const char *spec, ru_error *err);
 /* Enzyme activity relative to a normal metabolizer directly (1 = NM, 0 = none). */
 RU_API ru_status ru_sim_set_enzyme_activity(ru_sim *s, const char *enzyme, double activity,

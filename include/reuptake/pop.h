@@ -11,6 +11,9 @@
  *     (weight, sex, smoking: no sourced effect in the knowledge base).
  *   - the CYP2D6 phenotype (PM/IM/NM/UM) is drawn from the knowledge base's frequencies for
  *     the ancestry and applied as enzyme activity (ru_kb_phenotype_activity).
+ *   - likewise the CYP2C19 phenotype (PM/IM/NM/RM/UM), independently of CYP2D6, when the KB has
+ *     CYP2C19 frequencies for the ancestry and cfg->phenotypes fixes no CYP2C19 phenotype. A
+ *     phenotype without a KB activity (RM) is simulated as NM (ru_pop_cyp2c19_activity flags it).
  *   - random numbers are counter-based (Random123 philox4x64-10, key = (seed, subject index),
  *     counter = (purpose, draw index)), so a subject's draws do not depend on which rank,
  *     thread or order computes it.
@@ -46,6 +49,7 @@ extern "C" {
 #define RU_POP_MAX_TARGETS 8
 #define RU_POP_MAX_CRITERIA 16
 #define RU_POP_MAX_PHENOTYPES 4
+#define RU_POP_MAX_CYP2C19 5 /* PM, IM, NM, RM, UM */
 #define RU_POP_MAX_SUBJECTS 2000000000ULL /* fixed-point sums stay exact up to 2^31 subjects */
 #define RU_POP_BLOCK 1024ULL              /* shards are whole blocks of this many subjects */
 
@@ -126,6 +130,13 @@ RU_API const ru_pop_criterion *ru_pop_criterion_at(const ru_pop *p, size_t k);
 RU_API size_t ru_pop_phenotype_count(const ru_pop *p);
 RU_API const char *ru_pop_phenotype_name(const ru_pop *p, size_t g);
 RU_API double ru_pop_phenotype_frequency(const ru_pop *p, size_t g);
+/* CYP2C19 phenotype groups drawn (count 0: not drawn — no frequencies for the ancestry, or a
+ * fixed CYP2C19 phenotype given): name, frequency drawn from, activity applied (*as_nm, when
+ * non-NULL, set to 1 when the KB has no activity for it and the NM activity is used). */
+RU_API size_t ru_pop_cyp2c19_count(const ru_pop *p);
+RU_API const char *ru_pop_cyp2c19_name(const ru_pop *p, size_t h);
+RU_API double ru_pop_cyp2c19_frequency(const ru_pop *p, size_t h);
+RU_API double ru_pop_cyp2c19_activity(const ru_pop *p, size_t h, int *as_nm);
 
 /* The variability applied: one row per (compound, key). source "" = stated default. */
 typedef struct ru_pop_variability {
@@ -147,7 +158,8 @@ RU_API double ru_pop_window_h(const ru_pop *p);
 /* One subject: its draws and (optionally) its trajectories. */
 typedef struct ru_pop_subject {
   uint64_t index;
-  size_t phenotype;             /* group index (ru_pop_phenotype_name) */
+  size_t phenotype;             /* CYP2D6 group index (ru_pop_phenotype_name) */
+  size_t cyp2c19;               /* CYP2C19 group index (ru_pop_cyp2c19_name); 0 when not drawn */
   double factor[3 * 12];        /* multipliers: compound i, key k (0 CL, 1 V, 2 ka) at [3i+k] */
 } ru_pop_subject;
 

@@ -667,8 +667,14 @@ ru_status ru_kb_phenotype_activity(const ru_kb *kb, const char *gene, const char
     return ru_error_set(err, RU_EINVAL, "ru_kb_phenotype_activity: NULL argument");
   }
   value_missing(activity);
-  /* Activity score: "AS=1.5", "AS1.5" -> AS / 2 (CPIC: NM reference AS 2 = activity 1). */
+  /* Activity score: "AS=1.5", "AS1.5" -> AS / 2 (CPIC: NM reference AS 2 = activity 1). The
+   * activity-score system (Caudle 2020) is defined for CYP2D6 only. */
   if (strncasecmp(phenotype, "AS", 2) == 0) {
+    if (strcasecmp(gene, "CYP2D6") != 0) {
+      return ru_error_set(err, RU_ENOTFOUND,
+                          "unknown phenotype '%s' for %s: activity scores are defined for CYP2D6 "
+                          "only (use PM, IM, NM, RM or UM)", phenotype, gene);
+    }
     const char *p = phenotype + 2;
     if (*p == '=' || *p == ':') {
       p++;
@@ -697,14 +703,17 @@ ru_status ru_kb_phenotype_activity(const ru_kb *kb, const char *gene, const char
     rui_strlcpy(activity->source, col_text(st, 1), sizeof activity->source);
     activity->status = rui_kb_source_status(kb, activity->source);
   } else {
-    rc = ru_error_set(err, RU_ENOTFOUND, "unknown phenotype '%s' for %s (PM, IM, NM, UM or AS=<score>)",
-                      phenotype, gene);
+    rc = ru_error_set(err, RU_ENOTFOUND, "unknown phenotype '%s' for %s (%s)", phenotype, gene,
+                      strcasecmp(gene, "CYP2D6") == 0 ? "PM, IM, NM, UM or AS=<score>"
+                                                      : "one with an activity in the knowledge base, "
+                                                        "e.g. PM, IM, NM, UM");
   }
   sqlite3_finalize(st);
   return rc;
 }
 
-static const char *const PHENOTYPES[] = {"PM", "IM", "NM", "UM"};
+#define NPHENOTYPES 5
+static const char *const PHENOTYPES[NPHENOTYPES] = {"PM", "IM", "NM", "RM", "UM"};
 
 ru_status ru_kb_phenotype_frequencies(const ru_kb *kb, const char *gene, const char *ancestry,
                                       const char **phenotypes, double *freq, size_t max, size_t *n,
@@ -722,11 +731,11 @@ ru_status ru_kb_phenotype_frequencies(const ru_kb *kb, const char *gene, const c
   }
   sqlite3_bind_text(st, 1, gene, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(st, 2, ancestry, -1, SQLITE_TRANSIENT);
-  double f[4] = {(double)NAN, (double)NAN, (double)NAN, (double)NAN};
+  double f[NPHENOTYPES] = {(double)NAN, (double)NAN, (double)NAN, (double)NAN, (double)NAN};
   int any = 0;
   while (sqlite3_step(st) == SQLITE_ROW) {
     const char *ph = col_text(st, 0);
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < NPHENOTYPES; i++) {
       if (strcmp(ph, PHENOTYPES[i]) == 0) {
         f[i] = sqlite3_column_double(st, 1);
         any = 1;
@@ -749,7 +758,7 @@ ru_status ru_kb_phenotype_frequencies(const ru_kb *kb, const char *gene, const c
     rui_free(b.s);
     return rc;
   }
-  for (size_t i = 0; i < 4; i++) {
+  for (size_t i = 0; i < NPHENOTYPES; i++) {
     if (!isnan(f[i])) {
       if (*n < max) {
         phenotypes[*n] = PHENOTYPES[i];

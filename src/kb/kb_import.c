@@ -203,7 +203,7 @@ static const tablespec TABLES[] = {
       {"source", COL_KEY, 1, NULL}, {"notes", COL_TEXT, 0, NULL}}},
     {"phenotype_frequencies.csv", "phenotype_frequencies",
      {{"gene", COL_KEY, 1, NULL}, {"ancestry", COL_KEY, 1, NULL},
-      {"phenotype", COL_KEY, 1, "PM|IM|NM|UM"}, {"frequency", COL_FRAC, 1, NULL},
+      {"phenotype", COL_KEY, 1, "PM|IM|NM|RM|UM"}, {"frequency", COL_FRAC, 1, NULL},
       {"source", COL_KEY, 1, NULL}, {"notes", COL_TEXT, 0, NULL}}},
     {"params.csv", "params",
      {{"domain", COL_KEY, 1, NULL}, {"name", COL_KEY, 1, NULL}, {"value", COL_NUM, 1, NULL},

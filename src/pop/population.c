@@ -5,7 +5,9 @@
  * Random streams: Random123 philox4x64-10 (Salmon et al. 2011, "Parallel random numbers: as
  * easy as 1, 2, 3", SC'11) keyed by (seed, subject index); the counter is (purpose, draw
  * index): purpose 0 draws the CYP2D6 phenotype, purpose 1 index 3i+k the normal deviate of
- * compound i, parameter k (CL, V, ka). A normal is Box-Muller (Box & Muller 1958, Ann Math Stat
+ * compound i, parameter k (CL, V, ka), purpose 2 the CYP2C19 phenotype (drawn when the ancestry
+ * has CYP2C19 frequencies and no fixed CYP2C19 phenotype is given; independent of CYP2D6 —
+ * docs/population.md). Adding purpose 2 left the CYP2D6 and IIV draws unchanged. A normal is Box-Muller (Box & Muller 1958, Ann Math Stat
  * 29:610) on the first two 64-bit words of one block. So subject 7 gets the same numbers
  * whether it runs alone, first, last, or on rank 3 of 4.
  *
@@ -36,6 +38,8 @@
 
 #define MAXC 12 /* compounds tracked (ru_pop_subject.factor holds 3 per compound) */
 #define MAXB (MAXC + RU_POP_MAX_TARGETS)
+#define MAXH RU_POP_MAX_CYP2C19 /* CYP2C19 phenotype groups */
+#define PURPOSE_CYP2C19 2       /* Random123 counter purpose of the CYP2C19 draw */
 
 static const char *const KEYS[3] = {"cl_f_l_per_h", "v_f_l", "ka_per_h"};
 static const char *const TRANSPORTERS[3] = {"SERT", "NET", "DAT"};
@@ -72,6 +76,12 @@ struct ru_pop {
   size_t nph;
   const char *ph[RU_POP_MAX_PHENOTYPES];
   double freq[RU_POP_MAX_PHENOTYPES], cum[RU_POP_MAX_PHENOTYPES], act[RU_POP_MAX_PHENOTYPES];
+  /* CYP2C19 phenotypes (nh 0: not drawn) */
+  size_t nh;
+  const char *hph[MAXH];
+  double hfreq[MAXH], hcum[MAXH], hact[MAXH];
+  int hact_nm[MAXH]; /* 1: no activity in the KB, simulated as NM */
+  int h_used;        /* 1: some compound has fm.CYP2C19 (else one fast-path sim per CYP2D6 group) */
   /* end window */
   size_t j0;
   double win_h;
@@ -80,8 +90,8 @@ struct ru_pop {
   /* fast path */
   int fast;
   double h;
-  ru_sim *gs[RU_POP_MAX_PHENOTYPES];
-  double nom[RU_POP_MAX_PHENOTYPES][MAXC][3];
+  ru_sim *gs[RU_POP_MAX_PHENOTYPES][MAXH];
+  double nom[RU_POP_MAX_PHENOTYPES][MAXH][MAXC][3];
   size_t ncmt;
   size_t central[MAXC];
   dose_at *doses;
@@ -107,7 +117,9 @@ void ru_pop_free(ru_pop *p) {
   if (p == NULL) return;
   ru_regimen_free(p->reg);
   ru_sim_free(p->slow);
-  for (size_t g = 0; g < RU_POP_MAX_PHENOTYPES; g++) ru_sim_free(p->gs[g]);
+  for (size_t g = 0; g < RU_POP_MAX_PHENOTYPES; g++) {
+    for (size_t h = 0; h < MAXH; h++) ru_sim_free(p->gs[g][h]);
+  }
   rui_free(p->t);
   rui_free(p->doses);
   rui_free(p->x);
@@ -315,6 +327,46 @@ ru_status ru_pop_ancestries(const ru_kb *kb, char (*names)[RU_NAME_MAX], size_t 
   return RU_OK;
 }
 
+/* CYP2C19 groups of p->ancestry (none when the KB has no CYP2C19 frequencies for it). A
+ * phenotype without an activity in the KB (RM, i.e. *1 with *17: none is sourced) is simulated with the
+ * NM activity and flagged (docs/population.md). */
+static ru_status c19_groups(ru_pop *p, ru_error *err) {
+  size_t n = 0;
+  ru_error e2;
+  ru_error_clear(&e2);
+  p->nh = 0;
+  if (ru_kb_phenotype_frequencies(p->kb, "CYP2C19", p->ancestry, p->hph, p->hfreq, MAXH, &n, &e2) !=
+      RU_OK) {
+    return RU_OK; /* no CYP2C19 frequencies for this ancestry: not drawn */
+  }
+  if (n > MAXH) n = MAXH;
+  double total = 0.0;
+  for (size_t h = 0; h < n; h++) total += p->hfreq[h];
+  if (!(total > 0.0)) {
+    return ru_error_set(err, RU_EDATA, "CYP2C19 frequencies for '%s' sum to 0", p->ancestry);
+  }
+  ru_value nm;
+  ru_status st = ru_kb_phenotype_activity(p->kb, "CYP2C19", "NM", &nm, err);
+  if (st != RU_OK) return st;
+  double acc = 0.0;
+  for (size_t h = 0; h < n; h++) {
+    acc += p->hfreq[h] / total;
+    p->hcum[h] = acc;
+    ru_value a;
+    ru_error e3;
+    if (ru_kb_phenotype_activity(p->kb, "CYP2C19", p->hph[h], &a, &e3) == RU_OK && isfinite(a.value)) {
+      p->hact[h] = a.value;
+      p->hact_nm[h] = 0;
+    } else {
+      p->hact[h] = nm.value;
+      p->hact_nm[h] = 1;
+    }
+  }
+  p->hcum[n - 1] = 1.0;
+  p->nh = n;
+  return RU_OK;
+}
+
 ru_status ru_pop_new(const ru_kb *kb, const ru_regimen *r, const ru_pop_config *cfg, ru_pop **out,
                      ru_error *err) {
   if (out == NULL) return ru_error_set(err, RU_EINVAL, "ru_pop_new: out is NULL");
@@ -390,6 +442,13 @@ ru_status ru_pop_new(const ru_kb *kb, const ru_regimen *r, const ru_pop_config *
   }
   p->cum[p->nph - 1] = 1.0;
 
+  /* CYP2C19 phenotypes of the ancestry, when the KB has them and none is fixed */
+  int c19_fixed = 0;
+  for (size_t k = 0; k < cfg->nphenotypes; k++) {
+    c19_fixed |= strncasecmp(cfg->phenotypes[k], "CYP2C19=", 8) == 0;
+  }
+  if (!c19_fixed && (st = c19_groups(p, err)) != RU_OK) goto fail;
+
   /* the nominal subject */
   if ((st = make_sim(p, cfg, &p->slow, err)) != RU_OK) goto fail;
   if ((st = ru_sim_prepare(p->slow, err)) != RU_OK) goto fail;
@@ -397,6 +456,12 @@ ru_status ru_pop_new(const ru_kb *kb, const ru_regimen *r, const ru_pop_config *
   if (p->nc > MAXC) {
     st = ru_error_set(err, RU_ERANGE, "population: at most %d compounds", MAXC);
     goto fail;
+  }
+  p->h_used = 0;
+  for (size_t i = 0; i < p->nc; i++) {
+    for (size_t k = 0; k < p->slow->c[i].p.n_fm; k++) {
+      p->h_used |= p->nh > 0 && strcasecmp(p->slow->c[i].p.fm[k].enzyme, "CYP2C19") == 0;
+    }
   }
   for (size_t i = 0; i < p->nc; i++) {
     rui_strlcpy(p->names[i], ru_sim_compound_name(p->slow, i), RU_NAME_MAX);
@@ -463,20 +528,25 @@ ru_status ru_pop_new(const ru_kb *kb, const ru_regimen *r, const ru_pop_config *
   p->fast = 0;
   if (!cfg->force_general && build_fast(p, err, &st)) {
     p->ncmt = p->slow->ncmt;
+    const size_t nhs = p->h_used ? p->nh : 1; /* one sim per (CYP2D6, CYP2C19) group pair */
     for (size_t g = 0; g < p->nph && st == RU_OK; g++) {
-      st = make_sim(p, cfg, &p->gs[g], err);
-      if (st == RU_OK) st = ru_sim_set_enzyme_activity(p->gs[g], "CYP2D6", p->act[g], err);
-      if (st == RU_OK) st = ru_sim_prepare(p->gs[g], err);
-      if (st == RU_OK && (ru_sim_is_nonlinear(p->gs[g]) || p->gs[g]->ncmt != p->ncmt ||
-                          ru_sim_compound_count(p->gs[g]) != p->nc)) {
-        st = ru_error_set(err, RU_EINTERNAL, "population: phenotype changed the model structure");
-      }
-      for (size_t i = 0; st == RU_OK && i < p->nc; i++) {
-        const ru_pk_params *pp = &p->gs[g]->c[i].p;
-        p->nom[g][i][0] = pp->cl_f_l_per_h.value;
-        p->nom[g][i][1] = pp->v_f_l.value;
-        p->nom[g][i][2] = pp->ka_per_h.value;
-        p->central[i] = (size_t)p->gs[g]->c[i].central;
+      for (size_t h = 0; h < nhs && st == RU_OK; h++) {
+        ru_sim **gs = &p->gs[g][h];
+        st = make_sim(p, cfg, gs, err);
+        if (st == RU_OK) st = ru_sim_set_enzyme_activity(*gs, "CYP2D6", p->act[g], err);
+        if (st == RU_OK && p->h_used) st = ru_sim_set_enzyme_activity(*gs, "CYP2C19", p->hact[h], err);
+        if (st == RU_OK) st = ru_sim_prepare(*gs, err);
+        if (st == RU_OK && (ru_sim_is_nonlinear(*gs) || (*gs)->ncmt != p->ncmt ||
+                            ru_sim_compound_count(*gs) != p->nc)) {
+          st = ru_error_set(err, RU_EINTERNAL, "population: phenotype changed the model structure");
+        }
+        for (size_t i = 0; st == RU_OK && i < p->nc; i++) {
+          const ru_pk_params *pp = &(*gs)->c[i].p;
+          p->nom[g][h][i][0] = pp->cl_f_l_per_h.value;
+          p->nom[g][h][i][1] = pp->v_f_l.value;
+          p->nom[g][h][i][2] = pp->ka_per_h.value;
+          p->central[i] = (size_t)(*gs)->c[i].central;
+        }
       }
     }
     if (st != RU_OK) goto fail;
@@ -534,6 +604,18 @@ const char *ru_pop_phenotype_name(const ru_pop *p, size_t g) {
 double ru_pop_phenotype_frequency(const ru_pop *p, size_t g) {
   return (p && g < p->nph) ? p->freq[g] : nan("");
 }
+size_t ru_pop_cyp2c19_count(const ru_pop *p) { return p ? p->nh : 0; }
+const char *ru_pop_cyp2c19_name(const ru_pop *p, size_t h) {
+  return (p && h < p->nh) ? p->hph[h] : NULL;
+}
+double ru_pop_cyp2c19_frequency(const ru_pop *p, size_t h) {
+  return (p && h < p->nh) ? p->hfreq[h] : nan("");
+}
+double ru_pop_cyp2c19_activity(const ru_pop *p, size_t h, int *as_nm) {
+  if (p == NULL || h >= p->nh) return nan("");
+  if (as_nm) *as_nm = p->hact_nm[h];
+  return p->hact[h];
+}
 size_t ru_pop_variability_count(const ru_pop *p) { return p ? p->nvar : 0; }
 const ru_pop_variability *ru_pop_variability_at(const ru_pop *p, size_t i) {
   return (p && i < p->nvar) ? &p->var[i] : NULL;
@@ -573,6 +655,13 @@ static void draw(const ru_pop *p, uint64_t index, ru_pop_subject *subj) {
   size_t g = 0;
   while (g + 1 < p->nph && u >= p->cum[g]) g++;
   subj->phenotype = g;
+  if (p->nh > 0) {
+    const philox4x64_ctr_t c2 = {{PURPOSE_CYP2C19, 0, 0, 0}};
+    const double u2 = uniform01(philox4x64(c2, key).v[0]);
+    size_t h = 0;
+    while (h + 1 < p->nh && u2 >= p->hcum[h]) h++;
+    subj->cyp2c19 = h;
+  }
   for (size_t i = 0; i < p->nc; i++) {
     for (size_t k = 0; k < 3; k++) {
       subj->factor[3 * i + k] = 1.0;
@@ -589,13 +678,14 @@ static void draw(const ru_pop *p, uint64_t index, ru_pop_subject *subj) {
 
 /* Concentrations of the subject into p->conc (fast path). */
 static ru_status simulate_fast(ru_pop *p, const ru_pop_subject *subj, ru_error *err) {
-  const size_t g = subj->phenotype;
-  ru_sim *s = p->gs[g];
+  const size_t g = subj->phenotype, h = p->h_used ? subj->cyp2c19 : 0;
+  ru_sim *s = p->gs[g][h];
+  const double(*nom)[3] = p->nom[g][h];
   for (size_t i = 0; i < p->nc; i++) {
     ru_pk_params *pp = &s->c[i].p;
-    pp->cl_f_l_per_h.value = p->nom[g][i][0] * subj->factor[3 * i];
-    pp->v_f_l.value = p->nom[g][i][1] * subj->factor[3 * i + 1];
-    if (isfinite(p->nom[g][i][2])) pp->ka_per_h.value = p->nom[g][i][2] * subj->factor[3 * i + 2];
+    pp->cl_f_l_per_h.value = nom[i][0] * subj->factor[3 * i];
+    pp->v_f_l.value = nom[i][1] * subj->factor[3 * i + 1];
+    if (isfinite(nom[i][2])) pp->ka_per_h.value = nom[i][2] * subj->factor[3 * i + 2];
   }
   rui_lin_system sys;
   rui_sim_linear_matrix(s, &sys);
@@ -630,6 +720,9 @@ static ru_status simulate_fast(ru_pop *p, const ru_pop_subject *subj, ru_error *
 /* Concentrations through the public simulation API (nonlinear systems, irregular grids). */
 static ru_status simulate_general(ru_pop *p, const ru_pop_subject *subj, ru_error *err) {
   ru_status st = ru_sim_set_enzyme_activity(p->slow, "CYP2D6", p->act[subj->phenotype], err);
+  if (st == RU_OK && p->nh > 0) {
+    st = ru_sim_set_enzyme_activity(p->slow, "CYP2C19", p->hact[subj->cyp2c19], err);
+  }
   for (size_t i = 0; st == RU_OK && i < p->nc; i++) {
     for (size_t k = 0; st == RU_OK && k < 3; k++) {
       if (p->sigma[i][k] <= 0.0) continue;
