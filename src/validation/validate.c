@@ -60,6 +60,10 @@ ru_status rui_validate_open(const char *file_or_embedded, int embedded, table_ha
   }
   out->csv = csv;
   out->calibration = strncmp(basename_of(file_or_embedded), "calibration_", 12) == 0;
+  out->ncols = 0;
+  for (size_t i = 0; i < rui_csv_nfields(csv) && i < RUI_VALIDATE_MAX_COLS; i++) {
+    rui_strlcpy(out->cols[out->ncols++], rui_csv_field(csv, i), sizeof out->cols[0]);
+  }
   return RU_OK;
 }
 
@@ -101,6 +105,34 @@ ru_status rui_validate_push_row(ru_vset *v, size_t *cap, ru_vrow **row, ru_error
   memset(*row, 0, sizeof **row);
   (*row)->observed = (*row)->observed_low = (*row)->observed_high = (*row)->predicted = nan("");
   (*row)->error = nan("");
+  return RU_OK;
+}
+
+const char *rui_validate_text(const table_handle *t, const char *column) {
+  for (size_t i = 0; i < t->ncols; i++) {
+    if (strcasecmp(t->cols[i], column) == 0) {
+      const char *v = rui_csv_field(t->csv, i);
+      return v ? v : "";
+    }
+  }
+  return "";
+}
+
+double rui_validate_number(const char *text) { return num_or_nan(text); }
+
+ru_status rui_validate_row_from_record(ru_vset *v, size_t *cap, const table_handle *t,
+                                       const char *obs_column, const char *unit, ru_vrow **row,
+                                       ru_error *err) {
+  ru_status st = rui_validate_push_row(v, cap, row, err);
+  if (st != RU_OK) return st;
+  ru_vrow *r = *row;
+  rui_strlcpy(r->id, rui_validate_text(t, "id"), sizeof r->id);
+  r->calibration = t->calibration;
+  rui_strlcpy(r->unit, unit ? unit : rui_validate_text(t, "unit"), sizeof r->unit);
+  rui_strlcpy(r->source, rui_validate_text(t, "source"), sizeof r->source);
+  r->observed = num_or_nan(rui_validate_text(t, obs_column));
+  r->observed_low = num_or_nan(rui_validate_text(t, "observed_low"));
+  r->observed_high = num_or_nan(rui_validate_text(t, "observed_high"));
   return RU_OK;
 }
 
@@ -451,20 +483,13 @@ static ru_status run_ddi_table(const ru_kb *kb, const char *file, int embedded,
     st = rui_csv_next(t.csv, &eof, err);
     if (st != RU_OK || eof) break;
     ru_vrow *r;
-    st = rui_validate_push_row(v, cap, &r, err);
+    st = rui_validate_row_from_record(v, cap, &t, "observed", "ratio", &r, err);
     if (st != RU_OK) break;
-    rui_strlcpy(r->id, col(t.csv, idx, D_ID), sizeof r->id);
-    r->calibration = t.calibration;
     const char *victim = col(t.csv, idx, D_VICTIM);
     char perps_buf[512];
     rui_strlcpy(perps_buf, col(t.csv, idx, D_PERP), sizeof perps_buf);
     snprintf(r->what, sizeof r->what, "%.120s with %.120s", victim, perps_buf);
     rui_strlcpy(r->quantity, col(t.csv, idx, D_MEASURE), sizeof r->quantity);
-    rui_strlcpy(r->unit, "ratio", sizeof r->unit);
-    rui_strlcpy(r->source, col(t.csv, idx, D_SRC), sizeof r->source);
-    r->observed = num_or_nan(col(t.csv, idx, D_OBS));
-    r->observed_low = num_or_nan(col(t.csv, idx, D_LO));
-    r->observed_high = num_or_nan(col(t.csv, idx, D_HI));
     const char *perps[8];
     size_t np = 0;
     char *save = NULL;
@@ -541,18 +566,11 @@ static ru_status run_pm_table(const ru_kb *kb, const char *file, int embedded,
     st = rui_csv_next(t.csv, &eof, err);
     if (st != RU_OK || eof) break;
     ru_vrow *r;
-    st = rui_validate_push_row(v, cap, &r, err);
+    st = rui_validate_row_from_record(v, cap, &t, "observed", "ratio", &r, err);
     if (st != RU_OK) break;
-    rui_strlcpy(r->id, col(t.csv, idx, M_ID), sizeof r->id);
-    r->calibration = t.calibration;
     snprintf(r->what, sizeof r->what, "%s, %s vs %s, %s", col(t.csv, idx, M_REG),
              col(t.csv, idx, M_PA), col(t.csv, idx, M_PB), col(t.csv, idx, M_COMP));
     rui_strlcpy(r->quantity, col(t.csv, idx, M_MEAS), sizeof r->quantity);
-    rui_strlcpy(r->unit, "ratio", sizeof r->unit);
-    rui_strlcpy(r->source, col(t.csv, idx, M_SRC), sizeof r->source);
-    r->observed = num_or_nan(col(t.csv, idx, M_OBS));
-    r->observed_low = num_or_nan(col(t.csv, idx, M_LO));
-    r->observed_high = num_or_nan(col(t.csv, idx, M_HI));
     ru_exposure a, b;
     ru_error row_err;
     ru_error_clear(&row_err);

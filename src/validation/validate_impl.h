@@ -6,14 +6,26 @@
 #include "reuptake/kb.h"
 #include "reuptake/validate.h"
 
+#define RUI_VALIDATE_MAX_COLS 32
 typedef struct table_handle {
   rui_csv *csv;
   int calibration; /* the table's file name starts with calibration_ */
+  size_t ncols;    /* header names, read once by rui_validate_open */
+  char cols[RUI_VALIDATE_MAX_COLS][48];
 } table_handle;
 
 /* Opens an embedded table (by file name) or a file and reads its header record. */
 ru_status rui_validate_open(const char *file_or_embedded, int embedded, table_handle *out,
                             ru_error *err);
+/* Text of the named column in the current record ("" when the column or value is absent). */
+const char *rui_validate_text(const table_handle *t, const char *column);
+/* A strict number, NaN for empty or malformed text. */
+double rui_validate_number(const char *text);
+/* Appends a row filled from the current record: id, calibration, unit, source, the observation
+ * from column obs_column and the range from observed_low/observed_high. */
+ru_status rui_validate_row_from_record(ru_vset *v, size_t *cap, const table_handle *t,
+                                       const char *obs_column, const char *unit, ru_vrow **row,
+                                       ru_error *err);
 /* Appends a blank row (NaN observations and prediction). */
 ru_status rui_validate_push_row(ru_vset *v, size_t *cap, ru_vrow **row, ru_error *err);
 /* Adds a summary metric. */

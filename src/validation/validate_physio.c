@@ -10,14 +10,15 @@
 #include "reuptake/units.h"
 #include "validation/validate_impl.h"
 
-static const char *field(const rui_csv *csv, long i) {
-  const char *v = i >= 0 ? rui_csv_field(csv, (size_t)i) : NULL;
-  return v ? v : "";
-}
-
-static double num(const char *s) {
-  double v;
-  return (s && *s && ru_units_parse_double(s, &v) == RU_OK) ? v : nan("");
+/* The columns a row of this set needs. */
+static int has_columns(const table_handle *t) {
+  static const char *const need[] = {"quantity", "state"};
+  for (size_t k = 0; k < sizeof need / sizeof need[0]; k++) {
+    int found = 0;
+    for (size_t i = 0; i < t->ncols; i++) found |= strcasecmp(t->cols[i], need[k]) == 0;
+    if (!found) return 0;
+  }
+  return 1;
 }
 
 ru_status rui_validate_physiology(const char *file, int embedded, ru_vset *v, size_t *cap,
@@ -25,13 +26,9 @@ ru_status rui_validate_physiology(const char *file, int embedded, ru_vset *v, si
   table_handle t;
   ru_status st = rui_validate_open(file, embedded, &t, err);
   if (st != RU_OK) return st;
-  const long c_id = rui_csv_column(t.csv, "id"), c_q = rui_csv_column(t.csv, "quantity"),
-             c_state = rui_csv_column(t.csv, "state"), c_obs = rui_csv_column(t.csv, "observed"),
-             c_lo = rui_csv_column(t.csv, "observed_low"), c_hi = rui_csv_column(t.csv, "observed_high"),
-             c_unit = rui_csv_column(t.csv, "unit"), c_src = rui_csv_column(t.csv, "source");
-  if (c_q < 0 || c_state < 0) {
+  if (!has_columns(&t)) {
     rui_csv_close(t.csv);
-    return ru_error_set(err, RU_EDATA, "%s: needs columns quantity and state", file);
+    return ru_error_set(err, RU_EDATA, "%s: missing required columns", file);
   }
   size_t n = 0, inside = 0;
   int eof = 0;
@@ -39,18 +36,11 @@ ru_status rui_validate_physiology(const char *file, int embedded, ru_vset *v, si
     st = rui_csv_next(t.csv, &eof, err);
     if (st != RU_OK || eof) break;
     ru_vrow *r;
-    st = rui_validate_push_row(v, cap, &r, err);
+    st = rui_validate_row_from_record(v, cap, &t, "observed", NULL, &r, err);
     if (st != RU_OK) break;
-    rui_strlcpy(r->id, field(t.csv, c_id), sizeof r->id);
-    r->calibration = t.calibration;
-    const char *q = field(t.csv, c_q), *state = field(t.csv, c_state);
+    const char *q = rui_validate_text(&t, "quantity"), *state = rui_validate_text(&t, "state");
     snprintf(r->what, sizeof r->what, "%.60s, %.60s", q, state);
     rui_strlcpy(r->quantity, q, sizeof r->quantity);
-    rui_strlcpy(r->unit, field(t.csv, c_unit), sizeof r->unit);
-    rui_strlcpy(r->source, field(t.csv, c_src), sizeof r->source);
-    r->observed = num(field(t.csv, c_obs));
-    r->observed_low = num(field(t.csv, c_lo));
-    r->observed_high = num(field(t.csv, c_hi));
     size_t idx = 0;
     ru_error row_err;
     ru_error_clear(&row_err);

@@ -11,14 +11,15 @@
 #include "reuptake/units.h"
 #include "validation/validate_impl.h"
 
-static const char *field(const rui_csv *csv, long i) {
-  const char *v = i >= 0 ? rui_csv_field(csv, (size_t)i) : NULL;
-  return v ? v : "";
-}
-
-static double num(const char *s) {
-  double v;
-  return (s && *s && ru_units_parse_double(s, &v) == RU_OK) ? v : nan("");
+/* The columns a row of this set needs. */
+static int has_columns(const table_handle *t) {
+  static const char *const need[] = {"condition", "region", "analyte"};
+  for (size_t k = 0; k < sizeof need / sizeof need[0]; k++) {
+    int found = 0;
+    for (size_t i = 0; i < t->ncols; i++) found |= strcasecmp(t->cols[i], need[k]) == 0;
+    if (!found) return 0;
+  }
+  return 1;
 }
 
 /* "NET=0.9,SERT=0.5" -> occupancy vector. */
@@ -34,7 +35,7 @@ static ru_status parse_condition(const char *cond, double occ[RU_SYN_NTARGETS], 
     ru_syn_target t;
     ru_status st = ru_synapse_target_parse(tok, &t, err);
     if (st != RU_OK) return st;
-    const double v = num(eq + 1);
+    const double v = rui_validate_number(eq + 1);
     if (!(v >= 0.0 && v <= 1.0)) return ru_error_set(err, RU_EDATA, "condition '%s': occupancy must be in [0,1]", cond);
     occ[t] = v;
   }
@@ -46,38 +47,26 @@ static ru_status run_microdialysis(const char *file, int embedded, ru_vset *v, s
   table_handle t;
   ru_status st = rui_validate_open(file, embedded, &t, err);
   if (st != RU_OK) return st;
-  const long c_id = rui_csv_column(t.csv, "id"), c_cond = rui_csv_column(t.csv, "condition"),
-             c_days = rui_csv_column(t.csv, "days"), c_reg = rui_csv_column(t.csv, "region"),
-             c_an = rui_csv_column(t.csv, "analyte"), c_obs = rui_csv_column(t.csv, "observed_fold"),
-             c_lo = rui_csv_column(t.csv, "observed_low"), c_hi = rui_csv_column(t.csv, "observed_high"),
-             c_src = rui_csv_column(t.csv, "source");
-  if (c_cond < 0 || c_reg < 0 || c_an < 0) {
+  if (!has_columns(&t)) {
     rui_csv_close(t.csv);
-    return ru_error_set(err, RU_EDATA, "%s: needs columns condition, region, analyte", file);
+    return ru_error_set(err, RU_EDATA, "%s: missing required columns", file);
   }
   int eof = 0;
   while (st == RU_OK) {
     st = rui_csv_next(t.csv, &eof, err);
     if (st != RU_OK || eof) break;
     ru_vrow *r;
-    st = rui_validate_push_row(v, cap, &r, err);
+    st = rui_validate_row_from_record(v, cap, &t, "observed_fold", "fold", &r, err);
     if (st != RU_OK) break;
-    rui_strlcpy(r->id, field(t.csv, c_id), sizeof r->id);
-    r->calibration = t.calibration;
-    const double days = num(field(t.csv, c_days));
-    snprintf(r->what, sizeof r->what, "%s held, %s, %s", field(t.csv, c_cond),
-             field(t.csv, c_reg), (isfinite(days) && days > 0.0) ? "chronic" : "acute (3 h)");
-    rui_strlcpy(r->quantity, field(t.csv, c_an), sizeof r->quantity);
-    rui_strlcpy(r->unit, "fold", sizeof r->unit);
-    rui_strlcpy(r->source, field(t.csv, c_src), sizeof r->source);
-    r->observed = num(field(t.csv, c_obs));
-    r->observed_low = num(field(t.csv, c_lo));
-    r->observed_high = num(field(t.csv, c_hi));
+    const double days = rui_validate_number(rui_validate_text(&t, "days"));
+    snprintf(r->what, sizeof r->what, "%s held, %s, %s", rui_validate_text(&t, "condition"),
+             rui_validate_text(&t, "region"), (isfinite(days) && days > 0.0) ? "chronic" : "acute (3 h)");
+    rui_strlcpy(r->quantity, rui_validate_text(&t, "analyte"), sizeof r->quantity);
     double occ[RU_SYN_NTARGETS];
     ru_error row_err;
     ru_error_clear(&row_err);
     ru_syn_analyte an = RU_SYN_NE;
-    const char *a = field(t.csv, c_an);
+    const char *a = rui_validate_text(&t, "analyte");
     if (strcasecmp(a, "DA") == 0) an = RU_SYN_DA;
     else if (strcasecmp(a, "5-HT") == 0 || strcasecmp(a, "5HT") == 0 || strcasecmp(a, "serotonin") == 0) an = RU_SYN_5HT;
     else if (strcasecmp(a, "NE") != 0) {
@@ -86,8 +75,8 @@ static ru_status run_microdialysis(const char *file, int embedded, ru_vset *v, s
     }
     const double hours = (isfinite(days) && days > 0.0) ? days * 24.0 : 3.0;
     double fold = nan("");
-    if (parse_condition(field(t.csv, c_cond), occ, &row_err) != RU_OK ||
-        ru_synapse_fold_at(occ, NULL, field(t.csv, c_reg), an, hours, &fold, &row_err) != RU_OK) {
+    if (parse_condition(rui_validate_text(&t, "condition"), occ, &row_err) != RU_OK ||
+        ru_synapse_fold_at(occ, NULL, rui_validate_text(&t, "region"), an, hours, &fold, &row_err) != RU_OK) {
       rui_strlcpy(r->note, row_err.message, sizeof r->note);
       continue;
     }
