@@ -12,11 +12,8 @@ int cmd_exposure(cli_ctx *ctx) {
   int rc = simargs_parse(ctx, &a);
   if (rc) return rc;
   if ((rc = simargs_no_rest(ctx, &a))) return rc;
-  ru_regimen *r = NULL;
-  if ((rc = simargs_regimen(ctx, &a, &r))) return rc;
   ru_sim *s = NULL;
-  rc = simargs_sim(ctx, &a, r, &s);
-  ru_regimen_free(r);
+  rc = simargs_build(ctx, &a, &s);
   if (rc) return rc;
   const size_t nc = ru_sim_compound_count(s);
   ru_exposure *e = calloc(nc, sizeof *e);

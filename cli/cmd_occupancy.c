@@ -409,11 +409,8 @@ int cmd_occupancy(cli_ctx *ctx) {
     if (ru_units_parse(RU_UNIT_TIME, at, "h", 0.0, &at_h, &err) != RU_OK)
       return cli_usage(ctx, "--at: %s", err.message);
   }
-  ru_regimen *r = NULL;
-  if ((rc = simargs_regimen(ctx, &a, &r))) return rc;
   ru_sim *s = NULL;
-  rc = simargs_sim(ctx, &a, r, &s);
-  ru_regimen_free(r);
+  rc = simargs_build(ctx, &a, &s);
   if (rc) return rc;
   occ_row rows[MAXT];
   ru_error err;

@@ -1,6 +1,7 @@
 /* `reuptake simulate`: time course of total and unbound concentrations of every compound and
  * metabolite, and occupancy of the targets they bind (DESIGN.md JSON contract). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,6 +175,51 @@ static int emit_table(cli_ctx *ctx, const sim_out *o, int all_rows) {
   return cli_out_commit(ctx, out);
 }
 
+/* --format csv: every row streamed through the library's CSV writer (no per-cell strings, no
+ * printf; the text is the same %.*g as the table's cells), written atomically to --output. */
+static int emit_csv(cli_ctx *ctx, const sim_out *o) {
+  ru_error err;
+  ru_error_clear(&err);
+  ru_csv_writer *w = NULL;
+  ru_status st = ru_csv_writer_open(ctx->output_path, 0, &w, &err);
+  if (st != RU_OK) {
+    cli_fail(ctx, st, &err);
+    return 2; /* as cli_write_file_atomic: an unwritable --output is the caller's to fix */
+  }
+  char name[256];
+  ru_csv_writer_str(w, "time_h");
+  for (size_t i = 0; i < o->nc; i++) {
+    const char *nm = ru_sim_compound_name(o->s, i);
+    snprintf(name, sizeof name, "%s_ng_per_ml", nm);
+    ru_csv_writer_str(w, name);
+    snprintf(name, sizeof name, "%s_unbound_nM", nm);
+    ru_csv_writer_str(w, name);
+  }
+  for (size_t k = 0; k < o->ntargets; k++) {
+    snprintf(name, sizeof name, "%s_occupancy", o->targets[k]);
+    ru_csv_writer_str(w, name);
+  }
+  ru_csv_writer_end_row(w);
+  for (size_t j = 0; j < o->nt && ru_csv_writer_status(w) == RU_OK; j++) {
+    ru_csv_writer_double(w, o->t[j], 6);
+    for (size_t i = 0; i < o->nc; i++) {
+      ru_csv_writer_double(w, o->conc[i * o->nt + j], 5);
+      ru_csv_writer_double(w, unbound_nm(o, i, j), 4);
+    }
+    for (size_t k = 0; k < o->ntargets; k++) {
+      ru_csv_writer_double(w, o->occ[k * o->nt + j], 3);
+    }
+    ru_csv_writer_end_row(w);
+  }
+  st = ru_csv_writer_commit(w, &err);
+  ru_csv_writer_free(w);
+  if (st != RU_OK) {
+    cli_fail(ctx, st, &err);
+    return ctx->output_path != NULL ? 2 : 1;
+  }
+  return 0;
+}
+
 static int draw(cli_ctx *ctx, const sim_out *o) {
   ru_plot_series conc_s[16], occ_s[MAX_T];
   double *days = malloc(o->nt * sizeof *days);
@@ -211,12 +257,9 @@ int cmd_simulate(cli_ctx *ctx) {
   int rc = simargs_parse(ctx, &a);
   if (rc) return rc;
   if ((rc = simargs_no_rest(ctx, &a))) return rc;
-  ru_regimen *r = NULL;
-  if ((rc = simargs_regimen(ctx, &a, &r))) return rc;
   sim_out o;
   memset(&o, 0, sizeof o);
-  rc = simargs_sim(ctx, &a, r, &o.s);
-  ru_regimen_free(r);
+  rc = simargs_build(ctx, &a, &o.s);
   if (rc) return rc;
   if ((rc = simargs_times(ctx, &a, 7.0, &o.t, &o.nt))) {
     sim_out_free(&o);
@@ -269,8 +312,13 @@ int cmd_simulate(cli_ctx *ctx) {
     sim_out_free(&o);
     return rc;
   }
-  rc = ctx->format == CLI_FMT_JSON ? emit_json(ctx, &o)
-                                   : emit_table(ctx, &o, ctx->format == CLI_FMT_CSV || isfinite(a.step_h) || a.times != NULL);
+  if (ctx->format == CLI_FMT_JSON) {
+    rc = emit_json(ctx, &o);
+  } else if (ctx->format == CLI_FMT_CSV) {
+    rc = emit_csv(ctx, &o);
+  } else {
+    rc = emit_table(ctx, &o, isfinite(a.step_h) || a.times != NULL);
+  }
   sim_out_free(&o);
   return rc;
 }

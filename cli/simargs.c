@@ -117,6 +117,15 @@ int simargs_sim(cli_ctx *ctx, const simargs *a, const ru_regimen *r, ru_sim **ou
   return 0;
 }
 
+int simargs_build(cli_ctx *ctx, const simargs *a, ru_sim **out) {
+  ru_regimen *r = NULL;
+  int rc = simargs_regimen(ctx, a, &r);
+  if (rc) return rc;
+  rc = simargs_sim(ctx, a, r, out);
+  ru_regimen_free(r);
+  return rc;
+}
+
 int simargs_times(cli_ctx *ctx, const simargs *a, double default_days, double **times,
                   size_t *nt) {
   *times = NULL;

@@ -32,6 +32,9 @@ int simargs_sim(cli_ctx *ctx, const simargs *a, const ru_regimen *r, ru_sim **ou
 /* Output times: --times list, or 0..horizon every step (defaults: horizon from --days/--hours
  * or default_days; step from --step or a default that keeps <= ~2000 points). Caller frees. */
 int simargs_times(cli_ctx *ctx, const simargs *a, double default_days, double **times, size_t *nt);
+/* The regimen-to-simulation path of most commands: regimen from the arguments, then the
+ * subject simulation (the regimen is freed). Returns 0 or an exit code. */
+int simargs_build(cli_ctx *ctx, const simargs *a, ru_sim **out);
 /* Rejects leftover options: returns 0 if a->nrest == 0, else a usage error. */
 int simargs_no_rest(cli_ctx *ctx, const simargs *a);
 /* Splits a comma list of targets ("SERT,NET" or "all") into names. */

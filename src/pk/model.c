@@ -929,6 +929,20 @@ ru_status rui_sim_linear_inputs(const ru_sim *s, double t_end, rui_lin_input **o
   return RU_OK;
 }
 
+/* Makes room for event n (doubling); on failure frees the array. */
+static ru_status grow_events(rui_ode_event **ev, size_t *cap, size_t n, ru_error *err) {
+  if (n < *cap) return RU_OK;
+  rui_ode_event *ne = rui_realloc(*ev, *cap * 2 * sizeof *ne);
+  if (ne == NULL) {
+    rui_free(*ev);
+    *ev = NULL;
+    return ru_error_set(err, RU_ENOMEM, "out of memory");
+  }
+  *ev = ne;
+  *cap *= 2;
+  return RU_OK;
+}
+
 /* ODE events: every dose expanded (SS records pre-dosed for the settling time). */
 static ru_status ode_events(ru_sim *s, double t_end, double t_pre, rui_ode_event **out,
                             size_t *nout, ru_error *err) {
@@ -938,15 +952,7 @@ static ru_status ode_events(ru_sim *s, double t_end, double t_pre, rui_ode_event
   for (size_t k = 0; k < s->nev; k++) {
     const ru_event *e = &s->ev[k];
     if (e->evid == RU_EVID_RESET || e->evid == RU_EVID_RESET_DOSE) {
-      if (n == cap) {
-        cap *= 2;
-        rui_ode_event *ne = rui_realloc(ev, cap * sizeof *ne);
-        if (ne == NULL) {
-          rui_free(ev);
-          return ru_error_set(err, RU_ENOMEM, "out of memory");
-        }
-        ev = ne;
-      }
+      if (grow_events(&ev, &cap, n, err) != RU_OK) return RU_ENOMEM;
       memset(&ev[n], 0, sizeof ev[n]);
       ev[n].time_h = e->time_h + t_pre;
       ev[n].reset = 1;
@@ -976,15 +982,7 @@ static ru_status ode_events(ru_sim *s, double t_end, double t_pre, rui_ode_event
       const double t = first + (double)r * (e->ii_h > 0.0 ? e->ii_h : 0.0);
       if (t > t_end + t_pre) break;
       if (t < 0.0) continue;
-      if (n == cap) {
-        cap *= 2;
-        rui_ode_event *ne = rui_realloc(ev, cap * sizeof *ne);
-        if (ne == NULL) {
-          rui_free(ev);
-          return ru_error_set(err, RU_ENOMEM, "out of memory");
-        }
-        ev = ne;
-      }
+      if (grow_events(&ev, &cap, n, err) != RU_OK) return RU_ENOMEM;
       memset(&ev[n], 0, sizeof ev[n]);
       ev[n].time_h = t;
       ev[n].index = cmt;
