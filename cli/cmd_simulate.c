@@ -34,7 +34,8 @@ static double unbound_nm(const sim_out *o, size_t i, size_t j) {
   return (isfinite(fu) && isfinite(mw)) ? ru_pd_unbound_nm(o->conc[i * o->nt + j], fu, mw) : nan("");
 }
 
-static int emit_json(cli_ctx *ctx, const sim_out *o) {
+/* One subject's time course as the DESIGN.md object (time_h, series, mechanisms, solver). */
+static cJSON *subject_json(const sim_out *o) {
   cJSON *root = cJSON_CreateObject();
   cJSON *tj = cJSON_AddArrayToObject(root, "time_h");
   for (size_t j = 0; j < o->nt; j++) cJSON_AddItemToArray(tj, cJSON_CreateNumber(o->t[j]));
@@ -92,18 +93,19 @@ static int emit_json(cli_ctx *ctx, const sim_out *o) {
   }
   free(copy);
   cJSON_AddStringToObject(root, "solver", ru_sim_is_nonlinear(o->s) ? "cvode" : "closed-form");
-  cJSON_AddStringToObject(root, "disclaimer", CLI_DISCLAIMER);
-  return cli_emit_json(ctx, root);
+  return root;
 }
 
-static int emit_table(cli_ctx *ctx, const sim_out *o, int all_rows) {
+/* Renders one subject's table into out; with_footer adds the mechanisms and solver lines. */
+static int table_into(cli_out *out, const sim_out *o, int all_rows, int with_footer) {
   const size_t ncol = 1 + 2 * o->nc + o->ntargets;
   const char **hdr = calloc(ncol, sizeof *hdr);
   char **owned = calloc(ncol, sizeof *owned);
   if (hdr == NULL || owned == NULL) {
     free(hdr);
     free(owned);
-    return cli_usage(ctx, "out of memory");
+    fprintf(stderr, "reuptake simulate: out of memory\n");
+    return 1;
   }
   size_t c = 0;
   hdr[c++] = "time_h";
@@ -156,9 +158,8 @@ static int emit_table(cli_ctx *ctx, const sim_out *o, int all_rows) {
     }
     cli_table_add(t, cells);
   }
-  cli_out *out = cli_out_new();
-  cli_table_render(t, ctx->format, out);
-  if (ctx->format == CLI_FMT_TABLE) {
+  cli_table_render(t, CLI_FMT_TABLE, out);
+  if (with_footer) {
     const char *mech = ru_sim_mechanisms(o->s);
     if (mech[0]) cli_out_printf(out, "\nmechanisms:\n%s", mech);
     cli_out_printf(out, "\nsolver: %s.  %s\n",
@@ -172,20 +173,23 @@ static int emit_table(cli_ctx *ctx, const sim_out *o, int all_rows) {
   for (size_t k = 0; k < ncol; k++) free(owned[k]);
   free(owned);
   free(hdr);
+  return 0;
+}
+
+static int emit_table(cli_ctx *ctx, const sim_out *o, int all_rows) {
+  cli_out *out = cli_out_new();
+  const int rc = table_into(out, o, all_rows, 1);
+  if (rc) {
+    cli_out_free(out);
+    return rc;
+  }
   return cli_out_commit(ctx, out);
 }
 
 /* --format csv: every row streamed through the library's CSV writer (no per-cell strings, no
- * printf; the text is the same %.*g as the table's cells), written atomically to --output. */
-static int emit_csv(cli_ctx *ctx, const sim_out *o) {
-  ru_error err;
-  ru_error_clear(&err);
-  ru_csv_writer *w = NULL;
-  ru_status st = ru_csv_writer_open(ctx->output_path, 0, &w, &err);
-  if (st != RU_OK) {
-    cli_fail(ctx, st, &err);
-    return 2; /* as cli_write_file_atomic: an unwritable --output is the caller's to fix */
-  }
+ * printf; the text is the same %.*g as the table's cells), written atomically to --output.
+ * Several subjects (a multi-ID dataset) are written in long form, below. */
+static void csv_header(ru_csv_writer *w, const sim_out *o) {
   char name[256];
   ru_csv_writer_str(w, "time_h");
   for (size_t i = 0; i < o->nc; i++) {
@@ -200,6 +204,9 @@ static int emit_csv(cli_ctx *ctx, const sim_out *o) {
     ru_csv_writer_str(w, name);
   }
   ru_csv_writer_end_row(w);
+}
+
+static void csv_rows(ru_csv_writer *w, const sim_out *o) {
   for (size_t j = 0; j < o->nt && ru_csv_writer_status(w) == RU_OK; j++) {
     ru_csv_writer_double(w, o->t[j], 6);
     for (size_t i = 0; i < o->nc; i++) {
@@ -211,7 +218,58 @@ static int emit_csv(cli_ctx *ctx, const sim_out *o) {
     }
     ru_csv_writer_end_row(w);
   }
-  st = ru_csv_writer_commit(w, &err);
+}
+
+/* Long ("tidy") rows for multi-subject datasets, whose subjects may take different compounds:
+ * id,time_h,compound,quantity,target,unit,value. */
+static void csv_long_header(ru_csv_writer *w) {
+  static const char *const cols[] = {"id", "time_h", "compound", "quantity", "target", "unit", "value"};
+  for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) ru_csv_writer_str(w, cols[c]);
+  ru_csv_writer_end_row(w);
+}
+
+static void csv_long_row(ru_csv_writer *w, long id, double t, const char *compound,
+                         const char *quantity, const char *target, const char *unit, double v,
+                         int sig) {
+  ru_csv_writer_int(w, id);
+  ru_csv_writer_double(w, t, 6);
+  ru_csv_writer_str(w, compound);
+  ru_csv_writer_str(w, quantity);
+  ru_csv_writer_str(w, target);
+  ru_csv_writer_str(w, unit);
+  ru_csv_writer_double(w, v, sig);
+  ru_csv_writer_end_row(w);
+}
+
+static void csv_long_rows(ru_csv_writer *w, const sim_out *o, long id) {
+  for (size_t j = 0; j < o->nt && ru_csv_writer_status(w) == RU_OK; j++) {
+    for (size_t i = 0; i < o->nc; i++) {
+      const char *nm = ru_sim_compound_name(o->s, i);
+      csv_long_row(w, id, o->t[j], nm, "total", "", "ng/mL", o->conc[i * o->nt + j], 5);
+      csv_long_row(w, id, o->t[j], nm, "unbound", "", "nM", unbound_nm(o, i, j), 4);
+    }
+    for (size_t k = 0; k < o->ntargets; k++) {
+      csv_long_row(w, id, o->t[j], "all", "occupancy", o->targets[k], "fraction",
+                   o->occ[k * o->nt + j], 3);
+    }
+  }
+}
+
+static int csv_open(cli_ctx *ctx, ru_csv_writer **w) {
+  ru_error err;
+  ru_error_clear(&err);
+  ru_status st = ru_csv_writer_open(ctx->output_path, 0, w, &err);
+  if (st != RU_OK) {
+    cli_fail(ctx, st, &err);
+    return 2; /* as cli_write_file_atomic: an unwritable --output is the caller's to fix */
+  }
+  return 0;
+}
+
+static int csv_commit(cli_ctx *ctx, ru_csv_writer *w) {
+  ru_error err;
+  ru_error_clear(&err);
+  ru_status st = ru_csv_writer_commit(w, &err);
   ru_csv_writer_free(w);
   if (st != RU_OK) {
     cli_fail(ctx, st, &err);
@@ -252,72 +310,190 @@ static int draw(cli_ctx *ctx, const sim_out *o) {
   return 0;
 }
 
-int cmd_simulate(cli_ctx *ctx) {
-  simargs a;
-  int rc = simargs_parse(ctx, &a);
-  if (rc) return rc;
-  if ((rc = simargs_no_rest(ctx, &a))) return rc;
-  sim_out o;
-  memset(&o, 0, sizeof o);
-  rc = simargs_build(ctx, &a, &o.s);
-  if (rc) return rc;
-  if ((rc = simargs_times(ctx, &a, 7.0, &o.t, &o.nt))) {
-    sim_out_free(&o);
-    return rc;
+/* Output times of one subject: --times, --step/--days/--hours, else (datasets) the times of
+ * its observation and other records (EVID 0/2, NONMEM's output rows), else the default grid. */
+static int subject_times(cli_ctx *ctx, const simargs *a, const ru_regimen *r, sim_out *o) {
+  const int grid_given = a->times != NULL || isfinite(a->step_h) || isfinite(a->days) ||
+                         isfinite(a->hours);
+  if (a->data_path != NULL && !grid_given) {
+    size_t n = 0;
+    for (size_t k = 0; k < ru_regimen_count(r); k++) {
+      const ru_evid e = ru_regimen_event(r, k)->evid;
+      n += (e == RU_EVID_OBSERVATION || e == RU_EVID_OTHER) ? 1u : 0u;
+    }
+    if (n > 0) {
+      o->t = malloc(n * sizeof *o->t);
+      if (o->t == NULL) return cli_usage(ctx, "out of memory");
+      for (size_t k = 0; k < ru_regimen_count(r); k++) {
+        const ru_event *e = ru_regimen_event(r, k);
+        if (e->evid != RU_EVID_OBSERVATION && e->evid != RU_EVID_OTHER) continue;
+        if (o->nt > 0 && e->time_h <= o->t[o->nt - 1]) continue; /* one row per time */
+        o->t[o->nt++] = e->time_h;
+      }
+      return 0;
+    }
   }
-  o.nc = ru_sim_compound_count(o.s);
+  return simargs_times(ctx, a, 7.0, &o->t, &o->nt);
+}
+
+/* Simulates one subject: concentrations, then occupancy of the targets bound. */
+static int run_subject(cli_ctx *ctx, const simargs *a, const ru_regimen *r, sim_out *o) {
+  memset(o, 0, sizeof *o);
+  int rc = simargs_sim(ctx, a, r, &o->s);
+  if (rc) return rc;
+  if ((rc = subject_times(ctx, a, r, o))) return rc;
+  o->nc = ru_sim_compound_count(o->s);
   ru_error err;
   ru_error_clear(&err);
-  o.conc = malloc(o.nc * o.nt * sizeof *o.conc);
-  if (o.conc == NULL) {
-    sim_out_free(&o);
-    return cli_usage(ctx, "out of memory for %zu time points", o.nt);
-  }
-  ru_status st = ru_sim_run(o.s, o.t, o.nt, o.conc, &err);
-  if (st != RU_OK) {
-    sim_out_free(&o);
-    return cli_fail(ctx, st, &err);
-  }
+  o->conc = malloc(o->nc * o->nt * sizeof *o->conc);
+  if (o->conc == NULL) return cli_usage(ctx, "out of memory for %zu time points", o->nt);
+  ru_status st = ru_sim_run(o->s, o->t, o->nt, o->conc, &err);
+  if (st != RU_OK) return cli_fail(ctx, st, &err);
   /* occupancy of the transporters by default; --targets all|LIST for more */
-  const char *spec = a.targets ? a.targets : "SERT,NET,DAT";
-  const size_t nt = simargs_target_list(spec, o.targets, MAX_T);
+  const char *spec = a->targets ? a->targets : "SERT,NET,DAT";
+  const size_t nt = simargs_target_list(spec, o->targets, MAX_T);
   if (nt == (size_t)-1) {
-    sim_out_free(&o);
     return cli_usage(ctx, "--targets '%s': unknown target (known: SERT, NET, DAT, H1, M1, alpha1, "
                           "5-HT2A, 5-HT2C, or all)", spec);
   }
   int kb_rc = 0;
   ru_kb *kb = cli_kb(ctx, &kb_rc);
-  o.occ = calloc(nt * o.nt + 1, sizeof *o.occ);
-  o.occ_by = calloc(nt * o.nc * o.nt + 1, sizeof *o.occ_by);
-  if (o.occ == NULL || o.occ_by == NULL) {
-    sim_out_free(&o);
-    return cli_usage(ctx, "out of memory");
-  }
+  if (kb == NULL) return kb_rc;
+  o->occ = calloc(nt * o->nt + 1, sizeof *o->occ);
+  o->occ_by = calloc(nt * o->nc * o->nt + 1, sizeof *o->occ_by);
+  if (o->occ == NULL || o->occ_by == NULL) return cli_usage(ctx, "out of memory");
   for (size_t k = 0; k < nt; k++) {
-    double *occ = o.occ + o.ntargets * o.nt;
-    double *by = o.occ_by + o.ntargets * o.nc * o.nt;
-    st = ru_pd_occupancy_series(kb, o.s, o.targets[k], o.conc, o.nt, occ, by, &err);
-    if (st != RU_OK) {
-      sim_out_free(&o);
-      return cli_fail(ctx, st, &err);
-    }
+    double *occ = o->occ + o->ntargets * o->nt;
+    double *by = o->occ_by + o->ntargets * o->nc * o->nt;
+    st = ru_pd_occupancy_series(kb, o->s, o->targets[k], o->conc, o->nt, occ, by, &err);
+    if (st != RU_OK) return cli_fail(ctx, st, &err);
     double mx = 0.0;
-    for (size_t j = 0; j < o.nt; j++) mx = fmax(mx, occ[j]);
+    for (size_t j = 0; j < o->nt; j++) mx = fmax(mx, occ[j]);
     /* default view: only targets some ligand actually binds */
-    if (a.targets == NULL && mx <= 0.0) continue;
-    o.targets[o.ntargets++] = o.targets[k];
+    if (a->targets == NULL && mx <= 0.0) continue;
+    o->targets[o->ntargets++] = o->targets[k];
   }
-  if (ctx->plot_path != NULL && (rc = draw(ctx, &o)) != 0) {
+  return 0;
+}
+
+/* A multi-subject dataset: every subject simulated, one output with an ID per row (CSV,
+ * table) or a "subjects" array (JSON). */
+static int run_dataset(cli_ctx *ctx, const simargs *a, const ru_regimen *r) {
+  const size_t nid = ru_regimen_id_count(r);
+  if (ctx->plot_path != NULL) {
+    return cli_usage(ctx, "--plot draws one subject: the dataset has %zu (choose one with --id)", nid);
+  }
+  cJSON *root = ctx->format == CLI_FMT_JSON ? cJSON_CreateObject() : NULL;
+  cJSON *subjects = root ? cJSON_AddArrayToObject(root, "subjects") : NULL;
+  ru_csv_writer *w = NULL;
+  int rc = ctx->format == CLI_FMT_CSV ? csv_open(ctx, &w) : 0;
+  cli_out *out = ctx->format == CLI_FMT_TABLE ? cli_out_new() : NULL;
+  for (size_t k = 0; rc == 0 && k < nid; k++) {
+    const long id = ru_regimen_id(r, k);
+    ru_regimen *sub = NULL;
+    ru_error err;
+    ru_error_clear(&err);
+    ru_status st = ru_regimen_subset(r, id, &sub, &err);
+    if (st != RU_OK) {
+      rc = cli_fail(ctx, st, &err);
+      break;
+    }
+    sim_out o;
+    rc = run_subject(ctx, a, sub, &o);
+    ru_regimen_free(sub);
+    if (rc == 0) {
+      if (root) {
+        cJSON *js = subject_json(&o);
+        cJSON_AddNumberToObject(js, "id", (double)id);
+        cJSON_AddItemToArray(subjects, js);
+      } else if (w) {
+        if (k == 0) csv_long_header(w);
+        csv_long_rows(w, &o, id);
+      } else {
+        cli_out_printf(out, "%ssubject %ld\n", k ? "\n" : "", id);
+        rc = table_into(out, &o, 1, 0);
+      }
+    }
     sim_out_free(&o);
+  }
+  if (root) {
+    if (rc) {
+      cJSON_Delete(root);
+      return rc;
+    }
+    cJSON_AddStringToObject(root, "disclaimer", CLI_DISCLAIMER);
+    return cli_emit_json(ctx, root);
+  }
+  if (w) {
+    if (rc) {
+      ru_csv_writer_free(w);
+      return rc;
+    }
+    return csv_commit(ctx, w);
+  }
+  if (rc) {
+    cli_out_free(out);
     return rc;
   }
-  if (ctx->format == CLI_FMT_JSON) {
-    rc = emit_json(ctx, &o);
-  } else if (ctx->format == CLI_FMT_CSV) {
-    rc = emit_csv(ctx, &o);
-  } else {
-    rc = emit_table(ctx, &o, isfinite(a.step_h) || a.times != NULL);
+  cli_out_printf(out, "\n%s\n", CLI_DISCLAIMER);
+  return cli_out_commit(ctx, out);
+}
+
+int cmd_simulate(cli_ctx *ctx) {
+  simargs a;
+  int rc = simargs_parse(ctx, &a);
+  if (rc) return rc;
+  long only_id = 0;
+  int have_id = 0;
+  for (size_t i = 0; i < a.nrest; i++) {
+    if (strcmp(a.rest[i], "--id") == 0 && i + 1 < a.nrest) {
+      double v;
+      if (!cli_parse_double(ctx, "--id", a.rest[i + 1], -1e15, 1e15, &v)) return 2;
+      only_id = (long)v;
+      have_id = 1;
+      /* remove the pair from the leftovers */
+      for (size_t j = i; j + 2 < a.nrest; j++) a.rest[j] = a.rest[j + 2];
+      a.nrest -= 2;
+      break;
+    }
+  }
+  if ((rc = simargs_no_rest(ctx, &a))) return rc;
+  ru_regimen *r = NULL;
+  if ((rc = simargs_regimen(ctx, &a, &r))) return rc;
+  if (have_id) {
+    ru_regimen *sub = NULL;
+    ru_error err;
+    ru_error_clear(&err);
+    ru_status st = ru_regimen_has_id(r, only_id) ? ru_regimen_subset(r, only_id, &sub, &err)
+                                                 : ru_error_set(&err, RU_ENOTFOUND, "--id %ld: no such subject in the dataset", only_id);
+    ru_regimen_free(r);
+    if (st != RU_OK) return cli_fail(ctx, st, &err);
+    r = sub;
+  } else if (ru_regimen_id_count(r) > 1) {
+    rc = run_dataset(ctx, &a, r);
+    ru_regimen_free(r);
+    return rc;
+  }
+  sim_out o;
+  rc = run_subject(ctx, &a, r, &o);
+  ru_regimen_free(r);
+  if (rc == 0 && ctx->plot_path != NULL) rc = draw(ctx, &o);
+  if (rc == 0) {
+    if (ctx->format == CLI_FMT_JSON) {
+      cJSON *root = subject_json(&o);
+      cJSON_AddStringToObject(root, "disclaimer", CLI_DISCLAIMER);
+      rc = cli_emit_json(ctx, root);
+    } else if (ctx->format == CLI_FMT_CSV) {
+      ru_csv_writer *w = NULL;
+      rc = csv_open(ctx, &w);
+      if (rc == 0) {
+        csv_header(w, &o);
+        csv_rows(w, &o);
+        rc = csv_commit(ctx, w);
+      }
+    } else {
+      rc = emit_table(ctx, &o, isfinite(a.step_h) || a.times != NULL);
+    }
   }
   sim_out_free(&o);
   return rc;

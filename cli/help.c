@@ -22,7 +22,9 @@ static const struct {
      "                  [--phenotype CYP2D6=PM] [--targets SERT,NET|all] [--data FILE.csv]\n"
      "                  [--set DRUG.KEY=VALUE] [--plot FILE.png|svg|pdf]\n"
      "Total (ng/mL) and unbound (nM) concentrations of every compound and metabolite, and\n"
-     "occupancy of the targets they bind. Time zero is the first dose.\n\n"
+     "occupancy of the targets they bind. Time zero is the first dose.\n"
+     "With --data, each subject (ID) of the dataset is simulated at its observation records\n"
+     "(EVID 0/2) unless a grid is given; --id N selects one; CSV is then in long form.\n\n"
      "  reuptake simulate paroxetine:20mg:qd atomoxetine:40mg:bid --days 28 --plot demo.png\n"
      "  reuptake simulate atomoxetine:40mg:q12h --phenotype CYP2D6=PM --format json"},
     {"exposure",

@@ -63,6 +63,26 @@ expect_input_error "missing KB value exits 2" simulate milnacipran:50mg:q12h
 "$bin" simulate atomoxetine:40mg:q12h --days 2 --plot "$tmp/p.png" >/dev/null 2>&1 &&
   [ -s "$tmp/p.png" ] && head -c 8 "$tmp/p.png" | grep -q PNG && ok "--plot writes a PNG" || bad "--plot"
 
+# --- NONMEM-style datasets: one subject per ID, output at the observation records -----------
+cat >"$tmp/ds.csv" <<'CSV'
+ID,TIME,AMT,EVID,DRUG,II,ADDL
+1,0,40,1,atomoxetine,12,3
+1,1,0,0,,,
+1,48,0,0,,,
+2,0,20,1,paroxetine,24,6
+2,168,0,0,,,
+CSV
+"$bin" simulate --data "$tmp/ds.csv" --format json >"$tmp/ds.json" &&
+  json_has "$tmp/ds.json" "[(s['id'], s['time_h']) for s in d['subjects']] == [(1, [1, 48]), (2, [168])]" &&
+  ok "dataset: every subject simulated at its observation times" || bad "dataset JSON"
+"$bin" simulate --data "$tmp/ds.csv" --format csv >"$tmp/ds.csv.out" &&
+  head -1 "$tmp/ds.csv.out" | grep -q '^id,time_h,compound,quantity,target,unit,value$' &&
+  ok "dataset CSV in long form with an id column" || bad "dataset CSV"
+"$bin" simulate --data "$tmp/ds.csv" --id 2 --format json >"$tmp/ds2.json" &&
+  json_has "$tmp/ds2.json" "d['time_h'] == [168] and d['series'][0]['compound'] == 'paroxetine'" &&
+  ok "--id selects one subject" || bad "--id"
+expect_input_error "--id of a missing subject exits 2" simulate --data "$tmp/ds.csv" --id 9
+
 # --- exposure / occupancy / interact -----------------------------------------------------
 "$bin" exposure atomoxetine:40mg:q12h --format json >"$tmp/e.json" &&
   json_has "$tmp/e.json" "all(k in d['compounds'][0] for k in ('compound','auc_ng_h_per_ml','cmax_ng_per_ml','cmin_ng_per_ml','cavg_ng_per_ml','unbound_cavg_nM'))" &&
