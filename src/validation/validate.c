@@ -465,19 +465,25 @@ ru_status ru_validate_calibrate(const ru_kb *kb, const char *path, const ru_vali
 
 /* --- ratio rows (ddi, pm) ----------------------------------------------------------------------- */
 
-static const char *const DDI_COLS[] = {"id", "victim_regimen", "perpetrator_regimens", "measure",
-                                       "observed", "observed_low", "observed_high", "source",
-                                       "notes"};
-enum { D_ID, D_VICTIM, D_PERP, D_MEASURE, D_OBS, D_LO, D_HI, D_SRC, D_NOTES, D_N };
+/* Fills r->what, r->quantity and r->predicted for one record; a failure's message goes to the
+ * row's note (the row stays, unpredicted). */
+typedef ru_status (*ratio_fn)(const ru_kb *kb, const table_handle *t,
+                              const ru_validate_options *opt, ru_vrow *r, ru_error *row_err);
 
-static ru_status run_ddi_table(const ru_kb *kb, const char *file, int embedded,
-                               const ru_validate_options *opt, ru_vset *v, size_t *cap,
-                               ru_error *err) {
+/* Runs a table of exposure-ratio rows: each prediction graded by fold error (a prediction
+ * inside an observed range is exact) and direction (a rise predicted for an observed rise). */
+static ru_status run_ratio_table(const ru_kb *kb, const char *file, int embedded,
+                                 const char *const *required, size_t nreq, ratio_fn fn,
+                                 const ru_validate_options *opt, ru_vset *v, size_t *cap,
+                                 ru_error *err) {
   table_handle t;
   ru_status st = rui_validate_open(file, embedded, &t, err);
   if (st != RU_OK) return st;
-  long idx[D_N];
-  st = header_index(t.csv, DDI_COLS, D_N, idx, 4, err);
+  for (size_t k = 0; k < nreq && st == RU_OK; k++) {
+    int found = 0;
+    for (size_t i = 0; i < t.ncols; i++) found |= strcasecmp(t.cols[i], required[k]) == 0;
+    if (!found) st = ru_error_set(err, RU_EDATA, "%s: missing column '%s'", file, required[k]);
+  }
   int eof = 0;
   while (st == RU_OK) {
     st = rui_csv_next(t.csv, &eof, err);
@@ -485,44 +491,50 @@ static ru_status run_ddi_table(const ru_kb *kb, const char *file, int embedded,
     ru_vrow *r;
     st = rui_validate_row_from_record(v, cap, &t, "observed", "ratio", &r, err);
     if (st != RU_OK) break;
-    const char *victim = col(t.csv, idx, D_VICTIM);
-    char perps_buf[512];
-    rui_strlcpy(perps_buf, col(t.csv, idx, D_PERP), sizeof perps_buf);
-    snprintf(r->what, sizeof r->what, "%.120s with %.120s", victim, perps_buf);
-    rui_strlcpy(r->quantity, col(t.csv, idx, D_MEASURE), sizeof r->quantity);
-    const char *perps[8];
-    size_t np = 0;
-    char *save = NULL;
-    for (char *tok = strtok_r(perps_buf, ";+", &save); tok && np < 8; tok = strtok_r(NULL, ";+", &save)) {
-      while (*tok == ' ') tok++;
-      perps[np++] = tok;
-    }
-    ru_ddi_options o = {NULL, 0, opt ? opt->overrides : NULL, opt ? opt->noverrides : 0, nan("")};
-    ru_ddi_result res;
     ru_error row_err;
     ru_error_clear(&row_err);
-    if (ru_ddi_interaction(kb, victim, perps, np, &o, &res, &row_err) != RU_OK) {
+    if (fn(kb, &t, opt, r, &row_err) != RU_OK) {
       rui_strlcpy(r->note, row_err.message, sizeof r->note);
+      r->predicted = nan("");
       continue;
     }
-    r->predicted = strcasecmp(r->quantity, "cmax_ratio") == 0 ? res.cmax_ratio : res.auc_ratio;
     r->error = fold_error(r->predicted, r->observed, r->observed_low, r->observed_high);
     const double ref = isfinite(r->observed) ? r->observed : 0.5 * (r->observed_low + r->observed_high);
     r->right_direction = (ref >= 1.0) == (r->predicted >= 1.0) || fabs(r->predicted - 1.0) < 0.05;
     grade(r);
-    if (r->predicted < 1.01 && ref > 1.1) {
-      snprintf(r->note, sizeof r->note, "no inhibition modelled: %s",
-               res.with.auc_ng_h_per_ml > 0.0 ? "the perpetrator has no constant for an enzyme that clears the victim in the KB" : "");
-    }
   }
   rui_csv_close(t.csv);
   return st;
 }
 
-static const char *const PM_COLS[] = {"id", "regimen", "phenotype_a", "phenotype_b", "compound",
-                                      "measure", "observed", "observed_low", "observed_high",
-                                      "source", "notes"};
-enum { M_ID, M_REG, M_PA, M_PB, M_COMP, M_MEAS, M_OBS, M_LO, M_HI, M_SRC, M_NOTES, M_N };
+/* ddi.csv: victim regimen with vs without the perpetrator regimen(s) (';' or '+' separated). */
+static ru_status ddi_row(const ru_kb *kb, const table_handle *t, const ru_validate_options *opt,
+                         ru_vrow *r, ru_error *row_err) {
+  const char *victim = rui_validate_text(t, "victim_regimen");
+  char perps_buf[512];
+  rui_strlcpy(perps_buf, rui_validate_text(t, "perpetrator_regimens"), sizeof perps_buf);
+  snprintf(r->what, sizeof r->what, "%.120s with %.120s", victim, perps_buf);
+  rui_strlcpy(r->quantity, rui_validate_text(t, "measure"), sizeof r->quantity);
+  const char *perps[8];
+  size_t np = 0;
+  char *save = NULL;
+  for (char *tok = strtok_r(perps_buf, ";+", &save); tok && np < 8; tok = strtok_r(NULL, ";+", &save)) {
+    while (*tok == ' ') tok++;
+    perps[np++] = tok;
+  }
+  ru_ddi_options o = {NULL, 0, opt ? opt->overrides : NULL, opt ? opt->noverrides : 0, nan("")};
+  ru_ddi_result res;
+  ru_status st = ru_ddi_interaction(kb, victim, perps, np, &o, &res, row_err);
+  if (st != RU_OK) return st;
+  r->predicted = strcasecmp(r->quantity, "cmax_ratio") == 0 ? res.cmax_ratio : res.auc_ratio;
+  const double ref = isfinite(r->observed) ? r->observed : 0.5 * (r->observed_low + r->observed_high);
+  if (r->predicted < 1.01 && ref > 1.1) {
+    snprintf(r->note, sizeof r->note,
+             "no inhibition modelled: the perpetrator has no constant for an enzyme that clears "
+             "the victim in the KB");
+  }
+  return RU_OK;
+}
 
 static ru_status exposure_under(const ru_kb *kb, const char *regimen, const char *phenotype,
                                 const char *compound, const ru_validate_options *opt,
@@ -553,42 +565,25 @@ static ru_status exposure_under(const ru_kb *kb, const char *regimen, const char
   return st;
 }
 
-static ru_status run_pm_table(const ru_kb *kb, const char *file, int embedded,
-                              const ru_validate_options *opt, ru_vset *v, size_t *cap,
-                              ru_error *err) {
-  table_handle t;
-  ru_status st = rui_validate_open(file, embedded, &t, err);
+/* calibration_pm_nm.csv: one regimen under phenotype_a vs phenotype_b. */
+static ru_status pm_row(const ru_kb *kb, const table_handle *t, const ru_validate_options *opt,
+                        ru_vrow *r, ru_error *row_err) {
+  const char *reg = rui_validate_text(t, "regimen"), *pa = rui_validate_text(t, "phenotype_a");
+  const char *pb = rui_validate_text(t, "phenotype_b"), *comp = rui_validate_text(t, "compound");
+  snprintf(r->what, sizeof r->what, "%.100s, %.40s vs %.40s, %.60s", reg, pa, pb, comp);
+  rui_strlcpy(r->quantity, rui_validate_text(t, "measure"), sizeof r->quantity);
+  ru_exposure a, b;
+  ru_status st = exposure_under(kb, reg, pa, comp, opt, &a, row_err);
+  if (st == RU_OK) st = exposure_under(kb, reg, pb, comp, opt, &b, row_err);
   if (st != RU_OK) return st;
-  long idx[M_N];
-  st = header_index(t.csv, PM_COLS, M_N, idx, 6, err);
-  int eof = 0;
-  while (st == RU_OK) {
-    st = rui_csv_next(t.csv, &eof, err);
-    if (st != RU_OK || eof) break;
-    ru_vrow *r;
-    st = rui_validate_row_from_record(v, cap, &t, "observed", "ratio", &r, err);
-    if (st != RU_OK) break;
-    snprintf(r->what, sizeof r->what, "%s, %s vs %s, %s", col(t.csv, idx, M_REG),
-             col(t.csv, idx, M_PA), col(t.csv, idx, M_PB), col(t.csv, idx, M_COMP));
-    rui_strlcpy(r->quantity, col(t.csv, idx, M_MEAS), sizeof r->quantity);
-    ru_exposure a, b;
-    ru_error row_err;
-    ru_error_clear(&row_err);
-    const char *comp = col(t.csv, idx, M_COMP);
-    if (exposure_under(kb, col(t.csv, idx, M_REG), col(t.csv, idx, M_PA), comp, opt, &a, &row_err) != RU_OK ||
-        exposure_under(kb, col(t.csv, idx, M_REG), col(t.csv, idx, M_PB), comp, opt, &b, &row_err) != RU_OK) {
-      rui_strlcpy(r->note, row_err.message, sizeof r->note);
-      continue;
-    }
-    r->predicted = strcasecmp(r->quantity, "cmax_ratio") == 0 ? a.cmax_ng_per_ml / b.cmax_ng_per_ml
-                                                              : a.auc_ng_h_per_ml / b.auc_ng_h_per_ml;
-    r->error = fold_error(r->predicted, r->observed, r->observed_low, r->observed_high);
-    r->right_direction = 1;
-    grade(r);
-  }
-  rui_csv_close(t.csv);
-  return st;
+  r->predicted = strcasecmp(r->quantity, "cmax_ratio") == 0 ? a.cmax_ng_per_ml / b.cmax_ng_per_ml
+                                                            : a.auc_ng_h_per_ml / b.auc_ng_h_per_ml;
+  return RU_OK;
 }
+
+static const char *const DDI_REQUIRED[] = {"id", "victim_regimen", "perpetrator_regimens", "measure"};
+static const char *const PM_REQUIRED[] = {"id", "regimen", "phenotype_a", "phenotype_b", "compound",
+                                          "measure"};
 
 /* --- metrics ------------------------------------------------------------------------------------ */
 
@@ -691,10 +686,12 @@ ru_status ru_validate_run(const ru_kb *kb, const char *set, const char *path,
     }
     if (st == RU_OK) pet_metrics(v);
   } else if (strcmp(set, "ddi") == 0) {
-    st = run_ddi_table(kb, path ? path : "ddi.csv", path == NULL, opt, v, &cap, err);
+    st = run_ratio_table(kb, path ? path : "ddi.csv", path == NULL, DDI_REQUIRED, 4, ddi_row, opt,
+                         v, &cap, err);
     if (st == RU_OK) ratio_metrics(v);
   } else if (strcmp(set, "pm") == 0) {
-    st = run_pm_table(kb, path ? path : "calibration_pm_nm.csv", path == NULL, opt, v, &cap, err);
+    st = run_ratio_table(kb, path ? path : "calibration_pm_nm.csv", path == NULL, PM_REQUIRED, 6,
+                         pm_row, opt, v, &cap, err);
     if (st == RU_OK) ratio_metrics(v);
   } else if (strcmp(set, "microdialysis") == 0 || strcmp(set, "physiology") == 0) {
     st = rui_validate_synapse_set(kb, set, path, v, &cap, err);
