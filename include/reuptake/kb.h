@@ -54,6 +54,12 @@ typedef struct ru_pk_params {
     char enzyme[RU_NAME_MAX]; /* "CYP2D6", ... */
     ru_value fm;              /* fraction of total clearance (NM phenotype) by that enzyme */
   } fm[RU_MAX_FM];
+  size_t n_km;
+  struct {
+    char enzyme[RU_NAME_MAX];
+    ru_value km_um;           /* Michaelis constant of that enzyme's pathway, unbound uM:
+                                 the pathway saturates as CL_e / (1 + Cu/Km) */
+  } km[RU_MAX_FM];
 } ru_pk_params;
 
 /* A metabolite formed from its parent's clearance: fraction_formed of the clearance through

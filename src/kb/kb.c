@@ -472,6 +472,14 @@ ru_status ru_kb_compound(const ru_kb *kb, const char *name, ru_compound *out, ru
       }
       continue;
     }
+    if (strncmp(key, "km_um.", 6) == 0) {
+      if (c.pk.n_km < RU_MAX_FM) {
+        rui_strlcpy(c.pk.km[c.pk.n_km].enzyme, key + 6, RU_NAME_MAX);
+        c.pk.km[c.pk.n_km].km_um = v;
+        c.pk.n_km++;
+      }
+      continue;
+    }
     ru_value *slot = pk_slot(&c.pk, key);
     if (slot != NULL) {
       *slot = v;

@@ -24,7 +24,7 @@ const rui_pk_key rui_pk_keys[] = {
     {"tlag_h", "h", 0},        {"cl_f_l_per_h", "L/h", 0},   {"v_f_l", "L", 0},
     {"q_f_l_per_h", "L/h", 0}, {"vp_f_l", "L", 0},           {"q2_f_l_per_h", "L/h", 0},
     {"vp2_f_l", "L", 0},       {"fu", "fraction", 1},        {"half_life_h", "h", 0},
-    {"fm.", "fraction", 1},
+    {"fm.", "fraction", 1},    {"km_um.", "umol/L", 0},
 };
 const size_t rui_pk_key_count = sizeof rui_pk_keys / sizeof rui_pk_keys[0];
 
@@ -32,6 +32,10 @@ long rui_pk_key_find(const char *key) {
   for (size_t i = 0; i < rui_pk_key_count; i++) {
     if (strcmp(rui_pk_keys[i].key, "fm.") == 0) {
       if (strncmp(key, "fm.", 3) == 0 && key[3] != '\0') {
+        return (long)i;
+      }
+    } else if (strcmp(rui_pk_keys[i].key, "km_um.") == 0) {
+      if (strncmp(key, "km_um.", 6) == 0 && key[6] != '\0') {
         return (long)i;
       }
     } else if (strcmp(rui_pk_keys[i].key, key) == 0) {
@@ -131,7 +135,7 @@ const rui_kb_rule rui_kb_rules[] = {
      "SELECT line, fraction_formed FROM metabolites WHERE fraction_formed < 0 OR fraction_formed > 1"},
     {"pk.csv", "unit", "unit does not match the key ('%s')",
      "SELECT p.line, p.key || ' [' || p.unit || ']' FROM pk p WHERE NOT EXISTS (SELECT 1 FROM pk_keys k "
-     "WHERE (k.key = p.key OR (k.key = 'fm.' AND p.key LIKE 'fm.%')) AND k.unit = p.unit)"},
+     "WHERE (k.key = p.key OR (k.key = 'fm.' AND p.key LIKE 'fm.%') OR (k.key = 'km_um.' AND p.key LIKE 'km_um.%')) AND k.unit = p.unit)"},
 };
 const size_t rui_kb_rule_count = sizeof rui_kb_rules / sizeof rui_kb_rules[0];
 

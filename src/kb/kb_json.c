@@ -195,6 +195,15 @@ ru_status ru_kb_compound_json(const ru_kb *kb, const char *name, char **json, ru
       cJSON_AddStringToObject(fms, c.pk.fm[i].enzyme, c.pk.fm[i].fm.source);
       cite(keys, c.pk.fm[i].fm.source);
     }
+    if (c.pk.n_km > 0) {
+      cJSON *km = cJSON_AddObjectToObject(pk, "km_um");
+      cJSON *kms = cJSON_AddObjectToObject(pk, "km_um_source");
+      for (size_t i = 0; i < c.pk.n_km; i++) {
+        add_num(km, c.pk.km[i].enzyme, c.pk.km[i].km_um.value);
+        cJSON_AddStringToObject(kms, c.pk.km[i].enzyme, c.pk.km[i].km_um.source);
+        cite(keys, c.pk.km[i].km_um.source);
+      }
+    }
   }
 
   /* every PK row with its marks */

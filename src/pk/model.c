@@ -77,11 +77,32 @@ static ru_value *fm_slot(ru_pk_params *p, const char *enzyme, int create) {
   return &p->fm[p->n_fm++].fm;
 }
 
+/* km slot for enzyme, created when create != 0 (missing value) */
+static ru_value *km_slot(ru_pk_params *p, const char *enzyme, int create) {
+  for (size_t i = 0; i < p->n_km; i++) {
+    if (strcasecmp(p->km[i].enzyme, enzyme) == 0) {
+      return &p->km[i].km_um;
+    }
+  }
+  if (!create || p->n_km >= RU_MAX_FM) {
+    return NULL;
+  }
+  rui_strlcpy(p->km[p->n_km].enzyme, enzyme, sizeof p->km[p->n_km].enzyme);
+  for (char *q = p->km[p->n_km].enzyme; *q; q++) {
+    *q = (char)toupper((unsigned char)*q);
+  }
+  p->km[p->n_km].km_um.value = nan("");
+  p->km[p->n_km].km_um.status = RU_VALUE_MISSING;
+  p->km[p->n_km].km_um.source[0] = '\0';
+  return &p->km[p->n_km++].km_um;
+}
+
 static int valid_key(const char *key) {
   ru_pk_params tmp;
   memset(&tmp, 0, sizeof tmp);
   return strcmp(key, "model") == 0 || rui_pk_param_slot(&tmp, key) != NULL ||
-         (strncmp(key, "fm.", 3) == 0 && key[3] != '\0');
+         (strncmp(key, "fm.", 3) == 0 && key[3] != '\0') ||
+         (strncmp(key, "km_um.", 6) == 0 && key[6] != '\0');
 }
 
 /* --- construction ---------------------------------------------------------------------------- */
@@ -336,7 +357,7 @@ ru_status ru_sim_set_override(ru_sim *s, const char *spec, ru_error *err) {
     return ru_error_set(err, RU_EINVAL,
                         "--set '%s': unknown key '%s' (model, f, ka_per_h, tlag_h, cl_f_l_per_h, "
                         "v_f_l, q_f_l_per_h, vp_f_l, q2_f_l_per_h, vp2_f_l, fu, half_life_h, "
-                        "fm.ENZYME)", spec, key);
+                        "fm.ENZYME, km_um.ENZYME)", spec, key);
   }
   double v = 0.0;
   if (ru_units_parse_double(eq + 1, &v) != RU_OK) {
@@ -433,8 +454,9 @@ static ru_status apply_overrides(ru_sim *s, sim_compound *c, ru_error *err) {
       if (!o->is_scale) c->p.model = (int)o->value;
       continue;
     }
-    ru_value *slot = strncmp(o->key, "fm.", 3) == 0 ? fm_slot(&c->p, o->key + 3, !o->is_scale)
-                                                    : rui_pk_param_slot(&c->p, o->key);
+    ru_value *slot = strncmp(o->key, "fm.", 3) == 0      ? fm_slot(&c->p, o->key + 3, !o->is_scale)
+                     : strncmp(o->key, "km_um.", 6) == 0 ? km_slot(&c->p, o->key + 6, !o->is_scale)
+                                                         : rui_pk_param_slot(&c->p, o->key);
     if (slot == NULL) {
       if (o->is_scale) continue; /* scaling an fm the compound does not have: nothing to do */
       return ru_error_set(err, RU_ERANGE, "too many enzyme fractions for %s", c->name);
@@ -513,6 +535,7 @@ ru_status ru_sim_prepare(ru_sim *s, ru_error *err) {
     /* enzyme shares */
     c->fm_other = 1.0;
     c->n_path = 0;
+    c->saturable = 0;
     for (size_t k = 0; k < c->p.n_fm; k++) {
       const double fm = c->p.fm[k].fm.value;
       if (!isfinite(fm) || fm <= 0.0) continue;
@@ -521,6 +544,13 @@ ru_status ru_sim_prepare(ru_sim *s, ru_error *err) {
       c->path[c->n_path].enzyme = (size_t)e;
       c->path[c->n_path].fm = fm;
       c->path[c->n_path].activity = activity_of(s, c->p.fm[k].enzyme);
+      c->path[c->n_path].km_um = nan("");
+      for (size_t q = 0; q < c->p.n_km; q++) {
+        if (strcasecmp(c->p.km[q].enzyme, c->p.fm[k].enzyme) == 0 && c->p.km[q].km_um.value > 0.0) {
+          c->path[c->n_path].km_um = c->p.km[q].km_um.value;
+          c->saturable = 1;
+        }
+      }
       c->n_path++;
       c->fm_other -= fm;
     }
@@ -529,6 +559,11 @@ ru_status ru_sim_prepare(ru_sim *s, ru_error *err) {
                           1.0 - c->fm_other);
     }
     if (c->fm_other < 0.0) c->fm_other = 0.0;
+    if (c->saturable && (!isfinite(c->fu) || !isfinite(c->mw))) {
+      return ru_error_set(err, RU_EMISSING,
+                          "%s: saturable elimination (Km) needs its %s, missing from the knowledge base",
+                          c->name, isfinite(c->fu) ? "molecular weight" : "fu");
+    }
     /* compartments */
     c->depot = c->dosed ? (long)n++ : -1;
     c->central = (long)n++;
@@ -622,8 +657,11 @@ ru_status ru_sim_prepare(ru_sim *s, ru_error *err) {
   for (size_t e = 0; e < s->nenz; e++) {
     if (s->enz[e].state >= 0) s->enz[e].state = (long)ns++;
   }
-  s->nonlinear = s->ninh > 0 || s->force_ode;
+  int saturable = 0;
+  for (size_t i = 0; i < s->nc; i++) saturable |= s->c[i].saturable;
+  s->nonlinear = s->ninh > 0 || s->force_ode || saturable;
   if (s->nonlinear && s->inlet_driver) {
+    /* hepatic inlet concentrations drive inhibition and saturable elimination alike */
     ru_value qh;
     ru_error e2;
     s->qh_l_per_h = (ru_kb_param(s->kb, "ddi", "hepatic_blood_flow_l_per_h", &qh, &e2) == RU_OK &&
@@ -708,8 +746,12 @@ void rui_sim_deriv(const ru_sim *s, const double *g, const double *y, double *dy
     /* elimination by pathway */
     double path_rate[RU_MAX_FM];
     double total = cl * c->fm_other * ac / v;
+    /* saturable pathways: Michaelis-Menten, CL_e / (1 + Cu/Km), with CL/F the low-concentration
+     * limit and Cu the unbound concentration at the enzyme (the inhibitors' driver) */
+    const double cu = c->saturable ? driver_um(s, c, y) : 0.0;
     for (size_t p = 0; p < c->n_path; p++) {
-      path_rate[p] = cl * c->path[p].fm * c->path[p].activity * g[c->path[p].enzyme] * ac / v;
+      const double sat = isfinite(c->path[p].km_um) ? 1.0 / (1.0 + cu / c->path[p].km_um) : 1.0;
+      path_rate[p] = cl * c->path[p].fm * c->path[p].activity * g[c->path[p].enzyme] * sat * ac / v;
       total += path_rate[p];
     }
     dy[c->central] -= total;

@@ -23,7 +23,9 @@ typedef struct sim_compound {
     size_t enzyme;     /* index into ru_sim.enz */
     double fm;
     double activity;   /* phenotype activity relative to NM */
+    double km_um;      /* Michaelis constant (unbound uM), NaN: not saturable */
   } path[RU_MAX_FM];
+  int saturable;       /* some pathway has a Km */
   size_t n_form;
   struct {
     size_t metabolite;
