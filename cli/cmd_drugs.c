@@ -47,12 +47,16 @@ static int show(cli_ctx *ctx, ru_kb *kb, const char *name) {
     if (strstr(it->string, "_source") != NULL || strstr(it->string, "_status") != NULL ||
         strcmp(it->string, "fm") == 0)
       continue;
-    char v[64], key[96];
+    char v[64], key[96], skey[96];
     snprintf(key, sizeof key, "%s_source", it->string);
+    snprintf(skey, sizeof skey, "%s_status", it->string);
     const cJSON *src = cJSON_GetObjectItem(pk, key);
+    const cJSON *stat = cJSON_GetObjectItem(pk, skey);
     const char *val = cJSON_IsNumber(it) ? cli_fmt(v, sizeof v, it->valuedouble, 5)
                       : cJSON_IsString(it) ? it->valuestring : "missing";
-    const char *cells[6] = {"pk", it->string, val, "", "", cJSON_IsString(src) ? src->valuestring : ""};
+    /* the status marks derived, secondary and missing values (JSON lists conflicts row by row) */
+    const char *cells[6] = {"pk", it->string, val, "", cJSON_IsString(stat) ? stat->valuestring : "",
+                            cJSON_IsString(src) ? src->valuestring : ""};
     cli_table_add(t, cells);
   }
   const cJSON *fm = cJSON_GetObjectItem(pk, "fm");
