@@ -167,6 +167,10 @@ RU_API ru_status ru_kb_scaling(const ru_kb *kb, const char *target, ru_value *fa
  * RU_ELIMIT (nothing is dropped). */
 RU_API ru_status ru_kb_inhibitions(const ru_kb *kb, const char *perpetrator, ru_inhibition *out,
                                    size_t max, size_t *n, ru_error *err);
+/* 1 when cyp_inhibition.csv holds an in-vivo observation (no constant) of perpetrator acting on
+ * enzyme; its source key goes to source (may be NULL). 0 otherwise or on error. */
+RU_API int ru_kb_inhibition_observed(const ru_kb *kb, const char *perpetrator, const char *enzyme,
+                                     char *source, size_t cap);
 /* Enzyme degradation rate constant kdeg (1/h) in the liver, for mechanism-based inhibition
  * turnover. */
 RU_API ru_status ru_kb_enzyme_kdeg(const ru_kb *kb, const char *enzyme, ru_value *kdeg_per_h,

@@ -682,6 +682,29 @@ ru_status ru_kb_inhibitions(const ru_kb *kb, const char *perpetrator, ru_inhibit
   return RU_OK;
 }
 
+int ru_kb_inhibition_observed(const ru_kb *kb, const char *perpetrator, const char *enzyme, char *source,
+                              size_t cap) {
+  if (kb == NULL || perpetrator == NULL || enzyme == NULL) {
+    return 0;
+  }
+  sqlite3_stmt *st = NULL;
+  int found = 0;
+  if (sqlite3_prepare_v2(kb->db, "SELECT source FROM cyp_inhibition WHERE perpetrator = ? COLLATE NOCASE AND "
+                                 "enzyme = ? COLLATE NOCASE AND mechanism = 'observation' ORDER BY line LIMIT 1",
+                         -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, perpetrator, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, enzyme, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+      found = 1;
+      if (source != NULL && cap > 0) {
+        rui_strlcpy(source, col_text(st, 0), cap);
+      }
+    }
+  }
+  sqlite3_finalize(st);
+  return found;
+}
+
 ru_status ru_kb_enzyme_kdeg(const ru_kb *kb, const char *enzyme, ru_value *kdeg_per_h, ru_error *err) {
   return ru_kb_enzyme_kdeg_at(kb, enzyme, "liver", kdeg_per_h, err);
 }

@@ -6,7 +6,7 @@
 #include "reuptake/pk.h"
 
 #define RUI_SIM_MAX_COMPOUNDS 12
-#define RUI_SIM_MAX_ENZYMES 8
+#define RUI_SIM_MAX_ENZYMES 16 /* pathways present in one simulation: six CYPs, UGT, CES1, renal, ... */
 #define RUI_SIM_MAX_INHIB 32
 #define RUI_SIM_MAX_STATE (RUI_LIN_MAX + RUI_SIM_MAX_ENZYMES + RUI_SIM_MAX_COMPOUNDS)
 
