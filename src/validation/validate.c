@@ -573,7 +573,7 @@ static ru_status ddi_row(const ru_kb *kb, const table_handle *t, const ru_valida
       for (size_t k = 0; k < res->nexplain; k++) {
         if (best == NULL || res->explain[k].fm > best->fm) best = &res->explain[k];
       }
-      snprintf(r->note, sizeof r->note, "no inhibition modelled: %s",
+      snprintf(r->note, sizeof r->note, "no inhibition modelled: %.200s",
                best ? best->text : "no explanation available");
     }
   }
