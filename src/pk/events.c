@@ -559,7 +559,9 @@ ru_status rui_timeline_walk(const rui_timeline *tl, size_t n, const rui_engine_o
   double t = 0.0;
   int restart = 1;
   size_t ei = 0;
-  for (size_t j = 0; j < nt && st == RU_OK; j++) {
+  size_t j = 0;
+  while (j < nt) {
+    /* the records at or before the next output */
     while (ei < tl->nev && tl->ev[ei].t_h <= times_h[j]) {
       const double te = tl->ev[ei].t_h;
       if (te > t) {
@@ -577,19 +579,46 @@ ru_status rui_timeline_walk(const rui_timeline *tl, size_t n, const rui_engine_o
       restart = 1;
       ei++;
     }
-    if (times_h[j] > t) {
-      const double tstop = ei < tl->nev && tl->ev[ei].t_h < tlast ? tl->ev[ei].t_h : tlast;
-      st = ops->advance(eng, t, times_h[j], tstop, w.rate, restart, err);
+    /* the run of outputs strictly before the next record */
+    const double tnext = ei < tl->nev ? tl->ev[ei].t_h : HUGE_VAL;
+    size_t k = 1;
+    while (j + k < nt && times_h[j + k] < tnext) {
+      k++;
+    }
+    const double tstop = tnext < tlast ? tnext : tlast;
+    if (ops->outputs != NULL) {
+      st = ops->outputs(eng, t, &times_h[j], k, tstop, w.rate, restart, emit, user, j, err);
       if (st != RU_OK) {
         goto done;
       }
+    } else {
+      for (size_t i = 0; i < k; i++) {
+        const double to = times_h[j + i];
+        if (to > t) {
+          st = ops->advance(eng, t, to, tstop, w.rate, restart, err);
+          if (st != RU_OK) {
+            goto done;
+          }
+          restart = 0;
+          t = to;
+        }
+        const double *state = y;
+        if (ops->view != NULL) {
+          state = ops->view(eng);
+        } else {
+          ops->get(eng, y);
+        }
+        if (emit(user, j + i, to, state) != 0) {
+          st = ru_error_set(err, RU_EINTERRUPTED, "simulation stopped by the caller");
+          goto done;
+        }
+      }
+    }
+    if (times_h[j + k - 1] > t) {
+      t = times_h[j + k - 1];
       restart = 0;
-      t = times_h[j];
     }
-    ops->get(eng, y);
-    if (emit(user, j, t, y) != 0) {
-      st = ru_error_set(err, RU_EINTERRUPTED, "simulation stopped by the caller");
-    }
+    j += k;
   }
 done:
   rui_free(y);
