@@ -164,7 +164,8 @@ RU_API ru_status ru_kb_scaling(const ru_kb *kb, const char *target, ru_value *fa
 /* --- enzymes, inhibition, phenotypes -------------------------------------------------------------- */
 
 /* All inhibition constants of perpetrator; *n receives the count. More than max rows:
- * RU_ELIMIT (nothing is dropped). */
+ * RU_ELIMIT (nothing is dropped). out == NULL (max 0): only counts, so the caller can size the
+ * array. */
 RU_API ru_status ru_kb_inhibitions(const ru_kb *kb, const char *perpetrator, ru_inhibition *out,
                                    size_t max, size_t *n, ru_error *err);
 /* 1 when cyp_inhibition.csv holds an in-vivo observation (no constant) of perpetrator acting on

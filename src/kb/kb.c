@@ -671,7 +671,7 @@ ru_status ru_kb_inhibitions(const ru_kb *kb, const char *perpetrator, ru_inhibit
       if (isfinite(in->ki_um.value)) {
         in->ki_um.value *= in->fu_mic;
       }
-    } else {
+    } else if (out != NULL) {
       sqlite3_finalize(st);
       return ru_error_set(err, RU_ELIMIT, "%s: more than %zu inhibition rows (caller's limit)", canon,
                           max);
