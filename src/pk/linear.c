@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "pk/events.h"
 
 /* Augmented systems carry up to n extra input columns ([[A, I], [0, 0]] for Gamma(h)). */
 #define XMAX (2 * RUI_LIN_MAX)
@@ -363,46 +364,6 @@ static ru_status check_system(const rui_lin_system *sys, ru_error *err) {
   return RU_OK;
 }
 
-static ru_status check_input(const rui_lin_system *sys, const rui_lin_input *in, size_t idx,
-                             ru_error *err) {
-  if (!isfinite(in->time_h) || in->time_h < 0.0) {
-    return ru_error_set(err, RU_EINVAL, "input %zu: dose time %g h must be finite and >= 0", idx,
-                        in->time_h);
-  }
-  if (in->cmt >= sys->n) {
-    return ru_error_set(err, RU_EINVAL, "input %zu: compartment %zu out of range (n = %zu)", idx,
-                        in->cmt, sys->n);
-  }
-  if (!isfinite(in->amount) || in->amount < 0.0) {
-    return ru_error_set(err, RU_EINVAL, "input %zu: amount %g must be finite and >= 0", idx,
-                        in->amount);
-  }
-  if (!isfinite(in->rate) || in->rate < 0.0) {
-    return ru_error_set(err, RU_EINVAL, "input %zu: rate %g must be finite and >= 0", idx,
-                        in->rate);
-  }
-  if (!isfinite(in->ii_h) || in->ii_h < 0.0) {
-    return ru_error_set(err, RU_EINVAL, "input %zu: interval %g h must be finite and >= 0", idx,
-                        in->ii_h);
-  }
-  if (in->addl < -1) {
-    return ru_error_set(err, RU_EINVAL, "input %zu: addl %ld must be >= -1", idx, in->addl);
-  }
-  if (in->ss < 0 || in->ss > 2) {
-    return ru_error_set(err, RU_EINVAL, "input %zu: ss %d must be 0, 1 or 2", idx, in->ss);
-  }
-  if (in->reset_before != 0 && in->reset_before != 1) {
-    return ru_error_set(err, RU_EINVAL, "input %zu: reset_before %d must be 0 or 1", idx,
-                        in->reset_before);
-  }
-  const int const_inf_ss = in->ss != 0 && in->ii_h == 0.0 && in->rate > 0.0 && in->addl == 0;
-  if ((in->addl != 0 || in->ss != 0) && !(in->ii_h > 0.0) && !const_inf_ss) {
-    return ru_error_set(err, RU_EINVAL,
-                        "input %zu: repeated or steady-state dose needs an interval ii > 0", idx);
-  }
-  return RU_OK;
-}
-
 /* ---------------------------------------------------------------------------------------
  * Steady state */
 
@@ -512,7 +473,7 @@ ru_status rui_lin_steady_state(const rui_lin_system *sys, const rui_lin_input *i
   rui_lin_input tmp = *in;
   tmp.ss = 1; /* validated as a steady-state input */
   tmp.addl = 0;
-  st = check_input(sys, &tmp, 0, err);
+  st = rui_dose_check(&tmp, 0, sys->n, err);
   if (st != RU_OK) {
     return st;
   }
@@ -527,57 +488,7 @@ ru_status rui_lin_steady_state(const rui_lin_system *sys, const rui_lin_input *i
 }
 
 /* ---------------------------------------------------------------------------------------
- * Event expansion and piecewise propagation */
-
-/* Event kinds in processing order at equal times: resets first (NONMEM EVID 3/4 and SS=1
- * reset before dosing), then steady-state placements, then infusion ends, starts, boluses. */
-enum { EV_RESET = 0, EV_SS = 1, EV_INF_END = 2, EV_INF_START = 3, EV_BOLUS = 4 };
-
-typedef struct lin_event {
-  double t;
-  int kind;
-  size_t cmt;
-  double value;  /* bolus amount, infusion rate */
-  size_t id;     /* infusion id (start/end pair) or steady-state slot */
-  size_t seq;    /* tie-break: keeps equal events in generation order */
-} lin_event;
-
-static int event_cmp(const void *pa, const void *pb) {
-  const lin_event *a = pa;
-  const lin_event *b = pb;
-  if (a->t != b->t) {
-    return a->t < b->t ? -1 : 1;
-  }
-  if (a->kind != b->kind) {
-    return a->kind < b->kind ? -1 : 1;
-  }
-  return a->seq < b->seq ? -1 : (a->seq > b->seq ? 1 : 0);
-}
-
-/* Upper bound on expanded doses per input: beyond this a run is almost certainly a unit error
- * (minutes given as hours), and the event list would not fit in memory anyway. */
-#define MAX_DOSES_PER_INPUT 10000000.0
-
-/* Number of doses of an input that fall at or before tmax (later ones cannot affect output),
- * as a double so an absurd count can be rejected before it is converted. */
-static double dose_count_d(const rui_lin_input *in, double tmax) {
-  if (in->time_h > tmax) {
-    return 0.0;
-  }
-  if (in->addl == 0 || !(in->ii_h > 0.0)) {
-    return 1.0;
-  }
-  const double span = floor((tmax - in->time_h) / in->ii_h) + 1.0;
-  if (in->addl < 0) {
-    return span;
-  }
-  const double want = (double)in->addl + 1.0;
-  return want < span ? want : span;
-}
-
-static size_t dose_count(const rui_lin_input *in, double tmax) {
-  return (size_t)dose_count_d(in, tmax);
-}
+ * The closed-form engine of the timeline walker (src/pk/events.h) */
 
 typedef struct cache_slot {
   double h;
@@ -586,28 +497,30 @@ typedef struct cache_slot {
   double g[RUI_LIN_MAX * RUI_LIN_MAX];
 } cache_slot;
 
-typedef struct sim_ws {
+typedef struct lin_engine {
+  const rui_lin_system *sys;
   ss_ws ss;
   cache_slot slot[CACHE_SLOTS];
   size_t next_slot;
   size_t last_hit; /* slot of the previous propagation: tried first */
-  long running;    /* infusions running in total (0: skip the Gamma term) */
-  double tol_h; /* two gaps closer than this share a cache slot (see propagate) */
+  double tol_h;    /* two gaps closer than this share a cache slot (see advance) */
   size_t cols[RUI_LIN_MAX];
   size_t ncols;
   size_t col_of[RUI_LIN_MAX]; /* compartment -> column in Gamma, or RUI_LIN_MAX */
-  double rate[RUI_LIN_MAX];   /* active zero-order input per Gamma column (mg/h) */
-  long nactive[RUI_LIN_MAX];  /* infusions running into each column */
+  double x[RUI_LIN_MAX];
   double tmp[RUI_LIN_MAX];
-} sim_ws;
+  double *out;                /* x_out of rui_lin_simulate: nt rows of n */
+} lin_engine;
 
 /* x <- e^{A h} x + Gamma(h) r over a gap with no events. */
-static ru_status propagate(const rui_lin_system *sys, sim_ws *w, double h, double *x,
-                           ru_error *err) {
+static ru_status lin_advance(void *ep, double t0, double t1, double t_stop, const double *rate,
+                             int restart, ru_error *err) {
+  lin_engine *w = ep;
+  (void)t_stop;
+  (void)restart;
+  const rui_lin_system *sys = w->sys;
   const size_t n = sys->n;
-  if (h == 0.0) {
-    return RU_OK;
-  }
+  const double h = t1 - t0;
   /* Output and dose times are themselves rounded to ulp(t_max), so two gaps that differ by
    * a few ulps of the largest time are the same gap to working precision: reusing the cached
    * exponential changes the state by ~|A| * 4 eps * t_max relative, below the rounding
@@ -636,7 +549,11 @@ static ru_status propagate(const rui_lin_system *sys, sim_ws *w, double h, doubl
     hit->h = h;
     hit->used = 1;
   }
-  const int any_rate = w->running > 0;
+  int any_rate = 0;
+  for (size_t j = 0; j < w->ncols; j++) {
+    any_rate |= rate[w->cols[j]] != 0.0;
+  }
+  double *x = w->x;
   if (n == 2 && !any_rate) { /* the oral 1-cmt case, the commonest, without loops */
     const double *p = hit->phi;
     const double x0 = x[0], x1 = x[1];
@@ -653,229 +570,182 @@ static ru_status propagate(const rui_lin_system *sys, sim_ws *w, double h, doubl
     if (any_rate) {
       const double *grow = &hit->g[i * w->ncols];
       for (size_t j = 0; j < w->ncols; j++) {
-        acc += grow[j] * w->rate[j];
+        acc += grow[j] * rate[w->cols[j]];
       }
     }
     w->tmp[i] = acc;
   }
-  for (size_t i = 0; i < n; i++) {
-    x[i] = w->tmp[i];
+  memcpy(x, w->tmp, n * sizeof *x);
+  return RU_OK;
+}
+
+static void lin_bolus(void *ep, size_t cmt, double amount) {
+  lin_engine *w = ep;
+  w->x[cmt] += amount;
+}
+
+static void lin_reset(void *ep) {
+  lin_engine *w = ep;
+  memset(w->x, 0, sizeof w->x);
+}
+
+static void lin_get(const void *ep, double *y) {
+  const lin_engine *w = ep;
+  memcpy(y, w->x, w->sys->n * sizeof *y);
+}
+
+static void lin_set(void *ep, const double *y) {
+  lin_engine *w = ep;
+  memcpy(w->x, y, w->sys->n * sizeof *y);
+}
+
+/* The exact steady state of block b at its phase: the state at the start of a dose (ss_state),
+ * then the cycle's piecewise-constant input up to the phase. */
+static ru_status block_state(const rui_lin_system *sys, const rui_ss_block *b, ss_ws *s,
+                             double *x, ru_error *err) {
+  const size_t n = sys->n;
+  rui_lin_input in;
+  memset(&in, 0, sizeof in);
+  in.cmt = b->cmt;
+  in.amount = b->amount;
+  in.rate = b->rate;
+  in.ii_h = b->ii_h;
+  ru_status st = ss_state(sys, &in, x, s, err);
+  if (st != RU_OK || b->ii_h == 0.0) {
+    return st;
+  }
+  if (b->rate == 0.0) {
+    /* x is just after a bolus: the phase is reached by free decay */
+    st = expm_core(sys->a, n, b->phase_h, s->phi2, &s->w);
+    if (st != RU_OK) {
+      return ru_error_set(err, st, "matrix exponential failed at steady state");
+    }
+    for (size_t i = 0; i < n; i++) {
+      double acc = 0.0;
+      for (size_t j = 0; j < n; j++) {
+        acc += s->phi2[i * n + j] * x[j];
+      }
+      s->y[i] = acc;
+    }
+    memcpy(x, s->y, n * sizeof *x);
+    return RU_OK;
+  }
+  if (b->phase_h >= b->ii_h) {
+    return RU_OK; /* periodic: the state at the end of a cycle is the state at its start */
+  }
+  rui_ss_piece p[2];
+  const size_t np = rui_ss_cycle_pieces(b, p);
+  for (size_t k = 0; k < np; k++) {
+    const double h = fmin(p[k].b_h, b->phase_h) - p[k].a_h;
+    if (!(h > 0.0)) {
+      continue;
+    }
+    st = phi_gamma(sys, &b->cmt, 1, h, s->phi2, s->g, &s->w, s->mbuf, s->ebuf);
+    if (st != RU_OK) {
+      return ru_error_set(err, st, "matrix exponential failed at steady state");
+    }
+    for (size_t i = 0; i < n; i++) {
+      double acc = s->g[i] * p[k].count * b->rate;
+      for (size_t j = 0; j < n; j++) {
+        acc += s->phi2[i * n + j] * x[j];
+      }
+      s->y[i] = acc;
+    }
+    memcpy(x, s->y, n * sizeof *x);
   }
   return RU_OK;
 }
 
-/* The engine behind rui_lin_simulate and the steady-state profile. */
+static ru_status lin_ss_place(void *ep, const rui_ss_block *b, double t_h, ru_error *err) {
+  lin_engine *w = ep;
+  (void)t_h;
+  const size_t n = w->sys->n;
+  double x[RUI_LIN_MAX];
+  const ru_status st = block_state(w->sys, b, &w->ss, x, err);
+  if (st != RU_OK) {
+    return st;
+  }
+  for (size_t i = 0; i < n; i++) {
+    w->x[i] = b->add ? w->x[i] + x[i] : x[i];
+  }
+  return RU_OK;
+}
+
+static const rui_engine_ops LIN_OPS = {
+    .name = "closed form",
+    .advance = lin_advance,
+    .bolus = lin_bolus,
+    .reset = lin_reset,
+    .ss_place = lin_ss_place,
+    .get = lin_get,
+    .set = lin_set,
+};
+
+static int lin_emit(void *user, size_t j, double t_h, const double *y) {
+  lin_engine *w = user;
+  (void)t_h;
+  double *row = &w->out[j * w->sys->n];
+  if (w->sys->n == 2) { /* spelled out: a copy loop becomes a libc memcpy call, 1/3 of the time */
+    row[0] = y[0];
+    row[1] = y[1];
+  } else {
+    memcpy(row, y, w->sys->n * sizeof *y);
+  }
+  return 0;
+}
+
+/* The engine behind rui_lin_simulate and the steady-state profile: the canonical timeline of
+ * the inputs (events.c) walked with the closed-form engine. */
 static ru_status simulate_core(const rui_lin_system *sys, const double *x0,
                                const rui_lin_input *in, size_t nin, const double *times,
                                size_t nt, double *x_out, ru_error *err) {
   const size_t n = sys->n;
-  ru_status st = RU_OK;
-  lin_event *ev = NULL;
-  double *xss = NULL;
-  unsigned char *active = NULL;
-  sim_ws *w = NULL;
   if (nt == 0) {
     return RU_OK;
   }
-  const double tmax = times[nt - 1];
-
-  /* Count events. */
-  size_t nev = 0;
-  size_t ninf = 0;
-  size_t nss = 0;
-  for (size_t i = 0; i < nin; i++) {
-    const size_t nd = dose_count(&in[i], tmax);
-    if (nd == 0) {
-      continue;
-    }
-    const int inf = in[i].rate > 0.0;
-    nev += nd * (inf ? 2u : 1u);
-    ninf += inf ? nd : 0u;
-    if (in[i].reset_before || in[i].ss == 1) {
-      nev += 1;
-    }
-    if (in[i].ss != 0) {
-      nss += 1;
-      nev += 1;
-      if (inf && in[i].ii_h > 0.0 && in[i].amount > 0.0) {
-        /* infusions from earlier steady-state cycles still running at the SS time */
-        const double mq = ceil(in[i].amount / in[i].rate / in[i].ii_h);
-        const size_t extra = mq > 1.0 ? (size_t)mq - 1u : 0u;
-        nev += 2u * extra;
-        ninf += extra;
-      }
-    }
+  rui_timeline tl;
+  ru_status st = rui_timeline_build(in, nin, n, times[nt - 1], &tl, err);
+  if (st != RU_OK) {
+    return st;
   }
-
   /* malloc, not calloc: the workspace is ~120 kB and only its small bookkeeping fields need
    * zeroing (below); zeroing it all costs more than a short simulation. */
-  w = rui_malloc(sizeof *w);
-  ev = rui_malloc((nev > 0 ? nev : 1) * sizeof *ev);
-  xss = rui_malloc((nss > 0 ? nss : 1) * n * sizeof *xss);
-  active = rui_calloc(ninf > 0 ? ninf : 1, 1);
-  if (w == NULL || ev == NULL || xss == NULL || active == NULL) {
-    st = ru_error_set(err, RU_ENOMEM, "simulate: out of memory for %zu events", nev);
-    goto done;
+  lin_engine *w = rui_malloc(sizeof *w);
+  if (w == NULL) {
+    rui_timeline_free(&tl);
+    return ru_error_set(err, RU_ENOMEM, "simulate: out of memory");
   }
+  w->sys = sys;
   ss_ws_init(&w->ss);
   for (size_t c = 0; c < CACHE_SLOTS; c++) {
     w->slot[c].used = 0;
   }
   w->next_slot = 0;
   w->last_hit = 0;
-  w->running = 0;
   w->ncols = 0;
   for (size_t c = 0; c < RUI_LIN_MAX; c++) {
     w->col_of[c] = RUI_LIN_MAX;
-    w->rate[c] = 0.0;
-    w->nactive[c] = 0;
   }
-  double tscale = fabs(tmax);
-
-  /* Expand. */
-  size_t ne = 0;
-  size_t inf_id = 0;
-  size_t ss_slot = 0;
-  for (size_t i = 0; i < nin; i++) {
-    const rui_lin_input *d = &in[i];
-    const size_t nd = dose_count(d, tmax);
-    if (nd == 0) {
-      continue;
-    }
-    const int inf = d->rate > 0.0;
-    if (inf && w->col_of[d->cmt] == RUI_LIN_MAX) {
-      w->col_of[d->cmt] = w->ncols;
-      w->cols[w->ncols++] = d->cmt;
-    }
-    if (d->reset_before || d->ss == 1) {
-      ev[ne] = (lin_event){d->time_h, EV_RESET, d->cmt, 0.0, 0, ne};
-      ne++;
-    }
-    size_t first = 0;
-    if (d->ss != 0) {
-      st = ss_state(sys, d, &xss[ss_slot * n], &w->ss, err);
-      if (st != RU_OK) {
-        goto done;
-      }
-      ev[ne] = (lin_event){d->time_h, EV_SS, d->cmt, 0.0, ss_slot, ne};
-      ne++;
-      ss_slot++;
-      if (!inf) {
-        first = 1; /* the SS state of a bolus already includes the dose at time_h */
-      } else if (d->ii_h > 0.0 && d->amount > 0.0) {
-        const double dur = d->amount / d->rate;
-        const double mq = ceil(dur / d->ii_h);
-        for (double k = 1.0; k < mq; k += 1.0) {
-          ev[ne] = (lin_event){d->time_h, EV_INF_START, d->cmt, d->rate, inf_id, ne};
-          ne++;
-          ev[ne] = (lin_event){d->time_h + dur - k * d->ii_h, EV_INF_END, d->cmt, d->rate, inf_id,
-                               ne};
-          ne++;
-          inf_id++;
-        }
-      }
-    }
-    /* a zero amount is no dose, except the constant infusion at steady state (SS, II = 0),
-     * which runs until the end */
-    const int const_inf = inf && d->ss != 0 && d->ii_h == 0.0;
-    if (d->amount == 0.0 && !const_inf) {
-      first = nd;
-    }
-    for (size_t k = first; k < nd; k++) {
-      const double t = d->time_h + (double)k * d->ii_h;
-      if (!inf) {
-        ev[ne] = (lin_event){t, EV_BOLUS, d->cmt, d->amount, 0, ne};
-        ne++;
-        continue;
-      }
-      ev[ne] = (lin_event){t, EV_INF_START, d->cmt, d->rate, inf_id, ne};
-      ne++;
-      if (d->amount > 0.0) {
-        ev[ne] = (lin_event){t + d->amount / d->rate, EV_INF_END, d->cmt, d->rate, inf_id, ne};
-        ne++;
-      } /* else: constant infusion at steady state, runs to the end */
-      inf_id++;
-    }
-    if (fabs(d->time_h) > tscale) {
-      tscale = fabs(d->time_h);
+  /* the Gamma columns: every compartment an infusion runs into */
+  for (size_t k = 0; k < tl.nev; k++) {
+    const size_t c = tl.ev[k].cmt;
+    if (tl.ev[k].kind == RUI_EV_RATE_ON && w->col_of[c] == RUI_LIN_MAX) {
+      w->col_of[c] = w->ncols;
+      w->cols[w->ncols++] = c;
     }
   }
-  qsort(ev, ne, sizeof *ev, event_cmp);
-  /* see propagate(): 4 ulps of the largest time in the run */
+  const double tscale = fmax(fabs(times[nt - 1]), tl.t_scale_h);
+  /* see lin_advance(): 4 ulps of the largest time in the run */
   w->tol_h = 4.0 * DBL_EPSILON * (tscale > 1.0 ? tscale : 1.0);
-
-  double x[RUI_LIN_MAX];
   if (x0 != NULL) {
-    memcpy(x, x0, n * sizeof *x);
+    memcpy(w->x, x0, n * sizeof *x0);
   } else {
-    memset(x, 0, sizeof x);
+    memset(w->x, 0, sizeof w->x);
   }
-  double t = 0.0;
-  size_t ei = 0;
-  for (size_t j = 0; j < nt; j++) {
-    while (ei < ne && ev[ei].t <= times[j]) {
-      const lin_event *e = &ev[ei];
-      st = propagate(sys, w, e->t - t, x, err);
-      if (st != RU_OK) {
-        goto done;
-      }
-      t = e->t;
-      const size_t col = w->col_of[e->cmt];
-      switch (e->kind) {
-      case EV_RESET:
-        memset(x, 0, n * sizeof *x);
-        memset(active, 0, ninf > 0 ? ninf : 1);
-        for (size_t k = 0; k < w->ncols; k++) {
-          w->rate[k] = 0.0;
-          w->nactive[k] = 0;
-        }
-        w->running = 0;
-        break;
-      case EV_SS:
-        for (size_t k = 0; k < n; k++) {
-          x[k] += xss[e->id * n + k];
-        }
-        break;
-      case EV_INF_START:
-        active[e->id] = 1;
-        w->rate[col] += e->value;
-        w->nactive[col]++;
-        w->running++;
-        break;
-      case EV_INF_END:
-        if (active[e->id]) { /* a reset may have cancelled it */
-          active[e->id] = 0;
-          w->nactive[col]--;
-          w->running--;
-          /* exact zero when nothing runs, so no rounding residue of +R -R lingers */
-          w->rate[col] = w->nactive[col] == 0 ? 0.0 : w->rate[col] - e->value;
-        }
-        break;
-      default: /* EV_BOLUS */
-        x[e->cmt] += e->value;
-        break;
-      }
-      ei++;
-    }
-    st = propagate(sys, w, times[j] - t, x, err);
-    if (st != RU_OK) {
-      goto done;
-    }
-    t = times[j];
-    double *row = &x_out[j * n];
-    if (n == 2) { /* spelled out: a copy loop becomes a libc memcpy call, 1/3 of the time */
-      row[0] = x[0];
-      row[1] = x[1];
-    } else {
-      memcpy(row, x, n * sizeof *x);
-    }
-  }
-
-done:
-  rui_free(active);
-  rui_free(xss);
-  rui_free(ev);
+  w->out = x_out;
+  st = rui_timeline_walk(&tl, n, &LIN_OPS, w, NULL, times, nt, lin_emit, w, err);
   rui_free(w);
+  rui_timeline_free(&tl);
   return st;
 }
 
@@ -906,7 +776,7 @@ ru_status rui_lin_simulate(const rui_lin_system *sys, const double *x0, const ru
     return ru_error_set(err, RU_EINVAL, "simulate: initial state is not finite");
   }
   for (size_t i = 0; i < nin; i++) {
-    st = check_input(sys, &in[i], i, err);
+    st = rui_dose_check(&in[i], i, sys->n, err);
     if (st != RU_OK) {
       return st;
     }
@@ -914,12 +784,6 @@ ru_status rui_lin_simulate(const rui_lin_system *sys, const double *x0, const ru
   st = check_times(times_h, nt, err);
   if (st != RU_OK) {
     return st;
-  }
-  for (size_t i = 0; nt > 0 && i < nin; i++) {
-    if (dose_count_d(&in[i], times_h[nt - 1]) > MAX_DOSES_PER_INPUT) {
-      return ru_error_set(err, RU_ERANGE, "input %zu: more than %.0f doses before the last output",
-                          i, MAX_DOSES_PER_INPUT);
-    }
   }
   return simulate_core(sys, x0, in, nin, times_h, nt, x_out, err);
 }
@@ -952,7 +816,7 @@ ru_status rui_lin_steady_state_profile(const rui_lin_system *sys, const rui_lin_
     rui_lin_input tmp = in[i];
     tmp.ss = 1;
     tmp.addl = 0;
-    st = check_input(sys, &tmp, i, err);
+    st = rui_dose_check(&tmp, i, sys->n, err);
     if (st != RU_OK) {
       return st;
     }
@@ -978,7 +842,9 @@ ru_status rui_lin_steady_state_profile(const rui_lin_system *sys, const rui_lin_
     /* Input i doses at time_h + k ii for every integer k: each output time maps to its phase
      * in [0, ii) after the latest dose, and one SS placement at 0 covers every phase. */
     rui_lin_input one = in[i];
+    const double tdose = in[i].time_h + in[i].lag_h; /* the doses themselves, lag included */
     one.time_h = 0.0;
+    one.lag_h = 0.0;
     one.ss = 2;
     one.reset_before = 0;
     one.addl = 0; /* phases stay inside one interval: no further dose is reached */
@@ -986,7 +852,7 @@ ru_status rui_lin_steady_state_profile(const rui_lin_system *sys, const rui_lin_
     for (size_t j = 0; j < nt; j++) {
       double p = 0.0;
       if (tau > 0.0) {
-        p = fmod(t_h[j] - in[i].time_h, tau);
+        p = fmod(t_h[j] - tdose, tau);
         if (p < 0.0) {
           p += tau;
         }

@@ -926,11 +926,10 @@ static ru_status dose_target(const ru_sim *s, const ru_event *e, size_t *cmt, do
   return RU_OK;
 }
 
-ru_status rui_sim_linear_inputs(const ru_sim *s, double t_end, rui_lin_input **out, size_t *nout,
-                                ru_error *err) {
+ru_status rui_sim_doses(const ru_sim *s, rui_dose **out, size_t *nout, ru_error *err) {
   *out = NULL;
   *nout = 0;
-  rui_lin_input *in = rui_calloc(s->nev + 1, sizeof *in);
+  rui_dose *in = rui_calloc(s->nev + 1, sizeof *in);
   if (in == NULL) return ru_error_set(err, RU_ENOMEM, "out of memory");
   size_t n = 0;
   for (size_t k = 0; k < s->nev; k++) {
@@ -943,121 +942,60 @@ ru_status rui_sim_linear_inputs(const ru_sim *s, double t_end, rui_lin_input **o
       continue;
     }
     if (e->evid != RU_EVID_DOSE && e->evid != RU_EVID_RESET_DOSE) continue;
-    size_t cmt;
-    double scale, lag;
+    size_t cmt = 0;
+    double scale = 1.0, lag = 0.0;
     ru_status st = dose_target(s, e, &cmt, &scale, &lag, err);
     if (st != RU_OK) {
       rui_free(in);
       return st;
     }
-    rui_lin_input *x = &in[n++];
+    rui_dose *x = &in[n++];
     memset(x, 0, sizeof *x);
-    x->time_h = e->time_h + lag;
+    x->time_h = e->time_h;
+    x->lag_h = lag;
     x->cmt = cmt;
     x->amount = e->amount_mg * scale;
     x->rate = e->rate_mg_per_h > 0.0 ? e->rate_mg_per_h * scale : 0.0;
     x->ii_h = e->ii_h;
     x->addl = e->addl;
-    if (x->addl < 0) {
-      /* repeat until the end: make it finite for the engine */
-      x->addl = e->ii_h > 0.0 ? (long)floor((t_end - x->time_h) / e->ii_h) + 1 : 0;
-      if (x->addl < 0) x->addl = 0;
-    }
     x->ss = e->ss;
-    x->reset_before = e->evid == RU_EVID_RESET_DOSE || e->ss == 1;
+    x->reset_before = e->evid == RU_EVID_RESET_DOSE;
+    x->ss_infusion_runs = 1;
   }
   *out = in;
   *nout = n;
   return RU_OK;
 }
 
-/* Makes room for event n (doubling); on failure frees the array. */
-static ru_status grow_events(rui_ode_event **ev, size_t *cap, size_t n, ru_error *err) {
-  if (n < *cap) return RU_OK;
-  rui_ode_event *ne = rui_realloc(*ev, *cap * 2 * sizeof *ne);
-  if (ne == NULL) {
-    rui_free(*ev);
-    *ev = NULL;
-    return ru_error_set(err, RU_ENOMEM, "out of memory");
+ru_status rui_sim_timeline(const ru_sim *s, double t_end, rui_timeline *tl, ru_error *err) {
+  rui_dose *d = NULL;
+  size_t nd = 0;
+  ru_status st = rui_sim_doses(s, &d, &nd, err);
+  if (st == RU_OK) {
+    st = rui_timeline_build(d, nd, s->ncmt, t_end, tl, err);
   }
-  *ev = ne;
-  *cap *= 2;
-  return RU_OK;
+  rui_free(d);
+  return st;
 }
 
-/* ODE events: every dose expanded (SS records pre-dosed for the settling time). */
-static ru_status ode_events(ru_sim *s, double t_end, double t_pre, rui_ode_event **out,
-                            size_t *nout, ru_error *err) {
-  size_t cap = 64, n = 0;
-  rui_ode_event *ev = rui_malloc(cap * sizeof *ev);
-  if (ev == NULL) return ru_error_set(err, RU_ENOMEM, "out of memory");
-  for (size_t k = 0; k < s->nev; k++) {
-    const ru_event *e = &s->ev[k];
-    if (e->evid == RU_EVID_RESET || e->evid == RU_EVID_RESET_DOSE) {
-      if (grow_events(&ev, &cap, n, err) != RU_OK) return RU_ENOMEM;
-      memset(&ev[n], 0, sizeof ev[n]);
-      ev[n].time_h = e->time_h + t_pre;
-      ev[n].reset = 1;
-      n++;
-    }
-    if (e->evid != RU_EVID_DOSE && e->evid != RU_EVID_RESET_DOSE) continue;
-    size_t cmt;
-    double scale, lag;
-    ru_status st = dose_target(s, e, &cmt, &scale, &lag, err);
-    if (st != RU_OK) {
-      rui_free(ev);
-      return st;
-    }
-    double first = e->time_h + t_pre + lag;
-    long count = e->addl < 0 ? -1 : e->addl + 1;
-    if (e->ss != 0 && e->ii_h > 0.0) {
-      /* steady state at this record: dose for the settling time before it */
-      const long before = (long)ceil(t_pre / e->ii_h);
-      first -= (double)before * e->ii_h;
-      if (count >= 0) count += before;
-    }
-    if (count < 0) {
-      count = e->ii_h > 0.0 ? (long)floor((t_end + t_pre - first) / e->ii_h) + 1 : 1;
-    }
-    if (count < 1) count = 1;
-    for (long r = 0; r < count; r++) {
-      const double t = first + (double)r * (e->ii_h > 0.0 ? e->ii_h : 0.0);
-      if (t > t_end + t_pre) break;
-      if (t < 0.0) continue;
-      if (grow_events(&ev, &cap, n, err) != RU_OK) return RU_ENOMEM;
-      memset(&ev[n], 0, sizeof ev[n]);
-      ev[n].time_h = t;
-      ev[n].index = cmt;
-      if (e->rate_mg_per_h > 0.0) {
-        ev[n].rate = e->rate_mg_per_h * scale;
-        ev[n].duration_h = e->amount_mg / e->rate_mg_per_h;
-      } else {
-        ev[n].amount = e->amount_mg * scale;
-      }
-      n++;
-      if (e->ii_h <= 0.0) break;
-    }
-  }
-  *out = ev;
-  *nout = n;
-  return RU_OK;
+typedef struct state_out {
+  double *states;
+  size_t n;
+} state_out;
+
+static int state_emit(void *user, size_t j, double t_h, const double *y) {
+  const state_out *o = user;
+  (void)t_h;
+  memcpy(&o->states[j * o->n], y, o->n * sizeof *y);
+  return 0;
 }
 
-static double sim_t_pre(ru_sim *s) {
-  for (size_t k = 0; k < s->nev; k++) {
-    if (s->ev[k].ss != 0 && s->ev[k].ii_h > 0.0) return ru_sim_settling_time_h(s);
-  }
-  return 0.0;
-}
-
-/* Solves the nonlinear system and writes the full state at times (shifted by t_pre). */
+/* Solves the nonlinear system through the dose timeline and writes the full state at times. */
 ru_status rui_sim_ode_states(ru_sim *s, const double *times_h, size_t nt, double *states,
                              ru_error *err) {
-  const double t_pre = sim_t_pre(s);
-  const double t_end = nt > 0 ? times_h[nt - 1] : 0.0;
-  rui_ode_event *ev = NULL;
-  size_t nev = 0;
-  ru_status st = ode_events(s, t_end, t_pre, &ev, &nev, err);
+  if (nt == 0) return RU_OK;
+  rui_timeline tl;
+  ru_status st = rui_sim_timeline(s, times_h[nt - 1], &tl, err);
   if (st != RU_OK) return st;
   double y0[RUI_SIM_MAX_STATE];
   memset(y0, 0, sizeof y0);
@@ -1067,20 +1005,27 @@ ru_status rui_sim_ode_states(ru_sim *s, const double *times_h, size_t nt, double
   for (size_t e = 0; e < s->nenz; e++) {
     if (s->enz[e].state >= 0) y0[s->enz[e].state] = 1.0; /* fully active enzyme at start */
   }
-  double *tt = rui_malloc((nt + 1) * sizeof *tt);
-  if (tt == NULL) {
-    rui_free(ev);
-    return ru_error_set(err, RU_ENOMEM, "out of memory");
-  }
-  for (size_t j = 0; j < nt; j++) tt[j] = times_h[j] + t_pre;
   rui_ode_options opt;
   rui_ode_options_default(&opt);
   opt.reset_mask = mask;
   /* absolute tolerance: amounts in mg; 1e-9 mg is far below any reported concentration */
   opt.atol = 1e-9;
-  st = rui_ode_solve(s->nstate, sim_rhs, s, y0, 0.0, ev, nev, tt, nt, &opt, states, err);
-  rui_free(tt);
-  rui_free(ev);
+  /* a steady-state record places compartments and enzyme states; the AUC accumulators keep
+   * accumulating real time only */
+  unsigned char ssmask[RUI_SIM_MAX_STATE];
+  memset(ssmask, 0, sizeof ssmask);
+  for (size_t j = 0; j < s->nstate - s->nc; j++) ssmask[j] = 1;
+  rui_ss_numeric_options sso;
+  rui_ss_numeric_options_default(&sso);
+  sso.mask = ssmask;
+  rui_ode_work *w = NULL;
+  st = rui_ode_work_new(s->nstate, &opt, &w, err);
+  if (st == RU_OK) {
+    state_out o = {states, s->nstate};
+    st = rui_ode_walk(w, sim_rhs, s, y0, &tl, &sso, times_h, nt, state_emit, &o, err);
+  }
+  rui_ode_work_free(w);
+  rui_timeline_free(&tl);
   return st;
 }
 
@@ -1103,9 +1048,9 @@ ru_status ru_sim_run(ru_sim *s, const double *times_h, size_t nt, double *conc, 
   } else {
     rui_lin_system sys;
     rui_sim_linear_matrix(s, &sys);
-    rui_lin_input *in = NULL;
+    rui_dose *in = NULL;
     size_t nin = 0;
-    st = rui_sim_linear_inputs(s, times_h[nt - 1], &in, &nin, err);
+    st = rui_sim_doses(s, &in, &nin, err);
     if (st == RU_OK) {
       st = rui_lin_simulate(&sys, NULL, in, nin, times_h, nt, x, err);
     }

@@ -88,8 +88,11 @@ ru_value *rui_pk_param_slot(ru_pk_params *p, const char *key);
 void rui_sim_enzyme_multipliers(const ru_sim *s, const double *y, double *g);
 void rui_sim_deriv(const ru_sim *s, const double *g, const double *y, double *dy);
 void rui_sim_linear_matrix(const ru_sim *s, rui_lin_system *sys);
-ru_status rui_sim_linear_inputs(const ru_sim *s, double t_end, rui_lin_input **out, size_t *nout,
-                                ru_error *err);
+/* The subject's dose records (regimen events resolved to compartments, F and lag); caller frees
+ * *out with rui_free. */
+ru_status rui_sim_doses(const ru_sim *s, rui_dose **out, size_t *nout, ru_error *err);
+/* The subject's canonical dose timeline up to t_end (events.h); rui_timeline_free. */
+ru_status rui_sim_timeline(const ru_sim *s, double t_end, rui_timeline *tl, ru_error *err);
 ru_status rui_sim_ode_states(ru_sim *s, const double *times_h, size_t nt, double *states,
                              ru_error *err);
 
