@@ -382,6 +382,11 @@ ru_status rui_kb_import_products(sqlite3 *db, const char *data_dir, ru_error *er
   }
   char path[4096];
   snprintf(path, sizeof path, "%s/%s", data_dir, FILE_NAME);
+  FILE *probe = fopen(path, "r");
+  if (probe == NULL) {
+    return RU_OK; /* a knowledge base without products (a user's own data directory) */
+  }
+  fclose(probe);
   rui_csv *csv = NULL;
   rc = rui_csv_open(path, &csv, err);
   if (rc != RU_OK) {
