@@ -279,7 +279,7 @@ static const prule RULES[] = {
      "compounds) AND NOT EXISTS (SELECT 1 FROM products i WHERE i.product = c.product AND i.key = 'incomplete')"},
     {"value", "spelling '%s' names two products",
      "SELECT b.line, b.norm FROM product_names b WHERE EXISTS (SELECT 1 FROM product_names a WHERE "
-     "a.norm = b.norm AND a.product <> b.product)"},
+     "a.norm = b.norm AND a.product <> b.product AND a.line < b.line)"},
 };
 static const size_t NRULES = sizeof RULES / sizeof RULES[0];
 
