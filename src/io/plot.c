@@ -315,7 +315,7 @@ ru_status ru_plot_heatmap(const char *path, const ru_heatmap *h, ru_error *err) 
     return ru_error_set(err, RU_EINVAL, "heatmap: nothing to draw");
   }
   /* layout (px): large cells and type so a projected slide reads from the back of a room */
-  const double left = 250.0, cell_w = 78.0, cell_h = 30.0, top = 120.0, group_gap = 10.0;
+  const double left = 250.0, cell_w = 78.0, cell_h = 30.0, top = 110.0, group_gap = 26.0;
   const double text_w[2] = {96.0, 250.0};
   size_t ngroups = 0;
   for (size_t r = 0; r < h->nrows; r++) {
@@ -356,15 +356,18 @@ ru_status ru_plot_heatmap(const char *path, const ru_heatmap *h, ru_error *err) 
   char cell[32];
   for (size_t r = 0; r < h->nrows; r++) {
     if (h->row_groups && (r == 0 || strcmp(h->row_groups[r], h->row_groups[r - 1]) != 0)) {
-      y += group_gap;
-      cairo_set_source_rgb(cr, 0.55, 0.55, 0.55);
+      /* a band with the group name above its rows, and a rule */
+      cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
       cairo_set_line_width(cr, 1.0);
-      cairo_move_to(cr, 12.0, y - group_gap / 2);
-      cairo_line_to(cr, width - 12.0, y - group_gap / 2);
+      cairo_move_to(cr, 12.0, y + 3.0);
+      cairo_line_to(cr, width - 12.0, y + 3.0);
       cairo_stroke(cr);
-      cairo_set_font_size(cr, 11.0);
-      cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
-      text_at(cr, 14.0, y + 11.0, h->row_groups[r], 0);
+      cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+      cairo_set_font_size(cr, 13.0);
+      cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+      text_at(cr, 14.0, y + group_gap - 6.0, h->row_groups[r], 0);
+      cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+      y += group_gap;
     }
     cairo_set_font_size(cr, 15.0);
     cairo_set_source_rgb(cr, 0, 0, 0);
