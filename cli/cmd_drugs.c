@@ -7,16 +7,36 @@
 
 #include "common.h"
 
-static int show(cli_ctx *ctx, ru_kb *kb, const char *name) {
+/* The `drugs show` JSON of a compound or a product, parsed; JSON output is emitted at once
+ * (*done = 1 with the exit code returned). */
+static cJSON *show_json(cli_ctx *ctx, ru_kb *kb, const char *name, int product, int *done, int *rc) {
   ru_error err;
   ru_error_clear(&err);
   char *json = NULL;
-  ru_status st = ru_kb_compound_json(kb, name, &json, &err);
-  if (st != RU_OK) return cli_fail(ctx, st, &err);
+  ru_status st = product ? ru_kb_product_json(kb, name, &json, &err) : ru_kb_compound_json(kb, name, &json, &err);
+  *done = 1;
+  if (st != RU_OK) {
+    *rc = cli_fail(ctx, st, &err);
+    return NULL;
+  }
   cJSON *root = cJSON_Parse(json);
   ru_free(json);
-  if (root == NULL) return cli_usage(ctx, "internal error: bad JSON from the knowledge base");
-  if (ctx->format == CLI_FMT_JSON) return cli_emit_json(ctx, root);
+  if (root == NULL) {
+    *rc = cli_usage(ctx, "internal error: bad JSON from the knowledge base");
+    return NULL;
+  }
+  if (ctx->format == CLI_FMT_JSON) {
+    *rc = cli_emit_json(ctx, root);
+    return NULL;
+  }
+  *done = 0;
+  return root;
+}
+
+static int show(cli_ctx *ctx, ru_kb *kb, const char *name) {
+  int done = 0, rc = 0;
+  cJSON *root = show_json(ctx, kb, name, 0, &done, &rc);
+  if (done) return rc;
   cli_out *o = cli_out_new();
   const cJSON *nm = cJSON_GetObjectItem(root, "name"), *cl = cJSON_GetObjectItem(root, "class");
   const cJSON *mw = cJSON_GetObjectItem(root, "mw");
@@ -95,15 +115,9 @@ static const char *jstr(const cJSON *o, const char *k) {
 /* A product: compounds and factors, release model and its parameters, doses, every row with its
  * status and source, then the full citation of every source. */
 static int show_product(cli_ctx *ctx, ru_kb *kb, const char *name) {
-  ru_error err;
-  ru_error_clear(&err);
-  char *json = NULL;
-  ru_status st = ru_kb_product_json(kb, name, &json, &err);
-  if (st != RU_OK) return cli_fail(ctx, st, &err);
-  cJSON *root = cJSON_Parse(json);
-  ru_free(json);
-  if (root == NULL) return cli_usage(ctx, "internal error: bad JSON from the knowledge base");
-  if (ctx->format == CLI_FMT_JSON) return cli_emit_json(ctx, root);
+  int done = 0, rc = 0;
+  cJSON *root = show_json(ctx, kb, name, 1, &done, &rc);
+  if (done) return rc;
   cli_out *o = cli_out_new();
   const cJSON *rel = cJSON_GetObjectItem(root, "release");
   if (ctx->format == CLI_FMT_TABLE) {

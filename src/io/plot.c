@@ -42,6 +42,7 @@ typedef struct plot_file {
   plot_fmt fmt;
   char *tmp;
   cairo_surface_t *surf;
+  cairo_t *cr;   /* on a white background */
 } plot_file;
 
 static ru_status plot_open(const char *path, double width, double height, plot_file *pf, ru_error *err) {
@@ -72,10 +73,14 @@ static ru_status plot_open(const char *path, double width, double height, plot_f
     pf->tmp = NULL;
     return ru_error_set(err, RU_EIO, "plot '%s': cannot create the drawing surface", path);
   }
+  pf->cr = cairo_create(pf->surf);
+  cairo_set_source_rgb(pf->cr, 1, 1, 1);
+  cairo_paint(pf->cr);
   return RU_OK;
 }
 
 static ru_status plot_close(plot_file *pf, const char *path, ru_error *err) {
+  cairo_destroy(pf->cr);
   cairo_status_t cs;
   if (pf->fmt == FMT_PNG) {
     cs = cairo_surface_write_to_png(pf->surf, pf->tmp);
@@ -268,10 +273,7 @@ ru_status ru_plot_panels(const char *path, const char *title, const char *xlabel
   plot_file pf;
   ru_status st = plot_open(path, width, height, &pf, err);
   if (st != RU_OK) return st;
-  cairo_surface_t *surf = pf.surf;
-  cairo_t *cr = cairo_create(surf);
-  cairo_set_source_rgb(cr, 1, 1, 1);
-  cairo_paint(cr);
+  cairo_t *cr = pf.cr;
   cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   if (title) {
     cairo_set_source_rgb(cr, 0, 0, 0);
@@ -284,7 +286,6 @@ ru_status ru_plot_panels(const char *path, const char *title, const char *xlabel
     draw_panel(cr, 80.0, top + (double)k * (panel_h + gap), plot_w, panel_h, x, n, &panels[k],
                xlabel, k + 1 == npanels);
   }
-  cairo_destroy(cr);
   return plot_close(&pf, path, err);
 }
 
@@ -328,10 +329,7 @@ ru_status ru_plot_heatmap(const char *path, const ru_heatmap *h, ru_error *err) 
   plot_file pf;
   ru_status st = plot_open(path, width, height, &pf, err);
   if (st != RU_OK) return st;
-  cairo_surface_t *surf = pf.surf;
-  cairo_t *cr = cairo_create(surf);
-  cairo_set_source_rgb(cr, 1, 1, 1);
-  cairo_paint(cr);
+  cairo_t *cr = pf.cr;
   cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
   cairo_set_source_rgb(cr, 0, 0, 0);
   cairo_set_font_size(cr, 20.0);
@@ -418,6 +416,5 @@ ru_status ru_plot_heatmap(const char *path, const ru_heatmap *h, ru_error *err) 
   cairo_set_font_size(cr, 12.0);
   cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
   text_at(cr, 20.0, height - 18.0, h->footer ? h->footer : "", 0);
-  cairo_destroy(cr);
   return plot_close(&pf, path, err);
 }
