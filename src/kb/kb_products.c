@@ -637,7 +637,17 @@ ru_status ru_kb_product(const ru_kb *kb, const char *name, ru_product *out, ru_e
     if (ru_kb_resolve(kb, p.component[i].compound, cn, &tmp) != RU_OK) {
       snprintf(p.incomplete, sizeof p.incomplete, "compound '%s' is not in the knowledge base",
                p.component[i].compound);
+      continue;
     }
+    /* an incomplete compound (compounds.csv) makes its products incomplete, with its reason */
+    ru_compound *c = rui_malloc(sizeof *c);
+    if (c == NULL) {
+      return ru_error_set(err, RU_ENOMEM, "out of memory");
+    }
+    if (ru_kb_compound_info(kb, cn, c, &tmp) == RU_OK && c->incomplete[0] != '\0') {
+      snprintf(p.incomplete, sizeof p.incomplete, "%.60s is incomplete: %.170s", cn, c->incomplete);
+    }
+    rui_free(c);
   }
   *out = p;
   return RU_OK;

@@ -164,7 +164,7 @@ static ru_status push_steady_state(builder *b, const rui_dose *d, size_t rec, ru
     /* constant infusion at steady state: lag has no meaning for an infusion running forever */
     blk->amount = 0.0;
     if (d->ss_infusion_runs) {
-      st = push_infusion(b, t, d->cmt, d->rate, INFINITY, rec, err);
+      st = push_infusion(b, t, d->cmt, d->rate, HUGE_VAL, rec, err);
     }
     return st;
   }
@@ -435,7 +435,7 @@ ru_status rui_ss_numeric(size_t n, const rui_engine_ops *ops, void *eng, const r
   }
   ops->get(eng, yprev);
   memcpy(y_before, yprev, n * sizeof *y_before);
-  for (size_t i = 0; i < n; i++) dprev[i] = INFINITY;
+  for (size_t i = 0; i < n; i++) dprev[i] = HUGE_VAL;
   ru_status st = RU_OK;
   long c = 0;
   for (; c < o->max_cycles; c++) {
@@ -559,7 +559,9 @@ ru_status rui_timeline_walk(const rui_timeline *tl, size_t n, const rui_engine_o
   double t = 0.0;
   int restart = 1;
   size_t ei = 0;
-  for (size_t j = 0; j < nt && st == RU_OK; j++) {
+  size_t j = 0;
+  while (j < nt) {
+    /* the records at or before the next output */
     while (ei < tl->nev && tl->ev[ei].t_h <= times_h[j]) {
       const double te = tl->ev[ei].t_h;
       if (te > t) {
@@ -577,19 +579,46 @@ ru_status rui_timeline_walk(const rui_timeline *tl, size_t n, const rui_engine_o
       restart = 1;
       ei++;
     }
-    if (times_h[j] > t) {
-      const double tstop = ei < tl->nev && tl->ev[ei].t_h < tlast ? tl->ev[ei].t_h : tlast;
-      st = ops->advance(eng, t, times_h[j], tstop, w.rate, restart, err);
+    /* the run of outputs strictly before the next record */
+    const double tnext = ei < tl->nev ? tl->ev[ei].t_h : HUGE_VAL;
+    size_t k = 1;
+    while (j + k < nt && times_h[j + k] < tnext) {
+      k++;
+    }
+    const double tstop = tnext < tlast ? tnext : tlast;
+    if (ops->outputs != NULL) {
+      st = ops->outputs(eng, t, &times_h[j], k, tstop, w.rate, restart, emit, user, j, err);
       if (st != RU_OK) {
         goto done;
       }
+    } else {
+      for (size_t i = 0; i < k; i++) {
+        const double to = times_h[j + i];
+        if (to > t) {
+          st = ops->advance(eng, t, to, tstop, w.rate, restart, err);
+          if (st != RU_OK) {
+            goto done;
+          }
+          restart = 0;
+          t = to;
+        }
+        const double *state = y;
+        if (ops->view != NULL) {
+          state = ops->view(eng);
+        } else {
+          ops->get(eng, y);
+        }
+        if (emit(user, j + i, to, state) != 0) {
+          st = ru_error_set(err, RU_EINTERRUPTED, "simulation stopped by the caller");
+          goto done;
+        }
+      }
+    }
+    if (times_h[j + k - 1] > t) {
+      t = times_h[j + k - 1];
       restart = 0;
-      t = times_h[j];
     }
-    ops->get(eng, y);
-    if (emit(user, j, t, y) != 0) {
-      st = ru_error_set(err, RU_EINTERRUPTED, "simulation stopped by the caller");
-    }
+    j += k;
   }
 done:
   rui_free(y);

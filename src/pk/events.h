@@ -138,6 +138,16 @@ typedef struct rui_engine_ops {
   /* Copies the current state out / in (n values). */
   void (*get)(const void *eng, double *y);
   void (*set)(void *eng, const double *y);
+  /* Optional fast paths (NULL: the walker uses advance and get). view: the current state without
+   * a copy, valid until the next operation. outputs: advances from t0_h through k output times
+   * (t0_h <= times[0] <= ... <= times[k-1], no record in between; an output equal to the current
+   * time is emitted without advancing), calling emit(user, j0 + i, times[i], state) at each;
+   * RU_EINTERRUPTED when emit asks to stop. */
+  const double *(*view)(const void *eng);
+  ru_status (*outputs)(void *eng, double t0_h, const double *times_h, size_t k, double t_stop_h,
+                       const double *rate, int restart, int (*emit)(void *, size_t, double,
+                                                                     const double *),
+                       void *user, size_t j0, ru_error *err);
 } rui_engine_ops;
 
 /* Called at each output time j with the state there (right-continuous: a record at an output

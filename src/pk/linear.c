@@ -148,16 +148,12 @@ static const double theta7 = 9.504178996162932e-1;
 static const double theta9 = 2.097847961257068e0;
 static const double theta13 = 5.371920351148152e0;
 
-/* Eight n x n scratch matrices for expm_core, bound to caller storage: a large store for the
- * augmented systems (XMAX) and a small one (RUI_LIN_MAX, 16 kB, fits on the stack) for the plain
+/* Eight n x n scratch matrices for expm_core, bound to caller storage: the steady-state
+ * workspace (ss_ws_new, sized for augmented systems) or a small store on the stack for the plain
  * exponential, so rui_lin_expm and the stepper never allocate. */
 typedef struct expm_ws {
   double *a, *a2, *a4, *a6, *u, *v, *t1, *t2;
 } expm_ws;
-
-typedef struct expm_big {
-  double buf[8 * XMAX * XMAX];
-} expm_big;
 
 typedef struct expm_small {
   double buf[8 * RUI_LIN_MAX * RUI_LIN_MAX];
@@ -367,20 +363,43 @@ static ru_status check_system(const rui_lin_system *sys, ru_error *err) {
 /* ---------------------------------------------------------------------------------------
  * Steady state */
 
-/* Workspace for the steady-state algebra (kept off the stack: ~60 kB). */
+/* Workspace for the steady-state algebra and the engine's exponentials, sized for an n-state
+ * system (augmented systems have up to 2n states): one allocation, so a small system costs a
+ * small workspace whatever RUI_LIN_MAX is. */
 typedef struct ss_ws {
-  expm_big store;
-  expm_ws w; /* bound to store by ss_ws_init */
-  double mbuf[XMAX * XMAX];
-  double ebuf[XMAX * XMAX];
-  double phi[RUI_LIN_MAX * RUI_LIN_MAX];
-  double phi2[RUI_LIN_MAX * RUI_LIN_MAX];
-  double m[RUI_LIN_MAX * RUI_LIN_MAX];
-  double g[RUI_LIN_MAX];
-  double y[RUI_LIN_MAX];
+  expm_ws w;     /* eight scratch matrices of (2n)^2 */
+  double *mbuf;  /* (2n)^2: augmented matrix */
+  double *ebuf;  /* (2n)^2: its exponential */
+  double *phi, *phi2, *m; /* n^2 */
+  double *g;     /* n^2 (an n x k Gamma block, k <= n) */
+  double *y;     /* n */
 } ss_ws;
 
-static void ss_ws_init(ss_ws *s) { ws_bind(&s->w, s->store.buf, XMAX); }
+static ss_ws *ss_ws_new(size_t n) {
+  const size_t xm = 2 * n;
+  const size_t total = 10 * xm * xm + 4 * n * n + n;
+  ss_ws *s = rui_malloc(sizeof *s + total * sizeof(double));
+  if (s == NULL) {
+    return NULL;
+  }
+  double *buf = (double *)(void *)(s + 1);
+  ws_bind(&s->w, buf, xm);
+  buf += 8 * xm * xm;
+  s->mbuf = buf;
+  buf += xm * xm;
+  s->ebuf = buf;
+  buf += xm * xm;
+  s->phi = buf;
+  buf += n * n;
+  s->phi2 = buf;
+  buf += n * n;
+  s->m = buf;
+  buf += n * n;
+  s->g = buf;
+  buf += n * n;
+  s->y = buf;
+  return s;
+}
 
 /* Steady-state state of one input at the moment a dose is given (after a bolus; at the start of
  * an infusion). For a bolus d: x = (I - e^{A tau})^{-1} d. For an infusion of rate R and
@@ -477,11 +496,10 @@ ru_status rui_lin_steady_state(const rui_lin_system *sys, const rui_lin_input *i
   if (st != RU_OK) {
     return st;
   }
-  ss_ws *s = rui_malloc(sizeof *s);
+  ss_ws *s = ss_ws_new(sys->n);
   if (s == NULL) {
     return ru_error_set(err, RU_ENOMEM, "steady state: out of memory");
   }
-  ss_ws_init(s);
   st = ss_state(sys, in, x_after_dose, s, err);
   rui_free(s);
   return st;
@@ -493,13 +511,13 @@ ru_status rui_lin_steady_state(const rui_lin_system *sys, const rui_lin_input *i
 typedef struct cache_slot {
   double h;
   int used;
-  double phi[RUI_LIN_MAX * RUI_LIN_MAX];
-  double g[RUI_LIN_MAX * RUI_LIN_MAX];
+  double *phi; /* n x n */
+  double *g;   /* n x ncols */
 } cache_slot;
 
 typedef struct lin_engine {
   const rui_lin_system *sys;
-  ss_ws ss;
+  ss_ws *ss;
   cache_slot slot[CACHE_SLOTS];
   size_t next_slot;
   size_t last_hit; /* slot of the previous propagation: tried first */
@@ -513,14 +531,13 @@ typedef struct lin_engine {
 } lin_engine;
 
 /* x <- e^{A h} x + Gamma(h) r over a gap with no events. */
-static ru_status lin_advance(void *ep, double t0, double t1, double t_stop, const double *rate,
-                             int restart, ru_error *err) {
-  lin_engine *w = ep;
-  (void)t_stop;
-  (void)restart;
+static ru_status propagate(lin_engine *w, double h, const double *rate, int any_rate,
+                           ru_error *err) {
   const rui_lin_system *sys = w->sys;
   const size_t n = sys->n;
-  const double h = t1 - t0;
+  if (h == 0.0) {
+    return RU_OK;
+  }
   /* Output and dose times are themselves rounded to ulp(t_max), so two gaps that differ by
    * a few ulps of the largest time are the same gap to working precision: reusing the cached
    * exponential changes the state by ~|A| * 4 eps * t_max relative, below the rounding
@@ -541,17 +558,13 @@ static ru_status lin_advance(void *ep, double t0, double t1, double t_stop, cons
     hit = &w->slot[w->next_slot];
     w->next_slot = (w->next_slot + 1) % CACHE_SLOTS;
     const ru_status st =
-        phi_gamma(sys, w->cols, w->ncols, h, hit->phi, hit->g, &w->ss.w, w->ss.mbuf, w->ss.ebuf);
+        phi_gamma(sys, w->cols, w->ncols, h, hit->phi, hit->g, &w->ss->w, w->ss->mbuf, w->ss->ebuf);
     if (st != RU_OK) {
       hit->used = 0;
       return ru_error_set(err, st, "matrix exponential failed for a step of %g h", h);
     }
     hit->h = h;
     hit->used = 1;
-  }
-  int any_rate = 0;
-  for (size_t j = 0; j < w->ncols; j++) {
-    any_rate |= rate[w->cols[j]] != 0.0;
   }
   double *x = w->x;
   if (n == 2 && !any_rate) { /* the oral 1-cmt case, the commonest, without loops */
@@ -577,6 +590,53 @@ static ru_status lin_advance(void *ep, double t0, double t1, double t_stop, cons
   }
   memcpy(x, w->tmp, n * sizeof *x);
   return RU_OK;
+}
+
+static int any_rate_of(const lin_engine *w, const double *rate) {
+  int any = 0;
+  for (size_t j = 0; j < w->ncols; j++) {
+    any |= rate[w->cols[j]] != 0.0;
+  }
+  return any;
+}
+
+static ru_status lin_advance(void *ep, double t0, double t1, double t_stop, const double *rate,
+                             int restart, ru_error *err) {
+  lin_engine *w = ep;
+  (void)t_stop;
+  (void)restart;
+  return propagate(w, t1 - t0, rate, any_rate_of(w, rate), err);
+}
+
+/* A run of outputs with no record in between: one propagation per output, the gap's
+ * exponential cached (a regular grid costs one matrix-vector product per output). */
+static ru_status lin_outputs(void *ep, double t0, const double *times, size_t k, double t_stop,
+                             const double *rate, int restart,
+                             int (*emit)(void *, size_t, double, const double *), void *user,
+                             size_t j0, ru_error *err) {
+  lin_engine *w = ep;
+  (void)t_stop;
+  (void)restart;
+  const int any = any_rate_of(w, rate);
+  double t = t0;
+  for (size_t i = 0; i < k; i++) {
+    if (times[i] > t) {
+      const ru_status st = propagate(w, times[i] - t, rate, any, err);
+      if (st != RU_OK) {
+        return st;
+      }
+      t = times[i];
+    }
+    if (emit(user, j0 + i, times[i], w->x) != 0) {
+      return ru_error_set(err, RU_EINTERRUPTED, "simulation stopped by the caller");
+    }
+  }
+  return RU_OK;
+}
+
+static const double *lin_view(const void *ep) {
+  const lin_engine *w = ep;
+  return w->x;
 }
 
 static void lin_bolus(void *ep, size_t cmt, double amount) {
@@ -661,7 +721,7 @@ static ru_status lin_ss_place(void *ep, const rui_ss_block *b, double t_h, ru_er
   (void)t_h;
   const size_t n = w->sys->n;
   double x[RUI_LIN_MAX];
-  const ru_status st = block_state(w->sys, b, &w->ss, x, err);
+  const ru_status st = block_state(w->sys, b, w->ss, x, err);
   if (st != RU_OK) {
     return st;
   }
@@ -679,6 +739,8 @@ static const rui_engine_ops LIN_OPS = {
     .ss_place = lin_ss_place,
     .get = lin_get,
     .set = lin_set,
+    .view = lin_view,
+    .outputs = lin_outputs,
 };
 
 static int lin_emit(void *user, size_t j, double t_h, const double *y) {
@@ -708,18 +770,16 @@ static ru_status simulate_core(const rui_lin_system *sys, const double *x0,
   if (st != RU_OK) {
     return st;
   }
-  /* malloc, not calloc: the workspace is ~120 kB and only its small bookkeeping fields need
-   * zeroing (below); zeroing it all costs more than a short simulation. */
   lin_engine *w = rui_malloc(sizeof *w);
-  if (w == NULL) {
+  ss_ws *ss = ss_ws_new(n);
+  if (w == NULL || ss == NULL) {
+    rui_free(w);
+    rui_free(ss);
     rui_timeline_free(&tl);
     return ru_error_set(err, RU_ENOMEM, "simulate: out of memory");
   }
   w->sys = sys;
-  ss_ws_init(&w->ss);
-  for (size_t c = 0; c < CACHE_SLOTS; c++) {
-    w->slot[c].used = 0;
-  }
+  w->ss = ss;
   w->next_slot = 0;
   w->last_hit = 0;
   w->ncols = 0;
@@ -734,6 +794,19 @@ static ru_status simulate_core(const rui_lin_system *sys, const double *x0,
       w->cols[w->ncols++] = c;
     }
   }
+  /* the cached (e^{Ah}, Gamma(h)) pairs, sized for this system */
+  double *cache = rui_malloc(CACHE_SLOTS * (n * n + n * w->ncols + 1) * sizeof *cache);
+  if (cache == NULL) {
+    rui_free(ss);
+    rui_free(w);
+    rui_timeline_free(&tl);
+    return ru_error_set(err, RU_ENOMEM, "simulate: out of memory");
+  }
+  for (size_t c = 0; c < CACHE_SLOTS; c++) {
+    w->slot[c].used = 0;
+    w->slot[c].phi = cache + c * (n * n + n * w->ncols);
+    w->slot[c].g = w->slot[c].phi + n * n;
+  }
   const double tscale = fmax(fabs(times[nt - 1]), tl.t_scale_h);
   /* see lin_advance(): 4 ulps of the largest time in the run */
   w->tol_h = 4.0 * DBL_EPSILON * (tscale > 1.0 ? tscale : 1.0);
@@ -744,6 +817,8 @@ static ru_status simulate_core(const rui_lin_system *sys, const double *x0,
   }
   w->out = x_out;
   st = rui_timeline_walk(&tl, n, &LIN_OPS, w, NULL, times, nt, lin_emit, w, err);
+  rui_free(cache);
+  rui_free(ss);
   rui_free(w);
   rui_timeline_free(&tl);
   return st;
@@ -896,13 +971,12 @@ ru_status rui_lin_integral(const rui_lin_system *sys, const double *x, double dt
     return ru_error_set(err, RU_EINVAL, "integral: interval or state is not finite");
   }
   const size_t n = sys->n;
-  ss_ws *s = rui_malloc(sizeof *s);
+  ss_ws *s = ss_ws_new(n);
   double *g = rui_malloc(n * n * sizeof *g);
   if (s == NULL || g == NULL) {
     st = ru_error_set(err, RU_ENOMEM, "integral: out of memory");
     goto done;
   }
-  ss_ws_init(s);
   size_t cols[RUI_LIN_MAX] = {0};
   for (size_t i = 0; i < n; i++) {
     cols[i] = i;

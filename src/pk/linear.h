@@ -18,7 +18,7 @@
 #include "pk/events.h"
 #include "reuptake/status.h"
 
-#define RUI_LIN_MAX 16 /* compartments per system */
+#define RUI_LIN_MAX 32 /* compartments per system (a documented limit: RU_ELIMIT beyond it) */
 
 typedef struct rui_lin_system {
   size_t n;                              /* number of compartments */

@@ -18,6 +18,7 @@
  * Pharmacokinetics and Pharmacodynamics, 4th ed., ch. 17). */
 #include <ctype.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,8 @@ void ru_sim_free(ru_sim *s) {
   rui_free(s->ev);
   rui_free(s->ov);
   rui_free(s->mech);
+  rui_free(s->inh);
+  rui_free(s->skipped);
   rui_products_free(s->products);
   rui_free(s);
 }
@@ -156,8 +159,8 @@ static ru_status add_compound_rec(ru_sim *s, const char *name, long parent, int 
     }
   }
   if (s->nc >= RUI_SIM_MAX_COMPOUNDS) {
-    return ru_error_set(err, RU_ERANGE, "more than %d compounds in one simulation",
-                        RUI_SIM_MAX_COMPOUNDS);
+    return ru_error_set(err, RU_ELIMIT, "more than %d compounds (with metabolites) in one "
+                        "simulation (limit RUI_SIM_MAX_COMPOUNDS)", RUI_SIM_MAX_COMPOUNDS);
   }
   if (s->nc == s->capc) {
     const size_t cap = s->capc ? s->capc * 2 : 8;
@@ -180,11 +183,12 @@ static ru_status add_compound_rec(ru_sim *s, const char *name, long parent, int 
   s->nc++;
   s->prepared = 0;
   if (index) *index = me;
-  if (depth >= 4) {
-    return RU_OK; /* metabolite chains deeper than 4 are not modelled */
-  }
   /* copy: the array may move while adding metabolites */
   ru_compound kbc = s->c[me].kb;
+  if (depth >= RUI_SIM_MAX_METABOLITE_DEPTH && kbc.n_formations > 0) {
+    return ru_error_set(err, RU_ELIMIT, "%s: metabolite chain deeper than %d generations (limit "
+                        "RUI_SIM_MAX_METABOLITE_DEPTH)", canon, RUI_SIM_MAX_METABOLITE_DEPTH);
+  }
   for (size_t k = 0; k < kbc.n_formations; k++) {
     if (!isfinite(kbc.formations[k].fraction_formed.value)) {
       continue;
@@ -286,7 +290,8 @@ static ru_status set_activity(ru_sim *s, const char *enzyme, double activity, ru
     }
   }
   if (s->nact >= RUI_SIM_MAX_ENZYMES) {
-    return ru_error_set(err, RU_ERANGE, "too many enzyme phenotypes");
+    return ru_error_set(err, RU_ELIMIT, "more than %d enzyme phenotypes (limit "
+                        "RUI_SIM_MAX_ENZYMES)", RUI_SIM_MAX_ENZYMES);
   }
   rui_strlcpy(s->act[s->nact].enzyme, enzyme, sizeof s->act[s->nact].enzyme);
   for (char *q = s->act[s->nact].enzyme; *q; q++) *q = (char)toupper((unsigned char)*q);
@@ -384,8 +389,13 @@ ru_status ru_sim_set_override(ru_sim *s, const char *spec, ru_error *err) {
                         "fm.ENZYME, km_um.ENZYME)", spec, key);
   }
   double v = 0.0;
-  if (ru_units_parse_double(eq + 1, &v) != RU_OK) {
-    return ru_error_set(err, RU_EPARSE, "--set '%s': '%s' is not a number", spec, eq + 1);
+  /* model structure by name as DESIGN.md writes it (1cmt|2cmt|3cmt), or the bare number */
+  if (strcmp(key, "model") == 0 && (strcmp(eq + 1, "1cmt") == 0 || strcmp(eq + 1, "2cmt") == 0 ||
+                                    strcmp(eq + 1, "3cmt") == 0)) {
+    v = (double)(eq[1] - '0');
+  } else if (ru_units_parse_double(eq + 1, &v) != RU_OK) {
+    return ru_error_set(err, RU_EPARSE, "--set '%s': '%s' is not a number%s", spec, eq + 1,
+                        strcmp(key, "model") == 0 ? " (model: 1cmt, 2cmt or 3cmt)" : "");
   }
   char canon[RU_NAME_MAX];
   ru_status st = ru_kb_resolve(s->kb, compound, canon, err);
@@ -520,6 +530,85 @@ static long enzyme_index(ru_sim *s, const char *enzyme, int create) {
   return (long)s->nenz++;
 }
 
+/* Appends a "not modelled" note (grown as needed). */
+static ru_status add_skipped(ru_sim *s, ru_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static ru_status add_skipped(ru_sim *s, ru_error *err, const char *fmt, ...) {
+  if (s->nskipped == s->capskipped) {
+    const size_t cap = s->capskipped ? s->capskipped * 2 : 8;
+    char(*ns)[160] = rui_realloc(s->skipped, cap * sizeof *ns);
+    if (ns == NULL) return ru_error_set(err, RU_ENOMEM, "out of memory");
+    s->skipped = ns;
+    s->capskipped = cap;
+  }
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(s->skipped[s->nskipped++], sizeof s->skipped[0], fmt, ap);
+  va_end(ap);
+  return RU_OK;
+}
+
+/* The inhibitions compound i exerts on enzymes that clear a compound present. */
+static ru_status collect_inhibitions(ru_sim *s, size_t i, ru_error *err) {
+  size_t nl = 0;
+  ru_status st = ru_kb_inhibitions(s->kb, s->c[i].name, NULL, 0, &nl, err);
+  if (st != RU_OK || nl == 0) return st;
+  ru_inhibition *list = rui_calloc(nl, sizeof *list);
+  if (list == NULL) return ru_error_set(err, RU_ENOMEM, "out of memory");
+  size_t got = 0;
+  st = ru_kb_inhibitions(s->kb, s->c[i].name, list, nl, &got, err);
+  if (got < nl) nl = got;
+  for (size_t k = 0; k < nl && st == RU_OK; k++) {
+    const long e = enzyme_index(s, list[k].enzyme, 0);
+    if (e < 0) continue; /* no compound present is cleared by that enzyme */
+    /* an enzyme with zero activity in every victim (PM) has nothing left to inhibit, but its
+     * state is still tracked: it costs little and keeps reports uniform */
+    if (!isfinite(s->c[i].fu) || !isfinite(s->c[i].mw)) {
+      /* reported, not invented: the inhibition cannot be driven without the unbound level */
+      st = add_skipped(s, err,
+                       "%.40s inhibition of %.16s NOT modelled: its %s is missing from the "
+                       "knowledge base", s->c[i].name, list[k].enzyme,
+                       isfinite(s->c[i].fu) ? "molecular weight" : "fu");
+      continue;
+    }
+    if (list[k].kind == RU_INHIB_COMPETITIVE) {
+      if (!(list[k].ki_um.value > 0.0)) continue;
+    } else {
+      if (!(list[k].ki_inact_um.value > 0.0) || !(list[k].kinact_per_h.value > 0.0)) continue;
+      if (s->enz[e].state < 0) {
+        ru_value kdeg;
+        st = ru_kb_enzyme_kdeg(s->kb, s->enz[e].name, &kdeg, err);
+        if (st != RU_OK) break;
+        if (!(kdeg.value > 0.0)) {
+          st = ru_error_set(err, RU_EMISSING,
+                            "%s: enzyme turnover kdeg missing (needed for mechanism-based "
+                            "inhibition by %s)", s->enz[e].name, s->c[i].name);
+          break;
+        }
+        s->enz[e].kdeg_per_h = kdeg.value;
+        s->enz[e].state = 0; /* index assigned below */
+      }
+    }
+    if (s->ninh == s->capinh) {
+      const size_t cap = s->capinh ? s->capinh * 2 : 8;
+      sim_inhib *nh = rui_realloc(s->inh, cap * sizeof *nh);
+      if (nh == NULL) {
+        st = ru_error_set(err, RU_ENOMEM, "out of memory");
+        break;
+      }
+      s->inh = nh;
+      s->capinh = cap;
+    }
+    sim_inhib *h = &s->inh[s->ninh++];
+    h->perpetrator = i;
+    h->enzyme = (size_t)e;
+    h->kind = list[k].kind;
+    h->k = list[k];
+  }
+  rui_free(list);
+  return st;
+}
+
 ru_status ru_sim_prepare(ru_sim *s, ru_error *err) {
   if (s == NULL) {
     return ru_error_set(err, RU_EINVAL, "ru_sim_prepare: NULL simulation");
@@ -564,7 +653,10 @@ ru_status ru_sim_prepare(ru_sim *s, ru_error *err) {
       const double fm = c->p.fm[k].fm.value;
       if (!isfinite(fm) || fm <= 0.0) continue;
       const long e = enzyme_index(s, c->p.fm[k].enzyme, 1);
-      if (e < 0) return ru_error_set(err, RU_ERANGE, "too many enzymes");
+      if (e < 0) {
+        return ru_error_set(err, RU_ELIMIT, "more than %d elimination pathways in one simulation "
+                            "(limit RUI_SIM_MAX_ENZYMES)", RUI_SIM_MAX_ENZYMES);
+      }
       c->path[c->n_path].enzyme = (size_t)e;
       c->path[c->n_path].fm = fm;
       c->path[c->n_path].activity = activity_of(s, c->p.fm[k].enzyme);
@@ -600,7 +692,8 @@ ru_status ru_sim_prepare(ru_sim *s, ru_error *err) {
     if (st != RU_OK) return st;
   }
   if (n > RUI_LIN_MAX) {
-    return ru_error_set(err, RU_ERANGE, "model has %zu compartments (at most %d)", n, RUI_LIN_MAX);
+    return ru_error_set(err, RU_ELIMIT, "model has %zu compartments (limit RUI_LIN_MAX = %d)", n,
+                        RUI_LIN_MAX);
   }
   s->ncmt = n;
   /* metabolite formation */
@@ -638,49 +731,8 @@ ru_status ru_sim_prepare(ru_sim *s, ru_error *err) {
   }
   /* inhibition between compounds present */
   for (size_t i = 0; i < s->nc && s->inhibition_enabled; i++) {
-    ru_inhibition list[16];
-    size_t nl = 0;
-    ru_status st = ru_kb_inhibitions(s->kb, s->c[i].name, list, 16, &nl, err);
+    ru_status st = collect_inhibitions(s, i, err);
     if (st != RU_OK) return st;
-    for (size_t k = 0; k < nl; k++) {
-      const long e = enzyme_index(s, list[k].enzyme, 0);
-      if (e < 0) continue; /* no compound present is cleared by that enzyme */
-      /* an enzyme with zero activity in every victim (PM) has nothing left to inhibit, but its
-       * state is still tracked: it costs little and keeps reports uniform */
-      if (s->ninh >= RUI_SIM_MAX_INHIB) break;
-      sim_inhib *h = &s->inh[s->ninh];
-      h->perpetrator = i;
-      h->enzyme = (size_t)e;
-      h->kind = list[k].kind;
-      h->k = list[k];
-      if (!isfinite(s->c[i].fu) || !isfinite(s->c[i].mw)) {
-        /* reported, not invented: the inhibition cannot be driven without the unbound level */
-        if (s->nskipped < RUI_SIM_MAX_INHIB) {
-          snprintf(s->skipped[s->nskipped++], sizeof s->skipped[0],
-                   "%.40s inhibition of %.16s NOT modelled: its %s is missing from the knowledge base",
-                   s->c[i].name, list[k].enzyme, isfinite(s->c[i].fu) ? "molecular weight" : "fu");
-        }
-        continue;
-      }
-      if (h->kind == RU_INHIB_COMPETITIVE) {
-        if (!(list[k].ki_um.value > 0.0)) continue;
-      } else {
-        if (!(list[k].ki_inact_um.value > 0.0) || !(list[k].kinact_per_h.value > 0.0)) continue;
-        if (s->enz[e].state < 0) {
-          ru_value kdeg;
-          st = ru_kb_enzyme_kdeg(s->kb, s->enz[e].name, &kdeg, err);
-          if (st != RU_OK) return st;
-          if (!(kdeg.value > 0.0)) {
-            return ru_error_set(err, RU_EMISSING,
-                                "%s: enzyme turnover kdeg missing (needed for mechanism-based "
-                                "inhibition by %s)", s->enz[e].name, s->c[i].name);
-          }
-          s->enz[e].kdeg_per_h = kdeg.value;
-          s->enz[e].state = 0; /* index assigned below */
-        }
-      }
-      s->ninh++;
-    }
   }
   size_t ns = s->ncmt;
   for (size_t e = 0; e < s->nenz; e++) {

@@ -6,9 +6,12 @@
 #include "pk/product.h"
 #include "reuptake/pk.h"
 
-#define RUI_SIM_MAX_COMPOUNDS 12
-#define RUI_SIM_MAX_ENZYMES 8
-#define RUI_SIM_MAX_INHIB 32
+/* Documented capacity limits of one subject (docs/architecture.md): exceeding one is RU_ELIMIT
+ * with the limit named, never a silent truncation. Every compound has at least one compartment,
+ * so the compartment limit of the closed forms (RUI_LIN_MAX) bounds the compounds too. */
+#define RUI_SIM_MAX_COMPOUNDS RUI_LIN_MAX
+#define RUI_SIM_MAX_ENZYMES 16    /* distinct elimination pathways (6 CYPs, UGT, CES1, renal, ...) */
+#define RUI_SIM_MAX_METABOLITE_DEPTH 4 /* parent -> metabolite -> ... generations */
 #define RUI_SIM_MAX_STATE (RUI_LIN_MAX + RUI_SIM_MAX_ENZYMES + RUI_SIM_MAX_COMPOUNDS)
 
 typedef struct sim_compound {
@@ -70,10 +73,10 @@ struct ru_sim {
     long state;        /* ODE state index of relative active enzyme, -1 if not tracked */
   } enz[RUI_SIM_MAX_ENZYMES];
   size_t nenz;
-  sim_inhib inh[RUI_SIM_MAX_INHIB];
-  size_t ninh;
-  char skipped[RUI_SIM_MAX_INHIB][160]; /* inhibitions that could not be modelled, and why */
-  size_t nskipped;
+  sim_inhib *inh;         /* inhibitions acting between the compounds present (grown as needed) */
+  size_t ninh, capinh;
+  char (*skipped)[160];   /* inhibitions that could not be modelled, and why */
+  size_t nskipped, capskipped;
   int inhibition_enabled;
   int inlet_driver;      /* 1: inhibitors act at the unbound hepatic inlet concentration */
   double qh_l_per_h;     /* hepatic blood flow (KB), NaN when missing */

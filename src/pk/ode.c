@@ -330,6 +330,11 @@ static void ode_reset(void *ep) {
   }
 }
 
+static const double *ode_view(const void *ep) {
+  const ode_engine *e = ep;
+  return N_VGetArrayPointer(e->w->y);
+}
+
 static void ode_get(const void *ep, double *y) {
   const ode_engine *e = ep;
   memcpy(y, N_VGetArrayPointer(e->w->y), e->w->n * sizeof *y);
@@ -349,6 +354,8 @@ static const rui_engine_ops ODE_OPS = {
     .ss_place = NULL,
     .get = ode_get,
     .set = ode_set,
+    .view = ode_view,
+    .outputs = NULL,
 };
 
 ru_status rui_ode_walk(rui_ode_work *w, rui_rhs_fn rhs, void *user, const double *y0,

@@ -67,10 +67,11 @@ static void expm_at_zero_time_is_identity(void **state) {
 
 static void expm_rejects_bad_size_and_nan(void **state) {
   (void)state;
-  double a[17 * 17] = {0};
-  double e[17 * 17];
+  enum { TOO_BIG = RUI_LIN_MAX + 1 };
+  double a[TOO_BIG * TOO_BIG] = {0};
+  double e[TOO_BIG * TOO_BIG];
   assert_int_equal(rui_lin_expm(a, 0, 1.0, e), RU_EINVAL);
-  assert_int_equal(rui_lin_expm(a, 17, 1.0, e), RU_EINVAL);
+  assert_int_equal(rui_lin_expm(a, TOO_BIG, 1.0, e), RU_EINVAL);
   assert_int_equal(rui_lin_expm(a, 2, (double)NAN, e), RU_EINVAL);
   a[1] = (double)NAN;
   assert_int_equal(rui_lin_expm(a, 2, 1.0, e), RU_EINVAL);
@@ -644,7 +645,7 @@ static void invalid_inputs_are_rejected(void **state) {
   bad.n = 0;
   assert_int_equal(rui_lin_simulate(&bad, NULL, &in, 1, &t, 1, x, &err), RU_EINVAL);
   assert_true(err.message[0] != '\0');
-  bad.n = 17;
+  bad.n = RUI_LIN_MAX + 1;
   assert_int_equal(rui_lin_simulate(&bad, NULL, &in, 1, &t, 1, x, &err), RU_EINVAL);
   bad = s;
   bad.a[1] = (double)NAN;
