@@ -203,6 +203,7 @@ static void test_every_product_against_its_label_pk(void **state) {
   rui_csv_close(csv);
   printf("product PK: %d hits, %d listed exceptions, %d incomplete products, %d unexplained misses\n", hits,
          excused, incomplete, misses);
+  fflush(stdout);
   assert_int_equal(misses, 0);
 }
 
