@@ -372,6 +372,46 @@ static void test_prodrug_mass_balance(void **state) {
   rmdir(dir);
 }
 
+/* The products through the whole subject model (timeline, release compartments in the linear
+ * matrix and in the ODE right-hand side): closed form vs CVODE (default rtol 1e-8; measured
+ * global error a small multiple of it, tests/unit/test_pk_ode.c) within 1e-6 of the peak, for
+ * one product of each release model in use, over a week of daily doses. */
+static void test_products_agree_on_both_engines(void **state) {
+  (void)state;
+  const char *regs[] = {"Concerta:36mg:qd", "Cymbalta:60mg:qd", "Effexor-XR:75mg:qd", "Ritalin-LA:20mg:qd",
+                        "Adderall-XR:20mg:qd", "Strattera:40mg:bid"};
+  enum { NT = 337 };
+  static double t[NT], a[8 * NT], b[8 * NT];
+  for (size_t j = 0; j < NT; j++) t[j] = 0.5 * (double)j;
+  for (size_t k = 0; k < sizeof regs / sizeof regs[0]; k++) {
+    ru_error err;
+    double *out[2] = {a, b};
+    size_t nc = 0;
+    for (int ode = 0; ode < 2; ode++) {
+      ru_regimen *r = NULL;
+      ru_sim *s = NULL;
+      assert_int_equal(ru_regimen_new(&r, &err), RU_OK);
+      assert_int_equal(ru_regimen_parse(r, regs[k], &err), RU_OK);
+      assert_int_equal(ru_sim_new(kb, &s, &err), RU_OK);
+      assert_int_equal(ru_sim_add_regimen(s, r, &err), RU_OK);
+      ru_sim_set_force_ode(s, ode);
+      nc = ru_sim_compound_count(s);
+      assert_true(nc <= 8);
+      if (ru_sim_run(s, t, NT, out[ode], &err) != RU_OK) fprintf(stderr, "%s: %s\n", regs[k], err.message);
+      assert_int_equal(ru_sim_run(s, t, NT, out[ode], &err), RU_OK);
+      ru_sim_free(s);
+      ru_regimen_free(r);
+    }
+    for (size_t i = 0; i < nc; i++) {
+      double peak = 0.0, worst = 0.0;
+      for (size_t j = 0; j < NT; j++) peak = fmax(peak, a[i * NT + j]);
+      for (size_t j = 0; j < NT; j++) worst = fmax(worst, fabs(a[i * NT + j] - b[i * NT + j]));
+      if (worst > 1e-6 * peak) fprintf(stderr, "%s compound %zu: %g of %g\n", regs[k], i, worst, peak);
+      assert_true(worst <= 1e-6 * peak);
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_spellings_resolve_to_the_product),
@@ -383,6 +423,7 @@ int main(void) {
       cmocka_unit_test(test_malformed_rows_are_refused_with_file_line_field),
       cmocka_unit_test(test_product_rules_are_enforced),
       cmocka_unit_test(test_prodrug_mass_balance),
+      cmocka_unit_test(test_products_agree_on_both_engines),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
