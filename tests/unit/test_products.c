@@ -174,6 +174,38 @@ static void copy_file(const char *from, const char *to) {
   fclose(b);
 }
 
+/* A fresh temporary directory holding a copy of every data/*.csv; rm_dir removes it. */
+static void copy_data_dir(char *dir) {
+  assert_non_null(mkdtemp(dir));
+  char src[4096], dst[4096];
+  snprintf(src, sizeof src, "%s/data", RU_SOURCE_DIR);
+  DIR *d = opendir(src);
+  assert_non_null(d);
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    const size_t n = strlen(e->d_name);
+    if (n < 5 || strcmp(e->d_name + n - 4, ".csv") != 0) continue;
+    snprintf(src, sizeof src, "%s/data/%s", RU_SOURCE_DIR, e->d_name);
+    snprintf(dst, sizeof dst, "%s/%s", dir, e->d_name);
+    copy_file(src, dst);
+  }
+  closedir(d);
+}
+
+static void rm_dir(const char *dir) {
+  char path[4096];
+  DIR *d = opendir(dir);
+  assert_non_null(d);
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.') continue;
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    unlink(path);
+  }
+  closedir(d);
+  rmdir(dir);
+}
+
 static size_t lines_of(const char *path) {
   FILE *f = fopen(path, "r");
   assert_non_null(f);
@@ -192,20 +224,8 @@ static size_t lines_of(const char *path) {
  * `what`. */
 static void expect_rejected_at(const char *row, size_t offset, const char *field, const char *what) {
   char dir[] = "/tmp/ru_products_test_XXXXXX";
-  assert_non_null(mkdtemp(dir));
-  char src[4096], dst[4096];
-  snprintf(src, sizeof src, "%s/data", RU_SOURCE_DIR);
-  DIR *d = opendir(src);
-  assert_non_null(d);
-  struct dirent *e;
-  while ((e = readdir(d)) != NULL) {
-    const size_t n = strlen(e->d_name);
-    if (n < 5 || strcmp(e->d_name + n - 4, ".csv") != 0) continue;
-    snprintf(src, sizeof src, "%s/data/%s", RU_SOURCE_DIR, e->d_name);
-    snprintf(dst, sizeof dst, "%s/%s", dir, e->d_name);
-    copy_file(src, dst);
-  }
-  closedir(d);
+  copy_data_dir(dir);
+  char dst[4096];
   snprintf(dst, sizeof dst, "%s/products.csv", dir);
   const size_t want_line = lines_of(dst) + 1 + offset;
   FILE *f = fopen(dst, "a");
@@ -227,14 +247,7 @@ static void expect_rejected_at(const char *row, size_t offset, const char *field
   assert_non_null(strstr(err.message, what));
   struct stat sb;
   assert_int_not_equal(stat(db, &sb), 0); /* nothing written */
-  d = opendir(dir);
-  while ((e = readdir(d)) != NULL) {
-    if (e->d_name[0] == '.') continue;
-    snprintf(dst, sizeof dst, "%s/%s", dir, e->d_name);
-    unlink(dst);
-  }
-  closedir(d);
-  rmdir(dir);
+  rm_dir(dir);
 }
 
 static void expect_rejected(const char *row, const char *field, const char *what) {
@@ -296,20 +309,8 @@ static void test_product_rules_are_enforced(void **state) {
 static void test_prodrug_mass_balance(void **state) {
   (void)state;
   char dir[] = "/tmp/ru_prodrug_test_XXXXXX";
-  assert_non_null(mkdtemp(dir));
+  copy_data_dir(dir);
   char src[4096], dst[4096];
-  snprintf(src, sizeof src, "%s/data", RU_SOURCE_DIR);
-  DIR *d = opendir(src);
-  assert_non_null(d);
-  struct dirent *e;
-  while ((e = readdir(d)) != NULL) {
-    const size_t n = strlen(e->d_name);
-    if (n < 5 || strcmp(e->d_name + n - 4, ".csv") != 0) continue;
-    snprintf(src, sizeof src, "%s/data/%s", RU_SOURCE_DIR, e->d_name);
-    snprintf(dst, sizeof dst, "%s/%s", dir, e->d_name);
-    copy_file(src, dst);
-  }
-  closedir(d);
   /* compounds.csv: the prodrug without its incomplete mark */
   snprintf(src, sizeof src, "%s/data/compounds.csv", RU_SOURCE_DIR);
   snprintf(dst, sizeof dst, "%s/compounds.csv", dir);
@@ -362,14 +363,7 @@ static void test_prodrug_mass_balance(void **state) {
   ru_sim_free(s);
   ru_regimen_free(r);
   ru_kb_free(k2);
-  d = opendir(dir);
-  while ((e = readdir(d)) != NULL) {
-    if (e->d_name[0] == '.') continue;
-    snprintf(dst, sizeof dst, "%s/%s", dir, e->d_name);
-    unlink(dst);
-  }
-  closedir(d);
-  rmdir(dir);
+  rm_dir(dir);
 }
 
 /* The products through the whole subject model (timeline, release compartments in the linear
