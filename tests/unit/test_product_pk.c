@@ -30,6 +30,10 @@ static const struct {
     {"ppk-concerta-auc",
      "compound PK: the KB methylphenidate CL/F (Lyauk 2016, d-MPH per racemic dose) gives 1.8x the "
      "label AUC for IR and OROS alike (the AUC ratio vs IR is a hit)"},
+    {"ppk-concerta-tmax-2000a", "same cause as ppk-concerta-tmax (zero-order core over 12 h)"},
+    {"ppk-concerta36-auc",
+     "compound PK, as ppk-concerta-auc: the published d-MPH AUCinf implies CL/F ~430 L/h per racemic "
+     "dose against the KB's 233 L/h"},
     {"ppk-effexorxr-odv-tmax",
      "metabolite PK: the KB O-desmethylvenlafaxine model (V/F 399 L, CL/F 28 L/h, formed from "
      "venlafaxine) already puts the IR ODV peak at 9.8 h; the XR release adds the parent's delay"},
