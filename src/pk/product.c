@@ -106,7 +106,7 @@ ru_status rui_products_add(rui_products **ps, const ru_kb *kb, const ru_event *e
     return RU_OK;
   }
   *is_product = 1;
-  if (e->cmt == RU_CMT_CENTRAL || e->rate_mg_per_h > 0.0) {
+  if (e->cmt == RU_CMT_CENTRAL || e->rate_mg_per_h != 0.0) {
     return ru_error_set(err, RU_EINVAL,
                         "%s is a product taken by mouth: give the compound for an IV dose or an infusion",
                         name);
@@ -219,10 +219,12 @@ ru_status rui_products_doses(const rui_products *ps, const struct ru_sim *s, siz
     if (ci < 0 || s->c[ci].depot < 0 || (e->plan.aux && aux == 0)) {
       return ru_error_set(err, RU_EINTERNAL, "product %s: compartments not prepared", e->prod.name);
     }
+    /* base->lag_h is the depot lag of this record (the record's ALAG, else the compound's own);
+     * the release plan adds it to the pieces that enter the depot, not to the aux pieces */
     rui_dose d = *base;
-    d.lag_h = 0.0; /* the release plan adds the compound's lag to the pieces that enter its depot */
+    d.lag_h = 0.0;
     return rui_release_expand(&e->plan, &d, e->prod.component[g->component].mg_per_label_mg.value,
-                              (size_t)s->c[ci].depot, aux, s->c[ci].tlag_h, out, cap, n, err);
+                              (size_t)s->c[ci].depot, aux, base->lag_h, out, cap, n, err);
   }
   return RU_OK;
 }
