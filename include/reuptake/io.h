@@ -34,6 +34,27 @@ RU_API ru_status ru_plot_panels(const char *path, const char *title, const char 
                                 const double *x, size_t n, const ru_plot_panel *panels,
                                 size_t npanels, ru_error *err);
 
+/* A heatmap (rows x columns, colour = a value in [0, 1]) for `reuptake map`: rows grouped by a
+ * label (a separator and the group name where it changes), the value printed in each cell, up
+ * to two text columns after the colour columns (e.g. a ratio and a list), a colour key and a
+ * footer line. values[r * ncols + c]; non-finite = no value (grey, "-"). Written atomically to
+ * path (.png, .svg or .pdf). */
+typedef struct ru_heatmap {
+  const char *title;
+  const char *subtitle;
+  size_t nrows, ncols;
+  const char *const *row_labels;   /* nrows */
+  const char *const *row_groups;   /* nrows (NULL: no grouping) */
+  const char *const *col_labels;   /* ncols */
+  const double *values;            /* nrows * ncols, fractions 0..1 */
+  const char *value_label;         /* colour key caption, e.g. "occupancy (fraction)" */
+  size_t ntext;                    /* 0..2 text columns after the colour columns */
+  const char *text_headers[2];
+  const char *const *text[2];      /* nrows strings each */
+  const char *footer;              /* e.g. the disclaimer */
+} ru_heatmap;
+RU_API ru_status ru_plot_heatmap(const char *path, const ru_heatmap *h, ru_error *err);
+
 /* --- atomic output files --------------------------------------------------------------------
  * The one way the library and the CLI publish a file: written to "<path>.tmp.XXXXXX" in the
  * target's directory, then fsync + rename over path + fsync of the directory at commit. Without a
