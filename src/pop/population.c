@@ -658,6 +658,7 @@ static ru_status simulate_fast(ru_pop *p, const ru_pop_subject *subj, ru_error *
     pp->cl_f_l_per_h.value = nom[i][0] * subj->factor[3 * i];
     pp->v_f_l.value = nom[i][1] * subj->factor[3 * i + 1];
     if (isfinite(nom[i][2])) pp->ka_per_h.value = nom[i][2] * subj->factor[3 * i + 2];
+    rui_sim_rederive(s, i); /* the model-unit parameters follow (route.h) */
   }
   rui_lin_system sys;
   rui_sim_linear_matrix(s, &sys);
@@ -677,7 +678,7 @@ static ru_status simulate_fast(ru_pop *p, const ru_pop_subject *subj, ru_error *
     j = next;
   }
   for (size_t i = 0; i < p->nc; i++) {
-    const double scale = 1000.0 / s->c[i].p.v_f_l.value; /* mg/L -> ng/mL */
+    const double scale = 1000.0 / s->c[i].v_l; /* mg/L -> ng/mL */
     const size_t c = p->central[i];
     double *out = p->conc + i * p->nt;
     const double *xs = p->x + c;
