@@ -29,7 +29,7 @@ for ((v = 0; v < n; v++)); do
   for ((p = 0; p < n; p++)); do
     [ "$v" -eq "$p" ] && continue
     k=$((k + 1))
-    [ $((k % 37)) -ne 1 ] && continue
+    [ $((k % 59)) -ne 1 ] && continue
     name="interact ${regs[$v]} --with ${regs[$p]}"
     "$bin" interact "${regs[$v]}" --with "${regs[$p]}" --format json >"$tmp/out" 2>"$tmp/err"
     rc=$?

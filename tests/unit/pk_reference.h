@@ -78,6 +78,19 @@ static size_t pkref_read(const char *path, pkref_row *rows, size_t max, ru_error
   return n;
 }
 
+/* Opens the embedded KB and reads the shipped table; returns the row count, or (size_t)-1
+ * with the message in err (the KB is then not open). */
+static size_t pkref_load(ru_kb **kb, pkref_row *rows, ru_error *err) {
+  *kb = NULL;
+  if (ru_kb_open(NULL, kb, err) != RU_OK) return (size_t)-1;
+  const size_t n = pkref_read(RU_SOURCE_DIR "/validation/pk_reference.csv", rows, PKREF_MAX_ROWS, err);
+  if (n == (size_t)-1) {
+    ru_kb_free(*kb);
+    *kb = NULL;
+  }
+  return n;
+}
+
 /* 1 when a regimen string repeats (has an interval). */
 static int pkref_repeats(const char *regimen) {
   return strstr(regimen, ":q") != NULL || strstr(regimen, ":bid") != NULL ||
