@@ -1,6 +1,6 @@
 /* Line plots with cairo (io.h): stacked panels sharing an x axis, legends, optional shaded
- * bands (population percentiles), linear or log y. Written to a temporary file next to the
- * target and renamed into place. */
+ * bands (population percentiles), linear or log y. Published through the atomic output file
+ * (outfile.c): whole or not at all. */
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <cairo.h>
@@ -200,42 +200,94 @@ static void draw_panel(cairo_t *cr, double x0, double y0, double w, double h, co
 #undef PY
 }
 
+/* A drawing surface whose bytes go to an atomic output file (outfile.c) through cairo's stream
+ * interface, so a plot is published like every other file: whole or not at all. Every drawing
+ * entry point opens one with plot_open and publishes it with plot_close. */
+typedef struct plot_target {
+  plot_fmt fmt;
+  ru_outfile *file;
+  cairo_surface_t *surf;
+  ru_error werr; /* the first write error inside cairo's callback */
+} plot_target;
+
+static cairo_status_t plot_write(void *closure, const unsigned char *data, unsigned int length) {
+  plot_target *pt = closure;
+  if (pt->werr.code != RU_OK) {
+    return CAIRO_STATUS_WRITE_ERROR;
+  }
+  return ru_outfile_write(pt->file, data, length, &pt->werr) == RU_OK ? CAIRO_STATUS_SUCCESS
+                                                                      : CAIRO_STATUS_WRITE_ERROR;
+}
+
+/* Opens the surface for path (.png, .svg or .pdf) of width x height points. */
+static ru_status plot_open(const char *path, double width, double height, plot_target *pt,
+                           ru_error *err) {
+  memset(pt, 0, sizeof *pt);
+  ru_error_clear(&pt->werr);
+  if (ends_with(path, ".png")) pt->fmt = FMT_PNG;
+  else if (ends_with(path, ".svg")) pt->fmt = FMT_SVG;
+  else if (ends_with(path, ".pdf")) pt->fmt = FMT_PDF;
+  else return ru_error_set(err, RU_EINVAL, "plot '%s': use a .png, .svg or .pdf file name", path);
+  ru_status st = ru_outfile_open(path, &pt->file, err);
+  if (st != RU_OK) {
+    return st;
+  }
+  switch (pt->fmt) {
+  case FMT_PNG:
+    pt->surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)width, (int)height);
+    break;
+  case FMT_SVG:
+    pt->surf = cairo_svg_surface_create_for_stream(plot_write, pt, width, height);
+    break;
+  case FMT_PDF:
+    pt->surf = cairo_pdf_surface_create_for_stream(plot_write, pt, width, height);
+    break;
+  }
+  if (pt->surf == NULL || cairo_surface_status(pt->surf) != CAIRO_STATUS_SUCCESS) {
+    if (pt->surf) cairo_surface_destroy(pt->surf);
+    ru_outfile_free(pt->file);
+    return ru_error_set(err, RU_EOUTPUT, "plot '%s': cannot create the drawing surface", path);
+  }
+  return RU_OK;
+}
+
+/* Finishes the surface and publishes the file (discarded on any failure). */
+static ru_status plot_close(plot_target *pt, const char *path, ru_error *err) {
+  cairo_status_t cs;
+  if (pt->fmt == FMT_PNG) {
+    cs = cairo_surface_write_to_png_stream(pt->surf, plot_write, pt);
+  } else {
+    cairo_surface_finish(pt->surf);
+    cs = cairo_surface_status(pt->surf);
+  }
+  cairo_surface_destroy(pt->surf);
+  ru_status st = RU_OK;
+  if (pt->werr.code != RU_OK) {
+    st = ru_error_set(err, pt->werr.code, "plot: %s", pt->werr.message);
+  } else if (cs != CAIRO_STATUS_SUCCESS) {
+    st = ru_error_set(err, RU_EOUTPUT, "plot '%s': cannot draw the file (%s)", path,
+                      cairo_status_to_string(cs));
+  } else {
+    st = ru_outfile_commit(pt->file, err);
+  }
+  ru_outfile_free(pt->file);
+  return st;
+}
+
 ru_status ru_plot_panels(const char *path, const char *title, const char *xlabel,
                          const double *x, size_t n, const ru_plot_panel *panels, size_t npanels,
                          ru_error *err) {
   if (path == NULL || x == NULL || n < 2 || panels == NULL || npanels == 0 || npanels > 8) {
     return ru_error_set(err, RU_EINVAL, "plot: nothing to draw");
   }
-  plot_fmt fmt;
-  if (ends_with(path, ".png")) fmt = FMT_PNG;
-  else if (ends_with(path, ".svg")) fmt = FMT_SVG;
-  else if (ends_with(path, ".pdf")) fmt = FMT_PDF;
-  else return ru_error_set(err, RU_EINVAL, "plot '%s': use a .png, .svg or .pdf file name", path);
   const double width = 960.0, panel_h = 280.0, top = 40.0, gap = 50.0;
   const double height = top + (panel_h + gap) * (double)npanels + 10.0;
-  const size_t plen = strlen(path);
-  char *tmp = rui_malloc(plen + 16);
-  if (tmp == NULL) return ru_error_set(err, RU_ENOMEM, "out of memory");
-  snprintf(tmp, plen + 16, "%s.tmp%ld", path, (long)getpid());
-  cairo_surface_t *surf = NULL;
-  switch (fmt) {
-  case FMT_PNG:
-    surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)width, (int)height);
-    break;
-  case FMT_SVG:
-    surf = cairo_svg_surface_create(tmp, width, height);
-    break;
-  case FMT_PDF:
-    surf = cairo_pdf_surface_create(tmp, width, height);
-    break;
+  plot_target pt;
+  ru_status st = plot_open(path, width, height, &pt, err);
+  if (st != RU_OK) {
+    return st;
   }
-  if (surf == NULL || cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
-    if (surf) cairo_surface_destroy(surf);
-    unlink(tmp);
-    rui_free(tmp);
-    return ru_error_set(err, RU_EIO, "plot '%s': cannot create the drawing surface", path);
-  }
-  cairo_t *cr = cairo_create(surf);
+  cairo_t *cr = cairo_create(pt.surf);
   cairo_set_source_rgb(cr, 1, 1, 1);
   cairo_paint(cr);
   cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
@@ -251,19 +303,5 @@ ru_status ru_plot_panels(const char *path, const char *title, const char *xlabel
                xlabel, k + 1 == npanels);
   }
   cairo_destroy(cr);
-  cairo_status_t cs;
-  if (fmt == FMT_PNG) {
-    cs = cairo_surface_write_to_png(surf, tmp);
-  } else {
-    cairo_surface_finish(surf);
-    cs = cairo_surface_status(surf);
-  }
-  cairo_surface_destroy(surf);
-  if (cs != CAIRO_STATUS_SUCCESS || rename(tmp, path) != 0) {
-    unlink(tmp);
-    rui_free(tmp);
-    return ru_error_set(err, RU_EIO, "plot '%s': cannot write the file", path);
-  }
-  rui_free(tmp);
-  return RU_OK;
+  return plot_close(&pt, path, err);
 }
