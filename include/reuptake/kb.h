@@ -49,6 +49,9 @@ typedef struct ru_pk_params {
   int model;
   ru_value f, ka_per_h, tlag_h, cl_f_l_per_h, v_f_l, q_f_l_per_h, vp_f_l, q2_f_l_per_h, vp2_f_l;
   ru_value fu, half_life_h;
+  ru_value kpuu_brain;        /* brain exposure: unbound brain interstitial / unbound plasma
+                                 (ratio) at steady state; missing -> the pd layer's stated
+                                 default, flagged (ru_pd_kpuu_brain) */
   size_t n_fm;
   struct {
     char enzyme[RU_NAME_MAX]; /* "CYP2D6", ... */

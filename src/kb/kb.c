@@ -401,7 +401,8 @@ static ru_value *pk_slot(ru_pk_params *pk, const char *key) {
              {"q2_f_l_per_h", &pk->q2_f_l_per_h},
              {"vp2_f_l", &pk->vp2_f_l},
              {"fu", &pk->fu},
-             {"half_life_h", &pk->half_life_h}};
+             {"half_life_h", &pk->half_life_h},
+             {"kpuu_brain", &pk->kpuu_brain}};
   for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
     if (strcmp(map[i].k, key) == 0) {
       return map[i].v;
@@ -424,7 +425,7 @@ ru_status ru_kb_compound(const ru_kb *kb, const char *name, ru_compound *out, ru
   value_missing(&c.mw_g_per_mol);
   ru_value *all[] = {&c.pk.f, &c.pk.ka_per_h, &c.pk.tlag_h, &c.pk.cl_f_l_per_h, &c.pk.v_f_l,
                      &c.pk.q_f_l_per_h, &c.pk.vp_f_l, &c.pk.q2_f_l_per_h, &c.pk.vp2_f_l, &c.pk.fu,
-                     &c.pk.half_life_h};
+                     &c.pk.half_life_h, &c.pk.kpuu_brain};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
     value_missing(all[i]);
   }

@@ -184,7 +184,8 @@ ru_status ru_kb_compound_json(const ru_kb *kb, const char *name, char **json, ru
                 {"q2_f_l_per_h", &c.pk.q2_f_l_per_h},
                 {"vp2_f_l", &c.pk.vp2_f_l},
                 {"fu", &c.pk.fu},
-                {"half_life_h", &c.pk.half_life_h}};
+                {"half_life_h", &c.pk.half_life_h},
+                {"kpuu_brain", &c.pk.kpuu_brain}};
     for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
       add_value(pk, keys, vals[i].k, vals[i].v);
     }

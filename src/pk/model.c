@@ -48,6 +48,7 @@ ru_value *rui_pk_param_slot(ru_pk_params *p, const char *key) {
       {"vp2_f_l", offsetof(ru_pk_params, vp2_f_l)},
       {"fu", offsetof(ru_pk_params, fu)},
       {"half_life_h", offsetof(ru_pk_params, half_life_h)},
+      {"kpuu_brain", offsetof(ru_pk_params, kpuu_brain)},
   };
   for (size_t i = 0; i < sizeof SLOTS / sizeof SLOTS[0]; i++) {
     if (strcmp(SLOTS[i].key, key) == 0) {
@@ -357,7 +358,7 @@ ru_status ru_sim_set_override(ru_sim *s, const char *spec, ru_error *err) {
     return ru_error_set(err, RU_EINVAL,
                         "--set '%s': unknown key '%s' (model, f, ka_per_h, tlag_h, cl_f_l_per_h, "
                         "v_f_l, q_f_l_per_h, vp_f_l, q2_f_l_per_h, vp2_f_l, fu, half_life_h, "
-                        "fm.ENZYME, km_um.ENZYME)", spec, key);
+                        "kpuu_brain, fm.ENZYME, km_um.ENZYME)", spec, key);
   }
   double v = 0.0;
   if (ru_units_parse_double(eq + 1, &v) != RU_OK) {
@@ -443,7 +444,7 @@ static double activity_of(const ru_sim *s, const char *enzyme) {
   return 1.0;
 }
 
-static ru_status apply_overrides(ru_sim *s, sim_compound *c, ru_error *err) {
+static ru_status apply_overrides(const ru_sim *s, sim_compound *c, ru_error *err) {
   c->p = c->kb.pk;
   for (size_t k = 0; k < s->nov; k++) {
     const sim_override *o = &s->ov[k];
@@ -824,6 +825,25 @@ double ru_sim_compound_fu(const ru_sim *s, size_t i) {
   }
   return p.fu.value;
 }
+ru_status ru_sim_compound_value(const ru_sim *s, size_t i, const char *key, ru_value *out,
+                                ru_error *err) {
+  if (s == NULL || out == NULL || key == NULL || i >= s->nc) {
+    return ru_error_set(err, RU_EINVAL, "ru_sim_compound_value: no compound %zu", i);
+  }
+  /* prepared: the parameters in use; otherwise the KB values with the overrides applied now */
+  sim_compound tmp = s->c[i];
+  if (!s->prepared) {
+    ru_status st = apply_overrides(s, &tmp, err);
+    if (st != RU_OK) return st;
+  }
+  const ru_value *v = rui_pk_param_slot(&tmp.p, key);
+  if (v == NULL) {
+    return ru_error_set(err, RU_EINVAL, "'%s' is not a scalar PK key", key);
+  }
+  *out = *v;
+  return RU_OK;
+}
+
 long ru_sim_compound_index(const ru_sim *s, const char *name) {
   if (s == NULL || name == NULL) return -1;
   for (size_t i = 0; i < s->nc; i++) {
