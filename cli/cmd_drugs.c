@@ -7,6 +7,31 @@
 
 #include "common.h"
 
+/* The brain exposure the occupancy model uses for the compound (pd.h): the KB Kp,uu,brain, or
+ * the stated default when there is no evidence, flagged. Added to the JSON as
+ * "brain_exposure": {"kpuu_brain", "source", "status", "default"}. */
+static void brain_exposure(ru_kb *kb, const char *name, cJSON *root, double *v, char *src,
+                           size_t cap, const char **status) {
+  ru_value kp;
+  int dflt = 0;
+  ru_error err;
+  *v = nan("");
+  src[0] = '\0';
+  *status = "missing";
+  if (ru_pd_compound_kpuu_brain(kb, name, &kp, &dflt, &err) == RU_OK) {
+    *v = kp.value;
+    snprintf(src, cap, "%s", kp.source);
+    *status = dflt ? "DEFAULT (no brain-exposure evidence)"
+                   : kp.status == RU_VALUE_PRIMARY ? "primary"
+                   : kp.status == RU_VALUE_DERIVED ? "derived" : "secondary";
+  }
+  cJSON *b = cJSON_AddObjectToObject(root, "brain_exposure");
+  cJSON_AddItemToObject(b, "kpuu_brain", cli_json_number(*v));
+  cJSON_AddStringToObject(b, "source", src);
+  cJSON_AddStringToObject(b, "status", dflt ? "default" : *status);
+  cJSON_AddBoolToObject(b, "default", dflt);
+}
+
 static int show(cli_ctx *ctx, ru_kb *kb, const char *name) {
   ru_error err;
   ru_error_clear(&err);
@@ -16,14 +41,21 @@ static int show(cli_ctx *ctx, ru_kb *kb, const char *name) {
   cJSON *root = cJSON_Parse(json);
   ru_free(json);
   if (root == NULL) return cli_usage(ctx, "internal error: bad JSON from the knowledge base");
+  double kpuu;
+  char kpuu_src[RU_SOURCE_MAX];
+  const char *kpuu_status;
+  brain_exposure(kb, name, root, &kpuu, kpuu_src, sizeof kpuu_src, &kpuu_status);
   if (ctx->format == CLI_FMT_JSON) return cli_emit_json(ctx, root);
   cli_out *o = cli_out_new();
   const cJSON *nm = cJSON_GetObjectItem(root, "name"), *cl = cJSON_GetObjectItem(root, "class");
   const cJSON *mw = cJSON_GetObjectItem(root, "mw");
   if (ctx->format == CLI_FMT_TABLE) {
-    cli_out_printf(o, "%s (%s), MW %s g/mol\n\n", cJSON_IsString(nm) ? nm->valuestring : name,
+    cli_out_printf(o, "%s (%s), MW %s g/mol\n", cJSON_IsString(nm) ? nm->valuestring : name,
                    cJSON_IsString(cl) ? cl->valuestring : "?",
                    cJSON_IsNumber(mw) ? cJSON_PrintUnformatted(mw) : "missing");
+    char kb_[32];
+    cli_out_printf(o, "brain exposure: Kp,uu,brain %s (%s%s%s)\n\n", cli_fmt(kb_, sizeof kb_, kpuu, 4),
+                   kpuu_status, kpuu_src[0] ? ", " : "", kpuu_src);
   }
   static const char *const ah[] = {"section", "item", "value", "unit/measure", "status", "source"};
   cli_table *t = cli_table_new(6, ah);
