@@ -4,6 +4,7 @@
 
 #include "io/csv.h"
 #include "reuptake/kb.h"
+#include "reuptake/pk.h"
 #include "reuptake/validate.h"
 
 #define RUI_VALIDATE_MAX_COLS 32
@@ -28,8 +29,14 @@ ru_status rui_validate_row_from_record(ru_vset *v, size_t *cap, const table_hand
                                        ru_error *err);
 /* Appends a blank row (NaN observations and prediction). */
 ru_status rui_validate_push_row(ru_vset *v, size_t *cap, ru_vrow **row, ru_error *err);
+/* Applies the options' --set overrides to a simulation. */
+ru_status rui_validate_apply_overrides(ru_sim *s, const ru_validate_options *opt, ru_error *err);
 /* Adds a summary metric. */
 void rui_validate_metric(ru_vset *v, const char *name, double value, size_t n);
+/* Runs the PET set (validate_pet.c): rows of the embedded tables or of path, their metrics,
+ * and with opt->cross_validate the leave-one-study-out refit of the scaling factors. */
+ru_status rui_validate_pet(const ru_kb *kb, const char *path, const ru_validate_options *opt,
+                           ru_vset *v, size_t *cap, ru_error *err);
 /* Runs the microdialysis or physiology set on the synapse and plasma-NE models. */
 ru_status rui_validate_synapse_set(const ru_kb *kb, const char *set, const char *path, ru_vset *v,
                                    size_t *cap, ru_error *err);
