@@ -164,7 +164,7 @@ static ru_status push_steady_state(builder *b, const rui_dose *d, size_t rec, ru
     /* constant infusion at steady state: lag has no meaning for an infusion running forever */
     blk->amount = 0.0;
     if (d->ss_infusion_runs) {
-      st = push_infusion(b, t, d->cmt, d->rate, INFINITY, rec, err);
+      st = push_infusion(b, t, d->cmt, d->rate, HUGE_VAL, rec, err);
     }
     return st;
   }
@@ -435,7 +435,7 @@ ru_status rui_ss_numeric(size_t n, const rui_engine_ops *ops, void *eng, const r
   }
   ops->get(eng, yprev);
   memcpy(y_before, yprev, n * sizeof *y_before);
-  for (size_t i = 0; i < n; i++) dprev[i] = INFINITY;
+  for (size_t i = 0; i < n; i++) dprev[i] = HUGE_VAL;
   ru_status st = RU_OK;
   long c = 0;
   for (; c < o->max_cycles; c++) {
