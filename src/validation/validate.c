@@ -89,6 +89,16 @@ ru_status rui_validate_push_row(ru_vset *v, size_t *cap, ru_vrow **row, ru_error
   return RU_OK;
 }
 
+ru_status rui_validate_require(const table_handle *t, const char *file,
+                               const char *const *columns, size_t n, ru_error *err) {
+  for (size_t k = 0; k < n; k++) {
+    int found = 0;
+    for (size_t i = 0; i < t->ncols; i++) found |= strcasecmp(t->cols[i], columns[k]) == 0;
+    if (!found) return ru_error_set(err, RU_EDATA, "%s: missing column '%s'", file, columns[k]);
+  }
+  return RU_OK;
+}
+
 const char *rui_validate_text(const table_handle *t, const char *column) {
   for (size_t i = 0; i < t->ncols; i++) {
     if (strcasecmp(t->cols[i], column) == 0) {
@@ -159,11 +169,7 @@ static ru_status run_ratio_table(const ru_kb *kb, const char *file, int embedded
   table_handle t;
   ru_status st = rui_validate_open(file, embedded, &t, err);
   if (st != RU_OK) return st;
-  for (size_t k = 0; k < nreq && st == RU_OK; k++) {
-    int found = 0;
-    for (size_t i = 0; i < t.ncols; i++) found |= strcasecmp(t.cols[i], required[k]) == 0;
-    if (!found) st = ru_error_set(err, RU_EDATA, "%s: missing column '%s'", file, required[k]);
-  }
+  st = rui_validate_require(&t, file, required, nreq, err);
   int eof = 0;
   while (st == RU_OK) {
     st = rui_csv_next(t.csv, &eof, err);

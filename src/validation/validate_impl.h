@@ -18,6 +18,9 @@ typedef struct table_handle {
 /* Opens an embedded table (by file name) or a file and reads its header record. */
 ru_status rui_validate_open(const char *file_or_embedded, int embedded, table_handle *out,
                             ru_error *err);
+/* RU_EDATA naming the first of columns[n] the table's header lacks. */
+ru_status rui_validate_require(const table_handle *t, const char *file,
+                               const char *const *columns, size_t n, ru_error *err);
 /* Text of the named column in the current record ("" when the column or value is absent). */
 const char *rui_validate_text(const table_handle *t, const char *column);
 /* A strict number, NaN for empty or malformed text. */

@@ -7,7 +7,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "core/alloc.h"
 #include "reuptake/pd.h"
@@ -188,11 +187,7 @@ static ru_status load(const ru_kb *kb, const char *file, int embedded,
   ru_status st = rui_validate_open(file, embedded, &t, err);
   if (st != RU_OK) return st;
   static const char *const required[] = {"id", "drug", "target"};
-  for (size_t k = 0; k < 3 && st == RU_OK; k++) {
-    int found = 0;
-    for (size_t i = 0; i < t.ncols; i++) found |= strcasecmp(t.cols[i], required[k]) == 0;
-    if (!found) st = ru_error_set(err, RU_EDATA, "%s: missing column '%s'", file, required[k]);
-  }
+  st = rui_validate_require(&t, file, required, 3, err);
   int eof = 0;
   while (st == RU_OK) {
     st = rui_csv_next(t.csv, &eof, err);
