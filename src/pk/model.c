@@ -366,8 +366,13 @@ ru_status ru_sim_set_override(ru_sim *s, const char *spec, ru_error *err) {
                         "kpuu_brain, fm.ENZYME, km_um.ENZYME)", spec, key);
   }
   double v = 0.0;
-  if (ru_units_parse_double(eq + 1, &v) != RU_OK) {
-    return ru_error_set(err, RU_EPARSE, "--set '%s': '%s' is not a number", spec, eq + 1);
+  /* model structure by name as DESIGN.md writes it (1cmt|2cmt|3cmt), or the bare number */
+  if (strcmp(key, "model") == 0 && (strcmp(eq + 1, "1cmt") == 0 || strcmp(eq + 1, "2cmt") == 0 ||
+                                    strcmp(eq + 1, "3cmt") == 0)) {
+    v = (double)(eq[1] - '0');
+  } else if (ru_units_parse_double(eq + 1, &v) != RU_OK) {
+    return ru_error_set(err, RU_EPARSE, "--set '%s': '%s' is not a number%s", spec, eq + 1,
+                        strcmp(key, "model") == 0 ? " (model: 1cmt, 2cmt or 3cmt)" : "");
   }
   char canon[RU_NAME_MAX];
   ru_status st = ru_kb_resolve(s->kb, compound, canon, err);
