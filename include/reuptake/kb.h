@@ -6,6 +6,11 @@
  * ru_kb_open(path) opens another database built by ru_kb_import; ru_kb_load_user adds or
  * overrides compounds from a user CSV (same columns as data/pk.csv etc.).
  *
+ * Threads: one handle may serve simulations running on several threads at once (every query
+ * prepares and finalizes its own statement on a connection SQLite serializes; ru_kb_open checks
+ * that SQLite is thread-safe). ru_kb_load_user changes the handle and must not run while another
+ * thread uses it; ru_kb_free only after every simulation on it is freed.
+ *
  * A value the KB does not hold is never invented: ru_value.value is NaN and the caller reports
  * it as missing (RU_EMISSING). Every value carries its source key; ru_kb_source resolves it. */
 #ifndef RU_KB_H

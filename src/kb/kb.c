@@ -172,7 +172,8 @@ static ru_status check_schema(ru_kb *kb, const char *what, ru_error *err) {
 static ru_status open_bytes(const unsigned char *bytes, size_t n, int writable, sqlite3 **out,
                             ru_error *err) {
   sqlite3 *db = NULL;
-  if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+  if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                      NULL) != SQLITE_OK) {
     sqlite3_close(db);
     return ru_error_set(err, RU_EDB, "cannot open an in-memory database");
   }
@@ -198,6 +199,13 @@ ru_status ru_kb_open(const char *path, ru_kb **out, ru_error *err) {
     return ru_error_set(err, RU_EINVAL, "ru_kb_open: out is NULL");
   }
   *out = NULL;
+  /* Simulations on several threads share this handle (kb.h): that is safe only when SQLite
+   * serializes access to a connection, which needs a thread-safe build of the library
+   * (SQLITE_THREADSAFE 1 or 2) and a connection opened in serialized mode (FULLMUTEX). */
+  if (sqlite3_threadsafe() == 0) {
+    return ru_error_set(err, RU_EDB, "the SQLite library was built without thread safety "
+                        "(SQLITE_THREADSAFE=0); reuptake needs a thread-safe SQLite");
+  }
   ru_kb *kb = rui_calloc(1, sizeof *kb);
   if (kb == NULL) {
     return ru_error_set(err, RU_ENOMEM, "knowledge base: out of memory");
@@ -210,7 +218,8 @@ ru_status ru_kb_open(const char *path, ru_kb **out, ru_error *err) {
       return ru_error_set(err, RU_EDB, "no knowledge base is embedded in this build (use --kb FILE)");
     }
     rc = open_bytes(rui_kb_embedded, rui_kb_embedded_size, 0, &kb->db, err);
-  } else if (sqlite3_open_v2(path, &kb->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+  } else if (sqlite3_open_v2(path, &kb->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL) !=
+             SQLITE_OK) {
     rc = ru_error_set(err, RU_EINPUT_IO, "cannot open knowledge base '%s': %s", path,
                       kb->db ? sqlite3_errmsg(kb->db) : "out of memory");
   } else {

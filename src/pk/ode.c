@@ -1,4 +1,4 @@
-/* The general ODE path on SUNDIALS CVODE 6.4 (src/pk/ode.h).
+/* The general ODE path on SUNDIALS CVODE 6.x or 7.x (src/pk/ode.h; CMake checks the version).
  *
  * Variable-order BDF with Newton iteration and a dense direct linear solver (Hindmarsh et al.
  * 2005, "SUNDIALS: Suite of nonlinear and differential/algebraic equation solvers", ACM TOMS
@@ -20,6 +20,7 @@
 
 #include <cvode/cvode.h>
 #include <nvector/nvector_serial.h>
+#include <sundials/sundials_config.h>
 #include <sundials/sundials_context.h>
 #include <sunlinsol/sunlinsol_dense.h>
 #include <sunmatrix/sunmatrix_dense.h>
@@ -86,6 +87,21 @@ void rui_ode_work_stats(const rui_ode_work *w, long *nsteps, long *nrhs) {
   }
 }
 
+/* SUNDIALS 6 reports through a per-solver handler (CVodeSetErrHandlerFn), SUNDIALS 7 through a
+ * handler stack on the context (SUNContext_PushErrHandler; its default handler prints to stderr,
+ * so the stack is cleared first). Both keep the last message for the ru_error. */
+#if SUNDIALS_VERSION_MAJOR >= 7
+static void err_handler(int line, const char *function, const char *file, const char *msg,
+                        SUNErrCode code, void *data, SUNContext ctx) {
+  rui_ode_work *w = data;
+  (void)line;
+  (void)file;
+  (void)code;
+  (void)ctx;
+  snprintf(w->last_msg, sizeof w->last_msg, "%s: %s", function != NULL ? function : "",
+           msg != NULL ? msg : "");
+}
+#else
 static void err_handler(int error_code, const char *module, const char *function, char *msg,
                         void *data) {
   rui_ode_work *w = data;
@@ -93,6 +109,7 @@ static void err_handler(int error_code, const char *module, const char *function
   snprintf(w->last_msg, sizeof w->last_msg, "%s/%s: %s", module != NULL ? module : "",
            function != NULL ? function : "", msg != NULL ? msg : "");
 }
+#endif
 
 static int cv_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *data) {
   rui_ode_work *w = data;
@@ -217,7 +234,11 @@ ru_status rui_ode_work_new(size_t n, const rui_ode_options *opt, rui_ode_work **
     memcpy(w->mask, o.reset_mask, n);
   }
   w->opt.reset_mask = NULL; /* the copy in w->mask is the one used */
+#if SUNDIALS_VERSION_MAJOR >= 7
+  int flag = SUNContext_Create(SUN_COMM_NULL, &w->ctx);
+#else
   int flag = SUNContext_Create(NULL, &w->ctx);
+#endif
   if (flag != 0 || w->ctx == NULL) {
     st = ru_error_set(err, RU_ESOLVER, "SUNContext_Create failed (%d)", flag);
     goto fail;
@@ -231,11 +252,22 @@ ru_status rui_ode_work_new(size_t n, const rui_ode_options *opt, rui_ode_work **
     st = ru_error_set(err, RU_ESOLVER, "cannot create the CVODE solver objects (n = %zu)", n);
     goto fail;
   }
+#if SUNDIALS_VERSION_MAJOR >= 7
+  flag = SUNContext_ClearErrHandlers(w->ctx);
+  if (flag == 0) {
+    flag = SUNContext_PushErrHandler(w->ctx, err_handler, w);
+  }
+  if (flag != 0) {
+    st = ru_error_set(err, RU_ESOLVER, "SUNContext_PushErrHandler failed (%d)", flag);
+    goto fail;
+  }
+#else
   flag = CVodeSetErrHandlerFn(w->cvode, err_handler, w);
   if (flag != CV_SUCCESS) {
     st = solver_error(w, flag, "CVodeSetErrHandlerFn", 0.0, err);
     goto fail;
   }
+#endif
   *out = w;
   return RU_OK;
 fail:
