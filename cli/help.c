@@ -20,11 +20,14 @@ static const struct {
     {"simulate",
      "reuptake simulate REGIMEN... [--days N|--hours H] [--step H|--times T1,T2,...]\n"
      "                  [--phenotype CYP2D6=PM] [--targets SERT,NET|all] [--data FILE.csv]\n"
+     "                  [--data-map F=COL,ALAG=COL,R=COL,D=COL] [--id N] [--solver auto|cvode]\n"
      "                  [--set DRUG.KEY=VALUE] [--plot FILE.png|svg|pdf]\n"
      "Total (ng/mL) and unbound (nM) concentrations of every compound and metabolite, and\n"
      "occupancy of the targets they bind. Time zero is the first dose.\n"
      "With --data, each subject (ID) of the dataset is simulated at its observation records\n"
-     "(EVID 0/2) unless a grid is given; --id N selects one; CSV is then in long form.\n\n"
+     "(EVID 0/2) unless a grid is given; --id N selects one; CSV is then in long form.\n"
+     "Per-record F, ALAG, R (RATE=-1) and D (RATE=-2) columns are read as NONMEM data items;\n"
+     "--data-map names the dataset's own columns for them (docs/regimens.md).\n\n"
      "  reuptake simulate paroxetine:20mg:qd atomoxetine:40mg:bid --days 28 --plot demo.png\n"
      "  reuptake simulate atomoxetine:40mg:q12h --phenotype CYP2D6=PM --format json"},
     {"exposure",

@@ -970,30 +970,49 @@ double ru_sim_longest_interval_h(const ru_sim *s) {
   return tau;
 }
 
-/* Dose amount into the model's compartment: oral doses go to the depot as given (apparent
- * parameters already divide by F); IV doses and infusions go to central scaled by 1/F, since
- * the apparent volume and clearance are true values divided by F. */
-static ru_status dose_target(const ru_sim *s, const ru_event *e, size_t *cmt, double *scale,
-                             double *lag, ru_error *err) {
+/* One dose record in the model's units: compartment, amount, rate and lag (docs/regimens.md,
+ * "dose modifiers"). Apparent parameters (CL/F, V/F) take an oral dose as given and an IV dose
+ * scaled by 1/F (true mg -> apparent mg). The record's F item multiplies the amount: for an oral
+ * dose relative to the compound's own F where the KB has one (F_item / F), else on the apparent
+ * scale; for an IV dose absolutely. Rates are converted like amounts but F does not touch them,
+ * so F changes an infusion's duration (RATE > 0 and RATE = -1 with the R item), while RATE = -2
+ * keeps the D item's duration and changes the rate (NONMEM Users Guide VI, V.E; nmhelp "RATE data
+ * item"). The ALAG item replaces the compound's lag for this record's doses. */
+static ru_status dose_record(const ru_sim *s, const ru_event *e, rui_dose *x, ru_error *err) {
   const long ci = ru_sim_compound_index(s, e->compound);
   if (ci < 0) {
     return ru_error_set(err, RU_EINTERNAL, "dose of unknown compound '%s'", e->compound);
   }
   const sim_compound *c = &s->c[ci];
-  const int iv = e->cmt == RU_CMT_CENTRAL || (e->rate_mg_per_h > 0.0 && e->cmt != RU_CMT_DEPOT);
+  const int iv = e->cmt == RU_CMT_CENTRAL || (e->rate_mg_per_h != 0.0 && e->cmt != RU_CMT_DEPOT);
+  double unit = 1.0, bio = 1.0;
   if (iv) {
     if (!(c->p.f.value > 0.0)) {
       return ru_error_set(err, RU_EMISSING,
                           "%s: bioavailability F is missing, needed to give an IV dose with "
                           "apparent (CL/F, V/F) parameters", c->name);
     }
-    *cmt = (size_t)c->central;
-    *scale = 1.0 / c->p.f.value;
-    *lag = 0.0;
+    x->cmt = (size_t)c->central;
+    unit = 1.0 / c->p.f.value;
+    x->lag_h = e->has_lag ? e->lag_h : 0.0;
+    bio = e->has_bioav ? e->bioav : 1.0;
   } else {
-    *cmt = (size_t)c->depot;
-    *scale = 1.0;
-    *lag = c->tlag_h;
+    x->cmt = (size_t)c->depot;
+    x->lag_h = e->has_lag ? e->lag_h : c->tlag_h;
+    if (e->has_bioav) {
+      bio = c->p.f.value > 0.0 ? e->bioav / c->p.f.value : e->bioav;
+    }
+  }
+  x->amount = e->amount_mg * bio * unit;
+  if (e->rate_mg_per_h == RU_RATE_MODELLED_RATE) {
+    x->rate = e->model_rate_mg_per_h * unit;
+  } else if (e->rate_mg_per_h == RU_RATE_MODELLED_DURATION) {
+    x->rate = x->amount / e->model_dur_h;
+  } else {
+    x->rate = e->rate_mg_per_h > 0.0 ? e->rate_mg_per_h * unit : 0.0;
+  }
+  if (x->rate > 0.0 && x->amount == 0.0 && !(e->ss > 0 && e->ii_h == 0.0)) {
+    x->rate = 0.0; /* F = 0: nothing enters (an infusion of nothing) */
   }
   return RU_OK;
 }
@@ -1014,25 +1033,23 @@ ru_status rui_sim_doses(const ru_sim *s, rui_dose **out, size_t *nout, ru_error 
       continue;
     }
     if (e->evid != RU_EVID_DOSE && e->evid != RU_EVID_RESET_DOSE) continue;
-    size_t cmt = 0;
-    double scale = 1.0, lag = 0.0;
-    ru_status st = dose_target(s, e, &cmt, &scale, &lag, err);
+    rui_dose *x = &in[n];
+    memset(x, 0, sizeof *x);
+    ru_status st = dose_record(s, e, x, err);
     if (st != RU_OK) {
       rui_free(in);
       return st;
     }
-    rui_dose *x = &in[n++];
-    memset(x, 0, sizeof *x);
+    n++;
     x->time_h = e->time_h;
-    x->lag_h = lag;
-    x->cmt = cmt;
-    x->amount = e->amount_mg * scale;
-    x->rate = e->rate_mg_per_h > 0.0 ? e->rate_mg_per_h * scale : 0.0;
     x->ii_h = e->ii_h;
     x->addl = e->addl;
     x->ss = e->ss;
     x->reset_before = e->evid == RU_EVID_RESET_DOSE;
-    x->ss_infusion_runs = 1;
+    /* NONMEM: a steady-state constant infusion (AMT 0, RATE > 0, II 0) brings the system to the
+     * infusion's steady state and the infusion ends at the record's time (issue 18 against
+     * NONMEM's output); to keep it running, give an ordinary infusion record as well */
+    x->ss_infusion_runs = 0;
   }
   *out = in;
   *nout = n;
@@ -1048,6 +1065,13 @@ ru_status rui_sim_timeline(const ru_sim *s, double t_end, rui_timeline *tl, ru_e
   }
   rui_free(d);
   return st;
+}
+
+static int any_saturable(const ru_sim *s) {
+  for (size_t i = 0; i < s->nc; i++) {
+    if (s->c[i].saturable) return 1;
+  }
+  return 0;
 }
 
 typedef struct state_out {
@@ -1090,6 +1114,8 @@ ru_status rui_sim_ode_states(ru_sim *s, const double *times_h, size_t nt, double
   rui_ss_numeric_options sso;
   rui_ss_numeric_options_default(&sso);
   sso.mask = ssmask;
+  /* forced onto CVODE for a cross-check, a linear subject still superposes (SS = 2) */
+  sso.superposition = s->ninh == 0 && !any_saturable(s);
   rui_ode_work *w = NULL;
   st = rui_ode_work_new(s->nstate, &opt, &w, err);
   if (st == RU_OK) {
