@@ -8,11 +8,24 @@ static const struct {
   const char *text;
 } HELP[] = {
     {"drugs",
-     "reuptake drugs list [--class CLASS]\n"
+     "reuptake drugs list [--class CLASS] [--products]\n"
      "reuptake drugs show NAME        every value with its citation (brand names accepted)\n"
      "reuptake drugs search TEXT      names, brand names, synonyms and classes\n\n"
      "  reuptake drugs show venlafaxine --format json\n"
-     "  reuptake drugs show Strattera"},
+     "Products (brands as labelled: Concerta, Effexor XR, Adderall) are shown with their release\n"
+     "model, compounds, salt factors and label doses; --products lists them.\n\n"
+     "  reuptake drugs show Concerta\n"
+     "  reuptake drugs list --products"},
+    {"map",
+     "reuptake map [--class SSRI|SNRI|NRI|NDRI|TCA|stimulant|...] [--dose low|usual|high]\n"
+     "             [--plot FILE.png|svg|pdf] [--format table|csv|json]\n"
+     "Every product at its label dose (usual by default), steady state, one row each: mean\n"
+     "occupancy of SERT, NET, DAT, H1, M1, alpha1, 5-HT2A and 5-HT2C over the dosing interval,\n"
+     "the NET/SERT occupancy ratio at that dose, and the CYP enzymes the product inhibits at\n"
+     "that dose (FDA 2020 basic static models). --plot draws the heatmap (rows by class).\n"
+     "Products without a sourced dose or with a missing value are listed with the reason.\n\n"
+     "  reuptake map --plot map.png\n"
+     "  reuptake map --class SNRI --dose high --format json"},
     {"kb",
      "reuptake kb check    sources resolve, units known, no duplicates, fractions in [0,1],\n"
      "                     metabolites point to parents; prints coverage; exit 1 on violation\n"

@@ -608,6 +608,9 @@ ru_status ru_kb_import(const char *data_dir, const char *db_path, ru_error *err)
     rc = run_rules(db, err);
   }
   if (rc == RU_OK) {
+    rc = rui_kb_import_products(db, data_dir, err); /* products.csv: kb_products.c */
+  }
+  if (rc == RU_OK) {
     rc = exec_sql(db,
                   "CREATE INDEX pk_compound ON pk(compound);"
                   "CREATE INDEX aff_compound ON affinities(compound);"

@@ -139,6 +139,7 @@ void ru_sim_free(ru_sim *s) {
   rui_free(s->mech);
   rui_free(s->inh);
   rui_free(s->skipped);
+  rui_products_free(s->products);
   rui_free(s);
 }
 
@@ -213,10 +214,23 @@ ru_status ru_sim_add_regimen(ru_sim *s, const ru_regimen *r, ru_error *err) {
     return ru_error_set(err, RU_EINVAL, "ru_sim_add_regimen: NULL argument");
   }
   const size_t n = ru_regimen_count(r);
-  /* resolve every compound first so nothing is half-added on error */
+  /* resolve every compound first so nothing is half-added on error; a product (pk/product.h)
+   * counts as its components */
+  size_t need = 0;
   for (size_t i = 0; i < n; i++) {
     const ru_event *e = ru_regimen_event(r, i);
+    need++;
     if (e->evid == RU_EVID_DOSE || e->evid == RU_EVID_RESET_DOSE) {
+      ru_product prod;
+      if (ru_kb_is_product(s->kb, e->compound, NULL)) {
+        ru_status st = ru_kb_product(s->kb, e->compound, &prod, err);
+        if (st != RU_OK) return st;
+        if (prod.incomplete[0] != '\0') {
+          return ru_error_set(err, RU_EMISSING, "product %s is incomplete: %s", prod.name, prod.incomplete);
+        }
+        need += prod.n_components - 1;
+        continue;
+      }
       char canon[RU_NAME_MAX];
       ru_status st = ru_kb_resolve(s->kb, e->compound, canon, err);
       if (st != RU_OK) {
@@ -224,9 +238,9 @@ ru_status ru_sim_add_regimen(ru_sim *s, const ru_regimen *r, ru_error *err) {
       }
     }
   }
-  if (s->nev + n > s->capev) {
+  if (s->nev + need > s->capev) {
     size_t cap = s->capev ? s->capev : 16;
-    while (cap < s->nev + n) cap *= 2;
+    while (cap < s->nev + need) cap *= 2;
     ru_event *ne = rui_realloc(s->ev, cap * sizeof *ne);
     if (ne == NULL) {
       return ru_error_set(err, RU_ENOMEM, "out of memory");
@@ -236,17 +250,27 @@ ru_status ru_sim_add_regimen(ru_sim *s, const ru_regimen *r, ru_error *err) {
   }
   for (size_t i = 0; i < n; i++) {
     const ru_event *e = ru_regimen_event(r, i);
-    ru_event copy = *e;
+    ru_event copy[RU_PRODUCT_MAX_COMPONENTS];
+    size_t ncopy = 1;
+    copy[0] = *e;
     if (e->evid == RU_EVID_DOSE || e->evid == RU_EVID_RESET_DOSE) {
-      long idx = -1;
-      ru_status st = add_compound_rec(s, e->compound, -1, 0, &idx, err);
+      int is_product = 0;
+      ru_status st = rui_products_add(&s->products, s->kb, e, s->nev, copy, &ncopy, &is_product, err);
       if (st != RU_OK) {
         return st;
       }
-      rui_strlcpy(copy.compound, s->c[idx].name, sizeof copy.compound);
-      s->c[idx].dosed = 1;
+      if (!is_product) ncopy = 1;
+      for (size_t k = 0; k < ncopy; k++) {
+        long idx = -1;
+        st = add_compound_rec(s, copy[k].compound, -1, 0, &idx, err);
+        if (st != RU_OK) {
+          return st;
+        }
+        rui_strlcpy(copy[k].compound, s->c[idx].name, sizeof copy[k].compound);
+        s->c[idx].dosed = 1;
+      }
     }
-    s->ev[s->nev++] = copy;
+    for (size_t k = 0; k < ncopy; k++) s->ev[s->nev++] = copy[k];
   }
   s->prepared = 0;
   return RU_OK;
@@ -663,6 +687,11 @@ ru_status ru_sim_prepare(ru_sim *s, ru_error *err) {
     c->periph1 = c->p.model >= 2 ? (long)n++ : -1;
     c->periph2 = c->p.model >= 3 ? (long)n++ : -1;
   }
+  {
+    /* product release compartments (pk/product.h) follow the compounds' */
+    ru_status st = rui_products_prepare(s->products, s, &n, err);
+    if (st != RU_OK) return st;
+  }
   if (n > RUI_LIN_MAX) {
     return ru_error_set(err, RU_ELIMIT, "model has %zu compartments (limit RUI_LIN_MAX = %d)", n,
                         RUI_LIN_MAX);
@@ -774,6 +803,7 @@ void rui_sim_deriv(const ru_sim *s, const double *g, const double *y, double *dy
   for (size_t j = 0; j < s->ncmt; j++) {
     dy[j] = 0.0;
   }
+  rui_products_deriv(s->products, s, y, dy); /* product release compartments */
   for (size_t i = 0; i < s->nc; i++) {
     const sim_compound *c = &s->c[i];
     const double v = c->p.v_f_l.value;
@@ -1020,7 +1050,8 @@ static ru_status dose_record(const ru_sim *s, const ru_event *e, rui_dose *x, ru
 ru_status rui_sim_doses(const ru_sim *s, rui_dose **out, size_t *nout, ru_error *err) {
   *out = NULL;
   *nout = 0;
-  rui_dose *in = rui_calloc(s->nev + 1, sizeof *in);
+  const size_t cap = s->nev + 1 + rui_products_extra_records(s->products, s->nev);
+  rui_dose *in = rui_calloc(cap, sizeof *in);
   if (in == NULL) return ru_error_set(err, RU_ENOMEM, "out of memory");
   size_t n = 0;
   for (size_t k = 0; k < s->nev; k++) {
@@ -1050,6 +1081,16 @@ ru_status rui_sim_doses(const ru_sim *s, rui_dose **out, size_t *nout, ru_error 
      * infusion's steady state and the infusion ends at the record's time (issue 18 against
      * NONMEM's output); to keep it running, give an ordinary infusion record as well */
     x->ss_infusion_runs = 0;
+    /* a product record becomes its release plan's records (pk/product.h) */
+    const rui_dose base = *x;
+    size_t added = 0;
+    int tagged = 0;
+    st = rui_products_doses(s->products, s, k, &base, x, cap - (n - 1), &added, &tagged, err);
+    if (st != RU_OK) {
+      rui_free(in);
+      return st;
+    }
+    if (tagged) n += added - 1;
   }
   *out = in;
   *nout = n;

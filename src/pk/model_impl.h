@@ -3,6 +3,7 @@
 #define RU_PK_MODEL_IMPL_H
 
 #include "pk/linear.h"
+#include "pk/product.h"
 #include "reuptake/pk.h"
 
 /* Documented capacity limits of one subject (docs/architecture.md): exceeding one is RU_ELIMIT
@@ -85,6 +86,7 @@ struct ru_sim {
   size_t ncmt;         /* compartments */
   size_t nstate;       /* ODE states: compartments + enzymes + AUC accumulators */
   char *mech;
+  rui_products *products; /* product regimens (pk/product.h); NULL when none */
 };
 
 ru_value *rui_pk_param_slot(ru_pk_params *p, const char *key);

@@ -7,7 +7,7 @@ set -u
 bin=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/common.sh"
 
 # --- brain exposure in drugs show ---------------------------------------------------------------
 "$bin" drugs show atomoxetine | grep -q 'brain exposure: Kp,uu,brain 0.7 (primary, kielbasa2009)' &&

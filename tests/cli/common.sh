@@ -1,11 +1,10 @@
-# Helpers shared by the CLI test scripts (sourced after `bin` and `tmp` are set):
-# ok/bad count PASS/FAIL lines; json_has FILE EXPR evaluates EXPR with d = the parsed JSON;
-# expect_input_error NAME ARGS... checks exit 2, exactly one line on stderr, nothing on stdout.
+# Helpers shared by the CLI test scripts (sourced; needs $bin and $tmp set, defines ok/bad).
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); echo "PASS $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL $1"; }
 
+# json_has FILE EXPR: python3 evaluates EXPR with d = parsed JSON; true when it holds
 json_has() {
   python3 - "$1" "$2" <<'PY'
 import json, sys
@@ -14,6 +13,7 @@ sys.exit(0 if eval(sys.argv[2]) else 1)
 PY
 }
 
+# expect_input_error NAME ARGS...: exit 2, exactly one line on stderr, nothing on stdout
 expect_input_error() {
   local name=$1
   shift
