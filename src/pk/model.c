@@ -44,6 +44,7 @@ ru_value *rui_pk_param_slot(ru_pk_params *p, const char *key) {
       {"cl_iv_l_per_h", offsetof(ru_pk_params, cl_iv_l_per_h)},
       {"fa", offsetof(ru_pk_params, fa)},
       {"fg", offsetof(ru_pk_params, fg)},
+      {"kpuu_brain", offsetof(ru_pk_params, kpuu_brain)},
   };
   for (size_t i = 0; i < sizeof SLOTS / sizeof SLOTS[0]; i++) {
     if (strcmp(SLOTS[i].key, key) == 0) {
@@ -367,7 +368,7 @@ ru_status ru_sim_set_override(ru_sim *s, const char *spec, ru_error *err) {
     return ru_error_set(err, RU_EINVAL,
                         "--set '%s': unknown key '%s' (model, route, f, ka_per_h, tlag_h, "
                         "cl_f_l_per_h, v_f_l, q_f_l_per_h, vp_f_l, q2_f_l_per_h, vp2_f_l, fu, bp, "
-                        "fa, fg, half_life_h, fm.ENZYME, km_um.ENZYME)", spec, key);
+                        "fa, fg, half_life_h, kpuu_brain, fm.ENZYME, km_um.ENZYME)", spec, key);
   }
   double v = 0.0;
   /* model structure by name as DESIGN.md writes it (1cmt|2cmt|3cmt), or the bare number; the
@@ -464,7 +465,7 @@ void ru_sim_set_inhibition_enabled(ru_sim *s, int enabled) {
 
 /* --- prepare ---------------------------------------------------------------------------------- */
 
-static ru_status apply_overrides(ru_sim *s, sim_compound *c, ru_error *err) {
+static ru_status apply_overrides(const ru_sim *s, sim_compound *c, ru_error *err) {
   c->p = c->kb.pk;
   for (size_t k = 0; k < s->nov; k++) {
     const sim_override *o = &s->ov[k];
@@ -795,6 +796,25 @@ double ru_sim_compound_fu(const ru_sim *s, size_t i) {
   }
   return p.fu.value;
 }
+ru_status ru_sim_compound_value(const ru_sim *s, size_t i, const char *key, ru_value *out,
+                                ru_error *err) {
+  if (s == NULL || out == NULL || key == NULL || i >= s->nc) {
+    return ru_error_set(err, RU_EINVAL, "ru_sim_compound_value: no compound %zu", i);
+  }
+  /* prepared: the parameters in use; otherwise the KB values with the overrides applied now */
+  sim_compound tmp = s->c[i];
+  if (!s->prepared) {
+    ru_status st = apply_overrides(s, &tmp, err);
+    if (st != RU_OK) return st;
+  }
+  const ru_value *v = rui_pk_param_slot(&tmp.p, key);
+  if (v == NULL) {
+    return ru_error_set(err, RU_EINVAL, "'%s' is not a scalar PK key", key);
+  }
+  *out = *v;
+  return RU_OK;
+}
+
 long ru_sim_compound_index(const ru_sim *s, const char *name) {
   if (s == NULL || name == NULL) return -1;
   for (size_t i = 0; i < s->nc; i++) {
