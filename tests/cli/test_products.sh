@@ -34,8 +34,8 @@ trap 'rm -rf "$tmp"' EXIT
   ok "interact Concerta:36mg:qd --with Paxil:20mg:qd" || bad "interact products"
 "$bin" population Strattera:40mg:bid --subjects 20 --format json >"$tmp/p.json" &&
   ok "population takes a product" || bad "population Strattera"
-expect_input_error "an incomplete product is a one-line input error" simulate Focalin-XR:20mg:qd
-"$bin" simulate Focalin-XR:20mg:qd 2>&1 >/dev/null | grep -q "incomplete: no dexmethylphenidate" &&
+expect_input_error "an incomplete product is a one-line input error" simulate Paxil-CR:25mg:qd
+"$bin" simulate Paxil-CR:25mg:qd 2>&1 >/dev/null | grep -q "incomplete: Paxil CR gastric-emptying lag" &&
   ok "the incomplete product names its reason" || bad "incomplete reason"
 expect_input_error "a product given IV is refused" simulate Concerta:18mg:iv
 
