@@ -79,8 +79,11 @@ static const struct {
      "reuptake population REGIMEN... --subjects N [--seed S] [--ancestry NAME]\n"
      "Virtual population: percentile bands and target attainment (runs under mpirun)."},
     {"validate",
-     "reuptake validate [--set pet|ddi|pm|microdialysis] [--data FILE] [--calibrate]\n"
-     "Predicted vs observed for every published row with its source, and summary metrics."},
+     "reuptake validate [--set pet|ddi|pm|microdialysis|physiology] [--data FILE] [--calibrate]\n"
+     "                  [--cross-validate]\n"
+     "Predicted vs observed for every published row with its source, and summary metrics.\n"
+     "--calibrate refits the per-family Ki scaling on calibration rows (factors, rows, residuals);\n"
+     "--cross-validate refits leaving one study out at a time: in-sample vs held-out error."},
 };
 
 const char *cli_help_text(const char *command) {
