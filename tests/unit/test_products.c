@@ -180,7 +180,7 @@ static void copy_file(const char *from, const char *to) {
   fclose(b);
 }
 
-/* A fresh temporary directory holding a copy of every data/*.csv; rm_dir removes it. */
+/* A fresh temporary directory holding a copy of every CSV file of data/; rm_dir removes it. */
 static void copy_data_dir(char *dir) {
   assert_non_null(mkdtemp(dir));
   char src[4096], dst[4096];
