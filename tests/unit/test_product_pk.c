@@ -27,9 +27,6 @@ static const struct {
      "increments), so delivery peaks in the last half hour before 8 h and the OROS Cmax is 1.35x the "
      "label's (its ratio to IR 5 mg tid 1.6x); a flatter ascent needs the proof-of-concept increments, "
      "not read (Swanson 1999)"},
-    {"ppk-effexorxr-odv-tmax",
-     "metabolite PK: the KB O-desmethylvenlafaxine model (V/F 399 L, CL/F 28 L/h, formed from "
-     "venlafaxine) already puts the IR ODV peak at 9.8 h; the XR release adds the parent's delay"},
 };
 #define NEXC (sizeof EXCEPTIONS / sizeof EXCEPTIONS[0])
 
