@@ -1,4 +1,5 @@
-/* `reuptake validate [--set pet|ddi|pm|microdialysis|physiology] [--data FILE] [--calibrate]`:
+/* `reuptake validate [--set pet|ddi|pm|microdialysis|firing|physiology[,...]] [--data FILE]
+ * [--calibrate] [--cross-validate]`:
  * every published row, predicted vs observed with its source, and the summary metrics; the
  * fitted scaling factors with the calibration rows they came from. `--set` names a set; a
  * `--set DRUG.KEY=VALUE` is a parameter override as on every command. */
@@ -8,7 +9,7 @@
 
 #include "common.h"
 
-static const char *const SETS[] = {"pet", "ddi", "pm", "microdialysis", "physiology"};
+static const char *const SETS[] = {"pet", "ddi", "pm", "microdialysis", "firing", "physiology"};
 #define NSETS (sizeof SETS / sizeof SETS[0])
 
 static int is_set_name(const char *s) {
@@ -105,8 +106,10 @@ static int calibrate(cli_ctx *ctx, ru_kb *kb, const char *data, const ru_validat
 }
 
 int cmd_validate(cli_ctx *ctx) {
-  const char *only = NULL, *data = NULL;
-  int do_calibrate = 0;
+  const char *only[NSETS];
+  size_t nonly = 0;
+  const char *data = NULL;
+  int do_calibrate = 0, cross_validate = 0;
   for (size_t i = 0; i < ctx->nargs; i++) {
     int missing = 0;
     const char *v;
@@ -114,6 +117,8 @@ int cmd_validate(cli_ctx *ctx) {
       data = v;
     } else if (strcmp(ctx->args[i], "--calibrate") == 0) {
       do_calibrate = 1;
+    } else if (strcmp(ctx->args[i], "--cross-validate") == 0) {
+      cross_validate = 1;
     } else if (missing) {
       return cli_usage(ctx, "%s needs a value", ctx->args[i]);
     } else {
@@ -124,30 +129,49 @@ int cmd_validate(cli_ctx *ctx) {
   /* --set is shared: a set name selects the set, DRUG.KEY=VALUE is an override */
   const char *overrides[CLI_MAX_SETS];
   size_t nov = 0;
+  static char setbuf[CLI_MAX_SETS][128];
   for (size_t i = 0; i < ctx->nsets; i++) {
-    if (is_set_name(ctx->sets[i])) {
-      if (only != NULL) return cli_usage(ctx, "one --set at a time");
-      only = ctx->sets[i];
+    /* a comma list of set names selects several sets */
+    int names_ok = 1;
+    size_t nnew = 0;
+    const char *newsets[NSETS];
+    if (strchr(ctx->sets[i], '=') == NULL && strlen(ctx->sets[i]) < sizeof setbuf[0]) {
+      strcpy(setbuf[i], ctx->sets[i]);
+      char *save = NULL;
+      for (char *tok = strtok_r(setbuf[i], ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+        if (!is_set_name(tok) || nnew >= NSETS) {
+          names_ok = 0;
+          break;
+        }
+        newsets[nnew++] = tok;
+      }
+    } else {
+      names_ok = 0;
+    }
+    if (names_ok && nnew > 0) {
+      for (size_t k = 0; k < nnew && nonly < NSETS; k++) only[nonly++] = newsets[k];
     } else if (strchr(ctx->sets[i], '=') != NULL) {
       overrides[nov++] = ctx->sets[i];
     } else {
-      return cli_usage(ctx, "--set '%s': expected pet, ddi, pm, microdialysis, physiology or "
-                            "DRUG.KEY=VALUE", ctx->sets[i]);
+      return cli_usage(ctx, "--set '%s': expected pet, ddi, pm, microdialysis, firing, physiology "
+                            "(or a comma list of them) or DRUG.KEY=VALUE", ctx->sets[i]);
     }
   }
-  if (data != NULL && only == NULL) {
-    return cli_usage(ctx, "--data needs --set to say which kind of table it is");
+  if (data != NULL && nonly != 1) {
+    return cli_usage(ctx, "--data needs one --set to say which kind of table it is");
   }
   int rc = 0;
   ru_kb *kb = cli_kb(ctx, &rc);
   if (kb == NULL) return rc;
-  const ru_validate_options opt = {overrides, nov};
+  const ru_validate_options opt = {overrides, nov, cross_validate};
   if (do_calibrate) return calibrate(ctx, kb, data, &opt);
   cJSON *root = ctx->format == CLI_FMT_JSON ? cJSON_CreateObject() : NULL;
   cJSON *sets = root ? cJSON_AddArrayToObject(root, "sets") : NULL;
   cli_out *o = root ? NULL : cli_out_new();
   for (size_t k = 0; k < NSETS; k++) {
-    if (only != NULL && strcmp(only, SETS[k]) != 0) continue;
+    int selected = nonly == 0;
+    for (size_t q = 0; q < nonly; q++) selected |= strcmp(only[q], SETS[k]) == 0;
+    if (!selected) continue;
     ru_vset *v = NULL;
     ru_error err;
     ru_error_clear(&err);

@@ -1,7 +1,8 @@
 /* Validation against published human (and rat microdialysis) outcomes.
  *
  * Sets: "pet" (pet_occupancy.csv + calibration_pet.csv), "ddi" (ddi.csv), "pm"
- * (calibration_pm_nm.csv), "microdialysis", "physiology". The tables shipped in validation/ are
+ * (calibration_pm_nm.csv), "microdialysis", "firing", "physiology" (the last three with the
+ * synapse calibration rows of calibration_synapse.csv). The tables shipped in validation/ are
  * embedded in the library; any other table of the same columns can be run (path).
  * Rows from files named calibration_* are marked calibration = 1: they may inform the declared
  * scaling factors (ru_validate_calibrate), every other row is a prediction and never tunes a
@@ -52,6 +53,7 @@ typedef struct ru_vset {
 typedef struct ru_validate_options {
   const char *const *overrides; /* "drug.key=value" applied to every row */
   size_t noverrides;
+  int cross_validate;           /* 1: leave-one-study-out metrics (synapse sets: cv_*) */
 } ru_validate_options;
 
 /* Runs one set. path NULL = the embedded tables of that set; else a CSV with the same columns

@@ -693,11 +693,13 @@ ru_status ru_validate_run(const ru_kb *kb, const char *set, const char *path,
     st = run_ratio_table(kb, path ? path : "calibration_pm_nm.csv", path == NULL, PM_REQUIRED, 6,
                          pm_row, opt, v, &cap, err);
     if (st == RU_OK) ratio_metrics(v);
-  } else if (strcmp(set, "microdialysis") == 0 || strcmp(set, "physiology") == 0) {
-    st = rui_validate_synapse_set(kb, set, path, v, &cap, err);
+  } else if (strcmp(set, "microdialysis") == 0 || strcmp(set, "physiology") == 0 ||
+             strcmp(set, "firing") == 0) {
+    st = rui_validate_synapse_set(kb, set, path, opt != NULL && opt->cross_validate, v, &cap, err);
   } else {
     st = ru_error_set(err, RU_EINVAL,
-                      "unknown validation set '%s' (pet, ddi, pm, microdialysis, physiology)", set);
+                      "unknown validation set '%s' (pet, ddi, pm, microdialysis, firing, "
+                      "physiology)", set);
   }
   if (st != RU_OK) {
     ru_vset_free(v);
