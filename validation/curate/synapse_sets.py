@@ -182,7 +182,7 @@ HP = {
  "r3hp-mer-ne-tilt": ("", "tilt", "plasma_ne_change_pg_per_ml"),
  "r3hp-ht-ma-ne": ("", "mental_stress", "plasma_ne_fold_vs_supine", 518.0 / 547.0),
  "r3hp-ht-ex-ne": ("", "exercise_submax", "plasma_ne_fold_vs_supine", 1151.0 / 645.0),
- "r3hp-sh-hr": ("duloxetine:30mg:q12h:for=21d", "rest_supine", "heart_rate_change_bpm"),
+ "r3hp-sh-hr": ("duloxetine:30mg:q12h:for=21d", "rest_supine", "heart_rate_change_bpm", None, "", 0.0),
  "r3hp-den-reb-hr": ("reboxetine:4mg", "standing", "heart_rate_change_bpm", None, 1),
 }
 HP_SKIP_DEFAULT = "quantity or population not modelled"
@@ -302,9 +302,11 @@ def main():
                 spec = HP[r["id"]]
                 obs = spec[3] if len(spec) > 3 and spec[3] is not None else r["observed"]
                 direction = spec[4] if len(spec) > 4 else ""
+                hi_override = spec[5] if len(spec) > 5 else None
                 row.update(doses=spec[0], schedule="regimen", days=0, sample="peak" if spec[0] else "",
                            region=spec[1], measure=spec[2], observed="" if direction != "" else obs,
-                           observed_low=r["observed_low"], observed_high=r["observed_high"],
+                           observed_low=r["observed_low"],
+                           observed_high=r["observed_high"] if hi_override is None else hi_override,
                            direction=direction, include=1)
             else:
                 row.update(region=r["state"], measure=r["quantity"], observed=r["observed"],
