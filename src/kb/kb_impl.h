@@ -9,7 +9,7 @@
 
 #include "reuptake/kb.h"
 
-#define RUI_KB_SCHEMA_VERSION 1
+#define RUI_KB_SCHEMA_VERSION 2
 
 struct ru_kb {
   sqlite3 *db;        /* in-memory (deserialized) or read-only file connection */
@@ -39,7 +39,9 @@ typedef struct rui_pk_key {
 } rui_pk_key;
 extern const rui_pk_key rui_pk_keys[];
 extern const size_t rui_pk_key_count;
-/* Index into rui_pk_keys of key (fm.<ENZYME> matches "fm."), or -1. */
+/* Canonical spelling of an elimination pathway name (case-insensitive), or NULL if unknown. */
+const char *rui_kb_pathway_canon(const char *p);
+/* Index into rui_pk_keys of key (fm.<PATHWAY> matches "fm." for a known pathway), or -1. */
 long rui_pk_key_find(const char *key);
 
 /* Parses a finite double (whole string); 1 on success. */
@@ -50,6 +52,11 @@ ru_value_status rui_kb_status_of(const char *s);
 ru_value_status rui_kb_source_status(const ru_kb *kb, const char *key);
 /* Reloads the cached compound list. */
 ru_status rui_kb_cache(ru_kb *kb, ru_error *err);
+
+/* Products (kb_products.c): creates the products tables in db and imports data_dir/products.csv
+ * with its own row and relational checks; run after the other tables (it reads compounds and
+ * sources). Errors name products.csv:line: field. */
+ru_status rui_kb_import_products(sqlite3 *db, const char *data_dir, ru_error *err);
 
 /* Growing string buffer for reports. */
 typedef struct rui_sbuf {
