@@ -559,6 +559,7 @@ typedef struct model {
   double tau_max_h;
   int nodrug; /* 1 while settling the pre-drug state */
   int fn_failed;
+  double t_off; /* absolute time of the current integration segment's start, h */
   /* state layout */
   size_t i_st, i_cs, i_ss, i_ca, i_sa, n;
 } model;
@@ -959,7 +960,7 @@ static void rhs_eval(model *m, double t, const double *y, double *dy) {
 
 static int ode_rhs(double t, const double *y, double *dydt, void *user) {
   model *m = user;
-  rhs_eval(m, t, y, dydt);
+  rhs_eval(m, t + m->t_off, y, dydt);
   return m->fn_failed ? -1 : 0;
 }
 
@@ -982,56 +983,47 @@ static void baseline_state(const model *m, double *y) {
 
 /* Integrates y from t0 through output times (ascending, >= t0), stopping at every input
  * breakpoint (sample times) so that the integrator never steps across a kink of the input;
- * out[k*n] receives the state at times[k]; y holds the final state. */
+ * out[k*n] receives the state at times[k]; y holds the final state. Each segment is solved on
+ * its own clock starting at 0 (the driver's convention); the rhs adds the segment start back
+ * (model.t_off) to read the inputs at absolute time. */
 static ru_status integrate(model *m, rui_ode_work *w, double *y, double t0, const double *times,
                            size_t nt, const double *breaks, size_t nbreaks, double *out,
                            ru_error *err) {
   const size_t n = m->n;
+  double *buf = rui_malloc((nt + 1) * (n + 1) * sizeof *buf);
+  if (buf == NULL) {
+    return ru_error_set(err, RU_ENOMEM, "synapse: out of memory");
+  }
   double tcur = t0;
   size_t k = 0;
   size_t b = 0;
+  ru_status st = RU_OK;
   while (b < nbreaks && breaks[b] <= tcur) {
     b++;
   }
-  while (k < nt) {
+  while (st == RU_OK && k < nt) {
     /* next segment end: the next breakpoint before the last requested output */
     const double tend = (b < nbreaks && breaks[b] < times[nt - 1]) ? breaks[b] : times[nt - 1];
     size_t k_end = k;
     while (k_end < nt && times[k_end] <= tend) {
       k_end++;
     }
-    /* outputs in (tcur, tend] plus tend itself as the segment's last point */
+    /* outputs in [tcur, tend] plus tend itself as the segment's last point */
     const size_t nout = k_end - k;
-    const size_t nseg = nout + 1;
-    if (nout > 0 && times[k_end - 1] == tend) {
-      const double *tt = times + k;
-      double *yy = out + k * n;
-      ru_status st = rui_ode_solve_with(w, ode_rhs, m, y, tcur, NULL, 0, tt, nout, yy, err);
-      if (st != RU_OK || m->fn_failed) {
-        return m->fn_failed ? ru_error_set(err, RU_ESOLVER, "synapse: input callback failed")
-                            : st;
-      }
-      memcpy(y, yy + (nout - 1) * n, n * sizeof *y);
-    } else {
-      double *buf = rui_malloc(nseg * (n + 1) * sizeof *buf);
-      if (buf == NULL) {
-        return ru_error_set(err, RU_ENOMEM, "synapse: out of memory");
-      }
-      double *bt = buf;
-      double *by = buf + nseg;
-      memcpy(bt, times + k, nout * sizeof *bt);
-      bt[nout] = tend;
-      ru_status st = rui_ode_solve_with(w, ode_rhs, m, y, tcur, NULL, 0, bt, nseg, by, err);
-      if (st == RU_OK && m->fn_failed) {
-        st = ru_error_set(err, RU_ESOLVER, "synapse: input callback failed");
-      }
-      if (st != RU_OK) {
-        rui_free(buf);
-        return st;
-      }
+    double *bt = buf;
+    double *by = buf + nout + 1;
+    for (size_t j = 0; j < nout; j++) {
+      bt[j] = times[k + j] - tcur;
+    }
+    bt[nout] = tend - tcur;
+    m->t_off = tcur;
+    st = rui_ode_solve_with(w, ode_rhs, m, y, 0.0, NULL, 0, bt, nout + 1, by, err);
+    if (st == RU_OK && m->fn_failed) {
+      st = ru_error_set(err, RU_ESOLVER, "synapse: input callback failed");
+    }
+    if (st == RU_OK) {
       memcpy(out + k * n, by, nout * n * sizeof *out);
       memcpy(y, by + nout * n, n * sizeof *y);
-      rui_free(buf);
     }
     tcur = tend;
     k = k_end;
@@ -1039,7 +1031,9 @@ static ru_status integrate(model *m, rui_ode_work *w, double *y, double t0, cons
       b++;
     }
   }
-  return RU_OK;
+  m->t_off = 0.0;
+  rui_free(buf);
+  return st;
 }
 
 ru_status ru_synapse_run(ru_synapse *s, const double *times_h, size_t nt, ru_error *err) {
