@@ -117,8 +117,8 @@ static int parse_assignments(cli_ctx *ctx, const char *opt, const char *spec, as
       static const char *const what[] = {
           "target (NET, DAT, SERT, alpha2, D2, 5-HT1A, 5-HT1B, alpha1, 5-HT2C)",
           "transporter (NET, DAT, SERT) or releaser (d-amphetamine, l-amphetamine)",
-          "receptor (alpha2, D2, 5-HT1A, 5-HT1B, alpha1, 5-HT2C) or antagonist (idazoxan, "
-          "atipamezole, WAY-100635, pindolol, GR127935, raclopride, ...)",
+          ("receptor (alpha2, D2, 5-HT1A, 5-HT1B, alpha1, 5-HT2C) or antagonist (idazoxan, "
+           "atipamezole, WAY-100635, pindolol, GR127935, raclopride, ...)"),
           "receptor (alpha2, D2, 5-HT1A, 5-HT1B) or agonist (clonidine, 8-OH-DPAT, apomorphine)",
           "transporter (NET, DAT, SERT)"};
       return cli_usage(ctx, "%s: unknown %s '%s'", opt, what[kind], tok);
@@ -199,8 +199,8 @@ static int parse_opts(cli_ctx *ctx, const simargs *a, syn_opts *o) {
     o->expr[j] = 1.0;
   }
   o->region = "pfc";
-  o->rtol = NAN;
-  o->atol = NAN;
+  o->rtol = (double)NAN;
+  o->atol = (double)NAN;
   for (size_t i = 0; i < a->nrest; i++) {
     int missing = 0;
     const char *v;

@@ -31,6 +31,7 @@ static cJSON *row_json(const ru_vrow *r) {
   cJSON_AddItemToObject(o, "predicted", cli_json_number(r->predicted));
   cJSON_AddItemToObject(o, "error", cli_json_number(r->error));
   cJSON_AddBoolToObject(o, "right_direction", r->right_direction);
+  cJSON_AddBoolToObject(o, "within_1.5x", r->within_1_5x); /* synapse sets: the tolerance rule */
   cJSON_AddStringToObject(o, "source", r->source);
   if (r->note[0]) cJSON_AddStringToObject(o, "note", r->note);
   return o;

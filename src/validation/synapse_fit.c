@@ -140,7 +140,7 @@ typedef struct fit_ctx {
 /* Squared log error of one row (0 inside a range); a failed prediction costs a large penalty
  * so the search leaves that region. */
 static double row_cost(const rui_syn_row *r, double pred) {
-  if (!isfinite(pred) || pred <= 0.0) {
+  if (!isfinite(pred)) {
     return 1e6;
   }
   const double e = rui_syn_error(r, pred);

@@ -915,6 +915,9 @@ double rui_syn_error(const rui_syn_row *r, double pred) {
   if (!isfinite(pred)) {
     return (double)NAN;
   }
+  if (pred < 0.0 && pred > -1e-6 && !is_hr_change(r)) {
+    pred = 0.0; /* integration round-off around an extinguished level */
+  }
   if (is_hr_change(r)) {
     if (isfinite(r->lo) && isfinite(r->hi) && pred >= r->lo && pred <= r->hi) {
       return 0.0;
@@ -939,7 +942,7 @@ double rui_syn_error(const rui_syn_row *r, double pred) {
     return (double)NAN;
   }
   if (r->observed <= 0.0 || pred <= 0.0) {
-    return INFINITY;
+    return (double)INFINITY;
   }
   return fmax(pred / r->observed, r->observed / pred);
 }

@@ -141,7 +141,7 @@ static ru_status run_set(const ru_kb *kb, rui_syn_kind kind, const char *path, i
         if (rui_syn_predict(kb, changed ? &th : NULL, rj, &p, NULL) == RU_OK) {
           cvpred[j] = p;
         } else {
-          cvpred[j] = INFINITY; /* not predictable (reason in the in-sample row) */
+          cvpred[j] = (double)INFINITY; /* not predictable (reason in the in-sample row) */
         }
       }
     }
