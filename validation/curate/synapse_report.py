@@ -42,8 +42,12 @@ def rows_table(rows, cal):
         if "cross-validated" in note:
             cv = note.split("cross-validated ")[-1]
             note = note.split("cross-validated")[0].rstrip("; ")
-        hit = "" if r["predicted"] is None else ("yes" if r["right_direction"] and "direction only" in note else
-                                                  ("yes" if (r.get("error") is not None and r["within_1_5x"]) else ("no" if "direction only" not in note else "no")))
+        if r["predicted"] is None:
+            hit = ""
+        elif "direction only" in note:
+            hit = "direction " + ("right" if r["right_direction"] else "wrong")
+        else:
+            hit = "yes" if r.get("within_1.5x") else "no"
         out.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (r["id"], r["scenario"].replace("|", "/"), obs,
                    fmt(r["predicted"]), cv, fmt(r["error"]), hit, note.replace("|", "/")[:120]))
     return "\n".join(out)
