@@ -7,6 +7,23 @@
 
 #include "common.h"
 
+/* The brain exposure the occupancy model uses for the compound (pd.h): the KB Kp,uu,brain, or
+ * the stated default when there is no evidence, flagged. Added to the JSON as
+ * "brain_exposure": {"kpuu_brain", "source", "status", "default"}. */
+static void add_brain_exposure(ru_kb *kb, const char *name, cJSON *root) {
+  ru_value kp;
+  int dflt = 0;
+  ru_error err;
+  const int ok = ru_pd_compound_kpuu_brain(kb, name, &kp, &dflt, &err) == RU_OK;
+  cJSON *b = cJSON_AddObjectToObject(root, "brain_exposure");
+  cJSON_AddItemToObject(b, "kpuu_brain", cli_json_number(ok ? kp.value : nan("")));
+  cJSON_AddStringToObject(b, "source", ok ? kp.source : "");
+  cJSON_AddStringToObject(b, "status", !ok ? "missing" : dflt ? "default"
+                                       : kp.status == RU_VALUE_PRIMARY ? "primary"
+                                       : kp.status == RU_VALUE_DERIVED ? "derived" : "secondary");
+  cJSON_AddBoolToObject(b, "default", dflt);
+}
+
 /* The `drugs show` JSON of a compound or a product, parsed; JSON output is emitted at once
  * (*done = 1 with the exit code returned). */
 static cJSON *show_json(cli_ctx *ctx, ru_kb *kb, const char *name, int product, int *done, int *rc) {
@@ -25,6 +42,7 @@ static cJSON *show_json(cli_ctx *ctx, ru_kb *kb, const char *name, int product, 
     *rc = cli_usage(ctx, "internal error: bad JSON from the knowledge base");
     return NULL;
   }
+  if (!product) add_brain_exposure(kb, name, root);
   if (ctx->format == CLI_FMT_JSON) {
     *rc = cli_emit_json(ctx, root);
     return NULL;
@@ -41,9 +59,20 @@ static int show(cli_ctx *ctx, ru_kb *kb, const char *name) {
   const cJSON *nm = cJSON_GetObjectItem(root, "name"), *cl = cJSON_GetObjectItem(root, "class");
   const cJSON *mw = cJSON_GetObjectItem(root, "mw");
   if (ctx->format == CLI_FMT_TABLE) {
-    cli_out_printf(o, "%s (%s), MW %s g/mol\n\n", cJSON_IsString(nm) ? nm->valuestring : name,
+    cli_out_printf(o, "%s (%s), MW %s g/mol\n", cJSON_IsString(nm) ? nm->valuestring : name,
                    cJSON_IsString(cl) ? cl->valuestring : "?",
                    cJSON_IsNumber(mw) ? cJSON_PrintUnformatted(mw) : "missing");
+    const cJSON *b = cJSON_GetObjectItem(root, "brain_exposure");
+    const cJSON *bv = cJSON_GetObjectItem(b, "kpuu_brain"), *bs = cJSON_GetObjectItem(b, "status");
+    const cJSON *bsrc = cJSON_GetObjectItem(b, "source");
+    char kv[32];
+    const int dflt = cJSON_IsTrue(cJSON_GetObjectItem(b, "default"));
+    const char *src = cJSON_IsString(bsrc) ? bsrc->valuestring : "";
+    cli_out_printf(o, "brain exposure: Kp,uu,brain %s (%s%s%s)\n\n",
+                   cli_fmt(kv, sizeof kv, cJSON_IsNumber(bv) ? bv->valuedouble : nan(""), 4),
+                   dflt ? "DEFAULT (no brain-exposure evidence)"
+                        : cJSON_IsString(bs) ? bs->valuestring : "missing",
+                   src[0] ? ", " : "", src);
   }
   static const char *const ah[] = {"section", "item", "value", "unit/measure", "status", "source"};
   cli_table *t = cli_table_new(6, ah);

@@ -16,7 +16,7 @@
 
 #include "common.h"
 
-#define NPROF 241
+#define NPROF RU_PD_STEADY_POINTS /* the steady-state grid every occupancy summary uses */
 #define MAXC 16
 #define MAXP 128
 #define R1_CUTOFF 1.02 /* FDA 2020 guidance, basic model for reversible inhibition */
@@ -48,6 +48,7 @@ typedef struct map_row {
   char names[8][16];    /* enzymes, for JSON */
   size_t ninh;
   char skipped[RU_ERROR_MESSAGE_MAX + 16]; /* "" when mapped */
+  char kpuu_default[160]; /* compounds whose occupancy used the default Kp,uu,brain ("" none) */
 } map_row;
 
 /* Case-insensitive substring test (--class SNRI matches "SNRI"; --class stimulant matches both
@@ -85,7 +86,7 @@ static ru_status map_one(ru_kb *kb, map_row *r, ru_error *err) {
   ru_regimen *reg = NULL;
   ru_sim *s = NULL;
   double t[NPROF], tau = 0.0;
-  double *conc = NULL, *occ = NULL;
+  double *conc = NULL;
   ru_status st = ru_regimen_new(&reg, err);
   if (st == RU_OK) st = ru_regimen_parse(reg, spec, err);
   if (st == RU_OK) st = ru_sim_new(kb, &s, err);
@@ -95,19 +96,21 @@ static ru_status map_one(ru_kb *kb, map_row *r, ru_error *err) {
   if (st == RU_OK && nc > MAXC) st = ru_error_set(err, RU_ELIMIT, "more than %d compounds", MAXC);
   if (st == RU_OK) {
     conc = malloc(nc * NPROF * sizeof *conc);
-    occ = malloc(NPROF * sizeof *occ);
-    if (conc == NULL || occ == NULL) st = ru_error_set(err, RU_ENOMEM, "out of memory");
+    if (conc == NULL) st = ru_error_set(err, RU_ENOMEM, "out of memory");
   }
   if (st == RU_OK) st = ru_sim_steady_profile(s, NPROF, t, conc, &tau, err);
+  ru_pd_summary sum[NT];
+  if (st == RU_OK) st = ru_pd_summarise(kb, s, TARGETS, NT, conc, NPROF, sum, err);
   for (size_t k = 0; k < NT && st == RU_OK; k++) {
-    st = ru_pd_occupancy_series(kb, s, TARGETS[k], conc, NPROF, occ, NULL, err);
-    double m = 0.0;
-    for (size_t j = 0; j < NPROF && st == RU_OK; j++) {
-      /* trapezoid mean over the interval (equally spaced samples) */
-      m += ((j == 0 || j + 1 == NPROF) ? 0.5 : 1.0) * occ[j] / (double)(NPROF - 1);
+    r->occ[k] = sum[k].mean;
+    for (size_t i = 0; i < sum[k].nshares; i++) {
+      const char *c = sum[k].shares[i].compound;
+      if (!sum[k].shares[i].kpuu_is_default || strstr(r->kpuu_default, c) != NULL) continue;
+      const size_t len = strlen(r->kpuu_default);
+      snprintf(r->kpuu_default + len, sizeof r->kpuu_default - len, "%s%s", len ? ", " : "", c);
     }
-    r->occ[k] = m;
   }
+  if (st == RU_OK) ru_pd_summary_free(sum, NT);
   r->net_sert = (st == RU_OK && r->occ[0] > 1e-9) ? r->occ[1] / r->occ[0] : nan("");
   /* perpetrator liabilities of every compound present (parents and metabolites) */
   for (size_t i = 0; i < nc && st == RU_OK; i++) {
@@ -134,7 +137,6 @@ static ru_status map_one(ru_kb *kb, map_row *r, ru_error *err) {
     }
   }
   free(conc);
-  free(occ);
   ru_sim_free(s);
   ru_regimen_free(reg);
   return st;
@@ -153,6 +155,7 @@ static cJSON *row_json(const map_row *r) {
   cJSON_AddItemToObject(o, "net_sert_ratio", cli_json_number(r->net_sert));
   cJSON *inh = cJSON_AddArrayToObject(o, "inhibits");
   for (size_t i = 0; i < r->ninh; i++) cJSON_AddItemToArray(inh, cJSON_CreateString(r->names[i]));
+  if (r->kpuu_default[0]) cJSON_AddStringToObject(o, "kpuu_brain_default", r->kpuu_default);
   return o;
 }
 
@@ -336,6 +339,13 @@ int cmd_map(cli_ctx *ctx) {
     cli_out_printf(o, "\nnet_sert_ratio: NET over SERT occupancy at that dose. inhibits: FDA 2020 basic models "
                       "(R1 >= 1.02, R2 >= 1.25) at the unbound steady-state Cmax.\n");
     int any = 0;
+    for (size_t i = 0; i < nm; i++) {
+      if (mapped[i].kpuu_default[0] == '\0') continue;
+      if (!any) cli_out_printf(o, "\nno brain-exposure evidence, default Kp,uu,brain used for:\n");
+      any = 1;
+      cli_out_printf(o, "  %-14s %s\n", mapped[i].p.name, mapped[i].kpuu_default);
+    }
+    any = 0;
     for (size_t i = 0; i < n; i++) {
       if (rows[i].skipped[0] == '\0') continue;
       if (!any) cli_out_printf(o, "\nnot mapped:\n");

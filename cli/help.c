@@ -91,7 +91,10 @@ static const struct {
     {"validate",
      "reuptake validate [--set pet|ddi|pm|microdialysis|firing|physiology[,...]] [--data FILE]\n"
      "                  [--calibrate] [--cross-validate]\n"
-     "Predicted vs observed for every published row with its source, and summary metrics."},
+     "Predicted vs observed for every published row with its source, and summary metrics.\n"
+     "--calibrate refits the per-family Ki scaling on calibration rows (factors, rows, residuals);\n"
+     "--cross-validate refits leaving one study out at a time: in-sample vs held-out error\n"
+     "(PET scaling; synapse parameters on the microdialysis, firing and physiology sets)."},
 };
 
 const char *cli_help_text(const char *command) {

@@ -62,6 +62,9 @@ typedef struct ru_pk_params {
   int model;
   ru_value f, ka_per_h, tlag_h, cl_f_l_per_h, v_f_l, q_f_l_per_h, vp_f_l, q2_f_l_per_h, vp2_f_l;
   ru_value fu, half_life_h;
+  ru_value kpuu_brain;        /* brain exposure: unbound brain interstitial / unbound plasma
+                                 (ratio) at steady state; missing -> the pd layer's stated
+                                 default, flagged (ru_pd_kpuu_brain) */
   /* Inputs of a physiological oral route (issue 10); NaN when not sourced. Not used by the
    * apparent (CL/F, V/F) model. bp: blood:plasma concentration ratio; cl_iv_l_per_h: systemic
    * (IV) plasma clearance; fa: fraction absorbed; fg: fraction escaping gut-wall metabolism. */
