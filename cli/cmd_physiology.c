@@ -13,7 +13,6 @@
 #include "reuptake/synapse.h"
 #include "simargs.h"
 
-#define NPROFILE 97           /* points over the steady-state dosing interval for the mean */
 #define SINGLE_DOSE_DAYS 1.0  /* default horizon of a single dose */
 #define ACUTE_H 3.0           /* held inputs: the acute response (DESIGN.md synapse default) */
 #define MAX_PARAM_OVERRIDES 32
@@ -30,46 +29,6 @@ static cJSON *values_json(const ru_physio_values *v) {
   cJSON_AddItemToObject(o, "sympathetic_drive_fold", cli_json_number(v->sympathetic_drive_fold));
   cJSON_AddItemToObject(o, "cardiac_ne_fold", cli_json_number(v->cardiac_ne_fold));
   return o;
-}
-
-/* Mean steady-state synapse inputs of the regimens over the last dosing interval (trapezoid;
- * the pd layer's steady-state summary replaces this once it is public). */
-static int regimen_steady_inputs(cli_ctx *ctx, ru_kb *kb, const simargs *a, ru_sim *sim,
-                                 double in_mean[RU_SYN_NINPUTS]) {
-  (void)a;
-  double t[NPROFILE];
-  double *conc = malloc((ru_sim_compound_count(sim) * NPROFILE + 1) * sizeof *conc);
-  double *in = malloc(NPROFILE * RU_SYN_NINPUTS * sizeof *in);
-  int rc = 0;
-  if (conc == NULL || in == NULL) {
-    rc = cli_fail(ctx, RU_ENOMEM, NULL);
-    goto done;
-  }
-  ru_error err;
-  ru_error_clear(&err);
-  double tau = 0.0;
-  ru_status st = ru_sim_steady_profile(sim, NPROFILE, t, conc, &tau, &err);
-  if (st == RU_OK) {
-    st = ru_synapse_inputs_from_sim(kb, sim, conc, NPROFILE, NULL, in, &err);
-  }
-  if (st != RU_OK) {
-    rc = cli_fail(ctx, st, &err);
-    goto done;
-  }
-  for (size_t q = 0; q < RU_SYN_NINPUTS; q++) {
-    double acc = 0.0;
-    for (size_t j = 0; j < NPROFILE; j++) {
-      acc += ((j == 0 || j + 1 == NPROFILE) ? 0.5 : 1.0) * in[j * RU_SYN_NINPUTS + q];
-    }
-    in_mean[q] = fmin(1.0, fmax(0.0, acc / (double)(NPROFILE - 1)));
-  }
-  for (size_t q = 0; q < RU_SYN_NTRANSPORTERS; q++) {
-    in_mean[RU_SYN_NET_RELEASER + q] = fmin(in_mean[RU_SYN_NET_RELEASER + q], in_mean[q]);
-  }
-done:
-  free(conc);
-  free(in);
-  return rc;
 }
 
 /* Parses "NET=x" (other targets do not act on plasma NE and are refused with a message). */
@@ -252,12 +211,14 @@ int cmd_physiology(cli_ctx *ctx) {
     single = !(ru_sim_longest_interval_h(sim) > 0.0);
     if (!single) {
       double mean[RU_SYN_NINPUTS];
-      if ((rc = regimen_steady_inputs(ctx, kb, &a, sim, mean)) != 0) {
+      ru_error e;
+      ru_error_clear(&e);
+      const ru_status sst = ru_synapse_steady_inputs(kb, sim, held, mean, &e);
+      if (sst != RU_OK) {
+        rc = cli_fail(ctx, sst, &e);
         goto done;
       }
-      for (size_t q = 0; q < RU_SYN_NINPUTS; q++) {
-        held[q] = ru_synapse_combine_occupancy(mean[q], held[q]);
-      }
+      memcpy(held, mean, sizeof mean);
       input = "regimen: mean steady-state occupancy over the last dosing interval";
     } else {
       if ((rc = simargs_times(ctx, &a, SINGLE_DOSE_DAYS, &tt, &nt)) != 0) {

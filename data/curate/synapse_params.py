@@ -179,6 +179,9 @@ def main():
         rows = list(csv.reader(f))
     header, body = rows[0], rows[1:]
     keep = [r for r in body if r[0] not in ("synapse", "physiology")]
+    # my rows go where they stood, so that other domains' rows keep their order
+    first = next((i for i, r in enumerate(body) if r[0] in ("synapse", "physiology")), len(body))
+    n_before = sum(1 for r in body[:first] if r[0] not in ("synapse", "physiology"))
     with open(src_path, newline="") as f:
         srows = list(csv.reader(f))
     sheader, sbody = srows[0], srows[1:]
@@ -195,15 +198,22 @@ def main():
         if r[0] in ("synapse", "physiology"):
             old_syn.add(r[header.index("source")])
     mine = set(k for k, *_ in SOURCES) | set(FIT_SOURCES)
-    sbody = [r for r in sbody if r[0] not in mine and not (r[0] in old_syn and r[0] not in used_elsewhere)]
+    sfirst = next((i for i, r in enumerate(sbody) if r[0] in mine), len(sbody))
+    dropped = lambda r: r[0] in mine or (r[0] in old_syn and r[0] not in used_elsewhere)
+    s_before = [r for r in sbody[:sfirst] if not dropped(r)]
+    s_after = [r for r in sbody[sfirst:] if not dropped(r)]
+    smine = []
     for k, cit, at, q in SOURCES:
-        sbody.append([k, cit, at, q])
+        smine.append([k, cit, at, q])
     for k, rows_txt in FIT_SOURCES.items():
-        sbody.append([k, "reuptake calibration (docs/synapse.md section 4; re-derived by tests/unit/test_synapse_calibration.c): fitted on validation/calibration_synapse.csv " + rows_txt, "validation/calibration_synapse.csv", "derived"])
+        smine.append([k, "reuptake calibration (docs/synapse.md section 4; re-derived by tests/unit/test_synapse_calibration.c): fitted on validation/calibration_synapse.csv " + rows_txt, "validation/calibration_synapse.csv", "derived"])
+    sbody = s_before + smine + s_after
+    myrows = []
     for domain, name, value, unit, source, status, notes in ROWS:
         if status == "calibrated" and name in cal:
             value = float("%.6g" % cal[name])
-        keep.append([domain, name, repr(value) if isinstance(value, float) else str(value), unit, source, status, notes, ""])
+        myrows.append([domain, name, repr(value) if isinstance(value, float) else str(value), unit, source, status, notes, ""])
+    keep = keep[:n_before] + myrows + keep[n_before:]
     keys = set(r[0] for r in sbody)
     for r in keep:
         if r[header.index("source")] not in keys:

@@ -253,6 +253,14 @@ RU_API ru_status ru_synapse_inputs_from_sim(const ru_kb *kb, const ru_sim *sim, 
                                             size_t nt, const double held[RU_SYN_NINPUTS],
                                             double *out, ru_error *err);
 
+/* Mean steady-state inputs of a simulation's repeated regimens over the last dosing interval:
+ * ru_synapse_inputs_from_sim on the RU_PD_STEADY_POINTS grid of ru_sim_steady_profile, each
+ * input averaged by ru_pd_interval_stats (held[] as there). mean[RU_SYN_NINPUTS]. Errors of
+ * ru_sim_steady_profile (RU_EINVAL: no repeating regimen) and ru_synapse_inputs_from_sim. */
+RU_API ru_status ru_synapse_steady_inputs(const ru_kb *kb, ru_sim *sim,
+                                          const double held[RU_SYN_NINPUTS],
+                                          double mean[RU_SYN_NINPUTS], ru_error *err);
+
 /* --- run and results ------------------------------------------------------------------------ */
 
 /* Integrates from the pre-drug steady state at t = 0 and records the state at times_h[nt]

@@ -102,3 +102,45 @@ ru_status ru_synapse_inputs_from_sim(const ru_kb *kb, const ru_sim *sim, const d
   }
   return RU_OK;
 }
+
+ru_status ru_synapse_steady_inputs(const ru_kb *kb, ru_sim *sim, const double held[RU_SYN_NINPUTS],
+                                   double mean[RU_SYN_NINPUTS], ru_error *err) {
+  if (kb == NULL || sim == NULL || mean == NULL) {
+    return ru_error_set(err, RU_EINVAL, "synapse steady inputs: NULL argument");
+  }
+  const size_t np = RU_PD_STEADY_POINTS;
+  const size_t nc = ru_sim_compound_count(sim);
+  double *t = rui_malloc(np * sizeof *t);
+  double *conc = rui_malloc((nc ? nc : 1) * np * sizeof *conc);
+  double *in = rui_malloc(np * NIN * sizeof *in);
+  double *col = rui_malloc(np * sizeof *col);
+  ru_status st = RU_OK;
+  if (t == NULL || conc == NULL || in == NULL || col == NULL) {
+    st = ru_error_set(err, RU_ENOMEM, "synapse steady inputs: out of memory");
+  }
+  double tau = 0.0;
+  if (st == RU_OK) {
+    st = ru_sim_steady_profile(sim, np, t, conc, &tau, err);
+  }
+  if (st == RU_OK) {
+    st = ru_synapse_inputs_from_sim(kb, sim, conc, np, held, in, err);
+  }
+  if (st == RU_OK) {
+    /* the pd layer's interval mean (trapezoid over the equally spaced steady-state grid) */
+    for (size_t q = 0; q < NIN; q++) {
+      for (size_t j = 0; j < np; j++) {
+        col[j] = in[j * NIN + q];
+      }
+      ru_pd_interval_stats(col, np, &mean[q], NULL, NULL);
+      mean[q] = fmin(1.0, fmax(0.0, mean[q]));
+    }
+    for (size_t q = 0; q < RU_SYN_NTRANSPORTERS; q++) {
+      mean[RELEASER_OF[q]] = fmin(mean[RELEASER_OF[q]], mean[q]);
+    }
+  }
+  rui_free(t);
+  rui_free(conc);
+  rui_free(in);
+  rui_free(col);
+  return st;
+}

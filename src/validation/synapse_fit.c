@@ -7,6 +7,7 @@
  * repeated so that coupled blocks settle. A block with no usable row keeps its parameters at
  * the knowledge-base values. Only rows marked calibration are ever passed in. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -374,18 +375,9 @@ double rui_syn_fit_cost(const ru_kb *kb, rui_syn_rows *rows, const unsigned char
   return sum;
 }
 
-ru_status rui_syn_fit(const ru_kb *kb, rui_syn_rows *rows, const unsigned char *use,
-                      rui_syn_theta *theta, ru_error *err) {
-  if (kb == NULL || rows == NULL || theta == NULL) {
-    return ru_error_set(err, RU_EINVAL, "synapse fit: NULL argument");
-  }
-  for (size_t b = 0; b < NBLOCKS; b++) {
-    for (size_t i = 0; i < BLOCKS[b].np; i++) {
-      if (!isfinite(rui_syn_theta_get(theta, BLOCKS[b].p[i].name))) {
-        rui_syn_theta_set(theta, BLOCKS[b].p[i].name, start_value(kb, &BLOCKS[b].p[i]));
-      }
-    }
-  }
+/* The sweeps over the blocks with free[b] != 0 (NULL: all), each on its usable rows. */
+static void fit_blocks(const ru_kb *kb, rui_syn_rows *rows, const unsigned char *use,
+                       const unsigned char *free_block, rui_syn_theta *theta) {
   for (size_t i = 0; i < rows->n; i++) {
     if (rows->row[i].calibration && (use == NULL || use[i])) {
       rui_syn_prepare(kb, &rows->row[i], NULL);
@@ -393,6 +385,9 @@ ru_status rui_syn_fit(const ru_kb *kb, rui_syn_rows *rows, const unsigned char *
   }
   for (int outer = 0; outer < OUTER_SWEEPS; outer++) {
     for (size_t b = 0; b < NBLOCKS; b++) {
+      if (free_block != NULL && !free_block[b]) {
+        continue;
+      }
       fit_ctx c = {kb, rows, theta, {0}, 0};
       for (size_t k = 0; k < BLOCKS[b].nrows; k++) {
         const long i = find_row(rows, BLOCKS[b].rows[k]);
@@ -409,6 +404,94 @@ ru_status rui_syn_fit(const ru_kb *kb, rui_syn_rows *rows, const unsigned char *
         line_search(&c, &BLOCKS[b].p[0]);
       }
     }
+  }
+}
+
+static void start_theta(const ru_kb *kb, rui_syn_theta *theta) {
+  for (size_t b = 0; b < NBLOCKS; b++) {
+    for (size_t i = 0; i < BLOCKS[b].np; i++) {
+      if (!isfinite(rui_syn_theta_get(theta, BLOCKS[b].p[i].name))) {
+        rui_syn_theta_set(theta, BLOCKS[b].p[i].name, start_value(kb, &BLOCKS[b].p[i]));
+      }
+    }
+  }
+}
+
+ru_status rui_syn_fit(const ru_kb *kb, rui_syn_rows *rows, const unsigned char *use,
+                      rui_syn_theta *theta, ru_error *err) {
+  if (kb == NULL || rows == NULL || theta == NULL) {
+    return ru_error_set(err, RU_EINVAL, "synapse fit: NULL argument");
+  }
+  start_theta(kb, theta);
+  fit_blocks(kb, rows, use, NULL, theta);
+  return RU_OK;
+}
+
+/* Parameters with no neutral value: an emptied block keeps their knowledge-base value (none of
+ * them can be emptied by leaving one study out except the time constants, which do nothing once
+ * their depth is 0). Every other calibrated parameter is a gain, weight, depth or share whose
+ * mechanism is off at 0. */
+static int has_off_value(const char *name) {
+  static const char *const keep[] = {"autoreceptor.basal_activation", "ne.share_net",
+                                     "calibration.effective_dose_occupancy",
+                                     "alpha2.desensitization_tau_d", "5ht1a.desensitization_tau_d",
+                                     "calibration.ahn_dat_occupancy",
+                                     "calibration.ahn_net_occupancy"};
+  for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
+    if (strcmp(name, keep[i]) == 0) {
+      return 0;
+    }
+  }
+  return 1;
+}
+
+static void note_add(char *note, size_t cap, const char *what, const char *name) {
+  if (note == NULL || cap == 0) {
+    return;
+  }
+  const size_t len = strlen(note);
+  if (len + 1 < cap) {
+    snprintf(note + len, cap - len, "%s%s%s", len ? "; " : "", what, name);
+  }
+}
+
+ru_status rui_syn_fit_subset(const ru_kb *kb, rui_syn_rows *rows, const unsigned char *use,
+                             rui_syn_theta *theta, char *note, size_t note_cap, ru_error *err) {
+  if (kb == NULL || rows == NULL || theta == NULL || use == NULL) {
+    return ru_error_set(err, RU_EINVAL, "synapse fit: NULL argument");
+  }
+  if (note != NULL && note_cap > 0) {
+    note[0] = '\0';
+  }
+  memset(theta, 0, sizeof *theta);
+  start_theta(kb, theta); /* the knowledge-base values: the fit on every calibration row */
+  unsigned char free_block[NBLOCKS];
+  int any = 0;
+  for (size_t b = 0; b < NBLOCKS; b++) {
+    size_t present = 0, usable = 0;
+    for (size_t k = 0; k < BLOCKS[b].nrows; k++) {
+      const long i = find_row(rows, BLOCKS[b].rows[k]);
+      if (i >= 0) {
+        present++;
+        usable += use[i] ? 1u : 0u;
+      }
+    }
+    free_block[b] = (unsigned char)(usable > 0 && usable < present);
+    any |= free_block[b];
+    if (free_block[b]) {
+      note_add(note, note_cap, "refitted: ", BLOCKS[b].name);
+    } else if (present > 0 && usable == 0) {
+      /* no row left: the block's mechanism is off (the KB's rule for a missing value) */
+      for (size_t i = 0; i < BLOCKS[b].np; i++) {
+        if (has_off_value(BLOCKS[b].p[i].name)) {
+          rui_syn_theta_set(theta, BLOCKS[b].p[i].name, 0.0);
+        }
+      }
+      note_add(note, note_cap, "no rows left, off: ", BLOCKS[b].name);
+    }
+  }
+  if (any) {
+    fit_blocks(kb, rows, use, free_block, theta);
   }
   return RU_OK;
 }

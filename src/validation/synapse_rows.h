@@ -119,6 +119,15 @@ int rui_syn_direction_ok(const rui_syn_row *row, double pred);
 ru_status rui_syn_fit(const ru_kb *kb, rui_syn_rows *rows, const unsigned char *use,
                       rui_syn_theta *theta, ru_error *err);
 
+/* fit(subset) for leave-one-study-out validation (the crossval.h contract): use[i] marks the
+ * calibration rows kept. A block all of whose rows are kept keeps the knowledge-base values
+ * (they are the fit on every calibration row, test_synapse_calibration); a block with some rows
+ * left out is refitted on the rest; a block with none left has its mechanism off (gains,
+ * weights, depths and shares 0; parameters without a neutral value keep their KB value). note
+ * (may be NULL) says which blocks were refitted or switched off. */
+ru_status rui_syn_fit_subset(const ru_kb *kb, rui_syn_rows *rows, const unsigned char *use,
+                             rui_syn_theta *theta, char *note, size_t note_cap, ru_error *err);
+
 /* The fit's objective (sum over the blocks' rows of squared log fold errors) at theta (NULL =
  * the KB values), over the calibration rows with use[i] != 0 (NULL = all). */
 double rui_syn_fit_cost(const ru_kb *kb, rui_syn_rows *rows, const unsigned char *use,

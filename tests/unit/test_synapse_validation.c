@@ -94,35 +94,73 @@ static void test_physiology_set(void **state) {
   ru_vset_free(v);
 }
 
-/* Leave one study out: the refit without a study's calibration rows changes only the blocks
- * those rows belong to; without them the block keeps the knowledge-base values. */
+/* fit(subset) for leave-one-study-out: a block whose rows are all kept keeps the knowledge-base
+ * values (the all-rows fit), a block with some rows left out is refitted on the rest, a block
+ * with none left has its mechanism off. */
 static void test_leave_one_study_out_refits_without_the_study(void **state) {
   (void)state;
   rui_syn_rows rows = {0, NULL};
   assert_int_equal(rui_syn_rows_read(&rows, "calibration_synapse.csv", 1, NULL), RU_OK);
   unsigned char *use = calloc(rows.n, 1);
   assert_non_null(use);
-  /* only the releaser block's rows (Schiffer 2006), minus the methylphenidate arm */
+  /* every row but the methylphenidate arm of Schiffer 2006 */
   for (size_t i = 0; i < rows.n; i++) {
-    use[i] = strcmp(rows.row[i].id, "cal-amph-str") == 0;
+    use[i] = strcmp(rows.row[i].id, "cal-mph-str") != 0;
   }
   rui_syn_theta th;
-  memset(&th, 0, sizeof th);
-  assert_int_equal(rui_syn_fit(KB, &rows, use, &th, NULL), RU_OK);
-  /* a block with no usable row keeps the KB value */
+  char note[200];
+  assert_int_equal(rui_syn_fit_subset(KB, &rows, use, &th, note, sizeof note, NULL), RU_OK);
+  assert_non_null(strstr(note, "refitted: releaser"));
   ru_value kv;
   assert_int_equal(ru_kb_param(KB, "synapse", "5ht1a.gain_soma", &kv, NULL), RU_OK);
-  assert_float_equal(rui_syn_theta_get(&th, "5ht1a.gain_soma"), kv.value, 1e-12);
-  /* the refitted block reproduces its remaining row */
+  assert_float_equal(rui_syn_theta_get(&th, "5ht1a.gain_soma"), kv.value, 0.0);
   for (size_t i = 0; i < rows.n; i++) {
-    if (use[i]) {
+    if (strcmp(rows.row[i].id, "cal-amph-str") == 0) {
       double p = (double)NAN;
       assert_int_equal(rui_syn_predict(KB, &th, &rows.row[i], &p, NULL), RU_OK);
       assert_true(rui_syn_error(&rows.row[i], p) < 1.1);
     }
   }
+  /* the whole study out: no row identifies efflux, releasers act as blockers */
+  for (size_t i = 0; i < rows.n; i++) {
+    use[i] = strcmp(rows.row[i].study, "r3md-schiffer") != 0;
+  }
+  assert_int_equal(rui_syn_fit_subset(KB, &rows, use, &th, note, sizeof note, NULL), RU_OK);
+  assert_non_null(strstr(note, "off: releaser"));
+  assert_float_equal(rui_syn_theta_get(&th, "releaser.efflux_max"), 0.0, 0.0);
   free(use);
   rui_syn_rows_free(&rows);
+}
+
+/* --cross-validate runs through the generic driver (validation/crossval.h): in-sample metrics
+ * equal the set's own, held-out predictions exist for every predicted row, and a study whose
+ * calibration rows carry a mechanism alone (Esler 1981: uptake-1, central drive) is a fold. */
+static void test_cross_validation_through_crossval(void **state) {
+  (void)state;
+  const ru_validate_options opt = {NULL, 0, 1};
+  ru_vset *v = NULL;
+  ru_error err;
+  assert_int_equal(ru_validate_run(KB, "physiology", NULL, &opt, &v, &err), RU_OK);
+  assert_true(v->cross_validated);
+  double in = (double)NAN, held = (double)NAN;
+  for (size_t q = 0; q < v->ncv; q++) {
+    if (strcmp(v->cv[q].name, "in_sample_within_tolerance") == 0) in = v->cv[q].value;
+    if (strcmp(v->cv[q].name, "within_tolerance") == 0) held = v->cv[q].value;
+  }
+  assert_float_equal(in, metric(v, "within_tolerance"), 1e-12);
+  assert_true(isfinite(held));
+  int esler = 0;
+  for (size_t g = 0; g < v->nfolds; g++) {
+    esler |= strcmp(v->folds[g].study, "esler81") == 0;
+  }
+  assert_true(esler);
+  for (size_t i = 0; i < v->nrows; i++) {
+    const ru_vrow *r = &v->rows[i];
+    if (r->calibration && isfinite(r->predicted) && strncmp(r->id, "cal-", 4) == 0) {
+      assert_true(isfinite(r->cv_predicted)); /* every fitted row has its held-out prediction */
+    }
+  }
+  ru_vset_free(v);
 }
 
 /* A user table of the same schema runs (and a malformed one fails with a message). */
@@ -162,6 +200,7 @@ int main(void) {
       cmocka_unit_test(test_firing_set),
       cmocka_unit_test(test_physiology_set),
       cmocka_unit_test(test_leave_one_study_out_refits_without_the_study),
+      cmocka_unit_test(test_cross_validation_through_crossval),
       cmocka_unit_test(test_user_table_and_bad_table),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

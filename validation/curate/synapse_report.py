@@ -38,10 +38,7 @@ def rows_table(rows, cal):
             continue
         obs = fmt(r["observed"]) if r["observed"] is not None else (
             "%s-%s" % (fmt(r["observed_low"]), fmt(r["observed_high"])) if r["observed_low"] is not None or r["observed_high"] is not None else "direction")
-        cv = ""
-        if "cross-validated" in note:
-            cv = note.split("cross-validated ")[-1]
-            note = note.split("cross-validated")[0].rstrip("; ")
+        cv = fmt(r["cv_predicted"], 4) if r.get("cv_predicted") is not None and "direction only" not in note else ""
         if r["predicted"] is None:
             hit = ""
         elif "direction only" in note:
@@ -68,13 +65,21 @@ def main():
                "|---|---|---|---|---|---|---|---|"]
     for s in val["sets"]:
         m = s["metrics"]
+        cvm = m.get("cv", {})
         def mm(k):
-            v = m.get(k)
+            v = cvm.get(k[3:]) if k.startswith("cv_") else m.get(k)
             return "-" if v is None else "%.0f%%" % (100 * v)
         npred = sum(1 for r in s["rows"] if r["predicted"] is not None and not r["calibration"])
         metrics.append("| %s | %d | %d | %s | %s | %s | %s | %s |" % (s["set"], s["n"], npred, mm("within_tolerance"), mm("cv_within_tolerance"),
                        mm("calibration_within_tolerance"), mm("cv_calibration_within_tolerance"), mm("direction_only_right")))
     parts.append("\n".join(metrics))
+    folds = ["| set | study left out | rows | refitted without it | note |", "|---|---|---|---|---|"]
+    for s in val["sets"]:
+        for f in s["metrics"].get("cv", {}).get("folds", []):
+            folds.append("| %s | %s | %d | %s | %s |" % (s["set"], f["left_out"], f["rows"],
+                         ", ".join("%s=%.4g" % (k, v) for k, v in f["fitted"].items() if v is not None),
+                         f.get("note", "").replace("|", "/")))
+    parts.append("Folds that change the fit (every other study's fold is the all-rows fit, the knowledge base):\n\n" + "\n".join(folds))
     for s in val["sets"]:
         parts.append("### %s: predictions\n\n%s\n\n### %s: left out, with the reason\n\n%s" % (
             s["set"], rows_table(s["rows"], False), s["set"], left_out(s["rows"])))
