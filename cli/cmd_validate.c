@@ -1,4 +1,4 @@
-/* `reuptake validate [--set pet|ddi|pm|microdialysis|firing|physiology[,...]] [--data FILE]
+/* `reuptake validate [--set pet|ddi|pm|washout|microdialysis|firing|physiology[,...]] [--data FILE]
  * [--calibrate] [--cross-validate]`: every published row, predicted vs observed with its source, and the
  * summary metrics; the fitted scaling factors with the calibration rows they came from and
  * their residuals; with --cross-validate the leave-one-study-out refit (held-out prediction of
@@ -10,7 +10,8 @@
 
 #include "common.h"
 
-static const char *const SETS[] = {"pet", "ddi", "pm", "microdialysis", "firing", "physiology"};
+static const char *const SETS[] = {"pet",           "ddi",    "pm",        "washout",
+                                   "microdialysis", "firing", "physiology"};
 #define NSETS (sizeof SETS / sizeof SETS[0])
 
 static int is_set_name(const char *s) {
@@ -93,7 +94,8 @@ static void set_table(cli_out *o, const ru_vset *v, cli_format fmt) {
     cli_fmt(pr, sizeof pr, r->predicted, 4);
     const char *unit = strcmp(r->unit, "%") == 0 ? " pp" : "x";
     char tmp[32];
-    snprintf(er, sizeof er, "%s%s", cli_fmt(tmp, sizeof tmp, r->error, 3), unit);
+    snprintf(er, sizeof er, "%s%s", cli_fmt(tmp, sizeof tmp, r->error, 3),
+             isfinite(r->error) ? unit : "");
     cp[0] = ce[0] = '\0';
     if (isfinite(r->cv_predicted)) {
       cli_fmt(cp, sizeof cp, r->cv_predicted, 4);
@@ -256,8 +258,8 @@ int cmd_validate(cli_ctx *ctx) {
     } else if (strchr(ctx->sets[i], '=') != NULL) {
       overrides[nov++] = ctx->sets[i];
     } else {
-      return cli_usage(ctx, "--set '%s': expected pet, ddi, pm, microdialysis, firing, physiology "
-                            "(or a comma list of them) or DRUG.KEY=VALUE", ctx->sets[i]);
+      return cli_usage(ctx, "--set '%s': expected pet, ddi, pm, washout, microdialysis, firing, "
+                            "physiology (or a comma list of them) or DRUG.KEY=VALUE", ctx->sets[i]);
     }
   }
   if (data != NULL && nonly != 1) {

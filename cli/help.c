@@ -89,8 +89,8 @@ static const struct {
      "reuptake population REGIMEN... --subjects N [--seed S] [--ancestry NAME]\n"
      "Virtual population: percentile bands and target attainment (runs under mpirun)."},
     {"validate",
-     "reuptake validate [--set pet|ddi|pm|microdialysis|firing|physiology[,...]] [--data FILE]\n"
-     "                  [--calibrate] [--cross-validate]\n"
+     "reuptake validate [--set pet|ddi|pm|washout|microdialysis|firing|physiology[,...]]\n"
+     "                  [--data FILE] [--calibrate] [--cross-validate]\n"
      "Predicted vs observed for every published row with its source, and summary metrics.\n"
      "--calibrate refits the per-family Ki scaling on calibration rows (factors, rows, residuals);\n"
      "--cross-validate refits leaving one study out at a time: in-sample vs held-out error\n"
