@@ -242,7 +242,10 @@ int cmd_physiology(cli_ctx *ctx) {
         rc = cli_fail(ctx, st, &err);
         goto done;
       }
-      for (size_t k = 1; k < nt; k++) {
+      /* samples after the dose instant (at t = 0 of an i.v. bolus the synapse has not
+       * responded yet) */
+      kpeak = nt > 1 ? 1 : 0;
+      for (size_t k = kpeak + 1; k < nt; k++) {
         if (series[k].net_occupancy > series[kpeak].net_occupancy) {
           kpeak = k;
         }

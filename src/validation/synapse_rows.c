@@ -350,10 +350,11 @@ static ru_status prepare_physiology(const ru_kb *kb, rui_syn_row *r, ru_error *e
     const double last = ru_regimen_last_dose_h(reg);
     st = course(kb, r, sim, last + 24.0, ACUTE_STEP_H, 1.0, NULL, err);
     if (st == RU_OK) {
-      /* evaluated at the peak NET occupancy after the last dose */
+      /* evaluated at the peak NET occupancy after the last dose: samples strictly after the
+       * dose time (at the instant of an i.v. bolus the synapse has not responded yet) */
       size_t best = 0;
       for (size_t k = 0; k < r->nt; k++) {
-        if (r->t[k] >= last && (r->t[best] < last || r->in[k * NIN + RU_SYN_NET] >
+        if (r->t[k] > last && (r->t[best] <= last || r->in[k * NIN + RU_SYN_NET] >
                                                          r->in[best * NIN + RU_SYN_NET])) {
           best = k;
         }
