@@ -882,11 +882,22 @@ const char *ru_sim_mechanisms(ru_sim *s) {
     const sim_compound *c = &s->c[i];
     int w = 0;
     if (c->route == SIM_ROUTE_PHYSIOLOGICAL) {
+      /* the consistency with an absolute F or an IV clearance where the KB has one (route.h) */
+      char check[160] = "";
+      const double f_iv = c->p.cl_iv_l_per_h.value / c->p.cl_f_l_per_h.value;
+      if (c->p.f.value > 0.0) {
+        snprintf(check, sizeof check, "; sourced F %.3g (%s): %.3gx the retrograde F", c->p.f.value,
+                 c->p.f.source, c->p.f.value / c->r.f_scale);
+      } else if (f_iv > 0.0 && isfinite(f_iv)) {
+        snprintf(check, sizeof check, "; F from the IV clearance %.3g (%s): %.3gx the retrograde F",
+                 f_iv, c->p.cl_iv_l_per_h.source, f_iv / c->r.f_scale);
+      }
       w = snprintf(buf + len, cap - len,
                    "%s: physiological oral route (F %.3g = Fa %.3g x Fg %.3g x Fh %.3g in a normal "
-                   "metabolizer; CLint,u %.4g L/h hepatic%s)\n", c->name, c->r.f_scale, c->r.fa,
+                   "metabolizer; CLint,u %.4g L/h hepatic%s%s)\n", c->name, c->r.f_scale, c->r.fa,
                    c->r.fg, c->r.fh, c->r.clint_h_l_per_h,
-                   c->bp_assumed ? "; B:P not in the knowledge base, 1 assumed (body default)" : "");
+                   c->bp_assumed ? "; B:P not in the knowledge base, 1 assumed (body default)" : "",
+                   check);
     } else if (c->route_why[0] != '\0') {
       w = snprintf(buf + len, cap - len, "%s: %s\n", c->name, c->route_why);
     }
