@@ -1,5 +1,5 @@
-/* `reuptake validate [--set pet|ddi|pm|microdialysis|physiology] [--data FILE] [--calibrate]
- * [--cross-validate]`: every published row, predicted vs observed with its source, and the
+/* `reuptake validate [--set pet|ddi|pm|washout|microdialysis|firing|physiology[,...]] [--data FILE]
+ * [--calibrate] [--cross-validate]`: every published row, predicted vs observed with its source, and the
  * summary metrics; the fitted scaling factors with the calibration rows they came from and
  * their residuals; with --cross-validate the leave-one-study-out refit (held-out prediction of
  * every calibration row, in-sample vs held-out error, what each fold fitted). `--set` names a
@@ -10,7 +10,8 @@
 
 #include "common.h"
 
-static const char *const SETS[] = {"pet", "ddi", "pm", "washout", "microdialysis", "physiology"};
+static const char *const SETS[] = {"pet",           "ddi",    "pm",        "washout",
+                                   "microdialysis", "firing", "physiology"};
 #define NSETS (sizeof SETS / sizeof SETS[0])
 
 static int is_set_name(const char *s) {
@@ -32,6 +33,7 @@ static cJSON *row_json(const ru_vrow *r) {
   cJSON_AddItemToObject(o, "predicted", cli_json_number(r->predicted));
   cJSON_AddItemToObject(o, "error", cli_json_number(r->error));
   cJSON_AddBoolToObject(o, "right_direction", r->right_direction);
+  cJSON_AddBoolToObject(o, "within_1.5x", r->within_1_5x); /* synapse sets: the tolerance rule */
   if (isfinite(r->cv_predicted)) {
     cJSON_AddItemToObject(o, "cv_predicted", cli_json_number(r->cv_predicted));
     cJSON_AddItemToObject(o, "cv_error", cli_json_number(r->cv_error));
@@ -209,7 +211,9 @@ static int calibrate(cli_ctx *ctx, ru_kb *kb, const char *data, const ru_validat
 }
 
 int cmd_validate(cli_ctx *ctx) {
-  const char *only = NULL, *data = NULL;
+  const char *only[NSETS];
+  size_t nonly = 0;
+  const char *data = NULL;
   int do_calibrate = 0, do_cv = 0;
   for (size_t i = 0; i < ctx->nargs; i++) {
     int missing = 0;
@@ -227,22 +231,39 @@ int cmd_validate(cli_ctx *ctx) {
                        ctx->args[i]);
     }
   }
-  /* --set is shared: a set name selects the set, DRUG.KEY=VALUE is an override */
+  /* --set is shared: a set name (or a comma list of them) selects sets, DRUG.KEY=VALUE is an
+   * override */
   const char *overrides[CLI_MAX_SETS];
   size_t nov = 0;
+  static char setbuf[CLI_MAX_SETS][128];
   for (size_t i = 0; i < ctx->nsets; i++) {
-    if (is_set_name(ctx->sets[i])) {
-      if (only != NULL) return cli_usage(ctx, "one --set at a time");
-      only = ctx->sets[i];
+    int names_ok = 1;
+    size_t nnew = 0;
+    const char *newsets[NSETS];
+    if (strchr(ctx->sets[i], '=') == NULL && strlen(ctx->sets[i]) < sizeof setbuf[0]) {
+      strcpy(setbuf[i], ctx->sets[i]);
+      char *save = NULL;
+      for (char *tok = strtok_r(setbuf[i], ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+        if (!is_set_name(tok) || nnew >= NSETS) {
+          names_ok = 0;
+          break;
+        }
+        newsets[nnew++] = tok;
+      }
+    } else {
+      names_ok = 0;
+    }
+    if (names_ok && nnew > 0) {
+      for (size_t k = 0; k < nnew && nonly < NSETS; k++) only[nonly++] = newsets[k];
     } else if (strchr(ctx->sets[i], '=') != NULL) {
       overrides[nov++] = ctx->sets[i];
     } else {
-      return cli_usage(ctx, "--set '%s': expected pet, ddi, pm, washout, microdialysis, "
-                            "physiology or DRUG.KEY=VALUE", ctx->sets[i]);
+      return cli_usage(ctx, "--set '%s': expected pet, ddi, pm, washout, microdialysis, firing, "
+                            "physiology (or a comma list of them) or DRUG.KEY=VALUE", ctx->sets[i]);
     }
   }
-  if (data != NULL && only == NULL) {
-    return cli_usage(ctx, "--data needs --set to say which kind of table it is");
+  if (data != NULL && nonly != 1) {
+    return cli_usage(ctx, "--data needs one --set to say which kind of table it is");
   }
   int rc = 0;
   ru_kb *kb = cli_kb(ctx, &rc);
@@ -253,7 +274,9 @@ int cmd_validate(cli_ctx *ctx) {
   cJSON *sets = root ? cJSON_AddArrayToObject(root, "sets") : NULL;
   cli_out *o = root ? NULL : cli_out_new();
   for (size_t k = 0; k < NSETS; k++) {
-    if (only != NULL && strcmp(only, SETS[k]) != 0) continue;
+    int selected = nonly == 0;
+    for (size_t q = 0; q < nonly; q++) selected |= strcmp(only[q], SETS[k]) == 0;
+    if (!selected) continue;
     ru_vset *v = NULL;
     ru_error err;
     ru_error_clear(&err);

@@ -64,26 +64,37 @@ static const struct {
     {"synapse",
      "reuptake synapse (REGIMEN...|--occupancy NET=0.9,DAT=0.1,...) [--region pfc|striatum|\n"
      "                 hippocampus] [--hours H|--days D] [--plot FILE]\n"
-     "                 [--antagonist idazoxan=0.9|WAY-100635=0.9|alpha2=x|D2=x|5-HT1A=x]\n"
-     "                 [--expression NET=x,DAT=x,SERT=x] [--genotype SERT+/-|SERT-/-|\n"
-     "                 DAT-overexpression|NET-182T] [--param NAME=VALUE] [--params]\n"
-     "Extracellular NE, DA and 5-HT as fold of baseline, firing of LC, VTA and raphe.\n"
-     "--params lists every model number with its source and status (docs/synapse.md)."},
+     "                 [--antagonist idazoxan=x|atipamezole=x|WAY-100635=x|pindolol=x|\n"
+     "                  GR127935=x|raclopride=x|alpha2=x|D2=x|5-HT1A=x|5-HT1B=x|alpha1=x|5-HT2C=x]\n"
+     "                 [--agonist clonidine=x|8-OH-DPAT=x|apomorphine=x|alpha2=x|...]\n"
+     "                 [--releaser d-amphetamine=x|DAT=x] [--expression NET=x,DAT=x,SERT=x]\n"
+     "                 [--genotype SERT+/-|SERT-/-|DAT-overexpression]\n"
+     "                 [--param NAME=VALUE]... [--rtol R --atol A] [--params] [--kb FILE]\n"
+     "Extracellular NE, DA and 5-HT as fold of baseline, firing of LC, VTA and raphe, and the\n"
+     "sensitivity of every autoreceptor. Held values are occupancies (0..1) from time 0; with a\n"
+     "regimen the occupancy comes from its PK/PD and held values are added by competitive\n"
+     "binding. --param overrides a knowledge-base parameter (data/params.csv, domain synapse)\n"
+     "for this run; --params lists every parameter with its status and citation\n"
+     "(docs/synapse.md)."},
     {"physiology",
-     "reuptake physiology [--state rest_supine|standing|exercise_max|mental_stress|...]\n"
-     "                    [REGIMEN...|--occupancy NET=x]\n"
-     "                    [--params]\n"
-     "Plasma noradrenaline, its kinetics and heart rate, with and without NET blockade.\n"
-     "States: rest_supine, standing, exercise_submax, exercise_max, mental_stress, cold_pressor."},
+     "reuptake physiology [--state rest_supine|seated|standing|tilt|exercise_submax|\n"
+     "                    exercise_max|mental_stress|public_speaking|cold_pressor|hypoglycemia]\n"
+     "                    [REGIMEN...|--occupancy NET=x] [--param NAME=VALUE]... [--params]\n"
+     "Plasma noradrenaline (spillover, clearance, half-life), sympathetic drive and heart rate,\n"
+     "with and without NET blockade. A repeated regimen is taken at steady state (mean over the\n"
+     "last interval); a single dose gives its time course, reported at the peak NET occupancy.\n"
+     "A state whose spillover is not sourced is an error; one whose clearance change is not\n"
+     "sourced keeps the resting clearance and says so."},
     {"population",
      "reuptake population REGIMEN... --subjects N [--seed S] [--ancestry NAME]\n"
      "Virtual population: percentile bands and target attainment (runs under mpirun)."},
     {"validate",
-     "reuptake validate [--set pet|ddi|pm|microdialysis|physiology] [--data FILE] [--calibrate]\n"
-     "                  [--cross-validate]\n"
+     "reuptake validate [--set pet|ddi|pm|washout|microdialysis|firing|physiology[,...]]\n"
+     "                  [--data FILE] [--calibrate] [--cross-validate]\n"
      "Predicted vs observed for every published row with its source, and summary metrics.\n"
      "--calibrate refits the per-family Ki scaling on calibration rows (factors, rows, residuals);\n"
-     "--cross-validate refits leaving one study out at a time: in-sample vs held-out error."},
+     "--cross-validate refits leaving one study out at a time: in-sample vs held-out error\n"
+     "(PET scaling; synapse parameters on the microdialysis, firing and physiology sets)."},
 };
 
 const char *cli_help_text(const char *command) {

@@ -427,11 +427,12 @@ ru_status ru_validate_run(const ru_kb *kb, const char *set, const char *path,
     st = run_ratio_table(kb, path ? path : "washout.csv", path == NULL, WASHOUT_REQUIRED, 5, "d",
                          washout_row, opt, v, &cap, err);
     if (st == RU_OK) ratio_metrics(v);
-  } else if (strcmp(set, "microdialysis") == 0 || strcmp(set, "physiology") == 0) {
-    st = rui_validate_synapse_set(kb, set, path, v, &cap, err);
+  } else if (strcmp(set, "microdialysis") == 0 || strcmp(set, "physiology") == 0 ||
+             strcmp(set, "firing") == 0) {
+    st = rui_validate_synapse_set(kb, set, path, opt != NULL && opt->cross_validate, v, &cap, err);
   } else {
     st = ru_error_set(err, RU_EINVAL,
-                      "unknown validation set '%s' (pet, ddi, pm, washout, microdialysis, "
+                      "unknown validation set '%s' (pet, ddi, pm, washout, microdialysis, firing, "
                       "physiology)", set);
   }
   if (st == RU_OK && opt && opt->cross_validate && !v->cross_validated) {
