@@ -1,12 +1,13 @@
 # reuptake — two commands: `make demo` and `make test`. Everything else is CMake + CTest.
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 RU_WERROR  ?= OFF
 PREFIX     ?= /usr/local
 CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRU_WERROR=$(RU_WERROR)
 
-.PHONY: all deps build demo test test-fast test-asan install fuzz bench clean
+.PHONY: all deps build demo test test-fast test-asan test-tsan install fuzz bench clean
 
 all: build
 
@@ -23,8 +24,9 @@ build: $(BUILD)/CMakeCache.txt
 demo: deps build
 	@bash scripts/demo $(BUILD)
 
-# The whole suite: the normal build, then the same tests under AddressSanitizer + UBSan.
-test: deps build test-asan
+# The whole suite: the normal build, then the same tests under AddressSanitizer + UBSan, then the
+# multi-thread test under ThreadSanitizer.
+test: deps build test-asan test-tsan
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	@echo "test: normal and sanitizer suites passed"
 
@@ -35,6 +37,12 @@ test-asan:
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DRU_SANITIZE=ON -DRU_WERROR=$(RU_WERROR) -DRU_WITH_MPI=OFF
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -LE nosan
+
+# Simulations on several threads sharing one knowledge base, under ThreadSanitizer.
+test-tsan:
+	cmake -S . -B $(TSAN_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DRU_TSAN=ON -DRU_WERROR=$(RU_WERROR) -DRU_WITH_MPI=OFF
+	cmake --build $(TSAN_BUILD) -j $(JOBS) --target test_threads
+	cd $(TSAN_BUILD) && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --output-on-failure -R '^test_threads$$'
 
 install: build
 	cmake --install $(BUILD)
@@ -49,4 +57,4 @@ bench: build
 	bash bench/run $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) build-fuzz

@@ -20,14 +20,14 @@
 #include "pk/linear.h"
 #include "reuptake/io.h"
 
-static rui_lin_system onecmt_oral(const pop_params *p) {
-  rui_lin_system s;
-  memset(&s, 0, sizeof s);
-  s.n = 2;
-  s.a[0] = -p->ka;        /* depot */
-  s.a[2] = p->ka;         /* depot -> central */
-  s.a[3] = -p->cl / p->v; /* elimination */
-  return s;
+/* Fills the 2 x 2 rate matrix in place: the library reads only the n x n block, so the rest of
+ * the (RUI_LIN_MAX-sized) struct is left untouched, as the library's own subject model does. */
+static void onecmt_oral(const pop_params *p, rui_lin_system *s) {
+  s->n = 2;
+  s->a[0] = -p->ka;        /* depot */
+  s->a[1] = 0.0;
+  s->a[2] = p->ka;         /* depot -> central */
+  s->a[3] = -p->cl / p->v; /* elimination */
 }
 
 /* Calls row(ctx, id, t, conc) for every row of subject s; 0 or 1 on failure. */
@@ -36,7 +36,8 @@ typedef void (*row_fn)(void *ctx, size_t id, double t, double conc);
 static int subject_rows(size_t s, row_fn row, void *ctx) {
   double xs[2 * POP_TAU];
   const pop_params p = pop_draw((uint64_t)s);
-  const rui_lin_system sys = onecmt_oral(&p);
+  rui_lin_system sys;
+  onecmt_oral(&p, &sys);
   rui_lin_stepper st;
   if (rui_lin_stepper_init(&st, &sys, 1.0) != RU_OK) {
     return 1;

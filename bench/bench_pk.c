@@ -17,14 +17,14 @@
 
 void ref_population(size_t nsub, welford *w);
 
-static rui_lin_system onecmt_oral(const pop_params *p) {
-  rui_lin_system s;
-  memset(&s, 0, sizeof s);
-  s.n = 2;
-  s.a[0] = -p->ka;           /* depot */
-  s.a[2] = p->ka;            /* depot -> central */
-  s.a[3] = -p->cl / p->v;    /* elimination */
-  return s;
+/* Fills the 2 x 2 rate matrix in place: the library reads only the n x n block, so the rest of
+ * the (RUI_LIN_MAX-sized) struct is left untouched, as the library's own subject model does. */
+static void onecmt_oral(const pop_params *p, rui_lin_system *s) {
+  s->n = 2;
+  s->a[0] = -p->ka;           /* depot */
+  s->a[1] = 0.0;
+  s->a[2] = p->ka;            /* depot -> central */
+  s->a[3] = -p->cl / p->v;    /* elimination */
 }
 
 /* (a) the library's fixed-step propagator: one call per dosing interval, each output one
@@ -33,7 +33,8 @@ static int pop_stepper(size_t nsub, welford *w) {
   double xs[2 * POP_TAU];
   for (size_t s = 0; s < nsub; s++) {
     const pop_params p = pop_draw((uint64_t)s);
-    const rui_lin_system sys = onecmt_oral(&p);
+    rui_lin_system sys;
+    onecmt_oral(&p, &sys);
     rui_lin_stepper st;
     if (rui_lin_stepper_init(&st, &sys, 1.0) != RU_OK) {
       return 1;
@@ -58,7 +59,8 @@ static int pop_stepper(size_t nsub, welford *w) {
 static int pop_simulate(size_t nsub, welford *w, const double *times, double *x) {
   for (size_t s = 0; s < nsub; s++) {
     const pop_params p = pop_draw((uint64_t)s);
-    const rui_lin_system sys = onecmt_oral(&p);
+    rui_lin_system sys;
+    onecmt_oral(&p, &sys);
     rui_lin_input in;
     memset(&in, 0, sizeof in);
     in.amount = POP_DOSE;
@@ -161,7 +163,8 @@ static int run_csv(size_t nsub, const char *path) {
   fputs("id,time_h,depot_mg,central_mg,conc_mg_per_l\n", f);
   for (size_t s = 0; s < nsub; s++) {
     const pop_params p = pop_draw((uint64_t)s);
-    const rui_lin_system sys = onecmt_oral(&p);
+    rui_lin_system sys;
+    onecmt_oral(&p, &sys);
     rui_lin_input in;
     memset(&in, 0, sizeof in);
     in.amount = POP_DOSE;

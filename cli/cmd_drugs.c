@@ -160,13 +160,14 @@ int cmd_kb(cli_ctx *ctx) {
   size_t violations = 0;
   ru_error err;
   ru_error_clear(&err);
-  ru_status st = ru_kb_check(kb, &report, &violations, &err);
+  ru_status st = ctx->format == CLI_FMT_JSON ? ru_kb_check_json(kb, &report, &violations, &err)
+                                             : ru_kb_check(kb, &report, &violations, &err);
   if (st != RU_OK) return cli_fail(ctx, st, &err);
   if (ctx->format == CLI_FMT_JSON) {
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddNumberToObject(root, "violations", (double)violations);
-    cJSON_AddStringToObject(root, "report", report ? report : "");
+    /* structured: per compound, per key, status and source quality (ru_kb_check_json) */
+    cJSON *root = cJSON_Parse(report ? report : "");
     ru_free(report);
+    if (root == NULL) return cli_usage(ctx, "internal error: bad JSON from the knowledge-base check");
     rc = cli_emit_json(ctx, root);
   } else {
     cli_out *o = cli_out_new();

@@ -172,6 +172,27 @@ int cmd_interact(cli_ctx *ctx) {
     for (char *l = copy ? strtok_r(copy, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save))
       cJSON_AddItemToArray(m, cJSON_CreateString(l));
     free(copy);
+    cJSON *pw = cJSON_AddArrayToObject(root, "pathways");
+    for (size_t k = 0; k < res.nexplain; k++) {
+      const ru_ddi_explanation *x = &res.explain[k];
+      cJSON *jx = cJSON_CreateObject();
+      cJSON_AddStringToObject(jx, "pathway", x->pathway);
+      cJSON_AddItemToObject(jx, "fm", cli_json_number(x->fm));
+      if (x->perpetrator[0]) cJSON_AddStringToObject(jx, "perpetrator", x->perpetrator);
+      else cJSON_AddNullToObject(jx, "perpetrator");
+      cJSON_AddStringToObject(jx, "reason", ru_ddi_reason_name(x->reason));
+      cJSON_AddItemToObject(jx, "strength", cli_json_number(x->strength));
+      cJSON_AddStringToObject(jx, "text", x->text);
+      cJSON_AddItemToArray(pw, jx);
+    }
+    cJSON *mets = cJSON_AddArrayToObject(root, "metabolites");
+    for (size_t k = 0; k < res.nmetabolites; k++) {
+      cJSON *jx = cJSON_CreateObject();
+      cJSON_AddStringToObject(jx, "compound", res.metabolites[k].compound);
+      cJSON_AddItemToObject(jx, "auc_ratio", cli_json_number(res.metabolites[k].auc_ratio));
+      cJSON_AddItemToObject(jx, "cmax_ratio", cli_json_number(res.metabolites[k].cmax_ratio));
+      cJSON_AddItemToArray(mets, jx);
+    }
     cJSON *ex = cJSON_AddObjectToObject(root, "victim_exposure");
     cJSON *jo = cJSON_AddObjectToObject(ex, "without");
     cJSON_AddItemToObject(jo, "auc_ng_h_per_ml", cli_json_number(o->auc_ng_h_per_ml));
@@ -206,7 +227,14 @@ int cmd_interact(cli_ctx *ctx) {
       if (isfinite(ia.stop_after_h))
         cli_out_printf(out, "  after stopping at day %g: 90 %% of it lost after %s days\n",
                        ia.stop_after_h / 24.0, cli_fmt(b[0], 32, t_lose / 24.0, 3));
-      cli_out_printf(out, "mechanisms:\n%s", mech[0] ? mech : "  none: no perpetrator constant for an enzyme that clears the victim\n");
+      for (size_t k = 0; k < res.nmetabolites; k++) {
+        cli_out_printf(out, "  metabolite %s: AUC ratio %s, Cmax ratio %s\n", res.metabolites[k].compound,
+                       cli_fmt(b[0], 32, res.metabolites[k].auc_ratio, 4),
+                       cli_fmt(b[1], 32, res.metabolites[k].cmax_ratio, 4));
+      }
+      cli_out_printf(out, "mechanisms:\n%s", mech[0] ? mech : "  none modelled (see the victim pathways below)\n");
+      cli_out_printf(out, "victim pathways:\n");
+      for (size_t k = 0; k < res.nexplain; k++) cli_out_printf(out, "  %s\n", res.explain[k].text);
       cli_out_printf(out, "\n%s\n", CLI_DISCLAIMER);
     }
     rc = cli_out_commit(ctx, out);

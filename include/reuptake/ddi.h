@@ -21,12 +21,46 @@ typedef struct ru_ddi_options {
   double stop_after_h;           /* perpetrators stop after this long (NaN: continue) */
 } ru_ddi_options;
 
+#define RU_DDI_MAX_EXPLAIN 32   /* explanation lines (victim pathway x perpetrator) */
+#define RU_DDI_EXPLAIN_MAX 320   /* characters of one explanation line */
+
+/* Why a victim pathway is (or is not) inhibited: one line per (victim pathway, perpetrator or
+ * reason). strength is the static inhibition index at the perpetrator's unbound plasma Cavg:
+ * Iu/Ki (competitive) or kinact*Iu/(KI+Iu)/kdeg (mechanism-based); NaN when no constant acts. */
+typedef enum ru_ddi_reason {
+  RU_DDI_ACTS = 0,          /* a perpetrator constant acts on this pathway */
+  RU_DDI_TOO_WEAK,          /* a constant exists but Iu is far below it (index < 0.02) */
+  RU_DDI_CONSTANT_MISSING,  /* in vivo inhibition is reported but no constant is sourced */
+  RU_DDI_NO_SHARED_ENZYME,  /* no perpetrator has a constant for this pathway */
+  RU_DDI_NOT_INHIBITABLE,   /* renal or unattributed ("other") clearance */
+  RU_DDI_NO_PATHWAYS,       /* the victim has no sourced pathway fractions */
+} ru_ddi_reason;
+
+typedef struct ru_ddi_explanation {
+  char pathway[RU_NAME_MAX];     /* victim pathway ("CYP2D6", "renal", "other", ...) */
+  double fm;                     /* its fraction of the victim's clearance (NM) */
+  char perpetrator[RU_NAME_MAX]; /* "" when the line is about the pathway alone */
+  ru_ddi_reason reason;
+  double strength;               /* inhibition index (see above), NaN when none */
+  char text[RU_DDI_EXPLAIN_MAX]; /* one human-readable line with the constants used */
+} ru_ddi_explanation;
+
+/* A metabolite of the victim measured with vs without the perpetrators. */
+typedef struct ru_ddi_metabolite {
+  char compound[RU_NAME_MAX];
+  double auc_ratio, cmax_ratio;
+} ru_ddi_metabolite;
+
 typedef struct ru_ddi_result {
   char victim[RU_NAME_MAX];
   int single_dose;         /* victim given once, after the perpetrators reach steady state */
   double shift_h;          /* time of that victim dose */
   ru_exposure without, with;
   double auc_ratio, cmax_ratio;
+  size_t nexplain;         /* explanation lines, victim pathway by pathway */
+  ru_ddi_explanation explain[RU_DDI_MAX_EXPLAIN];
+  size_t nmetabolites;     /* the victim's metabolites (and theirs) in the simulation */
+  ru_ddi_metabolite metabolites[RU_MAX_METABOLITES];
 } ru_ddi_result;
 
 /* Builds the simulation of the victim regimen (start shifted by shift_h) plus, when with_perps,
@@ -36,10 +70,16 @@ RU_API ru_status ru_ddi_build(const ru_kb *kb, const char *victim, const char *c
                               double shift_h, ru_sim **out, ru_error *err);
 
 /* Victim AUC and Cmax with vs without: at the victim's steady state when its regimen repeats,
- * else after a single victim dose given once the perpetrators are at steady state. */
+ * else after a single victim dose given once the perpetrators are at steady state. Also fills
+ * the explanation of every victim pathway (the perpetrator constants used, or why nothing
+ * acts) and the ratios of the victim's metabolites. */
 RU_API ru_status ru_ddi_interaction(const ru_kb *kb, const char *victim, const char *const *perps,
                                     size_t nperp, const ru_ddi_options *opt, ru_ddi_result *out,
                                     ru_error *err);
+
+/* Short name of a reason ("acts", "too_weak", "constant_missing", "no_shared_enzyme",
+ * "not_inhibitable", "no_pathways"). Static; cannot fail. */
+RU_API const char *ru_ddi_reason_name(ru_ddi_reason r);
 
 #ifdef __cplusplus
 }

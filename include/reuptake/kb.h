@@ -6,6 +6,11 @@
  * ru_kb_open(path) opens another database built by ru_kb_import; ru_kb_load_user adds or
  * overrides compounds from a user CSV (same columns as data/pk.csv etc.).
  *
+ * Threads: one handle may serve simulations running on several threads at once (every query
+ * prepares and finalizes its own statement on a connection SQLite serializes; ru_kb_open checks
+ * that SQLite is thread-safe). ru_kb_load_user changes the handle and must not run while another
+ * thread uses it; ru_kb_free only after every simulation on it is freed.
+ *
  * A value the KB does not hold is never invented: ru_value.value is NaN and the caller reports
  * it as missing (RU_EMISSING). Every value carries its source key; ru_kb_source resolves it. */
 #ifndef RU_KB_H
@@ -21,8 +26,16 @@ extern "C" {
 
 #define RU_NAME_MAX 64     /* compound, target, enzyme names (with NUL) */
 #define RU_SOURCE_MAX 64   /* source keys */
-#define RU_MAX_FM 8        /* enzyme fractions per compound */
-#define RU_MAX_METABOLITES 4
+/* Capacity limits. Every query that could receive more rows than these fails with RU_ELIMIT
+ * naming the limit (never drops rows silently). The KB needs 10 elimination pathways (six CYPs,
+ * UGT, CES1, renal, other) and up to 4 metabolites (bupropion); the limits leave headroom. */
+#ifndef RU_MAX_FM
+#define RU_MAX_FM 16       /* elimination-pathway fractions per compound */
+#endif
+#ifndef RU_MAX_METABOLITES
+#define RU_MAX_METABOLITES 8 /* metabolites formed per compound */
+#endif
+#define RU_INCOMPLETE_MAX 256 /* reason a compound cannot be simulated */
 
 typedef struct ru_kb ru_kb;
 
@@ -49,11 +62,18 @@ typedef struct ru_pk_params {
   int model;
   ru_value f, ka_per_h, tlag_h, cl_f_l_per_h, v_f_l, q_f_l_per_h, vp_f_l, q2_f_l_per_h, vp2_f_l;
   ru_value fu, half_life_h;
+  /* Inputs of a physiological oral route (issue 10); NaN when not sourced. Not used by the
+   * apparent (CL/F, V/F) model. bp: blood:plasma concentration ratio; cl_iv_l_per_h: systemic
+   * (IV) plasma clearance; fa: fraction absorbed; fg: fraction escaping gut-wall metabolism. */
+  ru_value bp, cl_iv_l_per_h, fa, fg;
+  /* Elimination pathways (fm.<PATHWAY> rows): CYPs, UGT, CES1, renal (unchanged in urine), ...
+   * "other" is never listed here: it is the remainder 1 - sum(fm), reported in fm_other. */
   size_t n_fm;
   struct {
-    char enzyme[RU_NAME_MAX]; /* "CYP2D6", ... */
-    ru_value fm;              /* fraction of total clearance (NM phenotype) by that enzyme */
+    char enzyme[RU_NAME_MAX]; /* "CYP2D6", "UGT", "renal", ... */
+    ru_value fm;              /* fraction of total clearance (NM phenotype) by that pathway */
   } fm[RU_MAX_FM];
+  ru_value fm_other;          /* the sourced fm.other row (documentation; NaN when absent) */
   size_t n_km;
   struct {
     char enzyme[RU_NAME_MAX];
@@ -79,6 +99,7 @@ typedef struct ru_compound {
   ru_pk_params pk;
   size_t n_formations;           /* metabolites this compound forms */
   ru_formation formations[RU_MAX_METABOLITES];
+  char incomplete[RU_INCOMPLETE_MAX]; /* "" or why the compound cannot be simulated */
 } ru_compound;
 
 /* One enzyme-inhibition constant set of a perpetrator. Units: ki_um, ki_inact_um in umol/L
@@ -88,7 +109,10 @@ typedef struct ru_inhibition {
   char perpetrator[RU_NAME_MAX];
   char enzyme[RU_NAME_MAX];
   ru_inhibition_kind kind;
-  ru_value ki_um;        /* competitive Ki */
+  ru_value ki_um;        /* competitive Ki, unbound: the measured Ki x fu,mic where fu,mic is
+                            stated, sourced or derived (cyp_inhibition.csv fu_mic) */
+  double ki_measured_um; /* the Ki as measured (total in the incubation), NaN for MBI rows */
+  double fu_mic;         /* unbound fraction in the incubation applied (1 when not known) */
   ru_value ki_inact_um;  /* mechanism-based KI */
   ru_value kinact_per_h; /* mechanism-based kinact */
 } ru_inhibition;
@@ -112,15 +136,21 @@ RU_API ru_status ru_kb_import(const char *data_dir, const char *db_path, ru_erro
  * Unknown: RU_ENOTFOUND with "unknown compound 'x' (did you mean 'y'?)". */
 RU_API ru_status ru_kb_resolve(const ru_kb *kb, const char *name, char canonical[RU_NAME_MAX],
                                ru_error *err);
-/* Fills out with the compound's model values (the rows the model uses). */
+/* Fills out with the compound's model values (the rows the model uses). A compound marked
+ * incomplete in compounds.csv fails with RU_EMISSING and its reason (one line); more pathway or
+ * formation rows than RU_MAX_FM / RU_MAX_METABOLITES fail with RU_ELIMIT. */
 RU_API ru_status ru_kb_compound(const ru_kb *kb, const char *name, ru_compound *out, ru_error *err);
+/* As ru_kb_compound, but also returns an incomplete compound (out->incomplete holds the reason):
+ * for reports (drugs show, kb check). */
+RU_API ru_status ru_kb_compound_info(const ru_kb *kb, const char *name, ru_compound *out,
+                                     ru_error *err);
 /* Number of compounds and the i-th canonical name (alphabetical). */
 RU_API size_t ru_kb_compound_count(const ru_kb *kb);
 RU_API const char *ru_kb_compound_name(const ru_kb *kb, size_t i);
 /* Class ("SSRI", "SNRI", ...) of the i-th compound (same order), or NULL. Owned by kb. */
 RU_API const char *ru_kb_compound_class(const ru_kb *kb, size_t i);
 /* Compounds whose name, brand name/synonym or class contains text (case-insensitive): indices for
- * ru_kb_compound_name, alphabetical; up to max in idx, *n receives the total count. */
+ * ru_kb_compound_name, alphabetical, in idx; *n receives the count. More than max: RU_ELIMIT. */
 RU_API ru_status ru_kb_search(const ru_kb *kb, const char *text, size_t *idx, size_t max, size_t *n,
                               ru_error *err);
 
@@ -138,17 +168,28 @@ RU_API ru_status ru_kb_scaling(const ru_kb *kb, const char *target, ru_value *fa
 
 /* --- enzymes, inhibition, phenotypes -------------------------------------------------------------- */
 
-/* All inhibition constants of perpetrator (up to max); *n receives the count. */
+/* All inhibition constants of perpetrator; *n receives the count. More than max rows:
+ * RU_ELIMIT (nothing is dropped). out == NULL (max 0): only counts, so the caller can size the
+ * array. */
 RU_API ru_status ru_kb_inhibitions(const ru_kb *kb, const char *perpetrator, ru_inhibition *out,
                                    size_t max, size_t *n, ru_error *err);
-/* Enzyme degradation rate constant kdeg (1/h), for mechanism-based inhibition turnover. */
+/* 1 when cyp_inhibition.csv holds an in-vivo observation (no constant) of perpetrator acting on
+ * enzyme; its source key goes to source (may be NULL). 0 otherwise or on error. */
+RU_API int ru_kb_inhibition_observed(const ru_kb *kb, const char *perpetrator, const char *enzyme,
+                                     char *source, size_t cap);
+/* Enzyme degradation rate constant kdeg (1/h) in the liver, for mechanism-based inhibition
+ * turnover. */
 RU_API ru_status ru_kb_enzyme_kdeg(const ru_kb *kb, const char *enzyme, ru_value *kdeg_per_h,
                                    ru_error *err);
+/* kdeg (1/h) of an enzyme at a site: "liver" or "intestine" (enzymes.csv `site`). */
+RU_API ru_status ru_kb_enzyme_kdeg_at(const ru_kb *kb, const char *enzyme, const char *site,
+                                      ru_value *kdeg_per_h, ru_error *err);
 /* Activity relative to the normal metabolizer for a phenotype of gene ("PM", "IM", "NM", "RM",
  * "UM": those with a phenotypes row); CYP2D6 also takes an activity score "AS=1.5" (-> AS/2). */
 RU_API ru_status ru_kb_phenotype_activity(const ru_kb *kb, const char *gene, const char *phenotype,
                                           ru_value *activity, ru_error *err);
-/* Frequencies of phenotypes of gene in ancestry; phenotypes[i] (static strings) and freq[i]. */
+/* Frequencies of phenotypes of gene in ancestry; phenotypes[i] (static strings) and freq[i].
+ * More phenotypes than max: RU_ELIMIT. */
 RU_API ru_status ru_kb_phenotype_frequencies(const ru_kb *kb, const char *gene,
                                              const char *ancestry, const char **phenotypes,
                                              double *freq, size_t max, size_t *n, ru_error *err);
@@ -174,6 +215,17 @@ RU_API ru_status ru_kb_compound_json(const ru_kb *kb, const char *name, char **j
  * metabolites point to parents. Writes a human report (and coverage) to *report (ru_free).
  * *violations receives the number of violations. */
 RU_API ru_status ru_kb_check(const ru_kb *kb, char **report, size_t *violations, ru_error *err);
+/* The same check as JSON (kb check --format json): {"violations", "weak_sources_used",
+ * "missing_model_values", "compounds":[{"name", "kind", "incomplete", "fm_sum",
+ * "values":[{"key","value","status","source","source_quality","weak"}], "pathways":{PATHWAY:
+ * {"fm" | null, "status", "absent_reason"}}}], "violation_list":[...]}. Caller frees (ru_free). */
+RU_API ru_status ru_kb_check_json(const ru_kb *kb, char **json, size_t *violations, ru_error *err);
+/* Why a source is weak (encyclopedia, vendor or AI page, "as summarized", unnamed authors, a
+ * placeholder key or a path as citation), or NULL when it is not. Static string. */
+RU_API const char *ru_kb_source_weakness(const ru_kb *kb, const char *key);
+/* The elimination pathways every compound is checked against (NULL-terminated static list):
+ * CYP1A2, CYP2B6, CYP2C9, CYP2C19, CYP2D6, CYP3A4, UGT, CES1, renal, other. */
+RU_API const char *const *ru_kb_core_pathways(void);
 
 /* Frees memory returned by the library (JSON texts, reports). NULL-safe. */
 RU_API void ru_free(void *p);

@@ -172,7 +172,8 @@ static ru_status check_schema(ru_kb *kb, const char *what, ru_error *err) {
 static ru_status open_bytes(const unsigned char *bytes, size_t n, int writable, sqlite3 **out,
                             ru_error *err) {
   sqlite3 *db = NULL;
-  if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+  if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                      NULL) != SQLITE_OK) {
     sqlite3_close(db);
     return ru_error_set(err, RU_EDB, "cannot open an in-memory database");
   }
@@ -198,6 +199,13 @@ ru_status ru_kb_open(const char *path, ru_kb **out, ru_error *err) {
     return ru_error_set(err, RU_EINVAL, "ru_kb_open: out is NULL");
   }
   *out = NULL;
+  /* Simulations on several threads share this handle (kb.h): that is safe only when SQLite
+   * serializes access to a connection, which needs a thread-safe build of the library
+   * (SQLITE_THREADSAFE 1 or 2) and a connection opened in serialized mode (FULLMUTEX). */
+  if (sqlite3_threadsafe() == 0) {
+    return ru_error_set(err, RU_EDB, "the SQLite library was built without thread safety "
+                        "(SQLITE_THREADSAFE=0); reuptake needs a thread-safe SQLite");
+  }
   ru_kb *kb = rui_calloc(1, sizeof *kb);
   if (kb == NULL) {
     return ru_error_set(err, RU_ENOMEM, "knowledge base: out of memory");
@@ -210,7 +218,8 @@ ru_status ru_kb_open(const char *path, ru_kb **out, ru_error *err) {
       return ru_error_set(err, RU_EDB, "no knowledge base is embedded in this build (use --kb FILE)");
     }
     rc = open_bytes(rui_kb_embedded, rui_kb_embedded_size, 0, &kb->db, err);
-  } else if (sqlite3_open_v2(path, &kb->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+  } else if (sqlite3_open_v2(path, &kb->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL) !=
+             SQLITE_OK) {
     rc = ru_error_set(err, RU_EINPUT_IO, "cannot open knowledge base '%s': %s", path,
                       kb->db ? sqlite3_errmsg(kb->db) : "out of memory");
   } else {
@@ -375,10 +384,12 @@ ru_status ru_kb_search(const ru_kb *kb, const char *text, size_t *idx, size_t ma
     const char *name = col_text(st, 0);
     for (size_t i = 0; i < kb->n_compounds; i++) {
       if (strcmp(kb->names[i], name) == 0) {
-        if (*n < max) {
-          idx[*n] = i;
+        if (*n >= max) {
+          sqlite3_finalize(st);
+          return ru_error_set(err, RU_ELIMIT, "search '%s' matches more than %zu compounds (caller's limit)",
+                              text, max);
         }
-        (*n)++;
+        idx[(*n)++] = i;
         break;
       }
     }
@@ -401,7 +412,12 @@ static ru_value *pk_slot(ru_pk_params *pk, const char *key) {
              {"q2_f_l_per_h", &pk->q2_f_l_per_h},
              {"vp2_f_l", &pk->vp2_f_l},
              {"fu", &pk->fu},
-             {"half_life_h", &pk->half_life_h}};
+             {"half_life_h", &pk->half_life_h},
+             {"bp", &pk->bp},
+             {"cl_iv_l_per_h", &pk->cl_iv_l_per_h},
+             {"fa", &pk->fa},
+             {"fg", &pk->fg},
+             {"fm.other", &pk->fm_other}};
   for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
     if (strcmp(map[i].k, key) == 0) {
       return map[i].v;
@@ -411,6 +427,14 @@ static ru_value *pk_slot(ru_pk_params *pk, const char *key) {
 }
 
 ru_status ru_kb_compound(const ru_kb *kb, const char *name, ru_compound *out, ru_error *err) {
+  ru_status rc = ru_kb_compound_info(kb, name, out, err);
+  if (rc == RU_OK && out->incomplete[0] != '\0') {
+    return ru_error_set(err, RU_EMISSING, "%s cannot be simulated: %s", out->name, out->incomplete);
+  }
+  return rc;
+}
+
+ru_status ru_kb_compound_info(const ru_kb *kb, const char *name, ru_compound *out, ru_error *err) {
   if (kb == NULL || name == NULL || out == NULL) {
     return ru_error_set(err, RU_EINVAL, "ru_kb_compound: NULL argument");
   }
@@ -424,14 +448,15 @@ ru_status ru_kb_compound(const ru_kb *kb, const char *name, ru_compound *out, ru
   value_missing(&c.mw_g_per_mol);
   ru_value *all[] = {&c.pk.f, &c.pk.ka_per_h, &c.pk.tlag_h, &c.pk.cl_f_l_per_h, &c.pk.v_f_l,
                      &c.pk.q_f_l_per_h, &c.pk.vp_f_l, &c.pk.q2_f_l_per_h, &c.pk.vp2_f_l, &c.pk.fu,
-                     &c.pk.half_life_h};
+                     &c.pk.half_life_h, &c.pk.bp, &c.pk.cl_iv_l_per_h, &c.pk.fa, &c.pk.fg,
+                     &c.pk.fm_other};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
     value_missing(all[i]);
   }
   c.pk.model = 1; /* structural default when no model row exists */
   sqlite3_stmt *st = NULL;
-  rc = prepare(kb, "SELECT name, class, kind, parent, mw_g_per_mol, mw_source FROM compounds WHERE name = ?",
-               &st, err);
+  rc = prepare(kb, "SELECT name, class, kind, parent, mw_g_per_mol, mw_source, incomplete FROM compounds "
+                   "WHERE name = ?", &st, err);
   if (rc != RU_OK) {
     return rc;
   }
@@ -446,6 +471,7 @@ ru_status ru_kb_compound(const ru_kb *kb, const char *name, ru_compound *out, ru
       rui_strlcpy(c.mw_g_per_mol.source, col_text(st, 5), sizeof c.mw_g_per_mol.source);
       c.mw_g_per_mol.status = rui_kb_source_status(kb, c.mw_g_per_mol.source);
     }
+    rui_strlcpy(c.incomplete, col_text(st, 6), sizeof c.incomplete);
   }
   sqlite3_finalize(st);
   rc = prepare(kb, "SELECT key, value, source, status FROM pk WHERE compound = ? AND used = 1 ORDER BY line",
@@ -464,20 +490,26 @@ ru_status ru_kb_compound(const ru_kb *kb, const char *name, ru_compound *out, ru
     v.value = sqlite3_column_double(st, 1);
     rui_strlcpy(v.source, col_text(st, 2), sizeof v.source);
     v.status = rui_kb_status_of(col_text(st, 3));
-    if (strncmp(key, "fm.", 3) == 0) {
-      if (c.pk.n_fm < RU_MAX_FM) {
-        rui_strlcpy(c.pk.fm[c.pk.n_fm].enzyme, key + 3, RU_NAME_MAX);
-        c.pk.fm[c.pk.n_fm].fm = v;
-        c.pk.n_fm++;
+    if (strncmp(key, "fm.", 3) == 0 && strcmp(key, "fm.other") != 0) {
+      if (c.pk.n_fm >= RU_MAX_FM) {
+        sqlite3_finalize(st);
+        return ru_error_set(err, RU_ELIMIT, "%s: more than RU_MAX_FM (%d) elimination pathways (fm.*)",
+                            canon, RU_MAX_FM);
       }
+      rui_strlcpy(c.pk.fm[c.pk.n_fm].enzyme, key + 3, RU_NAME_MAX);
+      c.pk.fm[c.pk.n_fm].fm = v;
+      c.pk.n_fm++;
       continue;
     }
     if (strncmp(key, "km_um.", 6) == 0) {
-      if (c.pk.n_km < RU_MAX_FM) {
-        rui_strlcpy(c.pk.km[c.pk.n_km].enzyme, key + 6, RU_NAME_MAX);
-        c.pk.km[c.pk.n_km].km_um = v;
-        c.pk.n_km++;
+      if (c.pk.n_km >= RU_MAX_FM) {
+        sqlite3_finalize(st);
+        return ru_error_set(err, RU_ELIMIT, "%s: more than RU_MAX_FM (%d) Michaelis constants (km_um.*)",
+                            canon, RU_MAX_FM);
       }
+      rui_strlcpy(c.pk.km[c.pk.n_km].enzyme, key + 6, RU_NAME_MAX);
+      c.pk.km[c.pk.n_km].km_um = v;
+      c.pk.n_km++;
       continue;
     }
     ru_value *slot = pk_slot(&c.pk, key);
@@ -492,7 +524,12 @@ ru_status ru_kb_compound(const ru_kb *kb, const char *name, ru_compound *out, ru
     return rc;
   }
   sqlite3_bind_text(st, 1, canon, -1, SQLITE_TRANSIENT);
-  while (sqlite3_step(st) == SQLITE_ROW && c.n_formations < RU_MAX_METABOLITES) {
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    if (c.n_formations >= RU_MAX_METABOLITES) {
+      sqlite3_finalize(st);
+      return ru_error_set(err, RU_ELIMIT, "%s: forms more than RU_MAX_METABOLITES (%d) metabolites",
+                          canon, RU_MAX_METABOLITES);
+    }
     ru_formation *f = &c.formations[c.n_formations++];
     rui_strlcpy(f->metabolite, col_text(st, 0), sizeof f->metabolite);
     rui_strlcpy(f->enzyme, col_text(st, 1), sizeof f->enzyme);
@@ -615,8 +652,8 @@ ru_status ru_kb_inhibitions(const ru_kb *kb, const char *perpetrator, ru_inhibit
   }
   sqlite3_stmt *st = NULL;
   ru_status rc = prepare(kb,
-                         "SELECT perpetrator, enzyme, mechanism, ki_um, ki_inact_um, kinact_per_h, source "
-                         "FROM cyp_inhibition WHERE used = 1 AND perpetrator = ? COLLATE NOCASE "
+                         "SELECT perpetrator, enzyme, mechanism, ki_um, ki_inact_um, kinact_per_h, source, "
+                         "fu_mic FROM cyp_inhibition WHERE used = 1 AND perpetrator = ? COLLATE NOCASE "
                          "AND mechanism <> 'observation' ORDER BY line",
                          &st, err);
   if (rc != RU_OK) {
@@ -636,6 +673,17 @@ ru_status ru_kb_inhibitions(const ru_kb *kb, const char *perpetrator, ru_inhibit
       col_value(kb, st, 3, src, &in->ki_um);
       col_value(kb, st, 4, src, &in->ki_inact_um);
       col_value(kb, st, 5, src, &in->kinact_per_h);
+      /* unbound correction: Ki,u = Ki x fu,mic (Austin 2002; Hallifax & Houston 2006), when the
+       * row states fu,mic; otherwise the measured Ki is taken as unbound (fu,mic 1) */
+      in->ki_measured_um = in->ki_um.value;
+      in->fu_mic = sqlite3_column_type(st, 7) == SQLITE_NULL ? 1.0 : sqlite3_column_double(st, 7);
+      if (isfinite(in->ki_um.value)) {
+        in->ki_um.value *= in->fu_mic;
+      }
+    } else if (out != NULL) {
+      sqlite3_finalize(st);
+      return ru_error_set(err, RU_ELIMIT, "%s: more than %zu inhibition rows (caller's limit)", canon,
+                          max);
     }
     (*n)++;
   }
@@ -643,18 +691,47 @@ ru_status ru_kb_inhibitions(const ru_kb *kb, const char *perpetrator, ru_inhibit
   return RU_OK;
 }
 
+int ru_kb_inhibition_observed(const ru_kb *kb, const char *perpetrator, const char *enzyme, char *source,
+                              size_t cap) {
+  if (kb == NULL || perpetrator == NULL || enzyme == NULL) {
+    return 0;
+  }
+  sqlite3_stmt *st = NULL;
+  int found = 0;
+  if (sqlite3_prepare_v2(kb->db, "SELECT source FROM cyp_inhibition WHERE perpetrator = ? COLLATE NOCASE AND "
+                                 "enzyme = ? COLLATE NOCASE AND mechanism = 'observation' ORDER BY line LIMIT 1",
+                         -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, perpetrator, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, enzyme, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+      found = 1;
+      if (source != NULL && cap > 0) {
+        rui_strlcpy(source, col_text(st, 0), cap);
+      }
+    }
+  }
+  sqlite3_finalize(st);
+  return found;
+}
+
 ru_status ru_kb_enzyme_kdeg(const ru_kb *kb, const char *enzyme, ru_value *kdeg_per_h, ru_error *err) {
-  if (kb == NULL || enzyme == NULL || kdeg_per_h == NULL) {
+  return ru_kb_enzyme_kdeg_at(kb, enzyme, "liver", kdeg_per_h, err);
+}
+
+ru_status ru_kb_enzyme_kdeg_at(const ru_kb *kb, const char *enzyme, const char *site,
+                               ru_value *kdeg_per_h, ru_error *err) {
+  if (kb == NULL || enzyme == NULL || site == NULL || kdeg_per_h == NULL) {
     return ru_error_set(err, RU_EINVAL, "ru_kb_enzyme_kdeg: NULL argument");
   }
   value_missing(kdeg_per_h);
   sqlite3_stmt *st = NULL;
-  ru_status rc = prepare(kb, "SELECT kdeg_per_h, source, status FROM enzymes WHERE enzyme = ? COLLATE NOCASE",
-                         &st, err);
+  ru_status rc = prepare(kb, "SELECT kdeg_per_h, source, status FROM enzymes WHERE enzyme = ? COLLATE NOCASE "
+                             "AND site = ? COLLATE NOCASE", &st, err);
   if (rc != RU_OK) {
     return rc;
   }
   sqlite3_bind_text(st, 1, enzyme, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 2, site, -1, SQLITE_TRANSIENT);
   if (sqlite3_step(st) == SQLITE_ROW) {
     kdeg_per_h->value = sqlite3_column_double(st, 0);
     rui_strlcpy(kdeg_per_h->source, col_text(st, 1), sizeof kdeg_per_h->source);
@@ -663,7 +740,8 @@ ru_status ru_kb_enzyme_kdeg(const ru_kb *kb, const char *enzyme, ru_value *kdeg_
       kdeg_per_h->status = rui_kb_source_status(kb, kdeg_per_h->source);
     }
   } else {
-    rc = ru_error_set(err, RU_ENOTFOUND, "no degradation rate for enzyme '%s' in the knowledge base", enzyme);
+    rc = ru_error_set(err, RU_ENOTFOUND, "no degradation rate for enzyme '%s' (%s) in the knowledge base",
+                      enzyme, site);
   }
   sqlite3_finalize(st);
   return rc;
@@ -768,10 +846,12 @@ ru_status ru_kb_phenotype_frequencies(const ru_kb *kb, const char *gene, const c
   }
   for (size_t i = 0; i < NPHENOTYPES; i++) {
     if (!isnan(f[i])) {
-      if (*n < max) {
-        phenotypes[*n] = PHENOTYPES[i];
-        freq[*n] = f[i];
+      if (*n >= max) {
+        return ru_error_set(err, RU_ELIMIT, "%s has more than %zu phenotype frequencies for '%s' (caller's limit)",
+                            gene, max, ancestry);
       }
+      phenotypes[*n] = PHENOTYPES[i];
+      freq[*n] = f[i];
       (*n)++;
     }
   }
@@ -970,8 +1050,15 @@ ru_status ru_kb_load_user(ru_kb *kb, const char *csv_path, ru_error *err) {
     } else {
       const long k = rui_pk_key_find(f[1]);
       if (k < 0) {
-        rc = ru_error_set(err, RU_EDATA, "%s:%zu: field 'key': unknown key '%s'", file, line, f[1]);
+        rc = ru_error_set(err, RU_EDATA, "%s:%zu: field 'key': unknown key '%s'%s", file, line, f[1],
+                          strncmp(f[1], "fm.", 3) == 0 ? " (unknown pathway; see docs/knowledge-base.md)" : "");
         break;
+      }
+      char keybuf[RU_NAME_MAX + 8];
+      if (strncmp(f[1], "fm.", 3) == 0) {
+        /* one spelling per pathway, so user rows replace the shipped ones */
+        snprintf(keybuf, sizeof keybuf, "fm.%s", rui_kb_pathway_canon(f[1] + 3));
+        f[1] = keybuf;
       }
       if (strcmp(f[3], rui_pk_keys[k].unit) != 0) {
         rc = ru_error_set(err, RU_EDATA, "%s:%zu: field 'unit': '%s' is not the unit of '%s' (%s)", file, line,

@@ -9,7 +9,7 @@
 
 #include "reuptake/kb.h"
 
-#define RUI_KB_SCHEMA_VERSION 1
+#define RUI_KB_SCHEMA_VERSION 2
 
 struct ru_kb {
   sqlite3 *db;        /* in-memory (deserialized) or read-only file connection */
@@ -39,7 +39,9 @@ typedef struct rui_pk_key {
 } rui_pk_key;
 extern const rui_pk_key rui_pk_keys[];
 extern const size_t rui_pk_key_count;
-/* Index into rui_pk_keys of key (fm.<ENZYME> matches "fm."), or -1. */
+/* Canonical spelling of an elimination pathway name (case-insensitive), or NULL if unknown. */
+const char *rui_kb_pathway_canon(const char *p);
+/* Index into rui_pk_keys of key (fm.<PATHWAY> matches "fm." for a known pathway), or -1. */
 long rui_pk_key_find(const char *key);
 
 /* Parses a finite double (whole string); 1 on success. */

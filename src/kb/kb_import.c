@@ -24,14 +24,35 @@ const rui_pk_key rui_pk_keys[] = {
     {"tlag_h", "h", 0},        {"cl_f_l_per_h", "L/h", 0},   {"v_f_l", "L", 0},
     {"q_f_l_per_h", "L/h", 0}, {"vp_f_l", "L", 0},           {"q2_f_l_per_h", "L/h", 0},
     {"vp2_f_l", "L", 0},       {"fu", "fraction", 1},        {"half_life_h", "h", 0},
-    {"fm.", "fraction", 1},    {"km_um.", "umol/L", 0},
+    {"fm.", "fraction", 1},    {"km_um.", "umol/L", 0},      {"bp", "ratio", 0},
+    {"cl_iv_l_per_h", "L/h", 0}, {"fa", "fraction", 1},      {"fg", "fraction", 1},
 };
 const size_t rui_pk_key_count = sizeof rui_pk_keys / sizeof rui_pk_keys[0];
+
+/* Elimination pathways an fm.<PATHWAY> key may name (docs/knowledge-base.md). The first ten are
+ * the core set every compound is checked against; the rest are further sourced routes. */
+static const char *const PATHWAYS[] = {
+    "CYP1A2", "CYP2B6", "CYP2C9", "CYP2C19", "CYP2D6", "CYP3A4", "UGT", "CES1", "renal", "other",
+    /* further routes (each must still be sourced): */
+    "CYP2A6", "CYP2C8", "CYP2E1", "CYP3A5", "FMO", "MAO", "CR", "AO", "peptidase", "biliary", NULL};
+static const char *const CORE_PATHWAYS[] = {"CYP1A2", "CYP2B6", "CYP2C9", "CYP2C19", "CYP2D6",
+                                            "CYP3A4", "UGT",    "CES1",   "renal",   "other", NULL};
+
+const char *const *ru_kb_core_pathways(void) { return CORE_PATHWAYS; }
+
+const char *rui_kb_pathway_canon(const char *p) {
+  for (size_t i = 0; PATHWAYS[i] != NULL; i++) {
+    if (strcasecmp(PATHWAYS[i], p) == 0) {
+      return PATHWAYS[i];
+    }
+  }
+  return NULL;
+}
 
 long rui_pk_key_find(const char *key) {
   for (size_t i = 0; i < rui_pk_key_count; i++) {
     if (strcmp(rui_pk_keys[i].key, "fm.") == 0) {
-      if (strncmp(key, "fm.", 3) == 0 && key[3] != '\0') {
+      if (strncmp(key, "fm.", 3) == 0 && rui_kb_pathway_canon(key + 3) != NULL) {
         return (long)i;
       }
     } else if (strcmp(rui_pk_keys[i].key, "km_um.") == 0) {
@@ -123,14 +144,31 @@ const rui_kb_rule rui_kb_rules[] = {
      "SELECT b.line, b.gene || '/' || b.phenotype FROM phenotypes b WHERE EXISTS (SELECT 1 FROM "
      "phenotypes a WHERE a.gene = b.gene AND a.phenotype = b.phenotype AND a.line < b.line)"},
     {"enzymes.csv", "enzyme", "duplicate enzyme '%s'",
-     "SELECT b.line, b.enzyme FROM enzymes b WHERE EXISTS (SELECT 1 FROM enzymes a WHERE "
-     "a.enzyme = b.enzyme AND a.line < b.line)"},
+     "SELECT b.line, b.enzyme || '@' || b.site FROM enzymes b WHERE EXISTS (SELECT 1 FROM enzymes a WHERE "
+     "a.enzyme = b.enzyme AND a.site = b.site AND a.line < b.line)"},
     {"scaling.csv", "target", "duplicate scaling target '%s'",
      "SELECT b.line, b.target FROM scaling b WHERE EXISTS (SELECT 1 FROM scaling a WHERE "
      "a.target = b.target AND a.line < b.line)"},
     {"pk.csv", "value", "fraction out of [0,1] for '%s'",
      "SELECT line, compound || '.' || key FROM pk WHERE (key IN ('f','fu') OR key LIKE 'fm.%') AND "
      "(typeof(value) NOT IN ('real','integer') OR value < 0 OR value > 1)"},
+    {"pk.csv", "value", "pathway fractions fm of '%s' sum to more than 1",
+     "SELECT MIN(line), compound || ' (' || printf('%.6f', SUM(value)) || ')' FROM pk WHERE used = 1 AND "
+     "key LIKE 'fm.%' GROUP BY compound HAVING SUM(value) > 1.000001"},
+    {"pk.csv", "value", "pathway fractions fm of '%s' (with fm.other) do not sum to 1",
+     "SELECT MIN(line), compound || ' (' || printf('%.6f', SUM(value)) || ')' FROM pk WHERE used = 1 AND "
+     "key LIKE 'fm.%' GROUP BY compound HAVING SUM(key = 'fm.other') > 0 AND ABS(SUM(value) - 1.0) > 1e-6"},
+    {"pathway_gaps.csv", "compound", "unknown compound '%s' (not in compounds.csv)",
+     "SELECT line, compound FROM pathway_gaps WHERE compound NOT IN (SELECT name FROM compounds)"},
+    {"pathway_gaps.csv", "pathway", "gap '%s' also has a used fm row in pk.csv",
+     "SELECT g.line, g.compound || '.' || g.pathway FROM pathway_gaps g WHERE EXISTS (SELECT 1 FROM pk p "
+     "WHERE p.used = 1 AND p.compound = g.compound AND p.key = 'fm.' || g.pathway)"},
+    {"pathway_gaps.csv", "pathway", "duplicate gap '%s'",
+     "SELECT b.line, b.compound || '.' || b.pathway FROM pathway_gaps b WHERE EXISTS (SELECT 1 FROM "
+     "pathway_gaps a WHERE a.compound = b.compound AND a.pathway = b.pathway AND a.line < b.line)"},
+    {"cyp_inhibition.csv", "fu_mic", "fu_mic given without its source or method ('%s')",
+     "SELECT line, perpetrator || '/' || enzyme FROM cyp_inhibition WHERE fu_mic IS NOT NULL AND "
+     "fu_mic_method = ''"},
     {"metabolites.csv", "fraction_formed", "fraction out of [0,1] ('%s')",
      "SELECT line, fraction_formed FROM metabolites WHERE fraction_formed < 0 OR fraction_formed > 1"},
     {"pk.csv", "unit", "unit does not match the key ('%s')",
@@ -175,7 +213,8 @@ static const tablespec TABLES[] = {
      {{"name", COL_KEY, 1, NULL}, {"class", COL_TEXT, 1, NULL},
       {"kind", COL_KEY, 1, "drug|metabolite"}, {"parent", COL_TEXT, 1, NULL},
       {"same_as", COL_TEXT, 0, NULL}, {"mw_g_per_mol", COL_POS, 1, NULL},
-      {"mw_source", COL_KEY, 1, NULL}, {"synonyms", COL_TEXT, 1, NULL}, {"notes", COL_TEXT, 0, NULL}}},
+      {"mw_source", COL_KEY, 1, NULL}, {"synonyms", COL_TEXT, 1, NULL}, {"notes", COL_TEXT, 0, NULL},
+      {"incomplete", COL_TEXT, 0, NULL}}},
     {"affinities.csv", "affinities",
      {{"compound", COL_KEY, 1, NULL}, {"target", COL_KEY, 1, NULL},
       {"model_target", COL_TEXT, 1, "|SERT|NET|DAT|H1|M1|alpha1|5-HT2A|5-HT2C"},
@@ -198,10 +237,17 @@ static const tablespec TABLES[] = {
       {"mechanism", COL_KEY, 1, "competitive|mechanism_based|observation"},
       {"ki_um", COL_NUM_OPT, 1, NULL}, {"ki_inact_um", COL_NUM_OPT, 1, NULL},
       {"kinact_per_h", COL_NUM_OPT, 1, NULL}, {"source", COL_KEY, 1, NULL},
-      {"used", COL_INT01, 1, NULL}, {"notes", COL_TEXT, 0, NULL}, {"found_at", COL_TEXT, 0, NULL}}},
+      {"used", COL_INT01, 1, NULL}, {"notes", COL_TEXT, 0, NULL}, {"found_at", COL_TEXT, 0, NULL},
+      {"fu_mic", COL_FRAC_OPT, 1, NULL}, {"fu_mic_method", COL_TEXT, 1, NULL}}},
     {"enzymes.csv", "enzymes",
-     {{"enzyme", COL_KEY, 1, NULL}, {"kdeg_per_h", COL_POS, 1, NULL}, {"source", COL_KEY, 1, NULL},
-      {"status", COL_KEY, 0, "primary|secondary|derived|calibrated|user"}, {"notes", COL_TEXT, 0, NULL}}},
+     {{"enzyme", COL_KEY, 1, NULL}, {"site", COL_KEY, 1, "liver|intestine"},
+      {"kdeg_per_h", COL_POS, 1, NULL}, {"source", COL_KEY, 1, NULL},
+      {"status", COL_KEY, 0, "primary|secondary|derived|calibrated|user"}, {"notes", COL_TEXT, 0, NULL},
+      {"found_at", COL_TEXT, 0, NULL}}},
+    {"pathway_gaps.csv", "pathway_gaps",
+     {{"compound", COL_KEY, 1, NULL},
+      {"pathway", COL_KEY, 1, "CYP1A2|CYP2B6|CYP2C9|CYP2C19|CYP2D6|CYP3A4|UGT|CES1|renal"},
+      {"reason", COL_KEY, 1, NULL}, {"searched", COL_TEXT, 1, NULL}}},
     {"phenotypes.csv", "phenotypes",
      {{"gene", COL_KEY, 1, NULL}, {"phenotype", COL_KEY, 1, NULL}, {"activity", COL_NUM, 1, NULL},
       {"source", COL_KEY, 1, NULL}, {"notes", COL_TEXT, 0, NULL}}},
@@ -463,8 +509,14 @@ static ru_status import_table(sqlite3 *db, const char *dir, const tablespec *ts,
     if (is_pk) {
       pk_key = rui_csv_field(csv, (size_t)idx[1]);
       if (pk_key == NULL || rui_pk_key_find(pk_key) < 0) {
-        rc = ru_error_set(err, RU_EDATA, "%s:%zu: field 'key': unknown PK key '%s'", ts->file, line,
-                          pk_key ? pk_key : "");
+        rc = ru_error_set(err, RU_EDATA, "%s:%zu: field 'key': unknown PK key '%s'%s", ts->file, line,
+                          pk_key ? pk_key : "",
+                          pk_key && strncmp(pk_key, "fm.", 3) == 0 ? " (unknown pathway)" : "");
+        break;
+      }
+      if (strncmp(pk_key, "fm.", 3) == 0 && strcmp(rui_kb_pathway_canon(pk_key + 3), pk_key + 3) != 0) {
+        rc = ru_error_set(err, RU_EDATA, "%s:%zu: field 'key': write 'fm.%s'", ts->file, line,
+                          rui_kb_pathway_canon(pk_key + 3));
         break;
       }
     }

@@ -80,7 +80,7 @@ ru_status ru_kb_compound_json(const ru_kb *kb, const char *name, char **json, ru
   }
   *json = NULL;
   ru_compound c;
-  ru_status rc = ru_kb_compound(kb, name, &c, err);
+  ru_status rc = ru_kb_compound_info(kb, name, &c, err);
   if (rc != RU_OK) {
     return rc;
   }
@@ -95,6 +95,7 @@ ru_status ru_kb_compound_json(const ru_kb *kb, const char *name, char **json, ru
   cJSON_AddStringToObject(root, "class", c.drug_class);
   cJSON_AddStringToObject(root, "kind", c.kind);
   add_str_or_null(root, "parent", c.parent);
+  add_str_or_null(root, "incomplete", c.incomplete);
   add_num(root, "mw", c.mw_g_per_mol.value);
   add_str_or_null(root, "mw_source", c.mw_g_per_mol.source);
   cite(keys, c.mw_g_per_mol.source);
@@ -184,7 +185,11 @@ ru_status ru_kb_compound_json(const ru_kb *kb, const char *name, char **json, ru
                 {"q2_f_l_per_h", &c.pk.q2_f_l_per_h},
                 {"vp2_f_l", &c.pk.vp2_f_l},
                 {"fu", &c.pk.fu},
-                {"half_life_h", &c.pk.half_life_h}};
+                {"half_life_h", &c.pk.half_life_h},
+                {"bp", &c.pk.bp},
+                {"cl_iv_l_per_h", &c.pk.cl_iv_l_per_h},
+                {"fa", &c.pk.fa},
+                {"fg", &c.pk.fg}};
     for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
       add_value(pk, keys, vals[i].k, vals[i].v);
     }
@@ -194,6 +199,11 @@ ru_status ru_kb_compound_json(const ru_kb *kb, const char *name, char **json, ru
       add_num(fm, c.pk.fm[i].enzyme, c.pk.fm[i].fm.value);
       cJSON_AddStringToObject(fms, c.pk.fm[i].enzyme, c.pk.fm[i].fm.source);
       cite(keys, c.pk.fm[i].fm.source);
+    }
+    if (isfinite(c.pk.fm_other.value)) {
+      add_num(fm, "other", c.pk.fm_other.value);
+      cJSON_AddStringToObject(fms, "other", c.pk.fm_other.source);
+      cite(keys, c.pk.fm_other.source);
     }
     if (c.pk.n_km > 0) {
       cJSON *km = cJSON_AddObjectToObject(pk, "km_um");
@@ -254,15 +264,17 @@ ru_status ru_kb_compound_json(const ru_kb *kb, const char *name, char **json, ru
       cJSON_AddItemToArray(mets, m);
     }
     cJSON *inh = cJSON_AddArrayToObject(root, "inhibition");
-    ru_inhibition in[16];
+    ru_inhibition in[64];
     size_t n = 0;
-    if (ru_kb_inhibitions(kb, c.name, in, 16, &n, NULL) == RU_OK) {
-      for (size_t i = 0; i < n && i < 16; i++) {
+    if (ru_kb_inhibitions(kb, c.name, in, 64, &n, NULL) == RU_OK) {
+      for (size_t i = 0; i < n; i++) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "enzyme", in[i].enzyme);
         cJSON_AddStringToObject(o, "mechanism",
                                 in[i].kind == RU_INHIB_MECHANISM_BASED ? "mechanism_based" : "competitive");
         add_num(o, "ki_um", in[i].ki_um.value);
+        add_num(o, "ki_measured_um", in[i].ki_measured_um);
+        add_num(o, "fu_mic", in[i].fu_mic);
         add_num(o, "ki_inact_um", in[i].ki_inact_um.value);
         add_num(o, "kinact_per_h", in[i].kinact_per_h.value);
         const char *s = in[i].ki_um.source[0] ? in[i].ki_um.source : in[i].ki_inact_um.source;

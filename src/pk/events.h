@@ -93,14 +93,28 @@ typedef struct rui_timeline {
   double t_scale_h;    /* largest |time| in the run (for rounding tolerances) */
 } rui_timeline;
 
-/* Builds the timeline of doses d[0..nd) up to t_end_h (doses after t_end_h cannot affect an
- * output before it and are not generated). Validates each record (finite, non-negative, the
+/* Builds the timeline of doses d[0..nd) into a system of n states, up to t_end_h (doses after
+ * t_end_h cannot affect an output before it and are not generated). A reset (EVID 3/4, SS = 1)
+ * cancels the doses of earlier records still pending at its time (NONMEM: "infusions in progress
+ * or pending additional doses are cancelled"). Validates each record (finite, non-negative, the
  * combinations NONMEM accepts) with a message naming the record index; a record that would
  * expand to more than RUI_EV_MAX_DOSES doses before t_end_h is RU_ELIMIT (almost always a unit
  * mistake). On error *out is empty. */
 #define RUI_EV_MAX_DOSES 10000000.0
-ru_status rui_timeline_build(const rui_dose *d, size_t nd, double t_end_h, rui_timeline *out,
-                             ru_error *err);
+ru_status rui_timeline_build(const rui_dose *d, size_t nd, size_t n, double t_end_h,
+                             rui_timeline *out, ru_error *err);
+/* Validates one record for a system of n states (the checks rui_timeline_build applies), with a
+ * message naming the record index. */
+ru_status rui_dose_check(const rui_dose *d, size_t idx, size_t n, ru_error *err);
+
+/* The input rate over one cycle [0, ii) of a periodic block at steady state is piecewise
+ * constant: on [a_h, b_h) `count` implied infusions overlap (0 for a bolus). At most 2 pieces. */
+typedef struct rui_ss_piece {
+  double a_h, b_h;
+  double count;
+} rui_ss_piece;
+size_t rui_ss_cycle_pieces(const rui_ss_block *b, rui_ss_piece p[2]);
+
 /* Frees the arrays; the struct itself is the caller's. NULL-safe. */
 void rui_timeline_free(rui_timeline *tl);
 
@@ -108,18 +122,32 @@ void rui_timeline_free(rui_timeline *tl);
  * (mg/h into each state, summed over running infusions). */
 typedef struct rui_engine_ops {
   const char *name;
-  /* Advances the state from t0_h to t1_h (> t0_h) with constant input rates. */
-  ru_status (*advance)(void *eng, double t0_h, double t1_h, const double *rate, ru_error *err);
+  /* Advances the state from t0_h to t1_h (> t0_h) with constant input rates. restart is 1 when
+   * the state or the rates changed since the previous advance (an event was applied): a
+   * multistep method must restart there. t_stop_h >= t1_h is the next discontinuity (event time
+   * or end of the run): an integrator may step beyond t1_h up to it, never past it. */
+  ru_status (*advance)(void *eng, double t0_h, double t1_h, double t_stop_h, const double *rate,
+                       int restart, ru_error *err);
   /* y[cmt] += amount. Cannot fail. */
   void (*bolus)(void *eng, size_t cmt, double amount);
   /* Zeroes every resettable state (compartments; an engine may keep e.g. enzyme states). */
   void (*reset)(void *eng);
-  /* Places (add == 0: replaces the resettable states by, add == 1: adds) the steady state of
-   * block b at time t_h. NULL: the walker computes it by repeated dosing (rui_ss_numeric). */
+  /* Places (b->add == 0: replaces the resettable states by; 1: adds) the steady state of block b
+   * at time t_h. NULL: the walker computes it by repeated dosing (rui_ss_numeric). */
   ru_status (*ss_place)(void *eng, const rui_ss_block *b, double t_h, ru_error *err);
   /* Copies the current state out / in (n values). */
   void (*get)(const void *eng, double *y);
   void (*set)(void *eng, const double *y);
+  /* Optional fast paths (NULL: the walker uses advance and get). view: the current state without
+   * a copy, valid until the next operation. outputs: advances from t0_h through k output times
+   * (t0_h <= times[0] <= ... <= times[k-1], no record in between; an output equal to the current
+   * time is emitted without advancing), calling emit(user, j0 + i, times[i], state) at each;
+   * RU_EINTERRUPTED when emit asks to stop. */
+  const double *(*view)(const void *eng);
+  ru_status (*outputs)(void *eng, double t0_h, const double *times_h, size_t k, double t_stop_h,
+                       const double *rate, int restart, int (*emit)(void *, size_t, double,
+                                                                     const double *),
+                       void *user, size_t j0, ru_error *err);
 } rui_engine_ops;
 
 /* Called at each output time j with the state there (right-continuous: a record at an output
@@ -131,6 +159,9 @@ typedef struct rui_ss_numeric_options {
   double rtol;      /* convergence: every state changes by less than rtol*|y| + atol over a cycle */
   double atol;
   long max_cycles;  /* RU_ENUMERIC when not converged after this many cycles */
+  const unsigned char *mask; /* n entries: 1 = a state the steady state places (tested for
+                              * convergence); 0 = kept at its value before the placement (e.g.
+                              * AUC accumulators, which never converge). NULL = every state. */
 } rui_ss_numeric_options;
 void rui_ss_numeric_options_default(rui_ss_numeric_options *o);
 
@@ -145,6 +176,6 @@ ru_status rui_timeline_walk(const rui_timeline *tl, size_t n, const rui_engine_o
  * 7.5 and mrgsolve's approach), starting from the engine's current state, then advanced to the
  * block's phase. Leaves the engine at the placed state. */
 ru_status rui_ss_numeric(size_t n, const rui_engine_ops *ops, void *eng, const rui_ss_block *b,
-                         const rui_ss_numeric_options *o, ru_error *err);
+                         double t_h, const rui_ss_numeric_options *o, ru_error *err);
 
 #endif

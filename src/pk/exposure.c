@@ -133,9 +133,12 @@ static ru_status ss_state(const rui_lin_system *sys, const rui_lin_input *in, si
   double tmp[RUI_LIN_MAX];
   for (size_t k = 0; k < nin; k++) {
     if (!(in[k].ii_h > 0.0)) continue; /* single doses have washed out at steady state */
-    double phase = fmod(t0_root + u - in[k].time_h, in[k].ii_h);
-    if (phase < 0.0) phase += in[k].ii_h;
-    ru_status st = rui_lin_steady_state_profile(sys, &in[k], 1, &phase, 1, tmp, err);
+    rui_lin_input one = in[k];
+    one.time_h += one.lag_h; /* the doses themselves, lag included */
+    one.lag_h = 0.0;
+    double phase = fmod(t0_root + u - one.time_h, one.ii_h);
+    if (phase < 0.0) phase += one.ii_h;
+    ru_status st = rui_lin_steady_state_profile(sys, &one, 1, &phase, 1, tmp, err);
     if (st != RU_OK) return st;
     for (size_t i = 0; i < sys->n; i++) x[i] += tmp[i];
   }
@@ -206,12 +209,10 @@ static ru_status linear_exposure(ru_sim *s, ru_exposure *out, ru_error *err) {
   rui_lin_system sys;
   rui_sim_linear_matrix(s, &sys);
   const size_t n = sys.n;
-  double horizon = 0.0;
-  for (size_t k = 0; k < s->nev; k++) horizon = fmax(horizon, s->ev[k].time_h);
   const double settle = ru_sim_settling_time_h(s);
   rui_lin_input *in = NULL;
   size_t nin = 0;
-  ru_status st = rui_sim_linear_inputs(s, horizon + 2.0 * settle, &in, &nin, err);
+  ru_status st = rui_sim_doses(s, &in, &nin, err);
   if (st != RU_OK) return st;
   for (size_t i = 0; i < s->nc && st == RU_OK; i++) {
     ru_exposure *e = &out[i];
@@ -430,7 +431,7 @@ ru_status ru_sim_steady_profile(ru_sim *s, size_t n, double *t_h, double *conc, 
   rui_sim_linear_matrix(s, &sys);
   rui_lin_input *in = NULL;
   size_t nin = 0;
-  st = rui_sim_linear_inputs(s, t0 + 1e6, &in, &nin, err);
+  st = rui_sim_doses(s, &in, &nin, err);
   if (st != RU_OK) return st;
   double x[RUI_LIN_MAX];
   for (size_t j = 0; j < n && st == RU_OK; j++) {

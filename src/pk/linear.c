@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "pk/events.h"
 
 /* Augmented systems carry up to n extra input columns ([[A, I], [0, 0]] for Gamma(h)). */
 #define XMAX (2 * RUI_LIN_MAX)
@@ -151,16 +152,12 @@ static const double theta7 = 9.504178996162932e-1;
 static const double theta9 = 2.097847961257068e0;
 static const double theta13 = 5.371920351148152e0;
 
-/* Eight n x n scratch matrices for expm_core, bound to caller storage: a large store for the
- * augmented systems (XMAX) and a small one (RUI_LIN_MAX, 16 kB, fits on the stack) for the plain
+/* Eight n x n scratch matrices for expm_core, bound to caller storage: the steady-state
+ * workspace (ss_ws_new, sized for augmented systems) or a small store on the stack for the plain
  * exponential, so rui_lin_expm and the stepper never allocate. */
 typedef struct expm_ws {
   double *a, *a2, *a4, *a6, *u, *v, *t1, *t2;
 } expm_ws;
-
-typedef struct expm_big {
-  double buf[8 * XMAX * XMAX];
-} expm_big;
 
 typedef struct expm_small {
   double buf[8 * RUI_LIN_MAX * RUI_LIN_MAX];
@@ -367,63 +364,46 @@ static ru_status check_system(const rui_lin_system *sys, ru_error *err) {
   return RU_OK;
 }
 
-static ru_status check_input(const rui_lin_system *sys, const rui_lin_input *in, size_t idx,
-                             ru_error *err) {
-  if (!isfinite(in->time_h) || in->time_h < 0.0) {
-    return ru_error_set(err, RU_EINVAL, "input %zu: dose time %g h must be finite and >= 0", idx,
-                        in->time_h);
-  }
-  if (in->cmt >= sys->n) {
-    return ru_error_set(err, RU_EINVAL, "input %zu: compartment %zu out of range (n = %zu)", idx,
-                        in->cmt, sys->n);
-  }
-  if (!isfinite(in->amount) || in->amount < 0.0) {
-    return ru_error_set(err, RU_EINVAL, "input %zu: amount %g must be finite and >= 0", idx,
-                        in->amount);
-  }
-  if (!isfinite(in->rate) || in->rate < 0.0) {
-    return ru_error_set(err, RU_EINVAL, "input %zu: rate %g must be finite and >= 0", idx,
-                        in->rate);
-  }
-  if (!isfinite(in->ii_h) || in->ii_h < 0.0) {
-    return ru_error_set(err, RU_EINVAL, "input %zu: interval %g h must be finite and >= 0", idx,
-                        in->ii_h);
-  }
-  if (in->addl < -1) {
-    return ru_error_set(err, RU_EINVAL, "input %zu: addl %ld must be >= -1", idx, in->addl);
-  }
-  if (in->ss < 0 || in->ss > 2) {
-    return ru_error_set(err, RU_EINVAL, "input %zu: ss %d must be 0, 1 or 2", idx, in->ss);
-  }
-  if (in->reset_before != 0 && in->reset_before != 1) {
-    return ru_error_set(err, RU_EINVAL, "input %zu: reset_before %d must be 0 or 1", idx,
-                        in->reset_before);
-  }
-  const int const_inf_ss = in->ss != 0 && in->ii_h == 0.0 && in->rate > 0.0 && in->addl == 0;
-  if ((in->addl != 0 || in->ss != 0) && !(in->ii_h > 0.0) && !const_inf_ss) {
-    return ru_error_set(err, RU_EINVAL,
-                        "input %zu: repeated or steady-state dose needs an interval ii > 0", idx);
-  }
-  return RU_OK;
-}
-
 /* ---------------------------------------------------------------------------------------
  * Steady state */
 
-/* Workspace for the steady-state algebra (kept off the stack: ~60 kB). */
+/* Workspace for the steady-state algebra and the engine's exponentials, sized for an n-state
+ * system (augmented systems have up to 2n states): one allocation, so a small system costs a
+ * small workspace whatever RUI_LIN_MAX is. */
 typedef struct ss_ws {
-  expm_big store;
-  expm_ws w; /* bound to store by ss_ws_init */
-  double mbuf[XMAX * XMAX];
-  double ebuf[XMAX * XMAX];
-  double phi[RUI_LIN_MAX * RUI_LIN_MAX];
-  double phi2[RUI_LIN_MAX * RUI_LIN_MAX];
-  double m[RUI_LIN_MAX * RUI_LIN_MAX];
-  double g[RUI_LIN_MAX];
-  double y[RUI_LIN_MAX];
+  expm_ws w;     /* eight scratch matrices of (2n)^2 */
+  double *mbuf;  /* (2n)^2: augmented matrix */
+  double *ebuf;  /* (2n)^2: its exponential */
+  double *phi, *phi2, *m; /* n^2 */
+  double *g;     /* n^2 (an n x k Gamma block, k <= n) */
+  double *y;     /* n */
 } ss_ws;
 
-static void ss_ws_init(ss_ws *s) { ws_bind(&s->w, s->store.buf, XMAX); }
+static ss_ws *ss_ws_new(size_t n) {
+  const size_t xm = 2 * n;
+  const size_t total = 10 * xm * xm + 4 * n * n + n;
+  ss_ws *s = rui_malloc(sizeof *s + total * sizeof(double));
+  if (s == NULL) {
+    return NULL;
+  }
+  double *buf = (double *)(void *)(s + 1);
+  ws_bind(&s->w, buf, xm);
+  buf += 8 * xm * xm;
+  s->mbuf = buf;
+  buf += xm * xm;
+  s->ebuf = buf;
+  buf += xm * xm;
+  s->phi = buf;
+  buf += n * n;
+  s->phi2 = buf;
+  buf += n * n;
+  s->m = buf;
+  buf += n * n;
+  s->g = buf;
+  buf += n * n;
+  s->y = buf;
+  return s;
+}
 
 /* Steady-state state of one input at the moment a dose is given (after a bolus; at the start of
  * an infusion). For a bolus d: x = (I - e^{A tau})^{-1} d. For an infusion of rate R and
@@ -516,98 +496,48 @@ ru_status rui_lin_steady_state(const rui_lin_system *sys, const rui_lin_input *i
   rui_lin_input tmp = *in;
   tmp.ss = 1; /* validated as a steady-state input */
   tmp.addl = 0;
-  st = check_input(sys, &tmp, 0, err);
+  st = rui_dose_check(&tmp, 0, sys->n, err);
   if (st != RU_OK) {
     return st;
   }
-  ss_ws *s = rui_malloc(sizeof *s);
+  ss_ws *s = ss_ws_new(sys->n);
   if (s == NULL) {
     return ru_error_set(err, RU_ENOMEM, "steady state: out of memory");
   }
-  ss_ws_init(s);
   st = ss_state(sys, in, x_after_dose, s, err);
   rui_free(s);
   return st;
 }
 
 /* ---------------------------------------------------------------------------------------
- * Event expansion and piecewise propagation */
-
-/* Event kinds in processing order at equal times: resets first (NONMEM EVID 3/4 and SS=1
- * reset before dosing), then steady-state placements, then infusion ends, starts, boluses. */
-enum { EV_RESET = 0, EV_SS = 1, EV_INF_END = 2, EV_INF_START = 3, EV_BOLUS = 4 };
-
-typedef struct lin_event {
-  double t;
-  int kind;
-  size_t cmt;
-  double value;  /* bolus amount, infusion rate */
-  size_t id;     /* infusion id (start/end pair) or steady-state slot */
-  size_t seq;    /* tie-break: keeps equal events in generation order */
-} lin_event;
-
-static int event_cmp(const void *pa, const void *pb) {
-  const lin_event *a = pa;
-  const lin_event *b = pb;
-  if (a->t != b->t) {
-    return a->t < b->t ? -1 : 1;
-  }
-  if (a->kind != b->kind) {
-    return a->kind < b->kind ? -1 : 1;
-  }
-  return a->seq < b->seq ? -1 : (a->seq > b->seq ? 1 : 0);
-}
-
-/* Upper bound on expanded doses per input: beyond this a run is almost certainly a unit error
- * (minutes given as hours), and the event list would not fit in memory anyway. */
-#define MAX_DOSES_PER_INPUT 10000000.0
-
-/* Number of doses of an input that fall at or before tmax (later ones cannot affect output),
- * as a double so an absurd count can be rejected before it is converted. */
-static double dose_count_d(const rui_lin_input *in, double tmax) {
-  if (in->time_h > tmax) {
-    return 0.0;
-  }
-  if (in->addl == 0 || !(in->ii_h > 0.0)) {
-    return 1.0;
-  }
-  const double span = floor((tmax - in->time_h) / in->ii_h) + 1.0;
-  if (in->addl < 0) {
-    return span;
-  }
-  const double want = (double)in->addl + 1.0;
-  return want < span ? want : span;
-}
-
-static size_t dose_count(const rui_lin_input *in, double tmax) {
-  return (size_t)dose_count_d(in, tmax);
-}
+ * The closed-form engine of the timeline walker (src/pk/events.h) */
 
 typedef struct cache_slot {
   double h;
   int used;
-  double phi[RUI_LIN_MAX * RUI_LIN_MAX];
-  double g[RUI_LIN_MAX * RUI_LIN_MAX];
+  double *phi; /* n x n */
+  double *g;   /* n x ncols */
 } cache_slot;
 
-typedef struct sim_ws {
-  ss_ws ss;
+typedef struct lin_engine {
+  const rui_lin_system *sys;
+  ss_ws *ss;
   cache_slot slot[CACHE_SLOTS];
   size_t next_slot;
   size_t last_hit; /* slot of the previous propagation: tried first */
-  long running;    /* infusions running in total (0: skip the Gamma term) */
-  double tol_h; /* two gaps closer than this share a cache slot (see propagate) */
+  double tol_h;    /* two gaps closer than this share a cache slot (see advance) */
   size_t cols[RUI_LIN_MAX];
   size_t ncols;
   size_t col_of[RUI_LIN_MAX]; /* compartment -> column in Gamma, or RUI_LIN_MAX */
-  double rate[RUI_LIN_MAX];   /* active zero-order input per Gamma column (mg/h) */
-  long nactive[RUI_LIN_MAX];  /* infusions running into each column */
+  double x[RUI_LIN_MAX];
   double tmp[RUI_LIN_MAX];
-} sim_ws;
+  double *out;                /* x_out of rui_lin_simulate: nt rows of n */
+} lin_engine;
 
 /* x <- e^{A h} x + Gamma(h) r over a gap with no events. */
-static ru_status propagate(const rui_lin_system *sys, sim_ws *w, double h, double *x,
+static ru_status propagate(lin_engine *w, double h, const double *rate, int any_rate,
                            ru_error *err) {
+  const rui_lin_system *sys = w->sys;
   const size_t n = sys->n;
   if (h == 0.0) {
     return RU_OK;
@@ -632,7 +562,7 @@ static ru_status propagate(const rui_lin_system *sys, sim_ws *w, double h, doubl
     hit = &w->slot[w->next_slot];
     w->next_slot = (w->next_slot + 1) % CACHE_SLOTS;
     const ru_status st =
-        phi_gamma(sys, w->cols, w->ncols, h, hit->phi, hit->g, &w->ss.w, w->ss.mbuf, w->ss.ebuf);
+        phi_gamma(sys, w->cols, w->ncols, h, hit->phi, hit->g, &w->ss->w, w->ss->mbuf, w->ss->ebuf);
     if (st != RU_OK) {
       hit->used = 0;
       return ru_error_set(err, st, "matrix exponential failed for a step of %g h", h);
@@ -640,7 +570,7 @@ static ru_status propagate(const rui_lin_system *sys, sim_ws *w, double h, doubl
     hit->h = h;
     hit->used = 1;
   }
-  const int any_rate = w->running > 0;
+  double *x = w->x;
   if (n == 2 && !any_rate) { /* the oral 1-cmt case, the commonest, without loops */
     const double *p = hit->phi;
     const double x0 = x[0], x1 = x[1];
@@ -657,229 +587,244 @@ static ru_status propagate(const rui_lin_system *sys, sim_ws *w, double h, doubl
     if (any_rate) {
       const double *grow = &hit->g[i * w->ncols];
       for (size_t j = 0; j < w->ncols; j++) {
-        acc += grow[j] * w->rate[j];
+        acc += grow[j] * rate[w->cols[j]];
       }
     }
     w->tmp[i] = acc;
   }
-  for (size_t i = 0; i < n; i++) {
-    x[i] = w->tmp[i];
+  memcpy(x, w->tmp, n * sizeof *x);
+  return RU_OK;
+}
+
+static int any_rate_of(const lin_engine *w, const double *rate) {
+  int any = 0;
+  for (size_t j = 0; j < w->ncols; j++) {
+    any |= rate[w->cols[j]] != 0.0;
+  }
+  return any;
+}
+
+static ru_status lin_advance(void *ep, double t0, double t1, double t_stop, const double *rate,
+                             int restart, ru_error *err) {
+  lin_engine *w = ep;
+  (void)t_stop;
+  (void)restart;
+  return propagate(w, t1 - t0, rate, any_rate_of(w, rate), err);
+}
+
+/* A run of outputs with no record in between: one propagation per output, the gap's
+ * exponential cached (a regular grid costs one matrix-vector product per output). */
+static ru_status lin_outputs(void *ep, double t0, const double *times, size_t k, double t_stop,
+                             const double *rate, int restart,
+                             int (*emit)(void *, size_t, double, const double *), void *user,
+                             size_t j0, ru_error *err) {
+  lin_engine *w = ep;
+  (void)t_stop;
+  (void)restart;
+  const int any = any_rate_of(w, rate);
+  double t = t0;
+  for (size_t i = 0; i < k; i++) {
+    if (times[i] > t) {
+      const ru_status st = propagate(w, times[i] - t, rate, any, err);
+      if (st != RU_OK) {
+        return st;
+      }
+      t = times[i];
+    }
+    if (emit(user, j0 + i, times[i], w->x) != 0) {
+      return ru_error_set(err, RU_EINTERRUPTED, "simulation stopped by the caller");
+    }
   }
   return RU_OK;
 }
 
-/* The engine behind rui_lin_simulate and the steady-state profile. */
+static const double *lin_view(const void *ep) {
+  const lin_engine *w = ep;
+  return w->x;
+}
+
+static void lin_bolus(void *ep, size_t cmt, double amount) {
+  lin_engine *w = ep;
+  w->x[cmt] += amount;
+}
+
+static void lin_reset(void *ep) {
+  lin_engine *w = ep;
+  memset(w->x, 0, sizeof w->x);
+}
+
+static void lin_get(const void *ep, double *y) {
+  const lin_engine *w = ep;
+  memcpy(y, w->x, w->sys->n * sizeof *y);
+}
+
+static void lin_set(void *ep, const double *y) {
+  lin_engine *w = ep;
+  memcpy(w->x, y, w->sys->n * sizeof *y);
+}
+
+/* The exact steady state of block b at its phase: the state at the start of a dose (ss_state),
+ * then the cycle's piecewise-constant input up to the phase. */
+static ru_status block_state(const rui_lin_system *sys, const rui_ss_block *b, ss_ws *s,
+                             double *x, ru_error *err) {
+  const size_t n = sys->n;
+  rui_lin_input in;
+  memset(&in, 0, sizeof in);
+  in.cmt = b->cmt;
+  in.amount = b->amount;
+  in.rate = b->rate;
+  in.ii_h = b->ii_h;
+  ru_status st = ss_state(sys, &in, x, s, err);
+  if (st != RU_OK || b->ii_h == 0.0) {
+    return st;
+  }
+  if (b->rate == 0.0) {
+    /* x is just after a bolus: the phase is reached by free decay */
+    st = expm_core(sys->a, n, b->phase_h, s->phi2, &s->w);
+    if (st != RU_OK) {
+      return ru_error_set(err, st, "matrix exponential failed at steady state");
+    }
+    for (size_t i = 0; i < n; i++) {
+      double acc = 0.0;
+      for (size_t j = 0; j < n; j++) {
+        acc += s->phi2[i * n + j] * x[j];
+      }
+      s->y[i] = acc;
+    }
+    memcpy(x, s->y, n * sizeof *x);
+    return RU_OK;
+  }
+  if (b->phase_h >= b->ii_h) {
+    return RU_OK; /* periodic: the state at the end of a cycle is the state at its start */
+  }
+  rui_ss_piece p[2];
+  const size_t np = rui_ss_cycle_pieces(b, p);
+  for (size_t k = 0; k < np; k++) {
+    const double h = fmin(p[k].b_h, b->phase_h) - p[k].a_h;
+    if (!(h > 0.0)) {
+      continue;
+    }
+    st = phi_gamma(sys, &b->cmt, 1, h, s->phi2, s->g, &s->w, s->mbuf, s->ebuf);
+    if (st != RU_OK) {
+      return ru_error_set(err, st, "matrix exponential failed at steady state");
+    }
+    for (size_t i = 0; i < n; i++) {
+      double acc = s->g[i] * p[k].count * b->rate;
+      for (size_t j = 0; j < n; j++) {
+        acc += s->phi2[i * n + j] * x[j];
+      }
+      s->y[i] = acc;
+    }
+    memcpy(x, s->y, n * sizeof *x);
+  }
+  return RU_OK;
+}
+
+static ru_status lin_ss_place(void *ep, const rui_ss_block *b, double t_h, ru_error *err) {
+  lin_engine *w = ep;
+  (void)t_h;
+  const size_t n = w->sys->n;
+  double x[RUI_LIN_MAX];
+  const ru_status st = block_state(w->sys, b, w->ss, x, err);
+  if (st != RU_OK) {
+    return st;
+  }
+  for (size_t i = 0; i < n; i++) {
+    w->x[i] = b->add ? w->x[i] + x[i] : x[i];
+  }
+  return RU_OK;
+}
+
+static const rui_engine_ops LIN_OPS = {
+    .name = "closed form",
+    .advance = lin_advance,
+    .bolus = lin_bolus,
+    .reset = lin_reset,
+    .ss_place = lin_ss_place,
+    .get = lin_get,
+    .set = lin_set,
+    .view = lin_view,
+    .outputs = lin_outputs,
+};
+
+static int lin_emit(void *user, size_t j, double t_h, const double *y) {
+  lin_engine *w = user;
+  (void)t_h;
+  double *row = &w->out[j * w->sys->n];
+  if (w->sys->n == 2) { /* spelled out: a copy loop becomes a libc memcpy call, 1/3 of the time */
+    row[0] = y[0];
+    row[1] = y[1];
+  } else {
+    memcpy(row, y, w->sys->n * sizeof *y);
+  }
+  return 0;
+}
+
+/* The engine behind rui_lin_simulate and the steady-state profile: the canonical timeline of
+ * the inputs (events.c) walked with the closed-form engine. */
 static ru_status simulate_core(const rui_lin_system *sys, const double *x0,
                                const rui_lin_input *in, size_t nin, const double *times,
                                size_t nt, double *x_out, ru_error *err) {
   const size_t n = sys->n;
-  ru_status st = RU_OK;
-  lin_event *ev = NULL;
-  double *xss = NULL;
-  unsigned char *active = NULL;
-  sim_ws *w = NULL;
   if (nt == 0) {
     return RU_OK;
   }
-  const double tmax = times[nt - 1];
-
-  /* Count events. */
-  size_t nev = 0;
-  size_t ninf = 0;
-  size_t nss = 0;
-  for (size_t i = 0; i < nin; i++) {
-    const size_t nd = dose_count(&in[i], tmax);
-    if (nd == 0) {
-      continue;
-    }
-    const int inf = in[i].rate > 0.0;
-    nev += nd * (inf ? 2u : 1u);
-    ninf += inf ? nd : 0u;
-    if (in[i].reset_before || in[i].ss == 1) {
-      nev += 1;
-    }
-    if (in[i].ss != 0) {
-      nss += 1;
-      nev += 1;
-      if (inf && in[i].ii_h > 0.0 && in[i].amount > 0.0) {
-        /* infusions from earlier steady-state cycles still running at the SS time */
-        const double mq = ceil(in[i].amount / in[i].rate / in[i].ii_h);
-        const size_t extra = mq > 1.0 ? (size_t)mq - 1u : 0u;
-        nev += 2u * extra;
-        ninf += extra;
-      }
-    }
+  rui_timeline tl;
+  ru_status st = rui_timeline_build(in, nin, n, times[nt - 1], &tl, err);
+  if (st != RU_OK) {
+    return st;
   }
-
-  /* malloc, not calloc: the workspace is ~120 kB and only its small bookkeeping fields need
-   * zeroing (below); zeroing it all costs more than a short simulation. */
-  w = rui_malloc(sizeof *w);
-  ev = rui_malloc((nev > 0 ? nev : 1) * sizeof *ev);
-  xss = rui_malloc((nss > 0 ? nss : 1) * n * sizeof *xss);
-  active = rui_calloc(ninf > 0 ? ninf : 1, 1);
-  if (w == NULL || ev == NULL || xss == NULL || active == NULL) {
-    st = ru_error_set(err, RU_ENOMEM, "simulate: out of memory for %zu events", nev);
-    goto done;
+  lin_engine *w = rui_malloc(sizeof *w);
+  ss_ws *ss = ss_ws_new(n);
+  if (w == NULL || ss == NULL) {
+    rui_free(w);
+    rui_free(ss);
+    rui_timeline_free(&tl);
+    return ru_error_set(err, RU_ENOMEM, "simulate: out of memory");
   }
-  ss_ws_init(&w->ss);
-  for (size_t c = 0; c < CACHE_SLOTS; c++) {
-    w->slot[c].used = 0;
-  }
+  w->sys = sys;
+  w->ss = ss;
   w->next_slot = 0;
   w->last_hit = 0;
-  w->running = 0;
   w->ncols = 0;
   for (size_t c = 0; c < RUI_LIN_MAX; c++) {
     w->col_of[c] = RUI_LIN_MAX;
-    w->rate[c] = 0.0;
-    w->nactive[c] = 0;
   }
-  double tscale = fabs(tmax);
-
-  /* Expand. */
-  size_t ne = 0;
-  size_t inf_id = 0;
-  size_t ss_slot = 0;
-  for (size_t i = 0; i < nin; i++) {
-    const rui_lin_input *d = &in[i];
-    const size_t nd = dose_count(d, tmax);
-    if (nd == 0) {
-      continue;
-    }
-    const int inf = d->rate > 0.0;
-    if (inf && w->col_of[d->cmt] == RUI_LIN_MAX) {
-      w->col_of[d->cmt] = w->ncols;
-      w->cols[w->ncols++] = d->cmt;
-    }
-    if (d->reset_before || d->ss == 1) {
-      ev[ne] = (lin_event){d->time_h, EV_RESET, d->cmt, 0.0, 0, ne};
-      ne++;
-    }
-    size_t first = 0;
-    if (d->ss != 0) {
-      st = ss_state(sys, d, &xss[ss_slot * n], &w->ss, err);
-      if (st != RU_OK) {
-        goto done;
-      }
-      ev[ne] = (lin_event){d->time_h, EV_SS, d->cmt, 0.0, ss_slot, ne};
-      ne++;
-      ss_slot++;
-      if (!inf) {
-        first = 1; /* the SS state of a bolus already includes the dose at time_h */
-      } else if (d->ii_h > 0.0 && d->amount > 0.0) {
-        const double dur = d->amount / d->rate;
-        const double mq = ceil(dur / d->ii_h);
-        for (double k = 1.0; k < mq; k += 1.0) {
-          ev[ne] = (lin_event){d->time_h, EV_INF_START, d->cmt, d->rate, inf_id, ne};
-          ne++;
-          ev[ne] = (lin_event){d->time_h + dur - k * d->ii_h, EV_INF_END, d->cmt, d->rate, inf_id,
-                               ne};
-          ne++;
-          inf_id++;
-        }
-      }
-    }
-    /* a zero amount is no dose, except the constant infusion at steady state (SS, II = 0),
-     * which runs until the end */
-    const int const_inf = inf && d->ss != 0 && d->ii_h == 0.0;
-    if (d->amount == 0.0 && !const_inf) {
-      first = nd;
-    }
-    for (size_t k = first; k < nd; k++) {
-      const double t = d->time_h + (double)k * d->ii_h;
-      if (!inf) {
-        ev[ne] = (lin_event){t, EV_BOLUS, d->cmt, d->amount, 0, ne};
-        ne++;
-        continue;
-      }
-      ev[ne] = (lin_event){t, EV_INF_START, d->cmt, d->rate, inf_id, ne};
-      ne++;
-      if (d->amount > 0.0) {
-        ev[ne] = (lin_event){t + d->amount / d->rate, EV_INF_END, d->cmt, d->rate, inf_id, ne};
-        ne++;
-      } /* else: constant infusion at steady state, runs to the end */
-      inf_id++;
-    }
-    if (fabs(d->time_h) > tscale) {
-      tscale = fabs(d->time_h);
+  /* the Gamma columns: every compartment an infusion runs into */
+  for (size_t k = 0; k < tl.nev; k++) {
+    const size_t c = tl.ev[k].cmt;
+    if (tl.ev[k].kind == RUI_EV_RATE_ON && w->col_of[c] == RUI_LIN_MAX) {
+      w->col_of[c] = w->ncols;
+      w->cols[w->ncols++] = c;
     }
   }
-  qsort(ev, ne, sizeof *ev, event_cmp);
-  /* see propagate(): 4 ulps of the largest time in the run */
+  /* the cached (e^{Ah}, Gamma(h)) pairs, sized for this system */
+  double *cache = rui_malloc(CACHE_SLOTS * (n * n + n * w->ncols + 1) * sizeof *cache);
+  if (cache == NULL) {
+    rui_free(ss);
+    rui_free(w);
+    rui_timeline_free(&tl);
+    return ru_error_set(err, RU_ENOMEM, "simulate: out of memory");
+  }
+  for (size_t c = 0; c < CACHE_SLOTS; c++) {
+    w->slot[c].used = 0;
+    w->slot[c].phi = cache + c * (n * n + n * w->ncols);
+    w->slot[c].g = w->slot[c].phi + n * n;
+  }
+  const double tscale = fmax(fabs(times[nt - 1]), tl.t_scale_h);
+  /* see lin_advance(): 4 ulps of the largest time in the run */
   w->tol_h = 4.0 * DBL_EPSILON * (tscale > 1.0 ? tscale : 1.0);
-
-  double x[RUI_LIN_MAX];
   if (x0 != NULL) {
-    memcpy(x, x0, n * sizeof *x);
+    memcpy(w->x, x0, n * sizeof *x0);
   } else {
-    memset(x, 0, sizeof x);
+    memset(w->x, 0, sizeof w->x);
   }
-  double t = 0.0;
-  size_t ei = 0;
-  for (size_t j = 0; j < nt; j++) {
-    while (ei < ne && ev[ei].t <= times[j]) {
-      const lin_event *e = &ev[ei];
-      st = propagate(sys, w, e->t - t, x, err);
-      if (st != RU_OK) {
-        goto done;
-      }
-      t = e->t;
-      const size_t col = w->col_of[e->cmt];
-      switch (e->kind) {
-      case EV_RESET:
-        memset(x, 0, n * sizeof *x);
-        memset(active, 0, ninf > 0 ? ninf : 1);
-        for (size_t k = 0; k < w->ncols; k++) {
-          w->rate[k] = 0.0;
-          w->nactive[k] = 0;
-        }
-        w->running = 0;
-        break;
-      case EV_SS:
-        for (size_t k = 0; k < n; k++) {
-          x[k] += xss[e->id * n + k];
-        }
-        break;
-      case EV_INF_START:
-        active[e->id] = 1;
-        w->rate[col] += e->value;
-        w->nactive[col]++;
-        w->running++;
-        break;
-      case EV_INF_END:
-        if (active[e->id]) { /* a reset may have cancelled it */
-          active[e->id] = 0;
-          w->nactive[col]--;
-          w->running--;
-          /* exact zero when nothing runs, so no rounding residue of +R -R lingers */
-          w->rate[col] = w->nactive[col] == 0 ? 0.0 : w->rate[col] - e->value;
-        }
-        break;
-      default: /* EV_BOLUS */
-        x[e->cmt] += e->value;
-        break;
-      }
-      ei++;
-    }
-    st = propagate(sys, w, times[j] - t, x, err);
-    if (st != RU_OK) {
-      goto done;
-    }
-    t = times[j];
-    double *row = &x_out[j * n];
-    if (n == 2) { /* spelled out: a copy loop becomes a libc memcpy call, 1/3 of the time */
-      row[0] = x[0];
-      row[1] = x[1];
-    } else {
-      memcpy(row, x, n * sizeof *x);
-    }
-  }
-
-done:
-  rui_free(active);
-  rui_free(xss);
-  rui_free(ev);
+  w->out = x_out;
+  st = rui_timeline_walk(&tl, n, &LIN_OPS, w, NULL, times, nt, lin_emit, w, err);
+  rui_free(cache);
+  rui_free(ss);
   rui_free(w);
+  rui_timeline_free(&tl);
   return st;
 }
 
@@ -910,7 +855,7 @@ ru_status rui_lin_simulate(const rui_lin_system *sys, const double *x0, const ru
     return ru_error_set(err, RU_EINVAL, "simulate: initial state is not finite");
   }
   for (size_t i = 0; i < nin; i++) {
-    st = check_input(sys, &in[i], i, err);
+    st = rui_dose_check(&in[i], i, sys->n, err);
     if (st != RU_OK) {
       return st;
     }
@@ -918,12 +863,6 @@ ru_status rui_lin_simulate(const rui_lin_system *sys, const double *x0, const ru
   st = check_times(times_h, nt, err);
   if (st != RU_OK) {
     return st;
-  }
-  for (size_t i = 0; nt > 0 && i < nin; i++) {
-    if (dose_count_d(&in[i], times_h[nt - 1]) > MAX_DOSES_PER_INPUT) {
-      return ru_error_set(err, RU_ERANGE, "input %zu: more than %.0f doses before the last output",
-                          i, MAX_DOSES_PER_INPUT);
-    }
   }
   return simulate_core(sys, x0, in, nin, times_h, nt, x_out, err);
 }
@@ -956,7 +895,7 @@ ru_status rui_lin_steady_state_profile(const rui_lin_system *sys, const rui_lin_
     rui_lin_input tmp = in[i];
     tmp.ss = 1;
     tmp.addl = 0;
-    st = check_input(sys, &tmp, i, err);
+    st = rui_dose_check(&tmp, i, sys->n, err);
     if (st != RU_OK) {
       return st;
     }
@@ -982,7 +921,9 @@ ru_status rui_lin_steady_state_profile(const rui_lin_system *sys, const rui_lin_
     /* Input i doses at time_h + k ii for every integer k: each output time maps to its phase
      * in [0, ii) after the latest dose, and one SS placement at 0 covers every phase. */
     rui_lin_input one = in[i];
+    const double tdose = in[i].time_h + in[i].lag_h; /* the doses themselves, lag included */
     one.time_h = 0.0;
+    one.lag_h = 0.0;
     one.ss = 2;
     one.reset_before = 0;
     one.addl = 0; /* phases stay inside one interval: no further dose is reached */
@@ -990,7 +931,7 @@ ru_status rui_lin_steady_state_profile(const rui_lin_system *sys, const rui_lin_
     for (size_t j = 0; j < nt; j++) {
       double p = 0.0;
       if (tau > 0.0) {
-        p = fmod(t_h[j] - in[i].time_h, tau);
+        p = fmod(t_h[j] - tdose, tau);
         if (p < 0.0) {
           p += tau;
         }
@@ -1034,13 +975,12 @@ ru_status rui_lin_integral(const rui_lin_system *sys, const double *x, double dt
     return ru_error_set(err, RU_EINVAL, "integral: interval or state is not finite");
   }
   const size_t n = sys->n;
-  ss_ws *s = rui_malloc(sizeof *s);
+  ss_ws *s = ss_ws_new(n);
   double *g = rui_malloc(n * n * sizeof *g);
   if (s == NULL || g == NULL) {
     st = ru_error_set(err, RU_ENOMEM, "integral: out of memory");
     goto done;
   }
-  ss_ws_init(s);
   size_t cols[RUI_LIN_MAX] = {0};
   for (size_t i = 0; i < n; i++) {
     cols[i] = i;

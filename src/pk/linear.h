@@ -15,27 +15,19 @@
 
 #include <stddef.h>
 
+#include "pk/events.h"
 #include "reuptake/status.h"
 
-#define RUI_LIN_MAX 16 /* compartments per system */
+#define RUI_LIN_MAX 32 /* compartments per system (a documented limit: RU_ELIMIT beyond it) */
 
 typedef struct rui_lin_system {
   size_t n;                              /* number of compartments */
   double a[RUI_LIN_MAX * RUI_LIN_MAX];   /* row-major rate matrix A (1/h) */
 } rui_lin_system;
 
-/* One dosing input (already resolved to a compartment and scaled by F). */
-typedef struct rui_lin_input {
-  double time_h;        /* first dose time (after lag) */
-  size_t cmt;           /* compartment index receiving the dose */
-  double amount;        /* mg per dose */
-  double rate;          /* mg/h: 0 = bolus; > 0 infusion lasting amount/rate hours */
-  double ii_h;          /* interval between repeats; 0 = single */
-  long addl;            /* additional repeats; -1 = forever (for t beyond the last output) */
-  int ss;               /* 1: the system is at steady state of this input at time_h (SS=1 resets
-                         * other contributions before it, SS=2 adds) — see reset semantics */
-  int reset_before;     /* 1: zero the state at time_h before applying (EVID 3/4, SS=1) */
-} rui_lin_input;
+/* One dosing input (already resolved to a compartment and scaled by F): the pk layer's one dose
+ * record (events.h), whose semantics the timeline normaliser defines. */
+typedef rui_dose rui_lin_input;
 
 /* e^{A t} for an n x n row-major matrix (n <= RUI_LIN_MAX). out may not alias a. */
 ru_status rui_lin_expm(const double *a, size_t n, double t, double *out);
@@ -46,11 +38,11 @@ ru_status rui_lin_expm(const double *a, size_t n, double t, double *out);
 ru_status rui_lin_lu_solve(double *m, size_t n, double *b, size_t nrhs);
 
 /* Amounts at each of nt output times (ascending), written row-major to x_out[nt*n].
- * Inputs may be in any order. x0 (may be NULL = zeros) is the state at time 0.
- * Output at a dose time includes that dose (right-continuous). Times and dose times must be
- * finite and >= 0 (RU_EINVAL); at equal times resets come first, then steady-state
- * placements, then doses. No steady state (a sink) is RU_ENUMERIC; more than 1e7 doses of one
- * input before the last output is RU_ERANGE. */
+ * Inputs may be in any order; their semantics are the timeline's (events.h). x0 (may be NULL =
+ * zeros) is the state at time 0. Output at a dose time includes that dose (right-continuous).
+ * Times and dose times must be finite and >= 0 (RU_EINVAL). No steady state (a sink) is
+ * RU_ENUMERIC; more than RUI_EV_MAX_DOSES doses of one input before the last output is
+ * RU_ELIMIT. */
 ru_status rui_lin_simulate(const rui_lin_system *sys, const double *x0, const rui_lin_input *in,
                            size_t nin, const double *times_h, size_t nt, double *x_out,
                            ru_error *err);

@@ -18,6 +18,7 @@
  * Pharmacokinetics and Pharmacodynamics, 4th ed., ch. 17). */
 #include <ctype.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,8 @@ void ru_sim_free(ru_sim *s) {
   rui_free(s->ev);
   rui_free(s->ov);
   rui_free(s->mech);
+  rui_free(s->inh);
+  rui_free(s->skipped);
   rui_free(s);
 }
 
@@ -155,8 +158,8 @@ static ru_status add_compound_rec(ru_sim *s, const char *name, long parent, int 
     }
   }
   if (s->nc >= RUI_SIM_MAX_COMPOUNDS) {
-    return ru_error_set(err, RU_ERANGE, "more than %d compounds in one simulation",
-                        RUI_SIM_MAX_COMPOUNDS);
+    return ru_error_set(err, RU_ELIMIT, "more than %d compounds (with metabolites) in one "
+                        "simulation (limit RUI_SIM_MAX_COMPOUNDS)", RUI_SIM_MAX_COMPOUNDS);
   }
   if (s->nc == s->capc) {
     const size_t cap = s->capc ? s->capc * 2 : 8;
@@ -179,11 +182,12 @@ static ru_status add_compound_rec(ru_sim *s, const char *name, long parent, int 
   s->nc++;
   s->prepared = 0;
   if (index) *index = me;
-  if (depth >= 4) {
-    return RU_OK; /* metabolite chains deeper than 4 are not modelled */
-  }
   /* copy: the array may move while adding metabolites */
   ru_compound kbc = s->c[me].kb;
+  if (depth >= RUI_SIM_MAX_METABOLITE_DEPTH && kbc.n_formations > 0) {
+    return ru_error_set(err, RU_ELIMIT, "%s: metabolite chain deeper than %d generations (limit "
+                        "RUI_SIM_MAX_METABOLITE_DEPTH)", canon, RUI_SIM_MAX_METABOLITE_DEPTH);
+  }
   for (size_t k = 0; k < kbc.n_formations; k++) {
     if (!isfinite(kbc.formations[k].fraction_formed.value)) {
       continue;
@@ -262,7 +266,8 @@ static ru_status set_activity(ru_sim *s, const char *enzyme, double activity, ru
     }
   }
   if (s->nact >= RUI_SIM_MAX_ENZYMES) {
-    return ru_error_set(err, RU_ERANGE, "too many enzyme phenotypes");
+    return ru_error_set(err, RU_ELIMIT, "more than %d enzyme phenotypes (limit "
+                        "RUI_SIM_MAX_ENZYMES)", RUI_SIM_MAX_ENZYMES);
   }
   rui_strlcpy(s->act[s->nact].enzyme, enzyme, sizeof s->act[s->nact].enzyme);
   for (char *q = s->act[s->nact].enzyme; *q; q++) *q = (char)toupper((unsigned char)*q);
@@ -360,8 +365,13 @@ ru_status ru_sim_set_override(ru_sim *s, const char *spec, ru_error *err) {
                         "fm.ENZYME, km_um.ENZYME)", spec, key);
   }
   double v = 0.0;
-  if (ru_units_parse_double(eq + 1, &v) != RU_OK) {
-    return ru_error_set(err, RU_EPARSE, "--set '%s': '%s' is not a number", spec, eq + 1);
+  /* model structure by name as DESIGN.md writes it (1cmt|2cmt|3cmt), or the bare number */
+  if (strcmp(key, "model") == 0 && (strcmp(eq + 1, "1cmt") == 0 || strcmp(eq + 1, "2cmt") == 0 ||
+                                    strcmp(eq + 1, "3cmt") == 0)) {
+    v = (double)(eq[1] - '0');
+  } else if (ru_units_parse_double(eq + 1, &v) != RU_OK) {
+    return ru_error_set(err, RU_EPARSE, "--set '%s': '%s' is not a number%s", spec, eq + 1,
+                        strcmp(key, "model") == 0 ? " (model: 1cmt, 2cmt or 3cmt)" : "");
   }
   char canon[RU_NAME_MAX];
   ru_status st = ru_kb_resolve(s->kb, compound, canon, err);
@@ -496,6 +506,85 @@ static long enzyme_index(ru_sim *s, const char *enzyme, int create) {
   return (long)s->nenz++;
 }
 
+/* Appends a "not modelled" note (grown as needed). */
+static ru_status add_skipped(ru_sim *s, ru_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static ru_status add_skipped(ru_sim *s, ru_error *err, const char *fmt, ...) {
+  if (s->nskipped == s->capskipped) {
+    const size_t cap = s->capskipped ? s->capskipped * 2 : 8;
+    char(*ns)[160] = rui_realloc(s->skipped, cap * sizeof *ns);
+    if (ns == NULL) return ru_error_set(err, RU_ENOMEM, "out of memory");
+    s->skipped = ns;
+    s->capskipped = cap;
+  }
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(s->skipped[s->nskipped++], sizeof s->skipped[0], fmt, ap);
+  va_end(ap);
+  return RU_OK;
+}
+
+/* The inhibitions compound i exerts on enzymes that clear a compound present. */
+static ru_status collect_inhibitions(ru_sim *s, size_t i, ru_error *err) {
+  size_t nl = 0;
+  ru_status st = ru_kb_inhibitions(s->kb, s->c[i].name, NULL, 0, &nl, err);
+  if (st != RU_OK || nl == 0) return st;
+  ru_inhibition *list = rui_calloc(nl, sizeof *list);
+  if (list == NULL) return ru_error_set(err, RU_ENOMEM, "out of memory");
+  size_t got = 0;
+  st = ru_kb_inhibitions(s->kb, s->c[i].name, list, nl, &got, err);
+  if (got < nl) nl = got;
+  for (size_t k = 0; k < nl && st == RU_OK; k++) {
+    const long e = enzyme_index(s, list[k].enzyme, 0);
+    if (e < 0) continue; /* no compound present is cleared by that enzyme */
+    /* an enzyme with zero activity in every victim (PM) has nothing left to inhibit, but its
+     * state is still tracked: it costs little and keeps reports uniform */
+    if (!isfinite(s->c[i].fu) || !isfinite(s->c[i].mw)) {
+      /* reported, not invented: the inhibition cannot be driven without the unbound level */
+      st = add_skipped(s, err,
+                       "%.40s inhibition of %.16s NOT modelled: its %s is missing from the "
+                       "knowledge base", s->c[i].name, list[k].enzyme,
+                       isfinite(s->c[i].fu) ? "molecular weight" : "fu");
+      continue;
+    }
+    if (list[k].kind == RU_INHIB_COMPETITIVE) {
+      if (!(list[k].ki_um.value > 0.0)) continue;
+    } else {
+      if (!(list[k].ki_inact_um.value > 0.0) || !(list[k].kinact_per_h.value > 0.0)) continue;
+      if (s->enz[e].state < 0) {
+        ru_value kdeg;
+        st = ru_kb_enzyme_kdeg(s->kb, s->enz[e].name, &kdeg, err);
+        if (st != RU_OK) break;
+        if (!(kdeg.value > 0.0)) {
+          st = ru_error_set(err, RU_EMISSING,
+                            "%s: enzyme turnover kdeg missing (needed for mechanism-based "
+                            "inhibition by %s)", s->enz[e].name, s->c[i].name);
+          break;
+        }
+        s->enz[e].kdeg_per_h = kdeg.value;
+        s->enz[e].state = 0; /* index assigned below */
+      }
+    }
+    if (s->ninh == s->capinh) {
+      const size_t cap = s->capinh ? s->capinh * 2 : 8;
+      sim_inhib *nh = rui_realloc(s->inh, cap * sizeof *nh);
+      if (nh == NULL) {
+        st = ru_error_set(err, RU_ENOMEM, "out of memory");
+        break;
+      }
+      s->inh = nh;
+      s->capinh = cap;
+    }
+    sim_inhib *h = &s->inh[s->ninh++];
+    h->perpetrator = i;
+    h->enzyme = (size_t)e;
+    h->kind = list[k].kind;
+    h->k = list[k];
+  }
+  rui_free(list);
+  return st;
+}
+
 ru_status ru_sim_prepare(ru_sim *s, ru_error *err) {
   if (s == NULL) {
     return ru_error_set(err, RU_EINVAL, "ru_sim_prepare: NULL simulation");
@@ -540,7 +629,10 @@ ru_status ru_sim_prepare(ru_sim *s, ru_error *err) {
       const double fm = c->p.fm[k].fm.value;
       if (!isfinite(fm) || fm <= 0.0) continue;
       const long e = enzyme_index(s, c->p.fm[k].enzyme, 1);
-      if (e < 0) return ru_error_set(err, RU_ERANGE, "too many enzymes");
+      if (e < 0) {
+        return ru_error_set(err, RU_ELIMIT, "more than %d elimination pathways in one simulation "
+                            "(limit RUI_SIM_MAX_ENZYMES)", RUI_SIM_MAX_ENZYMES);
+      }
       c->path[c->n_path].enzyme = (size_t)e;
       c->path[c->n_path].fm = fm;
       c->path[c->n_path].activity = activity_of(s, c->p.fm[k].enzyme);
@@ -571,7 +663,8 @@ ru_status ru_sim_prepare(ru_sim *s, ru_error *err) {
     c->periph2 = c->p.model >= 3 ? (long)n++ : -1;
   }
   if (n > RUI_LIN_MAX) {
-    return ru_error_set(err, RU_ERANGE, "model has %zu compartments (at most %d)", n, RUI_LIN_MAX);
+    return ru_error_set(err, RU_ELIMIT, "model has %zu compartments (limit RUI_LIN_MAX = %d)", n,
+                        RUI_LIN_MAX);
   }
   s->ncmt = n;
   /* metabolite formation */
@@ -609,49 +702,8 @@ ru_status ru_sim_prepare(ru_sim *s, ru_error *err) {
   }
   /* inhibition between compounds present */
   for (size_t i = 0; i < s->nc && s->inhibition_enabled; i++) {
-    ru_inhibition list[16];
-    size_t nl = 0;
-    ru_status st = ru_kb_inhibitions(s->kb, s->c[i].name, list, 16, &nl, err);
+    ru_status st = collect_inhibitions(s, i, err);
     if (st != RU_OK) return st;
-    for (size_t k = 0; k < nl; k++) {
-      const long e = enzyme_index(s, list[k].enzyme, 0);
-      if (e < 0) continue; /* no compound present is cleared by that enzyme */
-      /* an enzyme with zero activity in every victim (PM) has nothing left to inhibit, but its
-       * state is still tracked: it costs little and keeps reports uniform */
-      if (s->ninh >= RUI_SIM_MAX_INHIB) break;
-      sim_inhib *h = &s->inh[s->ninh];
-      h->perpetrator = i;
-      h->enzyme = (size_t)e;
-      h->kind = list[k].kind;
-      h->k = list[k];
-      if (!isfinite(s->c[i].fu) || !isfinite(s->c[i].mw)) {
-        /* reported, not invented: the inhibition cannot be driven without the unbound level */
-        if (s->nskipped < RUI_SIM_MAX_INHIB) {
-          snprintf(s->skipped[s->nskipped++], sizeof s->skipped[0],
-                   "%.40s inhibition of %.16s NOT modelled: its %s is missing from the knowledge base",
-                   s->c[i].name, list[k].enzyme, isfinite(s->c[i].fu) ? "molecular weight" : "fu");
-        }
-        continue;
-      }
-      if (h->kind == RU_INHIB_COMPETITIVE) {
-        if (!(list[k].ki_um.value > 0.0)) continue;
-      } else {
-        if (!(list[k].ki_inact_um.value > 0.0) || !(list[k].kinact_per_h.value > 0.0)) continue;
-        if (s->enz[e].state < 0) {
-          ru_value kdeg;
-          st = ru_kb_enzyme_kdeg(s->kb, s->enz[e].name, &kdeg, err);
-          if (st != RU_OK) return st;
-          if (!(kdeg.value > 0.0)) {
-            return ru_error_set(err, RU_EMISSING,
-                                "%s: enzyme turnover kdeg missing (needed for mechanism-based "
-                                "inhibition by %s)", s->enz[e].name, s->c[i].name);
-          }
-          s->enz[e].kdeg_per_h = kdeg.value;
-          s->enz[e].state = 0; /* index assigned below */
-        }
-      }
-      s->ninh++;
-    }
   }
   size_t ns = s->ncmt;
   for (size_t e = 0; e < s->nenz; e++) {
@@ -926,11 +978,10 @@ static ru_status dose_target(const ru_sim *s, const ru_event *e, size_t *cmt, do
   return RU_OK;
 }
 
-ru_status rui_sim_linear_inputs(const ru_sim *s, double t_end, rui_lin_input **out, size_t *nout,
-                                ru_error *err) {
+ru_status rui_sim_doses(const ru_sim *s, rui_dose **out, size_t *nout, ru_error *err) {
   *out = NULL;
   *nout = 0;
-  rui_lin_input *in = rui_calloc(s->nev + 1, sizeof *in);
+  rui_dose *in = rui_calloc(s->nev + 1, sizeof *in);
   if (in == NULL) return ru_error_set(err, RU_ENOMEM, "out of memory");
   size_t n = 0;
   for (size_t k = 0; k < s->nev; k++) {
@@ -943,121 +994,60 @@ ru_status rui_sim_linear_inputs(const ru_sim *s, double t_end, rui_lin_input **o
       continue;
     }
     if (e->evid != RU_EVID_DOSE && e->evid != RU_EVID_RESET_DOSE) continue;
-    size_t cmt;
-    double scale, lag;
+    size_t cmt = 0;
+    double scale = 1.0, lag = 0.0;
     ru_status st = dose_target(s, e, &cmt, &scale, &lag, err);
     if (st != RU_OK) {
       rui_free(in);
       return st;
     }
-    rui_lin_input *x = &in[n++];
+    rui_dose *x = &in[n++];
     memset(x, 0, sizeof *x);
-    x->time_h = e->time_h + lag;
+    x->time_h = e->time_h;
+    x->lag_h = lag;
     x->cmt = cmt;
     x->amount = e->amount_mg * scale;
     x->rate = e->rate_mg_per_h > 0.0 ? e->rate_mg_per_h * scale : 0.0;
     x->ii_h = e->ii_h;
     x->addl = e->addl;
-    if (x->addl < 0) {
-      /* repeat until the end: make it finite for the engine */
-      x->addl = e->ii_h > 0.0 ? (long)floor((t_end - x->time_h) / e->ii_h) + 1 : 0;
-      if (x->addl < 0) x->addl = 0;
-    }
     x->ss = e->ss;
-    x->reset_before = e->evid == RU_EVID_RESET_DOSE || e->ss == 1;
+    x->reset_before = e->evid == RU_EVID_RESET_DOSE;
+    x->ss_infusion_runs = 1;
   }
   *out = in;
   *nout = n;
   return RU_OK;
 }
 
-/* Makes room for event n (doubling); on failure frees the array. */
-static ru_status grow_events(rui_ode_event **ev, size_t *cap, size_t n, ru_error *err) {
-  if (n < *cap) return RU_OK;
-  rui_ode_event *ne = rui_realloc(*ev, *cap * 2 * sizeof *ne);
-  if (ne == NULL) {
-    rui_free(*ev);
-    *ev = NULL;
-    return ru_error_set(err, RU_ENOMEM, "out of memory");
+ru_status rui_sim_timeline(const ru_sim *s, double t_end, rui_timeline *tl, ru_error *err) {
+  rui_dose *d = NULL;
+  size_t nd = 0;
+  ru_status st = rui_sim_doses(s, &d, &nd, err);
+  if (st == RU_OK) {
+    st = rui_timeline_build(d, nd, s->ncmt, t_end, tl, err);
   }
-  *ev = ne;
-  *cap *= 2;
-  return RU_OK;
+  rui_free(d);
+  return st;
 }
 
-/* ODE events: every dose expanded (SS records pre-dosed for the settling time). */
-static ru_status ode_events(ru_sim *s, double t_end, double t_pre, rui_ode_event **out,
-                            size_t *nout, ru_error *err) {
-  size_t cap = 64, n = 0;
-  rui_ode_event *ev = rui_malloc(cap * sizeof *ev);
-  if (ev == NULL) return ru_error_set(err, RU_ENOMEM, "out of memory");
-  for (size_t k = 0; k < s->nev; k++) {
-    const ru_event *e = &s->ev[k];
-    if (e->evid == RU_EVID_RESET || e->evid == RU_EVID_RESET_DOSE) {
-      if (grow_events(&ev, &cap, n, err) != RU_OK) return RU_ENOMEM;
-      memset(&ev[n], 0, sizeof ev[n]);
-      ev[n].time_h = e->time_h + t_pre;
-      ev[n].reset = 1;
-      n++;
-    }
-    if (e->evid != RU_EVID_DOSE && e->evid != RU_EVID_RESET_DOSE) continue;
-    size_t cmt;
-    double scale, lag;
-    ru_status st = dose_target(s, e, &cmt, &scale, &lag, err);
-    if (st != RU_OK) {
-      rui_free(ev);
-      return st;
-    }
-    double first = e->time_h + t_pre + lag;
-    long count = e->addl < 0 ? -1 : e->addl + 1;
-    if (e->ss != 0 && e->ii_h > 0.0) {
-      /* steady state at this record: dose for the settling time before it */
-      const long before = (long)ceil(t_pre / e->ii_h);
-      first -= (double)before * e->ii_h;
-      if (count >= 0) count += before;
-    }
-    if (count < 0) {
-      count = e->ii_h > 0.0 ? (long)floor((t_end + t_pre - first) / e->ii_h) + 1 : 1;
-    }
-    if (count < 1) count = 1;
-    for (long r = 0; r < count; r++) {
-      const double t = first + (double)r * (e->ii_h > 0.0 ? e->ii_h : 0.0);
-      if (t > t_end + t_pre) break;
-      if (t < 0.0) continue;
-      if (grow_events(&ev, &cap, n, err) != RU_OK) return RU_ENOMEM;
-      memset(&ev[n], 0, sizeof ev[n]);
-      ev[n].time_h = t;
-      ev[n].index = cmt;
-      if (e->rate_mg_per_h > 0.0) {
-        ev[n].rate = e->rate_mg_per_h * scale;
-        ev[n].duration_h = e->amount_mg / e->rate_mg_per_h;
-      } else {
-        ev[n].amount = e->amount_mg * scale;
-      }
-      n++;
-      if (e->ii_h <= 0.0) break;
-    }
-  }
-  *out = ev;
-  *nout = n;
-  return RU_OK;
+typedef struct state_out {
+  double *states;
+  size_t n;
+} state_out;
+
+static int state_emit(void *user, size_t j, double t_h, const double *y) {
+  const state_out *o = user;
+  (void)t_h;
+  memcpy(&o->states[j * o->n], y, o->n * sizeof *y);
+  return 0;
 }
 
-static double sim_t_pre(ru_sim *s) {
-  for (size_t k = 0; k < s->nev; k++) {
-    if (s->ev[k].ss != 0 && s->ev[k].ii_h > 0.0) return ru_sim_settling_time_h(s);
-  }
-  return 0.0;
-}
-
-/* Solves the nonlinear system and writes the full state at times (shifted by t_pre). */
+/* Solves the nonlinear system through the dose timeline and writes the full state at times. */
 ru_status rui_sim_ode_states(ru_sim *s, const double *times_h, size_t nt, double *states,
                              ru_error *err) {
-  const double t_pre = sim_t_pre(s);
-  const double t_end = nt > 0 ? times_h[nt - 1] : 0.0;
-  rui_ode_event *ev = NULL;
-  size_t nev = 0;
-  ru_status st = ode_events(s, t_end, t_pre, &ev, &nev, err);
+  if (nt == 0) return RU_OK;
+  rui_timeline tl;
+  ru_status st = rui_sim_timeline(s, times_h[nt - 1], &tl, err);
   if (st != RU_OK) return st;
   double y0[RUI_SIM_MAX_STATE];
   memset(y0, 0, sizeof y0);
@@ -1067,20 +1057,27 @@ ru_status rui_sim_ode_states(ru_sim *s, const double *times_h, size_t nt, double
   for (size_t e = 0; e < s->nenz; e++) {
     if (s->enz[e].state >= 0) y0[s->enz[e].state] = 1.0; /* fully active enzyme at start */
   }
-  double *tt = rui_malloc((nt + 1) * sizeof *tt);
-  if (tt == NULL) {
-    rui_free(ev);
-    return ru_error_set(err, RU_ENOMEM, "out of memory");
-  }
-  for (size_t j = 0; j < nt; j++) tt[j] = times_h[j] + t_pre;
   rui_ode_options opt;
   rui_ode_options_default(&opt);
   opt.reset_mask = mask;
   /* absolute tolerance: amounts in mg; 1e-9 mg is far below any reported concentration */
   opt.atol = 1e-9;
-  st = rui_ode_solve(s->nstate, sim_rhs, s, y0, 0.0, ev, nev, tt, nt, &opt, states, err);
-  rui_free(tt);
-  rui_free(ev);
+  /* a steady-state record places compartments and enzyme states; the AUC accumulators keep
+   * accumulating real time only */
+  unsigned char ssmask[RUI_SIM_MAX_STATE];
+  memset(ssmask, 0, sizeof ssmask);
+  for (size_t j = 0; j < s->nstate - s->nc; j++) ssmask[j] = 1;
+  rui_ss_numeric_options sso;
+  rui_ss_numeric_options_default(&sso);
+  sso.mask = ssmask;
+  rui_ode_work *w = NULL;
+  st = rui_ode_work_new(s->nstate, &opt, &w, err);
+  if (st == RU_OK) {
+    state_out o = {states, s->nstate};
+    st = rui_ode_walk(w, sim_rhs, s, y0, &tl, &sso, times_h, nt, state_emit, &o, err);
+  }
+  rui_ode_work_free(w);
+  rui_timeline_free(&tl);
   return st;
 }
 
@@ -1103,9 +1100,9 @@ ru_status ru_sim_run(ru_sim *s, const double *times_h, size_t nt, double *conc, 
   } else {
     rui_lin_system sys;
     rui_sim_linear_matrix(s, &sys);
-    rui_lin_input *in = NULL;
+    rui_dose *in = NULL;
     size_t nin = 0;
-    st = rui_sim_linear_inputs(s, times_h[nt - 1], &in, &nin, err);
+    st = rui_sim_doses(s, &in, &nin, err);
     if (st == RU_OK) {
       st = rui_lin_simulate(&sys, NULL, in, nin, times_h, nt, x, err);
     }

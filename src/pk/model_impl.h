@@ -5,9 +5,12 @@
 #include "pk/linear.h"
 #include "reuptake/pk.h"
 
-#define RUI_SIM_MAX_COMPOUNDS 12
-#define RUI_SIM_MAX_ENZYMES 8
-#define RUI_SIM_MAX_INHIB 32
+/* Documented capacity limits of one subject (docs/architecture.md): exceeding one is RU_ELIMIT
+ * with the limit named, never a silent truncation. Every compound has at least one compartment,
+ * so the compartment limit of the closed forms (RUI_LIN_MAX) bounds the compounds too. */
+#define RUI_SIM_MAX_COMPOUNDS RUI_LIN_MAX
+#define RUI_SIM_MAX_ENZYMES 16    /* distinct elimination pathways (6 CYPs, UGT, CES1, renal, ...) */
+#define RUI_SIM_MAX_METABOLITE_DEPTH 4 /* parent -> metabolite -> ... generations */
 #define RUI_SIM_MAX_STATE (RUI_LIN_MAX + RUI_SIM_MAX_ENZYMES + RUI_SIM_MAX_COMPOUNDS)
 
 typedef struct sim_compound {
@@ -69,10 +72,10 @@ struct ru_sim {
     long state;        /* ODE state index of relative active enzyme, -1 if not tracked */
   } enz[RUI_SIM_MAX_ENZYMES];
   size_t nenz;
-  sim_inhib inh[RUI_SIM_MAX_INHIB];
-  size_t ninh;
-  char skipped[RUI_SIM_MAX_INHIB][160]; /* inhibitions that could not be modelled, and why */
-  size_t nskipped;
+  sim_inhib *inh;         /* inhibitions acting between the compounds present (grown as needed) */
+  size_t ninh, capinh;
+  char (*skipped)[160];   /* inhibitions that could not be modelled, and why */
+  size_t nskipped, capskipped;
   int inhibition_enabled;
   int inlet_driver;      /* 1: inhibitors act at the unbound hepatic inlet concentration */
   double qh_l_per_h;     /* hepatic blood flow (KB), NaN when missing */
@@ -88,8 +91,11 @@ ru_value *rui_pk_param_slot(ru_pk_params *p, const char *key);
 void rui_sim_enzyme_multipliers(const ru_sim *s, const double *y, double *g);
 void rui_sim_deriv(const ru_sim *s, const double *g, const double *y, double *dy);
 void rui_sim_linear_matrix(const ru_sim *s, rui_lin_system *sys);
-ru_status rui_sim_linear_inputs(const ru_sim *s, double t_end, rui_lin_input **out, size_t *nout,
-                                ru_error *err);
+/* The subject's dose records (regimen events resolved to compartments, F and lag); caller frees
+ * *out with rui_free. */
+ru_status rui_sim_doses(const ru_sim *s, rui_dose **out, size_t *nout, ru_error *err);
+/* The subject's canonical dose timeline up to t_end (events.h); rui_timeline_free. */
+ru_status rui_sim_timeline(const ru_sim *s, double t_end, rui_timeline *tl, ru_error *err);
 ru_status rui_sim_ode_states(ru_sim *s, const double *times_h, size_t nt, double *states,
                              ru_error *err);
 

@@ -1,13 +1,13 @@
-/* The general ODE path on SUNDIALS CVODE 6.4 (src/pk/ode.h).
+/* The general ODE path on SUNDIALS CVODE 6.x or 7.x (src/pk/ode.h; CMake checks the version).
  *
  * Variable-order BDF with Newton iteration and a dense direct linear solver (Hindmarsh et al.
  * 2005, "SUNDIALS: Suite of nonlinear and differential/algebraic equation solvers", ACM TOMS
- * 31:363-396; CVODE user guide v6.4). Doses are discontinuities, so the integrator never
- * steps across one: each integration segment ends exactly at the next event time via
- * CVodeSetStopTime, the state jumps (bolus, reset) or the infusion rate vector changes, and
- * CVodeReInit restarts the method at order 1 from the new state. Output times between events
- * come from CVODE's dense output (accurate to the local tolerance). Infusion rates are added to
- * dydt by a wrapper, so a model's rhs never sees dosing.
+ * 31:363-396; CVODE user guide v6.4). CVODE is an engine of the timeline walker (events.h):
+ * doses are discontinuities, so the integrator never steps across one: each segment ends exactly
+ * at the next event time via CVodeSetStopTime, the walker applies the jump (bolus, reset) or
+ * changes the input-rate vector, and CVodeReInit restarts the method at order 1 from the new
+ * state. Output times between events come from CVODE's dense output (accurate to the local
+ * tolerance). Infusion rates are added to dydt by a wrapper, so a model's rhs never sees dosing.
  *
  * CVODE's own error printing is replaced by a handler that keeps the last message for the
  * ru_error (the library never prints). Every SUNDIALS object is freed on every path. */
@@ -20,6 +20,7 @@
 
 #include <cvode/cvode.h>
 #include <nvector/nvector_serial.h>
+#include <sundials/sundials_config.h>
 #include <sundials/sundials_context.h>
 #include <sunlinsol/sunlinsol_dense.h>
 #include <sunmatrix/sunmatrix_dense.h>
@@ -44,17 +45,6 @@ void rui_ode_options_default(rui_ode_options *o) {
   o->jac = NULL;
 }
 
-/* One breakpoint: a bolus, a rate change, or a reset, at time t. */
-enum { BP_RESET = 0, BP_RATE = 1, BP_BOLUS = 2 };
-
-typedef struct ode_bp {
-  double t;
-  int kind;
-  size_t index;
-  double value; /* bolus amount or rate change (+R at start, -R at end) */
-  size_t seq;
-} ode_bp;
-
 struct rui_ode_work {
   size_t n;
   rui_ode_options opt;
@@ -69,11 +59,8 @@ struct rui_ode_work {
   rui_rhs_fn rhs;
   rui_jac_fn jac;
   void *user;
-  double *rate;   /* n: active zero-order input per state (mg/h) */
-  long *nactive;  /* n: infusions running into each state */
+  double *rate;   /* n: zero-order input per state (mg/h), set by the walker per segment */
   double *jbuf;   /* n*n row-major Jacobian from the user */
-  ode_bp *bp;
-  size_t bp_cap;
   char last_msg[256]; /* last CVODE error message (from the handler) */
   long nsteps;        /* steps / rhs evaluations summed over segments (CVodeReInit zeroes */
   long nrhs;          /* CVODE's own counters, so each segment's are added before it) */
@@ -100,6 +87,21 @@ void rui_ode_work_stats(const rui_ode_work *w, long *nsteps, long *nrhs) {
   }
 }
 
+/* SUNDIALS 6 reports through a per-solver handler (CVodeSetErrHandlerFn), SUNDIALS 7 through a
+ * handler stack on the context (SUNContext_PushErrHandler; its default handler prints to stderr,
+ * so the stack is cleared first). Both keep the last message for the ru_error. */
+#if SUNDIALS_VERSION_MAJOR >= 7
+static void err_handler(int line, const char *function, const char *file, const char *msg,
+                        SUNErrCode code, void *data, SUNContext ctx) {
+  rui_ode_work *w = data;
+  (void)line;
+  (void)file;
+  (void)code;
+  (void)ctx;
+  snprintf(w->last_msg, sizeof w->last_msg, "%s: %s", function != NULL ? function : "",
+           msg != NULL ? msg : "");
+}
+#else
 static void err_handler(int error_code, const char *module, const char *function, char *msg,
                         void *data) {
   rui_ode_work *w = data;
@@ -107,6 +109,7 @@ static void err_handler(int error_code, const char *module, const char *function
   snprintf(w->last_msg, sizeof w->last_msg, "%s/%s: %s", module != NULL ? module : "",
            function != NULL ? function : "", msg != NULL ? msg : "");
 }
+#endif
 
 static int cv_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *data) {
   rui_ode_work *w = data;
@@ -185,9 +188,7 @@ void rui_ode_work_free(rui_ode_work *w) {
   if (w->ctx != NULL) {
     SUNContext_Free(&w->ctx);
   }
-  rui_free(w->bp);
   rui_free(w->jbuf);
-  rui_free(w->nactive);
   rui_free(w->rate);
   rui_free(w->mask);
   rui_free(w);
@@ -219,9 +220,8 @@ ru_status rui_ode_work_new(size_t n, const rui_ode_options *opt, rui_ode_work **
   w->n = n;
   w->opt = o;
   w->rate = rui_calloc(n, sizeof *w->rate);
-  w->nactive = rui_calloc(n, sizeof *w->nactive);
   w->jbuf = rui_calloc(n * n, sizeof *w->jbuf);
-  if (w->rate == NULL || w->nactive == NULL || w->jbuf == NULL) {
+  if (w->rate == NULL || w->jbuf == NULL) {
     st = ru_error_set(err, RU_ENOMEM, "ODE workspace: out of memory");
     goto fail;
   }
@@ -234,7 +234,11 @@ ru_status rui_ode_work_new(size_t n, const rui_ode_options *opt, rui_ode_work **
     memcpy(w->mask, o.reset_mask, n);
   }
   w->opt.reset_mask = NULL; /* the copy in w->mask is the one used */
+#if SUNDIALS_VERSION_MAJOR >= 7
+  int flag = SUNContext_Create(SUN_COMM_NULL, &w->ctx);
+#else
   int flag = SUNContext_Create(NULL, &w->ctx);
+#endif
   if (flag != 0 || w->ctx == NULL) {
     st = ru_error_set(err, RU_ESOLVER, "SUNContext_Create failed (%d)", flag);
     goto fail;
@@ -248,11 +252,22 @@ ru_status rui_ode_work_new(size_t n, const rui_ode_options *opt, rui_ode_work **
     st = ru_error_set(err, RU_ESOLVER, "cannot create the CVODE solver objects (n = %zu)", n);
     goto fail;
   }
+#if SUNDIALS_VERSION_MAJOR >= 7
+  flag = SUNContext_ClearErrHandlers(w->ctx);
+  if (flag == 0) {
+    flag = SUNContext_PushErrHandler(w->ctx, err_handler, w);
+  }
+  if (flag != 0) {
+    st = ru_error_set(err, RU_ESOLVER, "SUNContext_PushErrHandler failed (%d)", flag);
+    goto fail;
+  }
+#else
   flag = CVodeSetErrHandlerFn(w->cvode, err_handler, w);
   if (flag != CV_SUCCESS) {
     st = solver_error(w, flag, "CVodeSetErrHandlerFn", 0.0, err);
     goto fail;
   }
+#endif
   *out = w;
   return RU_OK;
 fail:
@@ -260,22 +275,188 @@ fail:
   return st;
 }
 
-static int bp_cmp(const void *pa, const void *pb) {
-  const ode_bp *a = pa;
-  const ode_bp *b = pb;
-  if (a->t != b->t) {
-    return a->t < b->t ? -1 : 1;
+/* --- the CVODE engine of the timeline walker (events.h) ------------------------------------ */
+
+typedef struct ode_engine {
+  rui_ode_work *w;
+  double t_stop;   /* stop time currently set in CVODE (NaN: none) */
+} ode_engine;
+
+/* (Re)starts the method at t0 from the current y. */
+static ru_status ode_restart(rui_ode_work *w, double t0, ru_error *err) {
+  int flag;
+  if (!w->initialised) {
+    flag = CVodeInit(w->cvode, cv_rhs, t0, w->y);
+    if (flag != CV_SUCCESS) {
+      return solver_error(w, flag, "CVodeInit", t0, err);
+    }
+    flag = CVodeSetUserData(w->cvode, w);
+    if (flag == CV_SUCCESS) {
+      flag = CVodeSetLinearSolver(w->cvode, w->ls, w->jm);
+    }
+    if (flag != CV_SUCCESS) {
+      return solver_error(w, flag, "CVodeSetLinearSolver", t0, err);
+    }
+    w->initialised = 1;
+  } else {
+    add_stats(w);
+    flag = CVodeReInit(w->cvode, t0, w->y);
+    if (flag != CV_SUCCESS) {
+      return solver_error(w, flag, "CVodeReInit", t0, err);
+    }
   }
-  if (a->kind != b->kind) {
-    return a->kind < b->kind ? -1 : 1;
+  flag = CVodeSStolerances(w->cvode, w->opt.rtol, w->opt.atol);
+  if (flag == CV_SUCCESS) {
+    flag = CVodeSetMaxNumSteps(w->cvode, w->opt.max_steps);
   }
-  return a->seq < b->seq ? -1 : (a->seq > b->seq ? 1 : 0);
+  if (flag == CV_SUCCESS) {
+    flag = CVodeSetJacFn(w->cvode, w->jac != NULL ? cv_jac : NULL);
+  }
+  if (flag != CV_SUCCESS) {
+    return solver_error(w, flag, "setup", t0, err);
+  }
+  return RU_OK;
 }
 
-/* Validates the events and expands them into sorted breakpoints in w->bp. */
-static ru_status expand_events(rui_ode_work *w, double t0, const rui_ode_event *ev, size_t nev,
-                               size_t *nbp_out, ru_error *err) {
-  size_t need = 0;
+static ru_status ode_advance(void *ep, double t0, double t1, double t_stop, const double *rate,
+                             int restart, ru_error *err) {
+  ode_engine *e = ep;
+  rui_ode_work *w = e->w;
+  memcpy(w->rate, rate, w->n * sizeof *w->rate);
+  if (restart) {
+    const ru_status st = ode_restart(w, t0, err);
+    if (st != RU_OK) {
+      return st;
+    }
+    e->t_stop = nan("");
+  }
+  int flag;
+  if (!(e->t_stop == t_stop)) {
+    /* never step across the next discontinuity, nor past the last output */
+    flag = CVodeSetStopTime(w->cvode, t_stop);
+    if (flag != CV_SUCCESS) {
+      return solver_error(w, flag, "CVodeSetStopTime", t0, err);
+    }
+    e->t_stop = t_stop;
+  }
+  double tret = t0;
+  flag = CVode(w->cvode, t1, w->y, &tret, CV_NORMAL);
+  if (flag < 0) {
+    return solver_error(w, flag, "CVode", t0, err);
+  }
+  return RU_OK;
+}
+
+static void ode_bolus(void *ep, size_t cmt, double amount) {
+  ode_engine *e = ep;
+  N_VGetArrayPointer(e->w->y)[cmt] += amount;
+}
+
+static void ode_reset(void *ep) {
+  ode_engine *e = ep;
+  double *y = N_VGetArrayPointer(e->w->y);
+  for (size_t i = 0; i < e->w->n; i++) {
+    if (e->w->mask == NULL || e->w->mask[i]) {
+      y[i] = 0.0;
+    }
+  }
+}
+
+static const double *ode_view(const void *ep) {
+  const ode_engine *e = ep;
+  return N_VGetArrayPointer(e->w->y);
+}
+
+static void ode_get(const void *ep, double *y) {
+  const ode_engine *e = ep;
+  memcpy(y, N_VGetArrayPointer(e->w->y), e->w->n * sizeof *y);
+}
+
+static void ode_set(void *ep, const double *y) {
+  ode_engine *e = ep;
+  memcpy(N_VGetArrayPointer(e->w->y), y, e->w->n * sizeof *y);
+}
+
+/* No closed-form steady state: the walker computes it by repeated dosing (rui_ss_numeric). */
+static const rui_engine_ops ODE_OPS = {
+    .name = "CVODE",
+    .advance = ode_advance,
+    .bolus = ode_bolus,
+    .reset = ode_reset,
+    .ss_place = NULL,
+    .get = ode_get,
+    .set = ode_set,
+    .view = ode_view,
+    .outputs = NULL,
+};
+
+ru_status rui_ode_walk(rui_ode_work *w, rui_rhs_fn rhs, void *user, const double *y0,
+                       const rui_timeline *tl, const rui_ss_numeric_options *ssopt,
+                       const double *times_h, size_t nt, rui_emit_fn emit, void *emit_user,
+                       ru_error *err) {
+  if (w == NULL || rhs == NULL || y0 == NULL || tl == NULL) {
+    return ru_error_set(err, RU_EINVAL, "ODE solve: NULL argument");
+  }
+  for (size_t i = 0; i < w->n; i++) {
+    if (!isfinite(y0[i])) {
+      return ru_error_set(err, RU_EINVAL, "ODE solve: initial state %zu is not finite", i);
+    }
+  }
+  for (size_t k = 0; k < tl->nev; k++) {
+    if (tl->ev[k].cmt >= w->n) {
+      return ru_error_set(err, RU_EINVAL, "ODE solve: state index %zu out of range (n = %zu)",
+                          tl->ev[k].cmt, w->n);
+    }
+  }
+  w->rhs = rhs;
+  w->jac = w->opt.jac;
+  w->user = user;
+  w->last_msg[0] = '\0';
+  memcpy(N_VGetArrayPointer(w->y), y0, w->n * sizeof *y0);
+  ode_engine e = {w, nan("")};
+  const ru_status st =
+      rui_timeline_walk(tl, w->n, &ODE_OPS, &e, ssopt, times_h, nt, emit, emit_user, err);
+  if (w->initialised) {
+    add_stats(w);
+  }
+  return st;
+}
+
+/* --- the event-list interface (rui_ode_event), on the same walker ------------------------- */
+
+typedef struct copy_out {
+  double *y_out;
+  size_t n;
+} copy_out;
+
+static int copy_emit(void *user, size_t j, double t_h, const double *y) {
+  const copy_out *c = user;
+  (void)t_h;
+  memcpy(&c->y_out[j * c->n], y, c->n * sizeof *y);
+  return 0;
+}
+
+ru_status rui_ode_solve_with(rui_ode_work *w, rui_rhs_fn rhs, void *user, const double *y0,
+                             double t0, const rui_ode_event *ev, size_t nev,
+                             const double *times_h, size_t nt, double *y_out, ru_error *err) {
+  if (w == NULL || rhs == NULL || y0 == NULL || (nev > 0 && ev == NULL) ||
+      (nt > 0 && (times_h == NULL || y_out == NULL))) {
+    return ru_error_set(err, RU_EINVAL, "ODE solve: NULL argument");
+  }
+  if (!isfinite(t0)) {
+    return ru_error_set(err, RU_EINVAL, "ODE solve: t0 is not finite");
+  }
+  for (size_t j = 0; j < nt; j++) {
+    if (!isfinite(times_h[j]) || times_h[j] < t0 || (j > 0 && times_h[j] < times_h[j - 1])) {
+      return ru_error_set(err, RU_EINVAL,
+                          "ODE solve: output time %zu (%g h) must be finite, >= t0 and ascending",
+                          j, times_h[j]);
+    }
+  }
+  /* The events as dose records on a clock starting at t0. Resets come first in record order,
+   * so they cancel no dose of this list (the list is not a NONMEM record sequence: every dose
+   * in it is explicit). */
+  size_t nres = 0;
   for (size_t i = 0; i < nev; i++) {
     const rui_ode_event *e = &ev[i];
     if (!isfinite(e->time_h) || e->time_h < t0) {
@@ -294,192 +475,50 @@ static ru_status expand_events(rui_ode_work *w, double t0, const rui_ode_event *
     if (e->rate > 0.0 && !(e->duration_h > 0.0)) {
       return ru_error_set(err, RU_EINVAL, "event %zu: an infusion needs a duration > 0", i);
     }
-    need += (e->reset ? 1u : 0u) + (e->rate > 0.0 ? 2u : (e->amount != 0.0 ? 1u : 0u));
-  }
-  if (need > w->bp_cap) {
-    ode_bp *nb = rui_realloc(w->bp, need * sizeof *nb);
-    if (nb == NULL) {
-      return ru_error_set(err, RU_ENOMEM, "ODE events: out of memory for %zu breakpoints", need);
+    if (e->rate == 0.0 && e->amount < 0.0) {
+      return ru_error_set(err, RU_EINVAL, "event %zu: a bolus amount must be >= 0", i);
     }
-    w->bp = nb;
-    w->bp_cap = need;
+    nres += e->reset ? 1u : 0u;
   }
-  size_t k = 0;
-  for (size_t i = 0; i < nev; i++) {
-    const rui_ode_event *e = &ev[i];
-    if (e->reset) {
-      w->bp[k] = (ode_bp){e->time_h, BP_RESET, e->index, 0.0, k};
-      k++;
-    }
-    if (e->rate > 0.0) {
-      w->bp[k] = (ode_bp){e->time_h, BP_RATE, e->index, e->rate, k};
-      k++;
-      w->bp[k] = (ode_bp){e->time_h + e->duration_h, BP_RATE, e->index, -e->rate, k};
-      k++;
-    } else if (e->amount != 0.0) {
-      w->bp[k] = (ode_bp){e->time_h, BP_BOLUS, e->index, e->amount, k};
-      k++;
-    }
-  }
-  if (k > 1) {
-    qsort(w->bp, k, sizeof *w->bp, bp_cmp);
-  }
-  *nbp_out = k;
-  return RU_OK;
-}
-
-/* Applies one breakpoint to the state y (and the rate vector). */
-static void apply_bp(rui_ode_work *w, const ode_bp *b, double *y) {
-  switch (b->kind) {
-  case BP_RESET:
-    for (size_t i = 0; i < w->n; i++) {
-      if (w->mask == NULL || w->mask[i]) {
-        y[i] = 0.0;
-        /* a reset also stops infusions into the zeroed states (NONMEM EVID 3) */
-        w->rate[i] = 0.0;
-        w->nactive[i] = 0;
-      }
-    }
-    break;
-  case BP_RATE:
-    if (b->value > 0.0) {
-      w->rate[b->index] += b->value;
-      w->nactive[b->index]++;
-    } else if (w->nactive[b->index] > 0) {
-      w->nactive[b->index]--;
-      /* exact zero when none runs, so no +R -R rounding residue lingers */
-      w->rate[b->index] = w->nactive[b->index] == 0 ? 0.0 : w->rate[b->index] + b->value;
-    }
-    break;
-  default:
-    y[b->index] += b->value;
-    break;
-  }
-}
-
-ru_status rui_ode_solve_with(rui_ode_work *w, rui_rhs_fn rhs, void *user, const double *y0,
-                             double t0, const rui_ode_event *ev, size_t nev,
-                             const double *times_h, size_t nt, double *y_out, ru_error *err) {
-  if (w == NULL || rhs == NULL || y0 == NULL || (nev > 0 && ev == NULL) ||
-      (nt > 0 && (times_h == NULL || y_out == NULL))) {
-    return ru_error_set(err, RU_EINVAL, "ODE solve: NULL argument");
-  }
-  const size_t n = w->n;
-  if (!isfinite(t0)) {
-    return ru_error_set(err, RU_EINVAL, "ODE solve: t0 is not finite");
-  }
-  for (size_t i = 0; i < n; i++) {
-    if (!isfinite(y0[i])) {
-      return ru_error_set(err, RU_EINVAL, "ODE solve: initial state %zu is not finite", i);
-    }
-  }
-  for (size_t j = 0; j < nt; j++) {
-    if (!isfinite(times_h[j]) || times_h[j] < t0 || (j > 0 && times_h[j] < times_h[j - 1])) {
-      return ru_error_set(err, RU_EINVAL,
-                          "ODE solve: output time %zu (%g h) must be finite, >= t0 and ascending",
-                          j, times_h[j]);
-    }
-  }
-  size_t nbp = 0;
-  ru_status st = expand_events(w, t0, ev, nev, &nbp, err);
-  if (st != RU_OK) {
-    return st;
-  }
-  w->rhs = rhs;
-  w->jac = w->opt.jac;
-  w->user = user;
-  w->last_msg[0] = '\0';
-  memset(w->rate, 0, n * sizeof *w->rate);
-  memset(w->nactive, 0, n * sizeof *w->nactive);
   if (nt == 0) {
     return RU_OK;
   }
-  double *y = N_VGetArrayPointer(w->y);
-  memcpy(y, y0, n * sizeof *y);
-
-  /* Events at t0 happen before the first step. */
-  size_t bi = 0;
-  while (bi < nbp && w->bp[bi].t <= t0) {
-    apply_bp(w, &w->bp[bi], y);
-    bi++;
+  rui_dose *d = rui_calloc(nev + nres + 1, sizeof *d);
+  double *tt = rui_malloc(nt * sizeof *tt);
+  if (d == NULL || tt == NULL) {
+    rui_free(d);
+    rui_free(tt);
+    return ru_error_set(err, RU_ENOMEM, "ODE events: out of memory");
   }
-  int flag = 0;
-  if (!w->initialised) {
-    flag = CVodeInit(w->cvode, cv_rhs, t0, w->y);
-    if (flag != CV_SUCCESS) {
-      return solver_error(w, flag, "CVodeInit", t0, err);
-    }
-    flag = CVodeSetUserData(w->cvode, w);
-    if (flag == CV_SUCCESS) {
-      flag = CVodeSetLinearSolver(w->cvode, w->ls, w->jm);
-    }
-    if (flag != CV_SUCCESS) {
-      return solver_error(w, flag, "CVodeSetLinearSolver", t0, err);
-    }
-    w->initialised = 1;
-  } else {
-    flag = CVodeReInit(w->cvode, t0, w->y);
-    if (flag != CV_SUCCESS) {
-      return solver_error(w, flag, "CVodeReInit", t0, err);
+  size_t nd = 0;
+  for (size_t i = 0; i < nev; i++) {
+    if (ev[i].reset) {
+      d[nd].time_h = ev[i].time_h - t0;
+      d[nd].reset_before = 1;
+      nd++;
     }
   }
-  flag = CVodeSStolerances(w->cvode, w->opt.rtol, w->opt.atol);
-  if (flag == CV_SUCCESS) {
-    flag = CVodeSetMaxNumSteps(w->cvode, w->opt.max_steps);
+  for (size_t i = 0; i < nev; i++) {
+    const rui_ode_event *e = &ev[i];
+    d[nd].time_h = e->time_h - t0;
+    d[nd].cmt = e->index;
+    d[nd].rate = e->rate;
+    d[nd].amount = e->rate > 0.0 ? e->rate * e->duration_h : e->amount;
+    nd++;
   }
-  if (flag == CV_SUCCESS) {
-    flag = CVodeSetJacFn(w->cvode, w->jac != NULL ? cv_jac : NULL);
-  }
-  if (flag != CV_SUCCESS) {
-    return solver_error(w, flag, "setup", t0, err);
-  }
-  const double tlast = times_h[nt - 1];
-  /* ty: the time the values in y belong to (CVode writes y(tout), interpolated inside its
-   * last step, or exactly the stop time at an event). */
-  double ty = t0;
-  int stop_set = 0;
   for (size_t j = 0; j < nt; j++) {
-    const double tout = times_h[j];
-    for (;;) {
-      const int event_due = bi < nbp && w->bp[bi].t <= tout;
-      const double target = event_due ? w->bp[bi].t : tout;
-      if (target > ty) {
-        if (!stop_set) {
-          /* never step across the next discontinuity, nor past the last output */
-          const double tstop = bi < nbp && w->bp[bi].t < tlast ? w->bp[bi].t : tlast;
-          flag = CVodeSetStopTime(w->cvode, tstop);
-          if (flag != CV_SUCCESS) {
-            return solver_error(w, flag, "CVodeSetStopTime", ty, err);
-          }
-          stop_set = 1;
-        }
-        double tret = ty;
-        flag = CVode(w->cvode, target, w->y, &tret, CV_NORMAL);
-        if (flag < 0) {
-          return solver_error(w, flag, "CVode", ty, err);
-        }
-        ty = target;
-      }
-      if (!event_due) {
-        break;
-      }
-      /* Jump: apply every breakpoint at this time, then restart the method from the new state. */
-      const double te = w->bp[bi].t;
-      while (bi < nbp && w->bp[bi].t == te) {
-        apply_bp(w, &w->bp[bi], y);
-        bi++;
-      }
-      add_stats(w);
-      flag = CVodeReInit(w->cvode, te, w->y);
-      if (flag != CV_SUCCESS) {
-        return solver_error(w, flag, "CVodeReInit", te, err);
-      }
-      stop_set = 0;
-    }
-    memcpy(&y_out[j * n], y, n * sizeof *y);
+    tt[j] = times_h[j] - t0;
   }
-  add_stats(w);
-  return RU_OK;
+  rui_timeline tl;
+  ru_status st = rui_timeline_build(d, nd, w->n, tt[nt - 1], &tl, err);
+  if (st == RU_OK) {
+    copy_out c = {y_out, w->n};
+    st = rui_ode_walk(w, rhs, user, y0, &tl, NULL, tt, nt, copy_emit, &c, err);
+  }
+  rui_timeline_free(&tl);
+  rui_free(tt);
+  rui_free(d);
+  return st;
 }
 
 ru_status rui_ode_solve(size_t n, rui_rhs_fn rhs, void *user, const double *y0, double t0,

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "pk/events.h"
 #include "reuptake/status.h"
 
 /* dydt = f(t, y). Return 0 on success, > 0 recoverable (CVODE retries with a smaller step),
@@ -59,6 +60,15 @@ ru_status rui_ode_work_new(size_t n, const rui_ode_options *opt, rui_ode_work **
 ru_status rui_ode_solve_with(rui_ode_work *w, rui_rhs_fn rhs, void *user, const double *y0,
                              double t0, const rui_ode_event *ev, size_t nev,
                              const double *times_h, size_t nt, double *y_out, ru_error *err);
+/* The CVODE engine of the timeline walker (events.h): integrates from t = 0 with y0 through the
+ * canonical timeline tl, calling emit at each output time with the full state. Steady-state
+ * placements are computed by repeated dosing (rui_ss_numeric, options ssopt or NULL); SS = 2 is
+ * refused (superposition needs a linear system). This is the path every nonlinear subject takes;
+ * rui_ode_solve_with is the same walker fed from an explicit event list. */
+ru_status rui_ode_walk(rui_ode_work *w, rui_rhs_fn rhs, void *user, const double *y0,
+                       const rui_timeline *tl, const rui_ss_numeric_options *ssopt,
+                       const double *times_h, size_t nt, rui_emit_fn emit, void *emit_user,
+                       ru_error *err);
 /* Integrator steps and rhs evaluations summed over every solve on w (for benchmarks and
  * diagnostics). Cannot fail; NULL-safe. */
 void rui_ode_work_stats(const rui_ode_work *w, long *nsteps, long *nrhs);

@@ -233,62 +233,34 @@ static int build_fast(ru_pop *p, ru_error *err, ru_status *st) {
     const double want = p->t[0] + (double)j * h;
     if (fabs(p->t[j] - want) > 1e-9 * fmax(1.0, fabs(want))) return 0;
   }
-  rui_lin_input *in = NULL;
-  size_t nin = 0;
-  *st = rui_sim_linear_inputs(p->slow, p->t[p->nt - 1], &in, &nin, err);
+  /* the subject's canonical dose timeline (pk/events.h): eligible when every record is a bolus
+   * on a grid point (no infusion, reset or steady-state placement) */
+  rui_timeline tl;
+  *st = rui_sim_timeline(p->slow, p->t[p->nt - 1], &tl, err);
   if (*st != RU_OK) return 0;
-  /* count doses on the grid; any input that is not a bolus on a grid point disqualifies */
-  size_t nd = 0;
   int ok = 1;
-  for (size_t k = 0; k < nin && ok; k++) {
-    const rui_lin_input *x = &in[k];
-    if (x->rate > 0.0 || x->ss != 0 || x->reset_before || x->time_h < p->t[0]) {
-      ok = 0;
-      break;
-    }
-    const long reps = x->addl > 0 ? x->addl : 0;
-    for (long r = 0; r <= reps; r++) {
-      const double td = x->time_h + (double)r * x->ii_h;
-      if (td > p->t[p->nt - 1] + 1e-9) break;
-      const double q = (td - p->t[0]) / h;
-      if (fabs(q - nearbyint(q)) > 1e-9 * fmax(1.0, q)) {
-        ok = 0;
-        break;
-      }
-      nd++;
-    }
+  for (size_t k = 0; k < tl.nev && ok; k++) {
+    const rui_ev *e = &tl.ev[k];
+    const double q = (e->t_h - p->t[0]) / h;
+    ok = e->kind == RUI_EV_BOLUS && e->t_h >= p->t[0] &&
+         fabs(q - nearbyint(q)) <= 1e-9 * fmax(1.0, q);
   }
   if (ok) {
-    p->doses = rui_calloc(nd + 1, sizeof *p->doses);
+    p->doses = rui_calloc(tl.nev + 1, sizeof *p->doses);
     if (p->doses == NULL) {
-      rui_free(in);
+      rui_timeline_free(&tl);
       *st = ru_error_set(err, RU_ENOMEM, "out of memory");
       return 0;
     }
-    for (size_t k = 0; k < nin; k++) {
-      const rui_lin_input *x = &in[k];
-      const long reps = x->addl > 0 ? x->addl : 0;
-      for (long r = 0; r <= reps; r++) {
-        const double td = x->time_h + (double)r * x->ii_h;
-        if (td > p->t[p->nt - 1] + 1e-9) break;
-        dose_at *d = &p->doses[p->ndoses++];
-        d->j = (size_t)nearbyint((td - p->t[0]) / h);
-        d->cmt = x->cmt;
-        d->amount = x->amount;
-      }
-    }
-    /* insertion sort by grid index (stable: same-time doses keep input order) */
-    for (size_t a = 1; a < p->ndoses; a++) {
-      const dose_at d = p->doses[a];
-      size_t b = a;
-      while (b > 0 && p->doses[b - 1].j > d.j) {
-        p->doses[b] = p->doses[b - 1];
-        b--;
-      }
-      p->doses[b] = d;
+    /* the timeline is sorted by time, same-time boluses in record order */
+    for (size_t k = 0; k < tl.nev; k++) {
+      dose_at *d = &p->doses[p->ndoses++];
+      d->j = (size_t)nearbyint((tl.ev[k].t_h - p->t[0]) / h);
+      d->cmt = tl.ev[k].cmt;
+      d->amount = tl.ev[k].value;
     }
   }
-  rui_free(in);
+  rui_timeline_free(&tl);
   p->h = h;
   return ok;
 }

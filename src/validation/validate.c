@@ -523,17 +523,62 @@ static ru_status ddi_row(const ru_kb *kb, const table_handle *t, const ru_valida
     perps[np++] = tok;
   }
   ru_ddi_options o = {NULL, 0, opt ? opt->overrides : NULL, opt ? opt->noverrides : 0, nan("")};
-  ru_ddi_result res;
-  ru_status st = ru_ddi_interaction(kb, victim, perps, np, &o, &res, row_err);
-  if (st != RU_OK) return st;
-  r->predicted = strcasecmp(r->quantity, "cmax_ratio") == 0 ? res.cmax_ratio : res.auc_ratio;
-  const double ref = isfinite(r->observed) ? r->observed : 0.5 * (r->observed_low + r->observed_high);
-  if (r->predicted < 1.01 && ref > 1.1) {
-    snprintf(r->note, sizeof r->note,
-             "no inhibition modelled: the perpetrator has no constant for an enzyme that clears "
-             "the victim in the KB");
+  /* ANALYTE=NAME in the notes: the ratio was measured on that compound (the victim or one of its
+   * metabolites, e.g. desipramine formed from imipramine) */
+  char analyte[RU_NAME_MAX] = "";
+  const char *an = strstr(rui_validate_text(t, "notes"), "ANALYTE=");
+  if (an != NULL) {
+    an += 8;
+    size_t k = 0;
+    while (k + 1 < sizeof analyte && (isalnum((unsigned char)an[k]) || an[k] == '-' || an[k] == '_')) {
+      analyte[k] = an[k];
+      k++;
+    }
+    analyte[k] = '\0';
   }
-  return RU_OK;
+  ru_ddi_result *res = rui_calloc(1, sizeof *res);
+  if (res == NULL) return ru_error_set(row_err, RU_ENOMEM, "out of memory");
+  ru_status st = ru_ddi_interaction(kb, victim, perps, np, &o, res, row_err);
+  if (st != RU_OK) {
+    rui_free(res);
+    return st;
+  }
+  double auc = res->auc_ratio, cmax = res->cmax_ratio;
+  if (analyte[0] != '\0') {
+    char canon[RU_NAME_MAX];
+    st = ru_kb_resolve(kb, analyte, canon, row_err);
+    if (st == RU_OK && strcmp(canon, res->victim) != 0) {
+      size_t m = 0;
+      while (m < res->nmetabolites && strcmp(res->metabolites[m].compound, canon) != 0) m++;
+      if (m == res->nmetabolites) {
+        st = ru_error_set(row_err, RU_ENOTFOUND, "ANALYTE=%s is not a metabolite of %s in the knowledge base",
+                          analyte, res->victim);
+      } else {
+        auc = res->metabolites[m].auc_ratio;
+        cmax = res->metabolites[m].cmax_ratio;
+      }
+    }
+    if (st == RU_OK) {
+      char w[sizeof r->what + RU_NAME_MAX + 16];
+      snprintf(w, sizeof w, "%.180s [analyte %.60s]", r->what, canon);
+      rui_strlcpy(r->what, w, sizeof r->what);
+    }
+  }
+  if (st == RU_OK) {
+    r->predicted = strcasecmp(r->quantity, "cmax_ratio") == 0 ? cmax : auc;
+    const double ref = isfinite(r->observed) ? r->observed : 0.5 * (r->observed_low + r->observed_high);
+    if (r->predicted < 1.01 && ref > 1.1) {
+      /* why nothing acts: the explanation of the victim's largest pathway */
+      const ru_ddi_explanation *best = NULL;
+      for (size_t k = 0; k < res->nexplain; k++) {
+        if (best == NULL || res->explain[k].fm > best->fm) best = &res->explain[k];
+      }
+      snprintf(r->note, sizeof r->note, "no inhibition modelled: %.200s",
+               best ? best->text : "no explanation available");
+    }
+  }
+  rui_free(res);
+  return st;
 }
 
 static ru_status exposure_under(const ru_kb *kb, const char *regimen, const char *phenotype,

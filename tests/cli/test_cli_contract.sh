@@ -57,7 +57,7 @@ expect_input_error "unknown drug exits 2 with one line" drugs show xyz
 expect_input_error "bad regimen exits 2" simulate atomoxetine:40xg:q12h
 expect_input_error "unknown interval exits 2" simulate paroxetine:20mg:q24x
 expect_input_error "unknown option exits 2" simulate atomoxetine:40mg --bogus
-expect_input_error "missing KB value exits 2" simulate milnacipran:50mg:q12h
+expect_input_error "incomplete compound exits 2 with its reason" simulate doxepin:25mg:q24h
 "$bin" simulate atomoxetine:40mg:q12h --output "$tmp/nodir/x.json" >/dev/null 2>&1
 [ ! -e "$tmp/nodir/x.json" ] && ok "unwritable --output leaves no file" || bad "unwritable --output"
 "$bin" simulate atomoxetine:40mg:q12h --days 2 --plot "$tmp/p.png" >/dev/null 2>&1 &&

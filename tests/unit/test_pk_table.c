@@ -24,7 +24,11 @@ static void test_every_compound_reproduces_its_sourced_half_life(void **state) {
   for (size_t i = 0; i < n; i++) {
     const char *name = ru_kb_compound_name(kb, i);
     ru_compound c;
-    assert_int_equal(ru_kb_compound(kb, name, &c, &err), RU_OK);
+    assert_int_equal(ru_kb_compound_info(kb, name, &c, &err), RU_OK);
+    if (c.incomplete[0] != '\0') {
+      printf("%-24s %10s %10s %6s  (incomplete: %.80s)\n", name, "-", "-", "-", c.incomplete);
+      continue;
+    }
     if (strcmp(c.kind, "drug") != 0 || !isfinite(c.pk.half_life_h.value) ||
         !isfinite(c.pk.cl_f_l_per_h.value) || !isfinite(c.pk.v_f_l.value) ||
         !isfinite(c.pk.ka_per_h.value)) {
