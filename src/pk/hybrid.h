@@ -96,8 +96,9 @@ typedef struct rui_hyb_input {
  * dy[i*np + p]. Return 0, > 0 recoverable (the step is retried smaller), < 0 abort. */
 typedef int (*rui_hyb_rhs_fn)(void *user, size_t block, size_t np, size_t nl, const double *t,
                               const double *y, const double *u, double *dy);
-/* Optional Jacobian of block b with respect to its own states, jac[(i*nb + j)*np + p]. NULL:
- * difference quotients. */
+/* Optional Jacobian of block b with respect to its own states, jac[(i*nb + j)*np + p]. NULL, or
+ * RUI_HYB_NO_JAC returned for a block: difference quotients. */
+#define RUI_HYB_NO_JAC 7001
 typedef int (*rui_hyb_jac_fn)(void *user, size_t block, size_t np, size_t nl, const double *t,
                               const double *y, const double *u, double *jac);
 
@@ -136,7 +137,7 @@ typedef struct rui_hyb_options {
 /* Defaults: tol RUI_HYB_DEFAULT_TOL (the value meeting 1e-6 max relative error on the RxODE
  * model and its two harder variants, bench/README.md), stiff_cap 2, event_cap 1, max_level 40,
  * newton_max 8. */
-#define RUI_HYB_DEFAULT_TOL 3e-5
+#define RUI_HYB_DEFAULT_TOL 1e-4
 void rui_hyb_options_default(rui_hyb_options *o);
 
 typedef struct rui_hyb_stats {

@@ -891,7 +891,10 @@ void rui_hyb_reset(rui_hyb *h) {
 /* --- the walker's operations (lane 0 through get/set; batch callers read every lane with
  * rui_hyb_lane_get_state in their emit callback) --------------------------------------------- */
 
-static ru_status op_advance(void *eng, double t0, double t1, const double *rate, ru_error *err) {
+static ru_status op_advance(void *eng, double t0, double t1, double t_stop, const double *rate,
+                            int restart, ru_error *err) {
+  (void)t_stop;  /* a one-step method needs no look-ahead */
+  (void)restart; /* discontinuities are seen directly (bolus, reset, rate change) */
   return rui_hyb_advance(eng, t0, t1, rate, err);
 }
 static void op_bolus(void *eng, size_t cmt, double amount) { rui_hyb_bolus(eng, cmt, amount); }
@@ -917,4 +920,6 @@ const rui_engine_ops rui_hyb_engine_ops = {
     .ss_place = NULL,
     .get = op_get,
     .set = op_set,
+    .view = NULL,
+    .outputs = NULL,
 };

@@ -105,6 +105,7 @@ typedef struct hyb_block {
   size_t ni;
   hyb_input *in;
   int has_rate;          /* some row receives an input rate in the current segment */
+  int no_jac;            /* the caller's Jacobian declined this block: difference quotients */
 } hyb_block;
 
 struct rui_hyb {

@@ -150,8 +150,7 @@ HYB_INLINE void node_inputs(rui_hyb *restrict h, size_t b, const size_t nl) {
         if (tm->group >= 0) {
           continue;
         }
-        const size_t nbt = h->blk[tm->block].nb;
-        const double *restrict z = h->z + h->boff[tm->block] + (j * nbt + tm->bpos) * nl;
+        const double *restrict z = h->z + h->boff[tm->block] + (tm->bpos * 3 + j) * nl;
         const double *restrict y0 = h->y + tm->state * nl;
         const double *restrict cf = in->coef + t * nl;
 #pragma omp simd
@@ -225,68 +224,79 @@ HYB_INLINE double fd_step(const rui_hyb *h, size_t row, size_t l, int affine) {
  * difference quotients; f at the base points (own states y0) into h->fj[(i*3 + j)*nl + l]. */
 HYB_INLINE ru_status block_jacobian(rui_hyb *restrict h, size_t b, size_t nodes, int affine,
                                     const size_t nl, ru_error *err) {
-  const hyb_block *B = &h->blk[b];
+  hyb_block *B = &h->blk[b];
   const size_t nb = B->nb;
   double *restrict fj = h->fj + h->boff[b];
   const double *un = h->un + h->uoff[b];
   ru_status st;
-  if (h->sys.jac != NULL && nodes == 3) {
-    /* one replica of the three nodes: inputs straight from un, outputs straight into fj, jac */
-    const size_t np = fill_points(h, b, 1, 3, 0, 0, nl);
-    if ((st = call_rhs(h, b, np, un, fj, err)) != RU_OK) {
-      return st;
-    }
-    const int rc = h->sys.jac(h->sys.user, b, np, nl, h->pt_t, h->pt_y, un, h->jac);
-    if (rc != 0) {
-      return ru_error_set(err, RU_ESOLVER, "hybrid solver: the Jacobian of block %zu failed (%d)",
-                          b, rc);
-    }
-    return RU_OK;
-  }
-  const size_t copies = h->sys.jac != NULL ? 1 : 1 + nb;
-  const size_t np = fill_points(h, b, copies, nodes, 0, 1, nl);
-  const size_t nn = nodes * nl; /* points per replica */
-  if (h->sys.jac == NULL) {
-    for (size_t c = 0; c < nb; c++) {
-      double *py = h->pt_y + c * np + (1 + c) * nn;
-      for (size_t p = 0; p < nn; p++) {
-        py[p] += fd_step(h, B->rows[c], p % nl, affine);
+  for (;;) {
+    const int have = h->sys.jac != NULL && !B->no_jac;
+    if (have && nodes == 3) {
+      /* one replica of the three nodes: inputs straight from un, outputs into fj and jac */
+      const size_t np = fill_points(h, b, 1, 3, 0, 0, nl);
+      if ((st = call_rhs(h, b, np, un, fj, err)) != RU_OK) {
+        return st;
       }
-    }
-  }
-  if ((st = call_rhs(h, b, np, h->pt_u, h->pt_f, err)) != RU_OK) {
-    return st;
-  }
-  for (size_t i = 0; i < nb; i++) {
-    for (size_t j = 0; j < nodes; j++) {
-      const double *restrict f0 = h->pt_f + i * np + j * nl;
-      double *restrict out = fj + (i * 3 + j) * nl;
-      for (size_t l = 0; l < nl; l++) {
-        out[l] = f0[l];
+      const int rc = h->sys.jac(h->sys.user, b, np, nl, h->pt_t, h->pt_y, un, h->jac);
+      if (rc == RUI_HYB_NO_JAC) {
+        B->no_jac = 1;
+        continue;
       }
+      if (rc != 0) {
+        return ru_error_set(err, RU_ESOLVER,
+                            "hybrid solver: the Jacobian of block %zu failed (%d)", b, rc);
+      }
+      return RU_OK;
     }
-  }
-  if (h->sys.jac != NULL) {
-    const int rc = h->sys.jac(h->sys.user, b, np, nl, h->pt_t, h->pt_y, h->pt_u, h->jac);
-    if (rc != 0) {
-      return ru_error_set(err, RU_ESOLVER, "hybrid solver: the Jacobian of block %zu failed (%d)",
-                          b, rc);
-    }
-    return RU_OK;
-  }
-  for (size_t i = 0; i < nb; i++) {
-    for (size_t c = 0; c < nb; c++) {
-      for (size_t j = 0; j < nodes; j++) {
-        const double *restrict fp = h->pt_f + i * np + (1 + c) * nn + j * nl;
-        const double *restrict f0 = h->pt_f + i * np + j * nl;
-        double *restrict jj = h->jac + ((i * nb + c) * nodes + j) * nl;
-        for (size_t l = 0; l < nl; l++) {
-          jj[l] = (fp[l] - f0[l]) / fd_step(h, B->rows[c], l, affine);
+    const size_t copies = have ? 1 : 1 + nb;
+    const size_t np = fill_points(h, b, copies, nodes, 0, 1, nl);
+    const size_t nn = nodes * nl; /* points per replica */
+    if (!have) {
+      for (size_t c = 0; c < nb; c++) {
+        double *py = h->pt_y + c * np + (1 + c) * nn;
+        for (size_t p = 0; p < nn; p++) {
+          py[p] += fd_step(h, B->rows[c], p % nl, affine);
         }
       }
     }
+    if ((st = call_rhs(h, b, np, h->pt_u, h->pt_f, err)) != RU_OK) {
+      return st;
+    }
+    for (size_t i = 0; i < nb; i++) {
+      for (size_t j = 0; j < nodes; j++) {
+        const double *restrict f0 = h->pt_f + i * np + j * nl;
+        double *restrict out = fj + (i * 3 + j) * nl;
+        for (size_t l = 0; l < nl; l++) {
+          out[l] = f0[l];
+        }
+      }
+    }
+    if (have) {
+      const int rc = h->sys.jac(h->sys.user, b, np, nl, h->pt_t, h->pt_y, h->pt_u, h->jac);
+      if (rc == RUI_HYB_NO_JAC) {
+        B->no_jac = 1;
+        continue;
+      }
+      if (rc != 0) {
+        return ru_error_set(err, RU_ESOLVER,
+                            "hybrid solver: the Jacobian of block %zu failed (%d)", b, rc);
+      }
+      return RU_OK;
+    }
+    for (size_t i = 0; i < nb; i++) {
+      for (size_t c = 0; c < nb; c++) {
+        for (size_t j = 0; j < nodes; j++) {
+          const double *restrict fp = h->pt_f + i * np + (1 + c) * nn + j * nl;
+          const double *restrict f0 = h->pt_f + i * np + j * nl;
+          double *restrict jj = h->jac + ((i * nb + c) * nodes + j) * nl;
+          for (size_t l = 0; l < nl; l++) {
+            jj[l] = (fp[l] - f0[l]) / fd_step(h, B->rows[c], l, affine);
+          }
+        }
+      }
+    }
+    return RU_OK;
   }
-  return RU_OK;
 }
 
 /* Stiffness cap: ||J_j||_inf * h over the nodes given; marks lanes to redo. */

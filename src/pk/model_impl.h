@@ -81,7 +81,9 @@ struct ru_sim {
   double qh_l_per_h;     /* hepatic blood flow (KB), NaN when missing */
   int prepared;
   int nonlinear;
-  int force_ode;       /* run on CVODE even when linear (cross-checks, --solver cvode) */
+  int force_ode;       /* run on the ODE path even when linear (--solver cvode|hybrid) */
+  ru_solver solver;    /* engine of the nonlinear path: AUTO/HYBRID = hybrid, CVODE = CVODE */
+  double hyb_tol;      /* hybrid defect tolerance; 0 = RUI_HYB_DEFAULT_TOL */
   size_t ncmt;         /* compartments */
   size_t nstate;       /* ODE states: compartments + enzymes + AUC accumulators */
   char *mech;
@@ -98,5 +100,8 @@ ru_status rui_sim_doses(const ru_sim *s, rui_dose **out, size_t *nout, ru_error 
 ru_status rui_sim_timeline(const ru_sim *s, double t_end, rui_timeline *tl, ru_error *err);
 ru_status rui_sim_ode_states(ru_sim *s, const double *times_h, size_t nt, double *states,
                              ru_error *err);
+/* The full right-hand side (compartments, enzyme turnover, AUC accumulators) on the state y of
+ * s->nstate values (rui_rhs_fn; user = the prepared ru_sim). Read by the hybrid solver. */
+int rui_sim_rhs(double t, const double *y, double *dy, void *user);
 
 #endif

@@ -522,7 +522,8 @@ static ru_status ddi_row(const ru_kb *kb, const table_handle *t, const ru_valida
     while (*tok == ' ') tok++;
     perps[np++] = tok;
   }
-  ru_ddi_options o = {NULL, 0, opt ? opt->overrides : NULL, opt ? opt->noverrides : 0, nan("")};
+  ru_ddi_options o = {NULL, 0, opt ? opt->overrides : NULL, opt ? opt->noverrides : 0, nan(""),
+                      RU_SOLVER_AUTO, 0.0};
   /* ANALYTE=NAME in the notes: the ratio was measured on that compound (the victim or one of its
    * metabolites, e.g. desipramine formed from imipramine) */
   char analyte[RU_NAME_MAX] = "";
