@@ -92,6 +92,19 @@ static size_t tarjan(size_t n, const unsigned char *e, const unsigned char *in, 
       }
     }
   }
+  /* within a component, ascending state order (a unit's rows reach its user function in the
+   * order the user declared them) */
+  for (size_t c = 0; c < ncomp; c++) {
+    for (size_t a = cstart[c] + 1; a < cstart[c + 1]; a++) {
+      const size_t v = out[a];
+      size_t b = a;
+      while (b > cstart[c] && out[b - 1] > v) {
+        out[b] = out[b - 1];
+        b--;
+      }
+      out[b] = v;
+    }
+  }
   return ncomp;
 }
 

@@ -265,7 +265,7 @@ static ru_status alloc_work(rui_hyb *h, ru_error *err) {
   const size_t np = 3 * nl * (1 + maxb);
   const size_t npf = maxb * np > maxb * maxb * 3 * nl ? maxb * np : maxb * maxb * 3 * nl;
   const size_t N = 3 * maxb;
-  const size_t total = 5 * n * nl + sz_act + h->ng * nl + sz_xn + 2 * sz_z + sz_u + np + nl +
+  const size_t total = 6 * n * nl + sz_act + h->ng * nl + sz_xn + 2 * sz_z + sz_u + np + nl +
                        maxb * np + maxi * np + npf + 3 * maxb * maxb * nl + N * N * nl +
                        2 * N * nl + 6 * nl + h->nb * nl + 8;
   h->work = rui_calloc(total, sizeof *h->work);
@@ -293,6 +293,7 @@ static ru_status alloc_work(rui_hyb *h, ru_error *err) {
   h->x1 = take(&p, n * nl);
   h->f1 = take(&p, n * nl);
   h->fstart = take(&p, n * nl);
+  h->f0 = take(&p, n * nl);
   h->dose_scale = take(&p, n * nl);
   for (size_t k = 0; k < n * nl; k++) {
     h->dose_scale[k] = 1.0;

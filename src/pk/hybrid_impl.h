@@ -142,6 +142,7 @@ struct rui_hyb {
   double *un;            /* per block: ni*3*nl inputs at the nodes (offset uoff[b]) */
   size_t *uoff;
   double *f1;            /* n * nl: f at the step end */
+  double *f0;            /* n * nl: f at the step start (fstart, or evaluated after an event) */
   size_t maxb, maxi;     /* largest block size and input count */
   double *pt_t, *pt_y, *pt_u, *pt_f; /* point buffers for rhs calls */
   double *jac;           /* (3 nb)^2... Jacobian buffer: nb*nb*3*nl */

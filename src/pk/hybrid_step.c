@@ -14,7 +14,11 @@
  * Error: the collocation polynomial's slope at t1, sum_j l_j(1) F_j, against a fresh
  * evaluation f(t1, y1, u(t1)) with the inputs at t1 taken from the exact closed form (never used
  * by the stages, so an unresolved transient in the forcing shows up): err = max_i h |delta_i| /
- * (tol |y1_i| + atol_i). Before that, the stiffness cap h ||J||_inf <= stiff_cap.
+ * (tol |y1_i| + atol_i); and the same at t0 against f(t0, y0, u(t0)) (the previous step's end
+ * evaluation, or a fresh one after an event): a forcing that jumps within the first node's
+ * distance of the start (an occupancy saturating minutes after a dose) leaves every node and the
+ * end on the plateau, and only the start sees it. Before that, the stiffness cap
+ * h ||J||_inf <= stiff_cap.
  * Linear solves are LU without pivoting: the matrices are I - E with E = O(h ||J||) bounded by
  * the cap; a pivot below RUI_HYB_PIVOT_MIN rejects the lane's step instead (smaller h brings the
  * matrix back to I), which keeps every lane's arithmetic identical whatever the batch.
@@ -55,6 +59,9 @@ static const double GA[3][3] = {
 static const double GC[3] = {C0, 0.5, C2};
 static const double GD[3] = {5.0 / 3.0, -4.0 / 3.0, 5.0 / 3.0};
 static const double GE[3] = {5.0 / 6.0 - RUI_SQRT15 / 6.0, -2.0 / 3.0, 5.0 / 6.0 + RUI_SQRT15 / 6.0};
+/* l_j(0): the slope of the collocation polynomial at the step start (the nodes are symmetric,
+ * so these are GE reversed) */
+static const double GE0[3] = {5.0 / 6.0 + RUI_SQRT15 / 6.0, -2.0 / 3.0, 5.0 / 6.0 - RUI_SQRT15 / 6.0};
 
 /* max that lets a NaN through (so a NaN error rejects the step). */
 HYB_INLINE double nanmax(double best, double x) { return x <= best ? best : x; }
@@ -543,7 +550,7 @@ HYB_INLINE ru_status solve_newton(rui_hyb *restrict h, size_t b, const size_t nl
   for (size_t i = 0; i < nb; i++) {
     const size_t row = B->rows[i];
     for (size_t l = 0; l < nl; l++) {
-      const double f0 = h->fvalid[l] ? h->fstart[row * nl + l] : fj[(i * 3) * nl + l];
+      const double f0 = h->f0[row * nl + l];
       for (size_t j = 0; j < 3; j++) {
         z[(i * 3 + j) * nl + l] = GC[j] * h->hl[l] * f0;
       }
@@ -611,6 +618,57 @@ HYB_INLINE ru_status solve_newton(rui_hyb *restrict h, size_t b, const size_t nl
   return RU_OK;
 }
 
+/* f at the step start for block b's rows into h->f0: the previous step's end value when the lane
+ * has one (nothing happened in between), else a fresh evaluation at (t0, y0, u(t0)). */
+HYB_INLINE ru_status start_values(rui_hyb *restrict h, size_t b, const size_t nl, ru_error *err) {
+  const hyb_block *B = &h->blk[b];
+  int need = 0;
+  for (size_t l = 0; l < nl; l++) {
+    need |= !h->fvalid[l];
+  }
+  if (need) {
+    for (size_t k = 0; k < B->ni; k++) {
+      const hyb_input *in = &B->in[k];
+      double acc[RUI_HYB_LANES_MAX];
+      for (size_t l = 0; l < nl; l++) {
+        acc[l] = 0.0;
+      }
+      for (size_t t = 0; t < in->nterm; t++) {
+        const double *restrict y0 = h->y + in->term[t].state * nl, *restrict cf = in->coef + t * nl;
+#pragma omp simd
+        for (size_t l = 0; l < nl; l++) {
+          acc[l] += cf[l] * y0[l];
+        }
+      }
+      double *restrict pu = h->pt_u + k * nl;
+      for (size_t l = 0; l < nl; l++) {
+        pu[l] = acc[l];
+      }
+    }
+    for (size_t l = 0; l < nl; l++) {
+      h->pt_t[l] = h->tl[l];
+    }
+    for (size_t i = 0; i < B->nb; i++) {
+      const double *restrict y0 = h->y + B->rows[i] * nl;
+      double *restrict py = h->pt_y + i * nl;
+      for (size_t l = 0; l < nl; l++) {
+        py[l] = y0[l];
+      }
+    }
+    ru_status st = call_rhs(h, b, nl, h->pt_u, h->pt_f, err);
+    if (st != RU_OK) {
+      return st;
+    }
+  }
+  for (size_t i = 0; i < B->nb; i++) {
+    const size_t row = B->rows[i];
+    for (size_t l = 0; l < nl; l++) {
+      h->f0[row * nl + l] = h->fvalid[l] ? h->fstart[row * nl + l] : h->pt_f[i * nl + l];
+    }
+  }
+  return RU_OK;
+}
+
 /* Inputs at the step end, the fresh evaluation there and the defect of block b. */
 HYB_INLINE ru_status endpoint(rui_hyb *restrict h, size_t b, const size_t nl, ru_error *err) {
   const hyb_block *B = &h->blk[b];
@@ -655,11 +713,14 @@ HYB_INLINE ru_status endpoint(rui_hyb *restrict h, size_t b, const size_t nl, ru
     const double *f0 = fj + (i * 3) * nl, *f1 = f0 + nl, *f2 = f0 + 2 * nl;
     const double *restrict fe = h->pt_f + i * nl, *restrict x1 = h->x1 + row * nl;
     double *restrict fs = h->f1 + row * nl;
+    const double *restrict fb = h->f0 + row * nl, *restrict y0 = h->y + row * nl;
     for (size_t l = 0; l < nl; l++) {
       fs[l] = fe[l];
-      const double slope = GE[0] * f0[l] + GE[1] * f1[l] + GE[2] * f2[l];
-      const double e = h->hl[l] * fabs(slope - fe[l]) / (tol * fabs(x1[l]) + at);
-      h->err[l] = nanmax(h->err[l], e);
+      const double slope1 = GE[0] * f0[l] + GE[1] * f1[l] + GE[2] * f2[l];
+      const double slope0 = GE0[0] * f0[l] + GE0[1] * f1[l] + GE0[2] * f2[l];
+      const double e1 = h->hl[l] * fabs(slope1 - fe[l]) / (tol * fabs(x1[l]) + at);
+      const double e0 = h->hl[l] * fabs(slope0 - fb[l]) / (tol * fabs(y0[l]) + at);
+      h->err[l] = nanmax(h->err[l], nanmax(e0, e1));
     }
   }
   return RU_OK;
@@ -675,6 +736,10 @@ HYB_INLINE ru_status step_impl(rui_hyb *restrict h, const size_t nl, ru_error *e
   for (size_t b = 0; b < h->nb; b++) {
     const hyb_block *B = &h->blk[b];
     node_inputs(h, b, nl);
+    ru_status st0 = start_values(h, b, nl, err);
+    if (st0 != RU_OK) {
+      return st0;
+    }
     ru_status st = B->kind == RUI_HYB_EXPLICIT ? solve_explicit(h, b, nl, err)
                    : B->kind == RUI_HYB_AFFINE ? solve_affine(h, b, nl, err)
                                                : solve_newton(h, b, nl, err);
