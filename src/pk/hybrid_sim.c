@@ -669,6 +669,22 @@ ru_status rui_hyb_subject_scale(rui_hyb_subject *s, size_t lane, size_t compound
                       "ka_per_h, q_f_l_per_h, vp_f_l, q2_f_l_per_h, vp2_f_l)", key);
 }
 
+ru_status rui_hyb_subject_set_activity(rui_hyb_subject *s, size_t lane, const char *enzyme,
+                                       double activity, ru_error *err) {
+  if (lane >= s->nl || enzyme == NULL || !(activity >= 0.0) || !isfinite(activity)) {
+    return ru_error_set(err, RU_EINVAL, "lane activity: bad lane, enzyme or activity %g", activity);
+  }
+  for (size_t i = 0; i < s->tmpl->nc; i++) {
+    sim_compound *c = &s->cbuf[lane][i];
+    for (size_t k = 0; k < c->n_path; k++) {
+      if (strcasecmp(s->tmpl->enz[c->path[k].enzyme].name, enzyme) == 0) {
+        c->path[k].activity = activity;
+      }
+    }
+  }
+  return RU_OK;
+}
+
 void rui_hyb_subject_reset_lane(rui_hyb_subject *s, size_t lane) {
   if (lane < s->nl) {
     memcpy(s->cbuf[lane], s->tmpl->c, s->tmpl->nc * sizeof *s->cbuf[lane]);

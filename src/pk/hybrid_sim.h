@@ -54,6 +54,10 @@ const ru_sim *rui_hyb_subject_lane_sim(const rui_hyb_subject *s, size_t lane);
  * side reads: cl_f_l_per_h, v_f_l, ka_per_h, q_f_l_per_h, vp_f_l, q2_f_l_per_h, vp2_f_l). */
 ru_status rui_hyb_subject_scale(rui_hyb_subject *s, size_t lane, size_t compound,
                                 const char *key, double factor, ru_error *err);
+/* Lane l's activity (relative to NM) of enzyme (e.g. "CYP2D6") in every pathway through it (the
+ * phenotype of the lane's subject). Unknown enzyme: nothing to do. */
+ru_status rui_hyb_subject_set_activity(rui_hyb_subject *s, size_t lane, const char *enzyme,
+                                       double activity, ru_error *err);
 /* Restores lane l's parameters to the template's. */
 void rui_hyb_subject_reset_lane(rui_hyb_subject *s, size_t lane);
 

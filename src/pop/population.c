@@ -29,6 +29,7 @@
 #include <Random123/philox.h>
 
 #include "core/alloc.h"
+#include "pk/hybrid_sim.h"
 #include "pk/linear.h"
 #include "pk/model_impl.h"
 #include "pop/pop_impl.h"
@@ -36,10 +37,11 @@
 #include "reuptake/pk.h"
 #include "reuptake/pop.h"
 
-#define MAXC 12 /* compounds tracked (ru_pop_subject.factor holds 3 per compound) */
-#define MAXB (MAXC + RU_POP_MAX_TARGETS)
 #define MAXH RU_POP_MAX_CYP2C19 /* CYP2C19 phenotype groups */
 #define PURPOSE_CYP2C19 2       /* Random123 counter purpose of the CYP2C19 draw */
+/* Subjects simulated and accumulated together (time-major accumulation; a multiple of the lane
+ * count and a divisor of RU_POP_BLOCK). */
+#define RUI_POP_TILE 32
 
 static const char *const KEYS[3] = {"cl_f_l_per_h", "v_f_l", "ka_per_h"};
 static const char *const TRANSPORTERS[3] = {"SERT", "NET", "DAT"};
@@ -59,16 +61,16 @@ struct ru_pop {
   size_t nt;
   /* compounds */
   size_t nc;
-  char names[MAXC][RU_NAME_MAX];
-  double fu[MAXC], mw[MAXC];
-  double sigma[MAXC][3]; /* 0 = not varied */
-  ru_pop_variability var[3 * MAXC];
+  char (*names)[RU_NAME_MAX]; /* nc */
+  double *fu, *mw;            /* nc */
+  double (*sigma)[3];         /* nc: 0 = not varied */
+  ru_pop_variability *var;    /* 3 nc */
   size_t nvar;
   /* bands */
   size_t ntargets;
   char targets[RU_POP_MAX_TARGETS][RU_NAME_MAX];
-  double k_nm[RU_POP_MAX_TARGETS][MAXC];
-  char band_name[MAXB][RU_NAME_MAX];
+  double *k_nm;               /* RU_POP_MAX_TARGETS * nc: target b, ligand i at [b * nc + i] */
+  char (*band_name)[RU_NAME_MAX]; /* nc + RU_POP_MAX_TARGETS */
   ru_pop_criterion crit[RU_POP_MAX_CRITERIA];
   size_t crit_target[RU_POP_MAX_CRITERIA];
   size_t ncrit;
@@ -91,15 +93,22 @@ struct ru_pop {
   int fast;
   double h;
   ru_sim *gs[RU_POP_MAX_PHENOTYPES][MAXH];
-  double nom[RU_POP_MAX_PHENOTYPES][MAXH][MAXC][3];
+  double *nom;                /* nominal CL, V, ka of (CYP2D6 g, CYP2C19 h, compound i) at
+                               * ((g * MAXH + h) * nc + i) * 3 + k */
   size_t ncmt;
-  size_t central[MAXC];
+  size_t *central;            /* nc */
   dose_at *doses;
   size_t ndoses;
-  /* workspaces */
-  double *x;    /* nt * ncmt */
-  double *conc; /* nc * nt */
-  double *occ;  /* ntargets * nt */
+  /* general path on the hybrid solver: lanes subjects per solve */
+  rui_hyb_subject *hyb;
+  size_t lanes;
+  /* workspaces (a tile of RUI_POP_TILE subjects) */
+  double *x;              /* nt * ncmt */
+  double *conc;           /* TILE * nc * nt: slot k, compound i at (k * nc + i) * nt */
+  double *occ;            /* TILE * ntargets * nt */
+  double *osum;           /* nt */
+  ru_pop_subject *tile;   /* TILE */
+  double *factor;         /* TILE * 3 nc */
   ru_pop_observer_fn observer;
   void *observer_user;
 };
@@ -121,10 +130,23 @@ void ru_pop_free(ru_pop *p) {
     for (size_t h = 0; h < MAXH; h++) ru_sim_free(p->gs[g][h]);
   }
   rui_free(p->t);
+  rui_free(p->names);
+  rui_free(p->fu);
+  rui_free(p->mw);
+  rui_free(p->sigma);
+  rui_free(p->var);
+  rui_free(p->k_nm);
+  rui_free(p->band_name);
+  rui_free(p->nom);
+  rui_free(p->central);
   rui_free(p->doses);
+  rui_hyb_subject_free(p->hyb);
   rui_free(p->x);
   rui_free(p->conc);
   rui_free(p->occ);
+  rui_free(p->osum);
+  rui_free(p->tile);
+  rui_free(p->factor);
   rui_free(p);
 }
 
@@ -174,10 +196,12 @@ static ru_status add_target(ru_pop *p, const char *t, int must_bind, ru_error *e
   if (p->ntargets >= RU_POP_MAX_TARGETS) {
     return ru_error_set(err, RU_EINVAL, "too many targets (at most %d)", RU_POP_MAX_TARGETS);
   }
-  const char *ligands[MAXC];
+  const char **ligands = rui_malloc((p->nc + 1) * sizeof *ligands);
+  if (ligands == NULL) return ru_error_set(err, RU_ENOMEM, "out of memory");
   for (size_t i = 0; i < p->nc; i++) ligands[i] = p->names[i];
-  double *k = p->k_nm[p->ntargets];
+  double *k = p->k_nm + p->ntargets * p->nc;
   ru_status st = ru_pd_affinities(p->kb, name, p->nc, ligands, k, err);
+  rui_free(ligands);
   if (st != RU_OK) return st;
   int binds = 0;
   for (size_t i = 0; i < p->nc; i++) {
@@ -425,9 +449,23 @@ ru_status ru_pop_new(const ru_kb *kb, const ru_regimen *r, const ru_pop_config *
   if ((st = make_sim(p, cfg, &p->slow, err)) != RU_OK) goto fail;
   if ((st = ru_sim_prepare(p->slow, err)) != RU_OK) goto fail;
   p->nc = ru_sim_compound_count(p->slow);
-  if (p->nc > MAXC) {
-    st = ru_error_set(err, RU_ERANGE, "population: at most %d compounds", MAXC);
-    goto fail;
+  {
+    /* per-compound tables, sized by the subject (no fixed compound count) */
+    const size_t nc = p->nc;
+    p->names = rui_calloc(nc + 1, sizeof *p->names);
+    p->fu = rui_calloc(nc + 1, sizeof *p->fu);
+    p->mw = rui_calloc(nc + 1, sizeof *p->mw);
+    p->sigma = rui_calloc(nc + 1, sizeof *p->sigma);
+    p->var = rui_calloc(3 * nc + 1, sizeof *p->var);
+    p->k_nm = rui_calloc(RU_POP_MAX_TARGETS * nc + 1, sizeof *p->k_nm);
+    p->band_name = rui_calloc(nc + RU_POP_MAX_TARGETS, sizeof *p->band_name);
+    p->nom = rui_calloc(RU_POP_MAX_PHENOTYPES * MAXH * nc * 3 + 1, sizeof *p->nom);
+    p->central = rui_calloc(nc + 1, sizeof *p->central);
+    if (p->names == NULL || p->fu == NULL || p->mw == NULL || p->sigma == NULL || p->var == NULL ||
+        p->k_nm == NULL || p->band_name == NULL || p->nom == NULL || p->central == NULL) {
+      st = ru_error_set(err, RU_ENOMEM, "out of memory");
+      goto fail;
+    }
   }
   p->h_used = 0;
   for (size_t i = 0; i < p->nc; i++) {
@@ -514,9 +552,10 @@ ru_status ru_pop_new(const ru_kb *kb, const ru_regimen *r, const ru_pop_config *
         }
         for (size_t i = 0; st == RU_OK && i < p->nc; i++) {
           const ru_pk_params *pp = &(*gs)->c[i].p;
-          p->nom[g][h][i][0] = pp->cl_f_l_per_h.value;
-          p->nom[g][h][i][1] = pp->v_f_l.value;
-          p->nom[g][h][i][2] = pp->ka_per_h.value;
+          double *nom = p->nom + ((g * MAXH + h) * p->nc + i) * 3;
+          nom[0] = pp->cl_f_l_per_h.value;
+          nom[1] = pp->v_f_l.value;
+          nom[2] = pp->ka_per_h.value;
           p->central[i] = (size_t)(*gs)->c[i].central;
         }
       }
@@ -528,10 +567,28 @@ ru_status ru_pop_new(const ru_kb *kb, const ru_regimen *r, const ru_pop_config *
     goto fail;
   } else {
     p->x = rui_malloc(sizeof *p->x);
+    if (!cfg->force_general) {
+      /* the general path: the hybrid solver, several subjects per solve in SIMD lanes (one lane
+       * when steady-state records need the numeric steady state, which runs per subject) */
+      rui_timeline tl;
+      if ((st = rui_sim_timeline(p->slow, p->t[p->nt - 1], &tl, err)) != RU_OK) goto fail;
+      const int ss = tl.nss > 0;
+      rui_timeline_free(&tl);
+      p->lanes = ss ? 1 : (cfg->lanes > 0 ? cfg->lanes : RU_POP_DEFAULT_LANES);
+      if (p->lanes > RUI_HYB_LANES_MAX) p->lanes = RUI_HYB_LANES_MAX;
+      while (RUI_POP_TILE % p->lanes != 0) p->lanes--; /* whole batches per tile */
+      if ((st = rui_hyb_subject_new(p->slow, p->lanes, 0, NULL, 0, NULL, &p->hyb, err)) != RU_OK) {
+        goto fail;
+      }
+    }
   }
-  p->conc = rui_malloc(p->nc * p->nt * sizeof *p->conc);
-  p->occ = rui_malloc((p->ntargets * p->nt + 1) * sizeof *p->occ);
-  if (p->x == NULL || p->conc == NULL || p->occ == NULL) {
+  p->conc = rui_malloc(RUI_POP_TILE * p->nc * p->nt * sizeof *p->conc);
+  p->occ = rui_malloc((RUI_POP_TILE * p->ntargets * p->nt + 1) * sizeof *p->occ);
+  p->osum = rui_malloc(p->nt * sizeof *p->osum);
+  p->tile = rui_calloc(RUI_POP_TILE, sizeof *p->tile);
+  p->factor = rui_malloc((RUI_POP_TILE * 3 * p->nc + 1) * sizeof *p->factor);
+  if (p->x == NULL || p->conc == NULL || p->occ == NULL || p->osum == NULL || p->tile == NULL ||
+      p->factor == NULL) {
     st = ru_error_set(err, RU_ENOMEM, "out of memory");
     goto fail;
   }
@@ -549,6 +606,12 @@ const double *ru_pop_times(const ru_pop *p) { return p ? p->t : NULL; }
 const char *ru_pop_ancestry(const ru_pop *p) { return p ? p->ancestry : ""; }
 uint64_t ru_pop_seed(const ru_pop *p) { return p ? p->seed : 0; }
 int ru_pop_fast_path(const ru_pop *p) { return p ? p->fast : 0; }
+const char *ru_pop_engine(const ru_pop *p) {
+  if (p == NULL) return "";
+  return p->fast ? "closed-form fixed-step propagator"
+                 : p->hyb != NULL ? "hybrid solver (SIMD lanes)" : "ru_sim_run";
+}
+size_t ru_pop_lanes(const ru_pop *p) { return p != NULL && p->hyb != NULL ? p->lanes : 1; }
 size_t ru_pop_compound_count(const ru_pop *p) { return p ? p->nc : 0; }
 const char *ru_pop_compound_name(const ru_pop *p, size_t i) {
   return (p && i < p->nc) ? p->names[i] : NULL;
@@ -617,9 +680,12 @@ static double uniform01(uint64_t w) { /* (0, 1): never 0, so log() is finite */
   return ((double)(w >> 11) + 0.5) * (1.0 / 9007199254740992.0);
 }
 
-static void draw(const ru_pop *p, uint64_t index, ru_pop_subject *subj) {
+/* Draws of subject `index` into subj (its factors into factor[3 nc]). */
+static void draw(const ru_pop *p, uint64_t index, ru_pop_subject *subj, double *factor) {
   memset(subj, 0, sizeof *subj);
   subj->index = index;
+  subj->factor = factor;
+  subj->nfactor = 3 * p->nc;
   const philox4x64_key_t key = {{p->seed, index}};
   philox4x64_ctr_t ctr = {{0, 0, 0, 0}};
   philox4x64_ctr_t r = philox4x64(ctr, key);
@@ -636,23 +702,24 @@ static void draw(const ru_pop *p, uint64_t index, ru_pop_subject *subj) {
   }
   for (size_t i = 0; i < p->nc; i++) {
     for (size_t k = 0; k < 3; k++) {
-      subj->factor[3 * i + k] = 1.0;
+      factor[3 * i + k] = 1.0;
       if (p->sigma[i][k] <= 0.0) continue;
       ctr.v[0] = 1;
       ctr.v[1] = 3 * i + k;
       r = philox4x64(ctr, key);
       const double u1 = uniform01(r.v[0]), u2 = uniform01(r.v[1]);
       const double z = sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
-      subj->factor[3 * i + k] = exp(p->sigma[i][k] * z);
+      factor[3 * i + k] = exp(p->sigma[i][k] * z);
     }
   }
 }
 
-/* Concentrations of the subject into p->conc (fast path). */
-static ru_status simulate_fast(ru_pop *p, const ru_pop_subject *subj, ru_error *err) {
+/* Concentrations of the subject into conc[i * nt + j] (fast path). */
+static ru_status simulate_fast(ru_pop *p, const ru_pop_subject *subj, double *conc,
+                               ru_error *err) {
   const size_t g = subj->phenotype, h = p->h_used ? subj->cyp2c19 : 0;
   ru_sim *s = p->gs[g][h];
-  const double(*nom)[3] = p->nom[g][h];
+  const double(*nom)[3] = (const double(*)[3])(p->nom + (g * MAXH + h) * p->nc * 3);
   for (size_t i = 0; i < p->nc; i++) {
     ru_pk_params *pp = &s->c[i].p;
     pp->cl_f_l_per_h.value = nom[i][0] * subj->factor[3 * i];
@@ -679,7 +746,7 @@ static ru_status simulate_fast(ru_pop *p, const ru_pop_subject *subj, ru_error *
   for (size_t i = 0; i < p->nc; i++) {
     const double scale = 1000.0 / s->c[i].p.v_f_l.value; /* mg/L -> ng/mL */
     const size_t c = p->central[i];
-    double *out = p->conc + i * p->nt;
+    double *out = conc + i * p->nt;
     const double *xs = p->x + c;
     for (size_t q = 0; q < p->nt; q++) {
       const double v = xs[q * n] * scale;
@@ -689,8 +756,9 @@ static ru_status simulate_fast(ru_pop *p, const ru_pop_subject *subj, ru_error *
   return RU_OK;
 }
 
-/* Concentrations through the public simulation API (nonlinear systems, irregular grids). */
-static ru_status simulate_general(ru_pop *p, const ru_pop_subject *subj, ru_error *err) {
+/* Concentrations through the public simulation API (force_general: the reference path). */
+static ru_status simulate_general(ru_pop *p, const ru_pop_subject *subj, double *conc,
+                                  ru_error *err) {
   ru_status st = ru_sim_set_enzyme_activity(p->slow, "CYP2D6", p->act[subj->phenotype], err);
   if (st == RU_OK && p->nh > 0) {
     st = ru_sim_set_enzyme_activity(p->slow, "CYP2C19", p->hact[subj->cyp2c19], err);
@@ -701,88 +769,181 @@ static ru_status simulate_general(ru_pop *p, const ru_pop_subject *subj, ru_erro
       st = ru_sim_scale_param(p->slow, p->names[i], KEYS[k], subj->factor[3 * i + k], err);
     }
   }
-  if (st == RU_OK) st = ru_sim_run(p->slow, p->t, p->nt, p->conc, err);
+  if (st == RU_OK) st = ru_sim_run(p->slow, p->t, p->nt, conc, err);
   return st;
 }
 
-static void occupancy(ru_pop *p) {
-  double cu[MAXC];
-  for (size_t b = 0; b < p->ntargets; b++) {
-    const double *k = p->k_nm[b];
-    double *occ = p->occ + b * p->nt;
-    for (size_t j = 0; j < p->nt; j++) {
-      for (size_t i = 0; i < p->nc; i++) {
-        cu[i] = isfinite(k[i]) ? ru_pd_unbound_nm(p->conc[i * p->nt + j], p->fu[i], p->mw[i]) : 0.0;
+/* The hybrid batch: tile slots k0 .. k0+m run as lanes of one hybrid solve (every lane's numbers
+ * are bitwise those of a solve on its own: hybrid.h). */
+typedef struct hyb_out {
+  ru_pop *p;
+  size_t k0, m;
+} hyb_out;
+
+static int hyb_emit(void *user, size_t lane, size_t j, double t_h, const double *y) {
+  const hyb_out *o = user;
+  const ru_pop *p = o->p;
+  (void)t_h;
+  if (lane >= o->m) {
+    return 0; /* a filler lane of a partial batch */
+  }
+  const ru_sim *ls = rui_hyb_subject_lane_sim(p->hyb, lane);
+  double *conc = p->conc + (o->k0 + lane) * p->nc * p->nt;
+  for (size_t i = 0; i < p->nc; i++) {
+    const double v = y[(size_t)ls->c[i].central] / ls->c[i].p.v_f_l.value * 1000.0;
+    conc[i * p->nt + j] = v > 0.0 ? v : 0.0; /* round-off below 0 clipped, as ru_sim_run does */
+  }
+  return 0;
+}
+
+static ru_status simulate_hybrid(ru_pop *p, size_t k0, size_t m, ru_error *err) {
+  ru_status st = RU_OK;
+  for (size_t l = 0; l < p->lanes && st == RU_OK; l++) {
+    const ru_pop_subject *subj = &p->tile[k0 + (l < m ? l : 0)];
+    st = rui_hyb_subject_set_activity(p->hyb, l, "CYP2D6", p->act[subj->phenotype], err);
+    if (st == RU_OK && p->nh > 0) {
+      st = rui_hyb_subject_set_activity(p->hyb, l, "CYP2C19", p->hact[subj->cyp2c19], err);
+    }
+    for (size_t i = 0; st == RU_OK && i < p->nc; i++) {
+      for (size_t k = 0; st == RU_OK && k < 3; k++) {
+        if (p->sigma[i][k] > 0.0) {
+          st = rui_hyb_subject_scale(p->hyb, l, i, KEYS[k], subj->factor[3 * i + k], err);
+        }
       }
-      ru_pd_occupancy_at(p->nc, k, cu, &occ[j], NULL);
+    }
+  }
+  hyb_out o = {p, k0, m};
+  if (st == RU_OK) st = rui_hyb_subject_run(p->hyb, p->t, p->nt, hyb_emit, &o, err);
+  return st;
+}
+
+/* Occupancy bands of tile slot k from its concentrations: the competitive-binding formula of
+ * pd.h (ru_pd_unbound_nm, ru_pd_occupancy_at) written over the time grid, with the same
+ * operations in the same order per time point, so the numbers are bitwise the library's
+ * (tests/unit/test_pop.c checks it against ru_pd_occupancy_series); vectorisable over time. */
+static void occupancy(ru_pop *p, size_t k) {
+  const size_t nt = p->nt, nc = p->nc;
+  const double *conc = p->conc + k * nc * nt;
+  double *sum = p->osum;
+  for (size_t b = 0; b < p->ntargets; b++) {
+    const double *kk = p->k_nm + b * nc;
+    double *occ = p->occ + (k * p->ntargets + b) * nt;
+    for (size_t j = 0; j < nt; j++) {
+      sum[j] = 0.0;
+      occ[j] = 0.0;
+    }
+    for (size_t i = 0; i < nc; i++) {
+      if (!isfinite(kk[i])) continue;
+      const double fu = p->fu[i], mw = p->mw[i], ki = kk[i];
+      const double *c = conc + i * nt;
+      for (size_t j = 0; j < nt; j++) {
+        const double cu = c[j] * fu / mw * 1000.0; /* ru_pd_unbound_nm */
+        sum[j] += cu > 0.0 ? cu / ki : 0.0;
+      }
+    }
+    for (size_t i = 0; i < nc; i++) {
+      if (!isfinite(kk[i])) continue;
+      const double fu = p->fu[i], mw = p->mw[i], ki = kk[i];
+      const double *c = conc + i * nt;
+      for (size_t j = 0; j < nt; j++) {
+        const double cu = c[j] * fu / mw * 1000.0;
+        const double x = cu > 0.0 ? cu / ki : 0.0;
+        occ[j] += x / (1.0 + sum[j]);
+      }
     }
   }
 }
 
-static ru_status subject(ru_pop *p, uint64_t index, ru_pop_subject *subj, ru_error *err) {
-  draw(p, index, subj);
-  const ru_status st = p->fast ? simulate_fast(p, subj, err) : simulate_general(p, subj, err);
-  if (st != RU_OK) return st;
-  occupancy(p);
-  return RU_OK;
+/* Draws and simulates tile slots 0 .. m-1 for subjects first .. first+m-1. */
+static ru_status tile_run(ru_pop *p, uint64_t first, size_t m, ru_error *err) {
+  for (size_t k = 0; k < m; k++) {
+    draw(p, first + k, &p->tile[k], p->factor + k * 3 * p->nc);
+  }
+  ru_status st = RU_OK;
+  if (p->hyb != NULL) {
+    for (size_t k0 = 0; k0 < m && st == RU_OK; k0 += p->lanes) {
+      st = simulate_hybrid(p, k0, m - k0 < p->lanes ? m - k0 : p->lanes, err);
+    }
+  } else {
+    for (size_t k = 0; k < m && st == RU_OK; k++) {
+      double *conc = p->conc + k * p->nc * p->nt;
+      st = p->fast ? simulate_fast(p, &p->tile[k], conc, err)
+                   : simulate_general(p, &p->tile[k], conc, err);
+    }
+  }
+  for (size_t k = 0; k < m && st == RU_OK; k++) {
+    occupancy(p, k);
+  }
+  return st;
 }
 
-static void accumulate(const ru_pop *p, const ru_pop_subject *subj, ru_pop_summary *s) {
-  const size_t nt = p->nt;
-  s->cnt[0]++;
-  for (size_t b = 0; b < p->nc + p->ntargets; b++) {
-    const int is_conc = b < p->nc;
-    const double *v = is_conc ? p->conc + b * nt : p->occ + (b - p->nc) * nt;
+/* Adds tile slots 0 .. m-1 to the summary, time-major: at each time point every subject of the
+ * tile lands in the same neighbourhood of that point's histogram row, so the rows stay in cache
+ * (subject-major, every subject walked all the rows: 2 x 673 cache misses per subject on the
+ * atomoxetine problem, bench/README_pop.md). Integer sums and min/max: the order is immaterial,
+ * the summary is bitwise the same for any tile size. */
+static void accumulate(const ru_pop *p, size_t m, ru_pop_summary *s) {
+  const size_t nt = p->nt, nc = p->nc, ntg = p->ntargets;
+  s->cnt[0] += (int64_t)m;
+  for (size_t b = 0; b < nc + ntg; b++) {
+    const int is_conc = b < nc;
     int64_t *h = s->cnt + s->off_band[b];
     double *lo = s->lo + b * nt, *hi = s->hi + b * nt;
-    if (is_conc) {
-      for (size_t j = 0; j < nt; j++) {
-        h[j * (size_t)RUI_POP_LOG_BINS + rui_pop_log_bin(v[j])]++;
-        if (v[j] < lo[j]) lo[j] = v[j];
-        if (v[j] > hi[j]) hi[j] = v[j];
-      }
-    } else {
-      for (size_t j = 0; j < nt; j++) {
-        h[j * (size_t)RUI_POP_LIN_BINS + rui_pop_lin_bin(v[j])]++;
-        if (v[j] < lo[j]) lo[j] = v[j];
-        if (v[j] > hi[j]) hi[j] = v[j];
-      }
-    }
-  }
-  for (size_t k = 0; k < p->ncrit; k++) {
-    const double *occ = p->occ + p->crit_target[k] * nt;
-    const double thr = p->crit[k].threshold;
-    int64_t *a = s->cnt + s->off_att + k * nt;
-    int all = 1;
     for (size_t j = 0; j < nt; j++) {
-      const int meets = p->crit[k].at_least ? occ[j] >= thr : occ[j] <= thr;
-      a[j] += meets;
-      if (j >= p->j0 && !meets) all = 0;
+      int64_t *row = h + j * (is_conc ? (size_t)RUI_POP_LOG_BINS : (size_t)RUI_POP_LIN_BINS);
+      double l = lo[j], u = hi[j];
+      for (size_t k = 0; k < m; k++) {
+        const double v = is_conc ? p->conc[(k * nc + b) * nt + j]
+                                 : p->occ[(k * ntg + (b - nc)) * nt + j];
+        row[is_conc ? rui_pop_log_bin(v) : rui_pop_lin_bin(v)]++;
+        if (v < l) l = v;
+        if (v > u) u = v;
+      }
+      lo[j] = l;
+      hi[j] = u;
     }
-    s->cnt[s->off_fin + k] += all;
   }
-  int64_t *grp = s->cnt + s->off_ph + subj->phenotype * rui_pop_ph_stride(&s->shape);
-  grp[0]++;
-  for (size_t i = 0; i < p->nc; i++) {
-    const double *c = p->conc + i * nt;
-    double auc = 0.0;
-    for (size_t j = p->j0 + 1; j < nt; j++) {
-      auc += 0.5 * (c[j] + c[j - 1]) * (p->t[j] - p->t[j - 1]);
+  for (size_t c = 0; c < p->ncrit; c++) {
+    const double thr = p->crit[c].threshold;
+    const int at_least = p->crit[c].at_least;
+    int64_t *a = s->cnt + s->off_att + c * nt;
+    for (size_t k = 0; k < m; k++) {
+      const double *occ = p->occ + (k * ntg + p->crit_target[c]) * nt;
+      int all = 1;
+      for (size_t j = 0; j < nt; j++) {
+        const int meets = at_least ? occ[j] >= thr : occ[j] <= thr;
+        a[j] += meets;
+        if (j >= p->j0 && !meets) all = 0;
+      }
+      s->cnt[s->off_fin + c] += all;
     }
-    int64_t *e = grp + 1 + i * (2 + (size_t)RUI_POP_LOG_BINS);
-    rui_pop_fix_add(e, auc);
-    e[2 + rui_pop_log_bin(auc)]++;
-    const size_t m = (p->nc + p->ntargets) * nt + subj->phenotype * p->nc + i;
-    if (auc < s->lo[m]) s->lo[m] = auc;
-    if (auc > s->hi[m]) s->hi[m] = auc;
+  }
+  for (size_t k = 0; k < m; k++) {
+    const ru_pop_subject *subj = &p->tile[k];
+    int64_t *grp = s->cnt + s->off_ph + subj->phenotype * rui_pop_ph_stride(&s->shape);
+    grp[0]++;
+    for (size_t i = 0; i < nc; i++) {
+      const double *c = p->conc + (k * nc + i) * nt;
+      double auc = 0.0;
+      for (size_t j = p->j0 + 1; j < nt; j++) {
+        auc += 0.5 * (c[j] + c[j - 1]) * (p->t[j] - p->t[j - 1]);
+      }
+      int64_t *e = grp + 1 + i * (2 + (size_t)RUI_POP_LOG_BINS);
+      rui_pop_fix_add(e, auc);
+      e[2 + rui_pop_log_bin(auc)]++;
+      const size_t mm = (nc + ntg) * nt + subj->phenotype * nc + i;
+      if (auc < s->lo[mm]) s->lo[mm] = auc;
+      if (auc > s->hi[mm]) s->hi[mm] = auc;
+    }
   }
 }
 
 ru_status ru_pop_subject_run(ru_pop *p, uint64_t index, ru_pop_subject *subj, double *conc,
                              double *occ, ru_error *err) {
   if (p == NULL || subj == NULL) return ru_error_set(err, RU_EINVAL, "ru_pop_subject_run: NULL");
-  const ru_status st = subject(p, index, subj, err);
+  const ru_status st = tile_run(p, index, 1, err);
   if (st != RU_OK) return st;
+  *subj = p->tile[0];
   if (conc) memcpy(conc, p->conc, p->nc * p->nt * sizeof *conc);
   if (occ) memcpy(occ, p->occ, p->ntargets * p->nt * sizeof *occ);
   return RU_OK;
@@ -800,18 +961,23 @@ ru_status ru_pop_run(ru_pop *p, uint64_t first, uint64_t count, ru_pop_summary *
     return ru_error_set(err, RU_ERANGE, "at most %llu subjects per summary",
                         (unsigned long long)RU_POP_MAX_SUBJECTS);
   }
-  ru_pop_subject subj;
-  for (uint64_t k = 0; k < count; k++) {
+  for (uint64_t k = 0; k < count; k += RUI_POP_TILE) {
     if (cancel != NULL && *cancel) {
       return ru_error_set(err, RU_EINTERRUPTED, "interrupted after %llu of %llu subjects",
                           (unsigned long long)k, (unsigned long long)count);
     }
-    const ru_status st = subject(p, first + k, &subj, err);
+    const size_t m = count - k < RUI_POP_TILE ? (size_t)(count - k) : RUI_POP_TILE;
+    const ru_status st = tile_run(p, first + k, m, err);
     if (st != RU_OK) return st;
-    if (p->observer) p->observer(&subj, p->conc, p->occ, p->observer_user);
-    accumulate(p, &subj, sum);
-    if (progress != NULL && ((k + 1) % RU_POP_BLOCK == 0 || k + 1 == count)) {
-      progress(k + 1, count, user);
+    if (p->observer) {
+      for (size_t q = 0; q < m; q++) {
+        p->observer(&p->tile[q], p->conc + q * p->nc * p->nt,
+                    p->occ + q * p->ntargets * p->nt, p->observer_user);
+      }
+    }
+    accumulate(p, m, sum);
+    if (progress != NULL && ((k + m) % RU_POP_BLOCK == 0 || k + m == count)) {
+      progress(k + m, count, user);
     }
   }
   return RU_OK;

@@ -83,6 +83,38 @@ if command -v mpirun >/dev/null 2>&1; then
   else
     fail plain_launch_identical_and_quiet
   fi
+  # the JSON on stdout (ranks see a pty under mpirun) is byte-identical to a plain launch's
+  mpirun --oversubscribe --allow-run-as-root -n 2 "$bin" population atomoxetine:80mg:q24h \
+    --subjects 3000 --seed 9 --days 2 --format json >"$tmp/k2_stdout.json" 2>/dev/null
+  "$bin" population atomoxetine:80mg:q24h --subjects 3000 --seed 9 --days 2 --format json \
+    >"$tmp/plain_stdout.json" 2>/dev/null
+  if [ -s "$tmp/k2_stdout.json" ] && cmp -s "$tmp/k2_stdout.json" "$tmp/plain_stdout.json"; then
+    pass mpirun_stdout_json_identical
+  else
+    fail mpirun_stdout_json_identical
+  fi
+  # a nonlinear subject (paroxetine inhibits its own clearance): the hybrid batch, identical for
+  # 1 and 2 ranks
+  for k in 1 2; do
+    mpirun --oversubscribe --allow-run-as-root -n $k "$bin" population paroxetine:20mg:q24h \
+      --subjects 2100 --seed 3 --days 3 --format json --output "$tmp/px$k.json" 2>/dev/null
+  done
+  if [ -s "$tmp/px1.json" ] && cmp -s "$tmp/px1.json" "$tmp/px2.json" &&
+     grep -q '"engine":"hybrid solver' "$tmp/px1.json"; then
+    pass mpirun_hybrid_batch_identical
+  else
+    fail mpirun_hybrid_batch_identical
+  fi
+  # a rank failing before the first collective aborts the job with its message (the others
+  # would otherwise wait for it forever)
+  if RU_POP_FAIL_RANK=1 timeout 60 mpirun --oversubscribe --allow-run-as-root -n 2 "$bin" \
+      population atomoxetine:80mg:q24h --subjects 50000 --format json >/dev/null 2>"$tmp/abort_err"; then
+    fail failing_rank_aborts_the_job
+  elif [ $? -ne 124 ] && grep -q "\[rank 1\].*failed on purpose" "$tmp/abort_err"; then
+    pass failing_rank_aborts_the_job
+  else
+    fail failing_rank_aborts_the_job
+  fi
 else
   echo "SKIP mpirun_1_2_4_identical (mpirun not found)"
 fi
