@@ -43,6 +43,8 @@ struct rui_hyb_subject {
   size_t **unterm;    /* per unit: ninputs term counts */
   size_t **ucomp;     /* per unit: ninputs * nc compound of each term */
   size_t *ublock;     /* engine block of each unit */
+  long *bunit;        /* unit of each engine block (-1: a block of the sim) */
+  unsigned char *uocc; /* 1: the unit has an occupancy input */
   unsigned char *dep, *lti, *reset;
   size_t *ulabel;
   double *atol, *scale;
@@ -280,18 +282,11 @@ static double unit_coef(const ru_sim *s, size_t i, ru_effect_input_kind kind, do
 static int sys_rhs(void *user, size_t b, size_t np, size_t nl, const double *t, const double *y,
                    const double *u, double *dy) {
   rui_hyb_subject *hs = user;
-  const rui_hyb_decomp *d = rui_hyb_decomposition(hs->eng);
-  const size_t *rows = d->state + d->bstart[b];
-  const size_t nb = d->bstart[b + 1] - d->bstart[b];
-  const long un = unit_of_block(hs, d, b);
+  const long un = hs->bunit[b];
   if (un >= 0) {
     const rui_hyb_unit *U = &hs->unit[un];
     const double *uu = u;
-    int occ = 0;
-    for (size_t k = 0; k < U->ninputs; k++) {
-      occ |= U->kind[k] == RU_EFFECT_OCCUPANCY;
-    }
-    if (occ) {
+    if (hs->uocc[un]) {
       for (size_t k = 0; k < U->ninputs; k++) {
         for (size_t p = 0; p < np; p++) {
           const double x = u[k * np + p];
@@ -326,6 +321,9 @@ static int sys_rhs(void *user, size_t b, size_t np, size_t nl, const double *t, 
     return 0;
   }
   /* a block of the sim: scatter own states and inputs into a full state, evaluate, gather */
+  const rui_hyb_decomp *d = rui_hyb_decomposition(hs->eng);
+  const size_t *rows = d->state + d->bstart[b];
+  const size_t nb = d->bstart[b + 1] - d->bstart[b];
   const hyb_block *B = &hs->eng->blk[b];
   for (size_t r = 0; r < np; r += nl) {
     for (size_t l = 0; l < nl; l++) {
@@ -349,18 +347,13 @@ static int sys_rhs(void *user, size_t b, size_t np, size_t nl, const double *t, 
 static int sys_jac(void *user, size_t b, size_t np, size_t nl, const double *t, const double *y,
                    const double *u, double *jac) {
   rui_hyb_subject *hs = user;
-  const rui_hyb_decomp *d = rui_hyb_decomposition(hs->eng);
-  const long un = unit_of_block(hs, d, b);
+  const long un = hs->bunit[b];
   if (un < 0 || (hs->unit[un].jac == NULL && hs->unit[un].jac_batch == NULL)) {
     return RUI_HYB_NO_JAC; /* the engine uses difference quotients for this block */
   }
   const rui_hyb_unit *U = &hs->unit[un];
   const double *uu = u;
-  int occ = 0;
-  for (size_t k = 0; k < U->ninputs; k++) {
-    occ |= U->kind[k] == RU_EFFECT_OCCUPANCY;
-  }
-  if (occ) {
+  if (hs->uocc[un]) {
     for (size_t k = 0; k < U->ninputs; k++) {
       for (size_t p = 0; p < np; p++) {
         const double x = u[k * np + p];
@@ -451,6 +444,8 @@ void rui_hyb_subject_free(rui_hyb_subject *s) {
   rui_free(s->ucomp);
   rui_free(s->ufirst);
   rui_free(s->ublock);
+  rui_free(s->bunit);
+  rui_free(s->uocc);
   rui_free(s->dep);
   rui_free(s->lti);
   rui_free(s->reset);
@@ -628,10 +623,22 @@ ru_status rui_hyb_subject_new(ru_sim *sim, size_t nl, int with_auc, const rui_hy
   }
   {
     const rui_hyb_decomp *d = rui_hyb_decomposition(hs->eng);
+    hs->bunit = rui_malloc((d->nblocks + 1) * sizeof *hs->bunit);
+    hs->uocc = rui_calloc(nunits + 1, 1);
+    if (hs->bunit == NULL || hs->uocc == NULL) {
+      st = ru_error_set(err, RU_ENOMEM, "hybrid subject: out of memory");
+      goto fail;
+    }
     for (size_t b = 0; b < d->nblocks; b++) {
       const long u = unit_of_block(hs, d, b);
+      hs->bunit[b] = u;
       if (u >= 0) {
         hs->ublock[u] = b;
+      }
+    }
+    for (size_t u = 0; u < nunits; u++) {
+      for (size_t k = 0; k < units[u].ninputs; k++) {
+        hs->uocc[u] |= units[u].kind[k] == RU_EFFECT_OCCUPANCY;
       }
     }
   }
