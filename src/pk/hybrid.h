@@ -147,6 +147,7 @@ typedef struct rui_hyb_stats {
   long newton_iter;  /* simplified Newton iterations */
   long propagators;  /* step-size propagators built (cache misses) */
   long pade;         /* lanes whose closed form fell back to the Pade exponential */
+  long kernel_calls; /* collocation kernel passes (one per step of the batch's slowest lane) */
 } rui_hyb_stats;
 
 /* --- the engine ---------------------------------------------------------------------------- */

@@ -310,6 +310,27 @@ HYB_INLINE ru_status block_jacobian(rui_hyb *restrict h, size_t b, size_t nodes,
 HYB_INLINE void stiffness(rui_hyb *restrict h, size_t b, size_t nodes, const size_t nl) {
   const size_t nb = h->blk[b].nb;
   double *restrict jn = h->jnorm + b * nl;
+  if (nb == 1) {
+    const double *restrict jac = h->jac, *restrict hl = h->hl;
+    const double cap = h->opt.stiff_cap;
+    double *restrict hj = h->vec + nl; /* scratch */
+#pragma omp simd
+    for (size_t l = 0; l < nl; l++) {
+      double best = 0.0;
+      for (size_t j = 0; j < nodes; j++) {
+        best = nanmax(best, fabs(jac[j * nl + l]));
+      }
+      jn[l] = best;
+      hj[l] = best * hl[l];
+    }
+    for (size_t l = 0; l < nl; l++) {
+      if (!(hj[l] <= cap)) {
+        h->redo[l] = 1;
+        h->hj[l] = nanmax(h->hj[l], hj[l] / cap);
+      }
+    }
+    return;
+  }
   for (size_t l = 0; l < nl; l++) {
     double best = 0.0;
     for (size_t j = 0; j < nodes; j++) {
@@ -452,10 +473,11 @@ HYB_INLINE ru_status solve_explicit(rui_hyb *restrict h, size_t b, const size_t 
 HYB_INLINE void solve_affine1(rui_hyb *restrict h, size_t b, const size_t nl) {
   double *restrict z = h->z + h->boff[b];
   const double *restrict jac = h->jac;
-  unsigned char *restrict bad = h->bad;
+  const double *restrict hl = h->hl;
+  double *restrict detv = h->vec; /* scratch: the determinants, tested after the vector loop */
 #pragma omp simd
   for (size_t l = 0; l < nl; l++) {
-    const double hh = h->hl[l];
+    const double hh = hl[l];
     const double j0 = hh * jac[l], j1 = hh * jac[nl + l], j2 = hh * jac[2 * nl + l];
     const double m00 = 1.0 - GA[0][0] * j0, m01 = -GA[0][1] * j1, m02 = -GA[0][2] * j2;
     const double m10 = -GA[1][0] * j0, m11 = 1.0 - GA[1][1] * j1, m12 = -GA[1][2] * j2;
@@ -467,16 +489,16 @@ HYB_INLINE void solve_affine1(rui_hyb *restrict h, size_t b, const size_t nl) {
     const double c20 = m01 * m12 - m02 * m11, c21 = m02 * m10 - m00 * m12,
                  c22 = m00 * m11 - m01 * m10;
     const double det = m00 * c00 + m01 * c01 + m02 * c02;
-    const int bd = !(fabs(det) >= RUI_HYB_PIVOT_MIN);
-    const double id = 1.0 / (bd ? 1.0 : det);
+    const double ok = fabs(det) >= RUI_HYB_PIVOT_MIN ? det : 1.0;
+    const double id = 1.0 / ok;
     const double r0 = z[l], r1 = z[nl + l], r2 = z[2 * nl + l];
     z[l] = (c00 * r0 + c10 * r1 + c20 * r2) * id;
     z[nl + l] = (c01 * r0 + c11 * r1 + c21 * r2) * id;
     z[2 * nl + l] = (c02 * r0 + c12 * r1 + c22 * r2) * id;
-    bad[l] = (unsigned char)bd;
+    detv[l] = det;
   }
   for (size_t l = 0; l < nl; l++) {
-    if (bad[l]) {
+    if (!(fabs(detv[l]) >= RUI_HYB_PIVOT_MIN)) {
       h->redo[l] = 1;
       h->hj[l] = h->hj[l] > 2.0 ? h->hj[l] : 2.0;
     }
@@ -707,20 +729,23 @@ HYB_INLINE ru_status endpoint(rui_hyb *restrict h, size_t b, const size_t nl, ru
   }
   const double *restrict fj = h->fj + h->boff[b];
   const double tol = h->opt.tol;
+  const double *restrict hl = h->hl;
+  double *restrict errv = h->err;
   for (size_t i = 0; i < nb; i++) {
     const size_t row = B->rows[i];
     const double at = h->atol[row];
-    const double *f0 = fj + (i * 3) * nl, *f1 = f0 + nl, *f2 = f0 + 2 * nl;
+    const double *restrict f0 = fj + (i * 3) * nl, *restrict f1 = f0 + nl, *restrict f2 = f0 + 2 * nl;
     const double *restrict fe = h->pt_f + i * nl, *restrict x1 = h->x1 + row * nl;
     double *restrict fs = h->f1 + row * nl;
     const double *restrict fb = h->f0 + row * nl, *restrict y0 = h->y + row * nl;
+#pragma omp simd
     for (size_t l = 0; l < nl; l++) {
       fs[l] = fe[l];
       const double slope1 = GE[0] * f0[l] + GE[1] * f1[l] + GE[2] * f2[l];
       const double slope0 = GE0[0] * f0[l] + GE0[1] * f1[l] + GE0[2] * f2[l];
-      const double e1 = h->hl[l] * fabs(slope1 - fe[l]) / (tol * fabs(x1[l]) + at);
-      const double e0 = h->hl[l] * fabs(slope0 - fb[l]) / (tol * fabs(y0[l]) + at);
-      h->err[l] = nanmax(h->err[l], nanmax(e0, e1));
+      const double e1 = hl[l] * fabs(slope1 - fe[l]) / (tol * fabs(x1[l]) + at);
+      const double e0 = hl[l] * fabs(slope0 - fb[l]) / (tol * fabs(y0[l]) + at);
+      errv[l] = nanmax(errv[l], nanmax(e0, e1));
     }
   }
   return RU_OK;
@@ -766,12 +791,22 @@ HYB_INLINE ru_status step_impl(rui_hyb *restrict h, const size_t nl, ru_error *e
   return RU_OK;
 }
 
-static ru_status step_1(rui_hyb *h, ru_error *err) { return step_impl(h, 1, err); }
-static ru_status step_2(rui_hyb *h, ru_error *err) { return step_impl(h, 2, err); }
-static ru_status step_4(rui_hyb *h, ru_error *err) { return step_impl(h, 4, err); }
-static ru_status step_8(rui_hyb *h, ru_error *err) { return step_impl(h, 8, err); }
-static ru_status step_16(rui_hyb *h, ru_error *err) { return step_impl(h, 16, err); }
-static ru_status step_n(rui_hyb *h, ru_error *err) { return step_impl(h, h->nl, err); }
+/* Function multiversioning (GCC on x86-64): each instance is also compiled for AVX2 and AVX-512
+ * and the loader picks the best the CPU has (an ifunc), so a default build (-O2, baseline
+ * x86-64) gets the wide vectors. The clones compute the same IEEE operations (no contraction):
+ * the numbers do not depend on the CPU the run lands on. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define HYB_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define HYB_CLONES
+#endif
+
+HYB_CLONES static ru_status step_1(rui_hyb *h, ru_error *err) { return step_impl(h, 1, err); }
+HYB_CLONES static ru_status step_2(rui_hyb *h, ru_error *err) { return step_impl(h, 2, err); }
+HYB_CLONES static ru_status step_4(rui_hyb *h, ru_error *err) { return step_impl(h, 4, err); }
+HYB_CLONES static ru_status step_8(rui_hyb *h, ru_error *err) { return step_impl(h, 8, err); }
+HYB_CLONES static ru_status step_16(rui_hyb *h, ru_error *err) { return step_impl(h, 16, err); }
+HYB_CLONES static ru_status step_n(rui_hyb *h, ru_error *err) { return step_impl(h, h->nl, err); }
 
 ru_status rui_hyb_step(rui_hyb *h, ru_error *err) {
   switch (h->nl) {
