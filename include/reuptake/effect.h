@@ -89,6 +89,12 @@ typedef int (*ru_effect_jac_batch_fn)(size_t np, size_t nl, const double *t_h, c
 /* dydt is affine in y for fixed inputs (e.g. an indirect response): one linear solve per step
  * instead of Newton iterations. Wrong results if it is not. */
 #define RU_EFFECT_AFFINE 1u
+/* The states are stiff: some rate is far above the pace of the inputs (a synaptic concentration
+ * cleared in seconds, driven by hourly pharmacokinetics). Solved by 3-stage Radau IIA collocation
+ * (L-stable, order 5) with its embedded error estimate, so steps follow the inputs, not the
+ * fastest rate. Without it such states force steps of about 2 / rate (the stiffness cap of the
+ * Gauss-Legendre steps). */
+#define RU_EFFECT_STIFF 2u
 
 typedef struct ru_effect_states {
   size_t n;                        /* number of states, >= 1 */
@@ -100,7 +106,7 @@ typedef struct ru_effect_states {
   ru_effect_rhs_batch_fn rhs_batch; /* optional */
   ru_effect_jac_batch_fn jac_batch; /* optional (used with rhs_batch) */
   void *user;                      /* passed to every call (borrowed) */
-  unsigned flags;                  /* RU_EFFECT_AFFINE or 0 */
+  unsigned flags;                  /* RU_EFFECT_AFFINE, RU_EFFECT_STIFF or 0 */
 } ru_effect_states;
 
 /* --- lifecycle ------------------------------------------------------------------------------- */

@@ -51,6 +51,8 @@ typedef enum rui_hyb_block_kind {
   RUI_HYB_EXPLICIT = 0, /* no row depends on a state of the block: pure quadrature */
   RUI_HYB_AFFINE = 1,   /* f affine in the block's states given its inputs: one direct solve */
   RUI_HYB_NEWTON = 2,   /* nonlinear in itself: simplified Newton on the stage system */
+  RUI_HYB_STIFF = 3,    /* stiff (declared by its unit): 3-stage Radau IIA, L-stable, order 5,
+                         * Newton, the embedded error estimate instead of the defect */
 } rui_hyb_block_kind;
 
 /* The decomposition. `state` lists the states of group 0, group 1, ..., then block 0, block 1,
@@ -121,6 +123,7 @@ typedef struct rui_hyb_system {
   size_t (*ninputs)(void *user, const rui_hyb_decomp *d, size_t block);
   rui_hyb_input (*input)(void *user, const rui_hyb_decomp *d, size_t block, size_t k);
   int (*affine)(void *user, const size_t *rows, size_t nb);
+  int (*stiff)(void *user, const size_t *rows, size_t nb); /* may be NULL: no stiff blocks */
   void *user;
 } rui_hyb_system;
 

@@ -32,8 +32,8 @@ ru_status rui_hyb_cf_alloc(cf_lane *L, size_t m, size_t nd, ru_error *err) {
   memset(L, 0, sizeof *L);
   L->m = m;
   L->nd = nd;
-  L->slot_len = m * m + 3 * nd * m + m + 3 * nd + 8 * m;
-  const size_t fixed = 4 * m * m + 5 * m + 2 * nd * m;
+  L->slot_len = m * m + 3 * nd * m + m + 3 * nd + 14 * m;
+  const size_t fixed = 4 * m * m + 5 * m + 2 * nd * m + nd + 1;
   double *buf = rui_calloc(fixed + HYB_CACHE * L->slot_len, sizeof *buf);
   if (buf == NULL) {
     return ru_error_set(err, RU_ENOMEM, "hybrid solver: out of memory");
@@ -47,7 +47,8 @@ ru_status rui_hyb_cf_alloc(cf_lane *L, size_t m, size_t nd, ru_error *err) {
   L->wb = L->b + m;
   L->q = L->wb + m;
   L->rows = L->q + nd * m;
-  double *s = L->rows + nd * m + m * m + m; /* (spare m*m + m keeps the layout simple) */
+  L->radau = (unsigned char *)(void *)(L->rows + nd * m); /* nd flags in the spare doubles */
+  double *s = L->rows + nd * m + m * m + m + nd + 1;
   for (size_t k = 0; k < HYB_CACHE; k++) {
     L->slot[k].h = (double)NAN;
     L->slot[k].data = s + k * L->slot_len;
@@ -394,8 +395,8 @@ static ru_status build_gamma(cf_lane *L, cf_slot *sl, ru_error *err) {
     return RU_OK;
   }
   if (!L->pade) {
-    const double *ph = sl->data + cf_off_gn(L) + 3 * nd + m; /* Eh, Ph, Ec, Pc */
-    const double *pc = ph + m + 3 * m;
+    const double *ph = sl->data + cf_off_gn(L) + 3 * nd + m; /* Eh, Ph, Ec, Pc, Ecr, Pcr */
+    const double *pcg = ph + m + 3 * m, *pcr = pcg + 3 * m + 3 * m;
     for (size_t a = 0; a < m; a++) {
       double acc = 0.0;
       for (size_t k = 0; k < m; k++) {
@@ -404,6 +405,7 @@ static ru_status build_gamma(cf_lane *L, cf_slot *sl, ru_error *err) {
       g[a] = acc;
     }
     for (size_t dd = 0; dd < nd; dd++) {
+      const double *pc = L->radau[dd] ? pcr : pcg;
       for (size_t j = 0; j < 3; j++) {
         double acc = 0.0;
         for (size_t k = 0; k < m; k++) {
@@ -428,8 +430,19 @@ static ru_status build_gamma(cf_lane *L, cf_slot *sl, ru_error *err) {
     }
     aug[i * ma + m] = L->b[i];
   }
-  for (size_t j = 0; j < 4; j++) {
-    const double s = j < 3 ? rui_gl3_c[j] * sl->h : sl->h;
+  /* the end, the Gauss-Legendre nodes and the Radau nodes (its last one is the end) */
+  for (size_t q = 0; q < 6; q++) {
+    const int radau = q >= 4;
+    const size_t j = q == 0 ? 3 : (radau ? q - 4 : q - 1);
+    const double s = j == 3 ? sl->h : (radau ? rui_radau_c[j] : rui_gl3_c[j]) * sl->h;
+    int used = j == 3;
+    for (size_t dd = 0; dd < nd; dd++) {
+      used |= j < 3 && L->radau[dd] == radau;
+      used |= q == 0 && L->radau[dd]; /* Radau's third node is the end */
+    }
+    if (!used) {
+      continue;
+    }
     if (rui_lin_expm(aug, ma, s, ex) != RU_OK) {
       return ru_error_set(err, RU_ENUMERIC, "hybrid solver: matrix exponential failed (h = %g h)",
                           sl->h);
@@ -438,14 +451,18 @@ static ru_status build_gamma(cf_lane *L, cf_slot *sl, ru_error *err) {
       for (size_t a = 0; a < m; a++) {
         g[a] = ex[a * ma + m];
       }
-    } else {
-      for (size_t dd = 0; dd < nd; dd++) {
-        double acc = 0.0;
-        for (size_t a = 0; a < m; a++) {
-          acc += L->rows[dd * m + a] * ex[a * ma + m];
-        }
-        gn[dd * 3 + j] = acc;
+    }
+    for (size_t dd = 0; dd < nd; dd++) {
+      const int here = j == 3 ? L->radau[dd] != 0 : L->radau[dd] == radau;
+      if (!here) {
+        continue;
       }
+      const size_t jj = j == 3 ? 2 : j;
+      double acc = 0.0;
+      for (size_t a = 0; a < m; a++) {
+        acc += L->rows[dd * m + a] * ex[a * ma + m];
+      }
+      gn[dd * 3 + jj] = acc;
     }
   }
   return RU_OK;
@@ -457,6 +474,11 @@ static ru_status build_slot(cf_lane *L, cf_slot *sl, double h, ru_error *err) {
   sl->h = h;
   if (!L->pade) {
     double *eh = sl->data + cf_off_gn(L) + 3 * nd, *ph = eh + m, *ec = ph + m, *pc = ec + 3 * m;
+    double *ecr = pc + 3 * m, *pcr = ecr + 3 * m;
+    int any_radau = 0;
+    for (size_t dd = 0; dd < nd; dd++) {
+      any_radau |= L->radau[dd];
+    }
     for (size_t k = 0; k < m; k++) {
       eh[k] = exp(L->lam[k] * h);
       ph[k] = phi(L->lam[k], h);
@@ -464,6 +486,11 @@ static ru_status build_slot(cf_lane *L, cf_slot *sl, double h, ru_error *err) {
         const double s = rui_gl3_c[j] * h;
         ec[j * m + k] = exp(L->lam[k] * s);
         pc[j * m + k] = phi(L->lam[k], s);
+        if (any_radau) {
+          const double sr = rui_radau_c[j] * h;
+          ecr[j * m + k] = exp(L->lam[k] * sr);
+          pcr[j * m + k] = phi(L->lam[k], sr);
+        }
       }
     }
     for (size_t a = 0; a < m; a++) {
@@ -476,11 +503,12 @@ static ru_status build_slot(cf_lane *L, cf_slot *sl, double h, ru_error *err) {
       }
     }
     for (size_t dd = 0; dd < nd; dd++) {
+      const double *e = L->radau[dd] ? ecr : ec;
       for (size_t j = 0; j < 3; j++) {
         for (size_t a = 0; a < m; a++) {
           double acc = 0.0;
           for (size_t k = 0; k < m; k++) {
-            acc += L->q[dd * m + k] * ec[j * m + k] * L->w[k * m + a];
+            acc += L->q[dd * m + k] * e[j * m + k] * L->w[k * m + a];
           }
           r[(dd * 3 + j) * m + a] = acc;
         }
@@ -488,23 +516,36 @@ static ru_status build_slot(cf_lane *L, cf_slot *sl, double h, ru_error *err) {
     }
   } else {
     double ex[RUI_LIN_MAX * RUI_LIN_MAX];
-    for (size_t j = 0; j < 4; j++) {
-      const double s = j < 3 ? rui_gl3_c[j] * h : h;
+    /* the end, then the node times each driver needs (Gauss-Legendre or Radau) */
+    for (size_t q = 0; q < 7; q++) {
+      const int radau = q >= 4;
+      const size_t j = q == 0 ? 3 : (radau ? q - 4 : q - 1);
+      int used = q == 0;
+      for (size_t dd = 0; dd < nd && q > 0; dd++) {
+        used |= L->radau[dd] == radau;
+      }
+      if (!used) {
+        continue;
+      }
+      const double s = j == 3 ? h : (radau ? rui_radau_c[j] : rui_gl3_c[j]) * h;
       if (rui_lin_expm(L->a, m, s, ex) != RU_OK) {
         return ru_error_set(err, RU_ENUMERIC,
                             "hybrid solver: matrix exponential failed (h = %g h)", h);
       }
       if (j == 3) {
         memcpy(p, ex, m * m * sizeof *p);
-      } else {
-        for (size_t dd = 0; dd < nd; dd++) {
-          for (size_t a = 0; a < m; a++) {
-            double acc = 0.0;
-            for (size_t k = 0; k < m; k++) {
-              acc += L->rows[dd * m + k] * ex[k * m + a];
-            }
-            r[(dd * 3 + j) * m + a] = acc;
+        continue;
+      }
+      for (size_t dd = 0; dd < nd; dd++) {
+        if (L->radau[dd] != radau) {
+          continue;
+        }
+        for (size_t a = 0; a < m; a++) {
+          double acc = 0.0;
+          for (size_t k = 0; k < m; k++) {
+            acc += L->rows[dd * m + k] * ex[k * m + a];
           }
+          r[(dd * 3 + j) * m + a] = acc;
         }
       }
     }

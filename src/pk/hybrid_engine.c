@@ -99,6 +99,8 @@ void rui_hyb_free(rui_hyb *h) {
   rui_free(h->mov);
   rui_free(h->brow);
   rui_free(h->pos);
+  rui_free(h->piv);
+  rui_free(h->epiv);
   rui_free(h->flags);
   rui_free(h);
 }
@@ -274,7 +276,7 @@ static ru_status alloc_work(rui_hyb *h, ru_error *err) {
   const size_t N = 3 * maxb;
   const size_t total = 6 * n * nl + sz_act + h->ng * nl + sz_xn + 2 * sz_z + sz_u + np + nl +
                        maxb * np + maxi * np + npf + 3 * maxb * maxb * nl + N * N * nl +
-                       2 * N * nl + 6 * nl + h->nb * nl + 8;
+                       2 * N * nl + 6 * nl + h->nb * nl + maxb * maxb * nl + maxb * nl + 8;
   h->work = rui_calloc(total, sizeof *h->work);
   h->goff = rui_calloc(h->ng + 1, sizeof *h->goff);
   h->boff = rui_calloc(h->nb + 1, sizeof *h->boff);
@@ -288,10 +290,13 @@ static ru_status alloc_work(rui_hyb *h, ru_error *err) {
   h->mov = rui_calloc(n + 1, sizeof *h->mov);
   h->brow = rui_calloc(n + 1, sizeof *h->brow);
   h->pos = rui_calloc(nl, sizeof *h->pos);
+  h->piv = rui_calloc(3 * maxb * nl + 1, sizeof *h->piv);
+  h->epiv = rui_calloc(maxb * nl + 1, sizeof *h->epiv);
   h->flags = rui_calloc(8 * nl + h->ng * nl + 8, 1);
   if (h->work == NULL || h->goff == NULL || h->boff == NULL || h->uoff == NULL ||
       h->pact == NULL || h->ract == NULL || h->gact == NULL || h->gnact == NULL ||
       h->level == NULL || h->pos == NULL || h->flags == NULL || h->dose_level == NULL ||
+      h->piv == NULL || h->epiv == NULL ||
       h->mov == NULL || h->brow == NULL) {
     return ru_error_set(err, RU_ENOMEM, "hybrid solver: out of memory");
   }
@@ -344,6 +349,8 @@ static ru_status alloc_work(rui_hyb *h, ru_error *err) {
   h->mat = take(&p, N * N * nl);
   h->vec = take(&p, N * nl);
   h->dz = take(&p, N * nl);
+  h->emat = take(&p, maxb * maxb * nl);
+  h->evec = take(&p, maxb * nl);
   h->err = take(&p, nl);
   h->hl = take(&p, nl);
   h->tl = take(&p, nl);
@@ -465,6 +472,11 @@ ru_status rui_hyb_new(const rui_hyb_system *sys, size_t nl, const rui_hyb_option
     goto fail;
   }
   rui_hyb_classify(&h->d, sys->affine, sys->user);
+  for (size_t b = 0; sys->stiff != NULL && b < h->d.nblocks; b++) {
+    if (sys->stiff(sys->user, h->d.state + h->d.bstart[b], h->d.bstart[b + 1] - h->d.bstart[b])) {
+      h->d.kind[b] = RUI_HYB_STIFF;
+    }
+  }
   h->ng = h->d.ngroups;
   h->nb = h->d.nblocks;
   h->grp = rui_calloc(h->ng + 1, sizeof *h->grp);
@@ -502,8 +514,12 @@ ru_status rui_hyb_new(const rui_hyb_system *sys, size_t nl, const rui_hyb_option
   }
   for (size_t g = 0; g < h->ng; g++) {
     for (size_t l = 0; l < nl; l++) {
-      if ((st = rui_hyb_cf_alloc(&h->cfl[g * nl + l], h->grp[g].m, h->grp[g].nd, err)) != RU_OK) {
+      cf_lane *L = &h->cfl[g * nl + l];
+      if ((st = rui_hyb_cf_alloc(L, h->grp[g].m, h->grp[g].nd, err)) != RU_OK) {
         goto fail;
+      }
+      for (size_t di = 0; di < h->grp[g].nd; di++) {
+        L->radau[di] = h->blk[h->grp[g].drv[di].block].kind == RUI_HYB_STIFF;
       }
     }
   }
@@ -851,7 +867,8 @@ ru_status rui_hyb_advance(rui_hyb *h, double t0, double t1, const double *rate, 
       const double hh = h->hl[l];
       int coarser = h->err[l] < RUI_HYB_COARSEN_BELOW;
       for (size_t b = 0; b < h->nb && coarser; b++) {
-        coarser = 2.0 * hh * h->jnorm[b * nl + l] <= h->opt.stiff_cap;
+        coarser = h->blk[b].kind == RUI_HYB_STIFF ||
+                  2.0 * hh * h->jnorm[b * nl + l] <= h->opt.stiff_cap;
       }
       if (h->first[l]) {
         h->dose_level[l] = coarser && h->level[l] > 0 ? h->level[l] - 1 : h->level[l];

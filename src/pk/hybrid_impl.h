@@ -19,13 +19,16 @@ extern const double rui_gl3_a[3][3];
 extern const double rui_gl3_b[3];
 extern const double rui_gl3_d[3];
 extern const double rui_gl3_e[3];
+extern const double rui_radau_c[3];
+extern const double rui_radau_a[3][3];
+extern const double rui_radau_dd[3];
 
 #define HYB_CACHE 12 /* step-size entries per lane and group */
 
 /* One cached step size of a closed-form lane. data: P[m*m] (e^{Ah}), R[nd*3*m] (driver rows at
  * the three nodes: rho_d e^{A c_j h}, index (d*3 + j)*m + a), g[m] (Gamma(h) b), gn[nd*3]
  * (rho_d Gamma(c_j h) b); for the eigen path also the modal factors Eh[m], Ph[m] (phi(h)),
- * Ec[3m], Pc[3m]. */
+ * Ec[3m], Pc[3m], and at the Radau nodes Ecr[3m], Pcr[3m] (drivers of stiff blocks). */
 typedef struct cf_slot {
   double h;
   long bver;   /* version of b the g/gn parts were built for */
@@ -44,6 +47,7 @@ typedef struct cf_lane {
   double *q;       /* nd*m: rho_d v */
   double *rows;    /* nd*m: driver rows rho_d (group coordinates) */
   double *b;       /* m: c + input rates of the current segment */
+  unsigned char *radau; /* nd: 1 = the driver feeds a stiff block (Radau IIA nodes) */
   double *wb;      /* m: w b */
   long bver;
   long clock;
@@ -148,6 +152,8 @@ struct rui_hyb {
   double *jac;           /* (3 nb)^2... Jacobian buffer: nb*nb*3*nl */
   double *mat;           /* (3 nb)^2 * nl LU */
   double *vec, *dz;      /* 3 nb * nl */
+  double *emat, *evec;   /* nb^2 * nl, nb * nl: the Radau error system */
+  size_t *piv, *epiv;    /* 3 nb * nl, nb * nl: pivots of the stiff blocks' solves */
   double *err;           /* nl */
   double *hl, *tl;       /* nl: step size and start time of the lane's current step */
   int *level;            /* nl */

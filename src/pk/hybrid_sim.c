@@ -208,6 +208,20 @@ static int affine(void *user, const size_t *rows, size_t nb) {
   return 1;
 }
 
+static int stiff(void *user, const size_t *rows, size_t nb) {
+  rui_hyb_subject *hs = user;
+  (void)nb;
+  if (rows[0] < hs->ns) {
+    return 0;
+  }
+  for (size_t u = 0; u < hs->nunit; u++) {
+    if (hs->ufirst[u] == rows[0]) {
+      return (hs->unit[u].flags & RU_EFFECT_STIFF) != 0;
+    }
+  }
+  return 0;
+}
+
 static long unit_of_block(const rui_hyb_subject *hs, const rui_hyb_decomp *d, size_t b) {
   const size_t first = d->state[d->bstart[b]];
   if (first < hs->ns) {
@@ -616,6 +630,7 @@ ru_status rui_hyb_subject_new(ru_sim *sim, size_t nl, int with_auc, const rui_hy
   sys.ninputs = ninputs;
   sys.input = input;
   sys.affine = affine;
+  sys.stiff = stiff;
   sys.user = hs;
   sys.jac = sys_jac;
   if ((st = rui_hyb_new(&sys, nl, opt, &hs->eng, err)) != RU_OK) {

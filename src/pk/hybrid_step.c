@@ -33,8 +33,11 @@
 
 #define RUI_HYB_PIVOT_MIN 1e-6
 /* Newton stops when the weighted increment (scaled like the error test) times the contraction
- * estimate theta/(1-theta) is below this (Hairer & Wanner IV.8, kappa * Tol). */
-#define RUI_HYB_NEWTON_KAPPA 1e-2
+ * estimate theta/(1-theta) is below this (Hairer & Wanner IV.8, kappa * Tol: they take
+ * kappa = 1e-2 to 1e-1 because their tolerance is met by the step error alone; here the error is
+ * 1e-3 of tol (the defect overestimates), and a Newton residue of 1e-2 tol would dominate it:
+ * 1.3e-6 on the stiff test effect, where Radau's y1 = Y3 carries it unfiltered). */
+#define RUI_HYB_NEWTON_KAPPA 1e-3
 /* Difference quotient step for Newton's Jacobian: sqrt(2^-52) of the state's scale. */
 #define RUI_HYB_FD_REL 1.4901161193847656e-08
 
@@ -62,6 +65,38 @@ static const double GE[3] = {5.0 / 6.0 - RUI_SQRT15 / 6.0, -2.0 / 3.0, 5.0 / 6.0
 /* l_j(0): the slope of the collocation polynomial at the step start (the nodes are symmetric,
  * so these are GE reversed) */
 static const double GE0[3] = {5.0 / 6.0 + RUI_SQRT15 / 6.0, -2.0 / 3.0, 5.0 / 6.0 - RUI_SQRT15 / 6.0};
+
+/* 3-stage Radau IIA (Ehle 1969; Hairer & Wanner II, Table IV.5.6): nodes RC, matrix RA (its
+ * last row is b: stiffly accurate, y1 = Y3), and the embedded error estimate of Hairer &
+ * Wanner II, IV.8 eqs. (8.19)-(8.20): err = (I - h g0 J)^{-1} g0 (h f(t0, y0) + sum_i RDD_i Z_i),
+ * g0 = 1 / (real eigenvalue of RA^{-1}) = (6 + 81^(1/3) - 9^(1/3)) / 30, RDD = ((-13 - 7 sqrt 6),
+ * (-13 + 7 sqrt 6), -1) / 3: an order-3 estimate (zero on polynomials of degree <= 3), filtered
+ * so that stiff components do not inflate it. */
+#define RUI_SQRT6 2.44948974278317809820
+static const double RC[3] = {0.4 - RUI_SQRT6 / 10.0, 0.4 + RUI_SQRT6 / 10.0, 1.0};
+static const double RA[3][3] = {
+    {(88.0 - 7.0 * RUI_SQRT6) / 360.0, (296.0 - 169.0 * RUI_SQRT6) / 1800.0,
+     (-2.0 + 3.0 * RUI_SQRT6) / 225.0},
+    {(296.0 + 169.0 * RUI_SQRT6) / 1800.0, (88.0 + 7.0 * RUI_SQRT6) / 360.0,
+     (-2.0 - 3.0 * RUI_SQRT6) / 225.0},
+    {(16.0 - RUI_SQRT6) / 36.0, (16.0 + RUI_SQRT6) / 36.0, 1.0 / 9.0}};
+static const double RDD[3] = {-(13.0 + 7.0 * RUI_SQRT6) / 3.0, (-13.0 + 7.0 * RUI_SQRT6) / 3.0,
+                              -1.0 / 3.0};
+#define RUI_RADAU_G0 0.274888829595677367748
+/* The embedded estimate is of order 3 against the defect's 4 (Gauss-Legendre) and the error it
+ * leaves is larger per unit of tol: on the stiff test effect (test_hybrid_effect.c) tol, tol/10
+ * and tol/100 gave 7.1e-7, 1.5e-7 and 3.7e-8 at the default tol 1e-4; stiff blocks use 0.03 of
+ * the tolerance (about 3e-7 there, 1e-6 with a factor 3 margin). */
+#define RUI_HYB_STIFF_TOL 0.03
+const double rui_radau_c[3] = {0.4 - RUI_SQRT6 / 10.0, 0.4 + RUI_SQRT6 / 10.0, 1.0};
+const double rui_radau_a[3][3] = {
+    {(88.0 - 7.0 * RUI_SQRT6) / 360.0, (296.0 - 169.0 * RUI_SQRT6) / 1800.0,
+     (-2.0 + 3.0 * RUI_SQRT6) / 225.0},
+    {(296.0 + 169.0 * RUI_SQRT6) / 1800.0, (88.0 + 7.0 * RUI_SQRT6) / 360.0,
+     (-2.0 - 3.0 * RUI_SQRT6) / 225.0},
+    {(16.0 - RUI_SQRT6) / 36.0, (16.0 + RUI_SQRT6) / 36.0, 1.0 / 9.0}};
+const double rui_radau_dd[3] = {-(13.0 + 7.0 * RUI_SQRT6) / 3.0, (-13.0 + 7.0 * RUI_SQRT6) / 3.0,
+                                -1.0 / 3.0};
 
 /* max that lets a NaN through (so a NaN error rejects the step). */
 HYB_INLINE double nanmax(double best, double x) { return x <= best ? best : x; }
@@ -134,9 +169,23 @@ HYB_INLINE void groups_step(rui_hyb *restrict h, const size_t nl) {
   }
 }
 
+/* Weight of stage i of a block whose nodes are src at the node x: its collocation polynomial
+ * through (0, 0), (src_i, Z_i) (Lagrange basis on 0, src_1..3), for a stiff (Radau) block that
+ * reads a Gauss-Legendre block or the reverse; order 3 between nodes (the stage order). */
+static double stage_weight(const double *src, size_t i, double x) {
+  double w = x / src[i];
+  for (size_t k = 0; k < 3; k++) {
+    if (k != i) {
+      w *= (x - src[k]) / (src[i] - src[k]);
+    }
+  }
+  return w;
+}
+
 /* Inputs of block b at the three nodes into un[(k*3 + j)*nl + l]. */
 HYB_INLINE void node_inputs(rui_hyb *restrict h, size_t b, const size_t nl) {
   const hyb_block *B = &h->blk[b];
+  const int stiff = B->kind == RUI_HYB_STIFF;
   double *restrict un = h->un + h->uoff[b];
   double acc[RUI_HYB_LANES_MAX];
   for (size_t k = 0; k < B->ni; k++) {
@@ -157,9 +206,21 @@ HYB_INLINE void node_inputs(rui_hyb *restrict h, size_t b, const size_t nl) {
         if (tm->group >= 0) {
           continue;
         }
-        const double *restrict z = h->z + h->boff[tm->block] + (tm->bpos * 3 + j) * nl;
         const double *restrict y0 = h->y + tm->state * nl;
         const double *restrict cf = in->coef + t * nl;
+        if ((h->blk[tm->block].kind == RUI_HYB_STIFF) != stiff) {
+          /* the source's polynomial at this block's node */
+          const double *src = stiff ? GC : RC;
+          const double x = stiff ? RC[j] : GC[j];
+          const double *restrict zs = h->z + h->boff[tm->block] + (tm->bpos * 3) * nl;
+          const double w0 = stage_weight(src, 0, x), w1 = stage_weight(src, 1, x),
+                       w2 = stage_weight(src, 2, x);
+          for (size_t l = 0; l < nl; l++) {
+            acc[l] += cf[l] * (y0[l] + (w0 * zs[l] + w1 * zs[nl + l] + w2 * zs[2 * nl + l]));
+          }
+          continue;
+        }
+        const double *restrict z = h->z + h->boff[tm->block] + (tm->bpos * 3 + j) * nl;
 #pragma omp simd
         for (size_t l = 0; l < nl; l++) {
           acc[l] += cf[l] * (y0[l] + z[l]);
@@ -184,7 +245,7 @@ HYB_INLINE size_t fill_points(rui_hyb *restrict h, size_t b, size_t copies, size
     for (size_t jj = 0; jj < nodes; jj++) {
       const size_t j = nodes == 1 ? 1 : jj;
       const size_t p0 = (r * nodes + jj) * nl;
-      const double c = GC[j];
+      const double c = B->kind == RUI_HYB_STIFF ? RC[j] : GC[j];
       for (size_t l = 0; l < nl; l++) {
         h->pt_t[p0 + l] = h->tl[l] + c * h->hl[l];
       }
@@ -415,15 +476,97 @@ HYB_INLINE void lu_solve_lanes(const rui_hyb *restrict h, size_t N, double *rest
   }
 }
 
+/* LU with partial pivoting of the N x N lane matrices in m (SoA), lane by lane (the pivots of a
+ * lane depend on its numbers only: every lane's arithmetic is the same in any batch); a zero or
+ * non-finite pivot marks the lane for a redo. piv[k*nl + l]. For the stiff blocks, whose
+ * matrices I - h A J with h ||J|| >> 1 are far from the identity. */
+HYB_INLINE void lu_pivot_lanes(rui_hyb *restrict h, double *restrict m, size_t N, size_t *piv,
+                               const size_t nl) {
+  for (size_t l = 0; l < nl; l++) {
+    int bad = 0;
+    for (size_t k = 0; k < N; k++) {
+      size_t p = k;
+      double big = fabs(m[(k * N + k) * nl + l]);
+      for (size_t i = k + 1; i < N; i++) {
+        const double v = fabs(m[(i * N + k) * nl + l]);
+        if (v > big) {
+          big = v;
+          p = i;
+        }
+      }
+      piv[k * nl + l] = p;
+      if (!(big > 0.0) || !isfinite(big)) {
+        bad = 1;
+        break;
+      }
+      if (p != k) {
+        for (size_t j = 0; j < N; j++) {
+          const double t = m[(k * N + j) * nl + l];
+          m[(k * N + j) * nl + l] = m[(p * N + j) * nl + l];
+          m[(p * N + j) * nl + l] = t;
+        }
+      }
+      const double inv = 1.0 / m[(k * N + k) * nl + l];
+      for (size_t i = k + 1; i < N; i++) {
+        const double f = m[(i * N + k) * nl + l] * inv;
+        m[(i * N + k) * nl + l] = f;
+        for (size_t j = k + 1; j < N; j++) {
+          m[(i * N + j) * nl + l] -= f * m[(k * N + j) * nl + l];
+        }
+      }
+    }
+    if (bad) {
+      h->redo[l] = 1;
+      h->hj[l] = h->hj[l] > 2.0 ? h->hj[l] : 2.0;
+      for (size_t k = 0; k < N * N; k++) {
+        m[k * nl + l] = (k / N == k % N) ? 1.0 : 0.0; /* harmless identity for the solves */
+      }
+      for (size_t k = 0; k < N; k++) {
+        piv[k * nl + l] = k;
+      }
+    }
+  }
+}
+
+/* Solves with lu_pivot_lanes' factors: x (N x nl SoA) overwritten. */
+HYB_INLINE void lu_pivot_solve_lanes(const double *restrict m, size_t N, const size_t *piv,
+                                     double *restrict x, const size_t nl) {
+  for (size_t l = 0; l < nl; l++) {
+    for (size_t k = 0; k < N; k++) {
+      const size_t p = piv[k * nl + l];
+      if (p != k) {
+        const double t = x[k * nl + l];
+        x[k * nl + l] = x[p * nl + l];
+        x[p * nl + l] = t;
+      }
+    }
+    for (size_t i = 1; i < N; i++) {
+      double acc = x[i * nl + l];
+      for (size_t k = 0; k < i; k++) {
+        acc -= m[(i * N + k) * nl + l] * x[k * nl + l];
+      }
+      x[i * nl + l] = acc;
+    }
+    for (size_t i = N; i-- > 0;) {
+      double acc = x[i * nl + l];
+      for (size_t k = i + 1; k < N; k++) {
+        acc -= m[(i * N + k) * nl + l] * x[k * nl + l];
+      }
+      x[i * nl + l] = acc / m[(i * N + i) * nl + l];
+    }
+  }
+}
+
 /* I - h (A (x) J), unknowns ordered (state i, node j) -> i*3 + j: J per node (affine, nodes =
  * 3) or J0 at every node (Newton, nodes = 1). */
 HYB_INLINE void stage_matrix(rui_hyb *restrict h, size_t b, size_t nodes, const size_t nl) {
   const size_t nb = h->blk[b].nb, N = 3 * nb;
+  const double(*TA)[3] = h->blk[b].kind == RUI_HYB_STIFF ? RA : GA;
   for (size_t i = 0; i < nb; i++) {
     for (size_t j = 0; j < 3; j++) {
       for (size_t c = 0; c < nb; c++) {
         for (size_t q = 0; q < 3; q++) {
-          const double a = GA[j][q];
+          const double a = TA[j][q];
           const size_t jn = nodes == 3 ? q : 0;
           double *restrict mm = h->mat + ((i * 3 + j) * N + (c * 3 + q)) * nl;
           const double *restrict jj = h->jac + ((i * nb + c) * nodes + jn) * nl;
@@ -542,10 +685,11 @@ HYB_INLINE ru_status solve_affine(rui_hyb *restrict h, size_t b, const size_t nl
 /* Weighted max norm of a stage increment (lane l), scaled like the error test. */
 HYB_INLINE double znorm(const rui_hyb *h, size_t b, const double *dz, size_t l, const size_t nl) {
   const size_t nb = h->blk[b].nb;
+  const double tol = h->blk[b].kind == RUI_HYB_STIFF ? RUI_HYB_STIFF_TOL * h->opt.tol : h->opt.tol;
   double best = 0.0;
   for (size_t i = 0; i < nb; i++) {
     const size_t row = h->blk[b].rows[i];
-    const double sc = h->opt.tol * fabs(h->y[row * nl + l]) + h->atol[row];
+    const double sc = tol * fabs(h->y[row * nl + l]) + h->atol[row];
     for (size_t j = 0; j < 3; j++) {
       best = nanmax(best, fabs(dz[(i * 3 + j) * nl + l]) / sc);
     }
@@ -553,17 +697,28 @@ HYB_INLINE double znorm(const rui_hyb *h, size_t b, const double *dz, size_t l, 
   return best;
 }
 
+/* Simplified Newton on the stage system of a Newton block (Gauss-Legendre) or a stiff block
+ * (Radau IIA: pivoted solves, no stiffness cap, and the embedded error estimate at the end). */
 HYB_INLINE ru_status solve_newton(rui_hyb *restrict h, size_t b, const size_t nl,
                                   ru_error *err) {
   const hyb_block *B = &h->blk[b];
   const size_t nb = B->nb, N = 3 * nb, np = 3 * nl;
+  const int stiff = B->kind == RUI_HYB_STIFF;
+  const double(*TA)[3] = stiff ? RA : GA;
+  const double *TC = stiff ? RC : GC;
   ru_status st = block_jacobian(h, b, 1, 0, nl, err);
   if (st != RU_OK) {
     return st;
   }
-  stiffness(h, b, 1, nl);
+  if (!stiff) {
+    stiffness(h, b, 1, nl);
+  }
   stage_matrix(h, b, 1, nl);
-  lu_lanes(h, N, nl);
+  if (stiff) {
+    lu_pivot_lanes(h, h->mat, N, h->piv, nl);
+  } else {
+    lu_lanes(h, N, nl);
+  }
   double *restrict z = h->z + h->boff[b], *restrict fj = h->fj + h->boff[b];
   double *restrict dz = h->dz;
   const double *un = h->un + h->uoff[b];
@@ -574,7 +729,7 @@ HYB_INLINE ru_status solve_newton(rui_hyb *restrict h, size_t b, const size_t nl
     for (size_t l = 0; l < nl; l++) {
       const double f0 = h->f0[row * nl + l];
       for (size_t j = 0; j < 3; j++) {
-        z[(i * 3 + j) * nl + l] = GC[j] * h->hl[l] * f0;
+        z[(i * 3 + j) * nl + l] = TC[j] * h->hl[l] * f0;
       }
     }
   }
@@ -604,11 +759,15 @@ HYB_INLINE ru_status solve_newton(rui_hyb *restrict h, size_t b, const size_t nl
         const double *restrict zz = z + (i * 3 + j) * nl;
 #pragma omp simd
         for (size_t l = 0; l < nl; l++) {
-          d[l] = h->hl[l] * (GA[j][0] * f0[l] + GA[j][1] * f1[l] + GA[j][2] * f2[l]) - zz[l];
+          d[l] = h->hl[l] * (TA[j][0] * f0[l] + TA[j][1] * f1[l] + TA[j][2] * f2[l]) - zz[l];
         }
       }
     }
-    lu_solve_lanes(h, N, dz, nl);
+    if (stiff) {
+      lu_pivot_solve_lanes(h->mat, N, h->piv, dz, nl);
+    } else {
+      lu_solve_lanes(h, N, dz, nl);
+    }
     for (size_t l = 0; l < nl; l++) {
       if (h->conv[l]) {
         continue;
@@ -635,6 +794,38 @@ HYB_INLINE ru_status solve_newton(rui_hyb *restrict h, size_t b, const size_t nl
     if (!h->conv[l]) {
       h->redo[l] = 1;
       h->hj[l] = h->hj[l] > 2.0 ? h->hj[l] : 2.0;
+    }
+  }
+  if (stiff) {
+    /* the embedded estimate: (I - h g0 J0) e = g0 (h f0 + sum_j RDD_j Z_j) */
+    double *restrict em = h->emat, *restrict ev = h->evec;
+    for (size_t i = 0; i < nb; i++) {
+      for (size_t c = 0; c < nb; c++) {
+        const double *restrict jj = h->jac + (i * nb + c) * nl;
+        double *restrict mm = em + (i * nb + c) * nl;
+        const double id = i == c ? 1.0 : 0.0;
+        for (size_t l = 0; l < nl; l++) {
+          mm[l] = id - h->hl[l] * RUI_RADAU_G0 * jj[l];
+        }
+      }
+      const size_t row = B->rows[i];
+      const double *restrict f0 = h->f0 + row * nl;
+      const double *restrict z0 = z + (i * 3) * nl, *restrict z1 = z0 + nl, *restrict z2 = z0 + 2 * nl;
+      double *restrict e = ev + i * nl;
+      for (size_t l = 0; l < nl; l++) {
+        e[l] = RUI_RADAU_G0 * (h->hl[l] * f0[l] + (RDD[0] * z0[l] + RDD[1] * z1[l] + RDD[2] * z2[l]));
+      }
+    }
+    lu_pivot_lanes(h, em, nb, h->epiv, nl);
+    lu_pivot_solve_lanes(em, nb, h->epiv, ev, nl);
+    for (size_t i = 0; i < nb; i++) {
+      const size_t row = B->rows[i];
+      const double at = h->atol[row];
+      const double *restrict y0 = h->y + row * nl, *restrict z2 = z + (i * 3 + 2) * nl;
+      for (size_t l = 0; l < nl; l++) {
+        const double ymax = fabs(y0[l]) > fabs(y0[l] + z2[l]) ? fabs(y0[l]) : fabs(y0[l] + z2[l]);
+        h->err[l] = nanmax(h->err[l], fabs(ev[i * nl + l]) / (RUI_HYB_STIFF_TOL * h->opt.tol * ymax + at));
+      }
     }
   }
   return RU_OK;
@@ -731,6 +922,13 @@ HYB_INLINE ru_status endpoint(rui_hyb *restrict h, size_t b, const size_t nl, ru
   const double tol = h->opt.tol;
   const double *restrict hl = h->hl;
   double *restrict errv = h->err;
+  if (B->kind == RUI_HYB_STIFF) {
+    /* the end value is kept for the next step's start; the error was estimated by Radau */
+    for (size_t i = 0; i < nb; i++) {
+      memcpy(h->f1 + B->rows[i] * nl, h->pt_f + i * nl, nl * sizeof *h->f1);
+    }
+    return RU_OK;
+  }
   for (size_t i = 0; i < nb; i++) {
     const size_t row = B->rows[i];
     const double at = h->atol[row];
@@ -767,7 +965,7 @@ HYB_INLINE ru_status step_impl(rui_hyb *restrict h, const size_t nl, ru_error *e
     }
     ru_status st = B->kind == RUI_HYB_EXPLICIT ? solve_explicit(h, b, nl, err)
                    : B->kind == RUI_HYB_AFFINE ? solve_affine(h, b, nl, err)
-                                               : solve_newton(h, b, nl, err);
+                                               : solve_newton(h, b, nl, err); /* + STIFF */
     if (st != RU_OK) {
       return st;
     }
@@ -776,6 +974,12 @@ HYB_INLINE ru_status step_impl(rui_hyb *restrict h, const size_t nl, ru_error *e
       double *restrict x1 = h->x1 + B->rows[i] * nl;
       const double *restrict y0 = h->y + B->rows[i] * nl;
       const double *z0 = z + (i * 3) * nl, *z1 = z0 + nl, *z2 = z0 + 2 * nl;
+      if (B->kind == RUI_HYB_STIFF) {
+        for (size_t l = 0; l < nl; l++) {
+          x1[l] = y0[l] + z2[l]; /* Radau IIA is stiffly accurate: y1 = Y3 */
+        }
+        continue;
+      }
 #pragma omp simd
       for (size_t l = 0; l < nl; l++) {
         x1[l] = y0[l] + (GD[0] * z0[l] + GD[1] * z1[l] + GD[2] * z2[l]);

@@ -227,6 +227,35 @@ static void test_gauss_legendre_tables_satisfy_their_order_conditions(void **sta
   }
 }
 
+/* Radau IIA 3 stages: b = last row of A (stiffly accurate) integrates to degree 4 (order 5),
+ * C(3) at every node; the embedded estimate's weights annihilate polynomial stage increments up
+ * to degree 3 (an order-3 estimate): h f0 + sum RDD_i Z_i = 0 for Z_i = c_i^k, k <= 3. */
+static void test_radau_tables_satisfy_their_order_conditions(void **state) {
+  (void)state;
+  for (int k = 0; k <= 4; k++) {
+    double q = 0.0;
+    for (int j = 0; j < 3; j++) q += rui_radau_a[2][j] * pow(rui_radau_c[j], k);
+    assert_float_equal(q, 1.0 / (k + 1), 1e-15);
+  }
+  for (int i = 0; i < 3; i++) {
+    for (int k = 0; k <= 2; k++) {
+      double q = 0.0;
+      for (int j = 0; j < 3; j++) q += rui_radau_a[i][j] * pow(rui_radau_c[j], k);
+      assert_float_equal(q, pow(rui_radau_c[i], k + 1) / (k + 1), 1e-14);
+    }
+  }
+  /* y' = k t^(k-1): f0 = [k == 1], Z_i = c_i^k */
+  for (int k = 1; k <= 4; k++) {
+    double q = k == 1 ? 1.0 : 0.0;
+    for (int i = 0; i < 3; i++) q += rui_radau_dd[i] * pow(rui_radau_c[i], k);
+    if (k <= 3) {
+      assert_float_equal(q, 0.0, 1e-13);
+    } else {
+      assert_true(fabs(q) > 1e-3); /* and not beyond */
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_linear_time_invariant_block_is_detected),
@@ -238,6 +267,7 @@ int main(void) {
       cmocka_unit_test(test_classification_marks_affine_blocks),
       cmocka_unit_test(test_empty_structure_is_refused),
       cmocka_unit_test(test_gauss_legendre_tables_satisfy_their_order_conditions),
+      cmocka_unit_test(test_radau_tables_satisfy_their_order_conditions),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -441,6 +441,97 @@ static void test_occupancy_input_is_the_pd_occupancy(void **state) {
   ru_sim_free(sim);
 }
 
+/* --- a stiff effect (Radau IIA) ---------------------------------------------------------- */
+
+/* A synapse-like pair: a transmitter cleared in about a second (k = 3000 /h, saturable uptake
+ * inhibited by the drug) and a slow sensitivity following it (tau 50 h):
+ *   C' = r0 - k (1 - I) C / (1 + C / Km),  I = u / (IC50 + u),
+ *   S' = (1 / (1 + d (C - 1)) - S) / tau.
+ * Stiff: h |dC'/dC| ~ 3000 at h = 1 h. */
+typedef struct syn_par {
+  double r0, k, km, ic50, d, tau;
+} syn_par;
+
+static int syn_rhs(double t, const double *y, const double *u, double *dy, void *user) {
+  const syn_par *p = user;
+  (void)t;
+  const double inh = u[0] / (p->ic50 + u[0]);
+  dy[0] = p->r0 - p->k * (1.0 - inh) * y[0] / (1.0 + y[0] / p->km);
+  dy[1] = (1.0 / (1.0 + p->d * (y[0] - 1.0)) - y[1]) / p->tau;
+  return 0;
+}
+
+typedef struct syn_full {
+  rx_par pk;
+  syn_par sp;
+} syn_full;
+
+static int syn_full_rhs(double t, const double *y, double *dy, void *user) {
+  const syn_full *p = user;
+  const double c2 = y[1] / p->pk.v2, c3 = y[2] / p->pk.v3;
+  dy[0] = -p->pk.ka * y[0];
+  dy[1] = p->pk.ka * y[0] - p->pk.cl * c2 - p->pk.q * c2 + p->pk.q * c3;
+  dy[2] = p->pk.q * c2 - p->pk.q * c3;
+  const double u = c2 * 1000.0;
+  syn_rhs(t, y + 3, &u, dy + 3, (void *)&p->sp);
+  return 0;
+}
+
+static void test_stiff_effect_on_radau_matches_cvode(void **state) {
+  (void)state;
+  ru_error err;
+  ru_sim *sim = rx_sim();
+  /* r0 = k / (1 + 1/Km): C = 1 at rest */
+  syn_par sp = {3000.0 / (1.0 + 1.0 / 5.0), 3000.0, 5.0, 200000.0, 0.5, 50.0};
+  const double y0[2] = {1.0, 1.0};
+  const ru_effect_input in = {RU_EFFECT_CONC, "milnacipran", NULL};
+  ru_effect_states spec;
+  memset(&spec, 0, sizeof spec);
+  spec.n = 2;
+  spec.y0 = y0;
+  spec.inputs = &in;
+  spec.ninputs = 1;
+  spec.rhs = syn_rhs;
+  spec.user = &sp;
+  spec.flags = RU_EFFECT_STIFF;
+  ru_effect *e = NULL;
+  assert_int_equal(ru_effect_new(sim, 1, &e, &err), RU_OK);
+  assert_int_equal(ru_effect_add(e, &spec, NULL, &err), RU_OK);
+  double t[NT], st[2 * NT], y[5 * NT];
+  times_of(t);
+  assert_int_equal(ru_effect_run(e, t, NT, NULL, st, &err), RU_OK);
+  ru_effect_stats stats;
+  ru_effect_get_stats(e, &stats);
+  ru_effect_free(e);
+  syn_full sf = {par_of(0, 0), sp};
+  sf.pk.cl = 18.6;
+  sf.pk.v2 = 40.2;
+  rui_ode_event ev[15];
+  rx_events(ev);
+  rui_ode_options o;
+  rui_ode_options_default(&o);
+  o.rtol = 1e-11;
+  o.atol = 1e-14;
+  o.max_steps = 1000000;
+  const double z0[5] = {0.0, 0.0, 0.0, 1.0, 1.0};
+  assert_int_equal(rui_ode_solve(5, syn_full_rhs, &sf, z0, 0.0, ev, 15, t, NT, &o, y, &err),
+                   RU_OK);
+  double m = 0.0;
+  size_t at = 0;
+  for (size_t j = 0; j < NT; j++) {
+    const double e1 = rel(st[j], y[j * 5 + 3]), e2 = rel(st[NT + j], y[j * 5 + 4]);
+    if (fmax(e1, e2) > m) at = j;
+    m = fmax(m, fmax(e1, e2));
+  }
+  print_message("      max rel err %.3g at %zu h (C %.10g vs %.10g, S %.10g vs %.10g), %ld steps "
+                "(+%ld rejected) over 240 h\n", m, at, st[at], y[at * 5 + 3], st[NT + at],
+                y[at * 5 + 4], stats.steps, stats.rejected);
+  assert_true(m <= 1e-6);
+  /* the steps follow the inputs, not the 3000 /h rate (a cap of h |J| <= 2 would need 360000) */
+  assert_true(stats.steps < 5000);
+  ru_sim_free(sim);
+}
+
 /* --- contract -------------------------------------------------------------------------------- */
 
 static void test_bad_specs_fail_with_the_documented_codes(void **state) {
@@ -491,6 +582,7 @@ int main(void) {
       cmocka_unit_test(test_results_are_bitwise_independent_of_the_batch),
       cmocka_unit_test(test_effect_nonlinear_in_itself_matches_cvode),
       cmocka_unit_test(test_occupancy_input_is_the_pd_occupancy),
+      cmocka_unit_test(test_stiff_effect_on_radau_matches_cvode),
       cmocka_unit_test(test_bad_specs_fail_with_the_documented_codes),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
