@@ -7,23 +7,72 @@
 
 #include "common.h"
 
-static int show(cli_ctx *ctx, ru_kb *kb, const char *name) {
+/* The brain exposure the occupancy model uses for the compound (pd.h): the KB Kp,uu,brain, or
+ * the stated default when there is no evidence, flagged. Added to the JSON as
+ * "brain_exposure": {"kpuu_brain", "source", "status", "default"}. */
+static void add_brain_exposure(ru_kb *kb, const char *name, cJSON *root) {
+  ru_value kp;
+  int dflt = 0;
+  ru_error err;
+  const int ok = ru_pd_compound_kpuu_brain(kb, name, &kp, &dflt, &err) == RU_OK;
+  cJSON *b = cJSON_AddObjectToObject(root, "brain_exposure");
+  cJSON_AddItemToObject(b, "kpuu_brain", cli_json_number(ok ? kp.value : nan("")));
+  cJSON_AddStringToObject(b, "source", ok ? kp.source : "");
+  cJSON_AddStringToObject(b, "status", !ok ? "missing" : dflt ? "default"
+                                       : kp.status == RU_VALUE_PRIMARY ? "primary"
+                                       : kp.status == RU_VALUE_DERIVED ? "derived" : "secondary");
+  cJSON_AddBoolToObject(b, "default", dflt);
+}
+
+/* The `drugs show` JSON of a compound or a product, parsed; JSON output is emitted at once
+ * (*done = 1 with the exit code returned). */
+static cJSON *show_json(cli_ctx *ctx, ru_kb *kb, const char *name, int product, int *done, int *rc) {
   ru_error err;
   ru_error_clear(&err);
   char *json = NULL;
-  ru_status st = ru_kb_compound_json(kb, name, &json, &err);
-  if (st != RU_OK) return cli_fail(ctx, st, &err);
+  ru_status st = product ? ru_kb_product_json(kb, name, &json, &err) : ru_kb_compound_json(kb, name, &json, &err);
+  *done = 1;
+  if (st != RU_OK) {
+    *rc = cli_fail(ctx, st, &err);
+    return NULL;
+  }
   cJSON *root = cJSON_Parse(json);
   ru_free(json);
-  if (root == NULL) return cli_usage(ctx, "internal error: bad JSON from the knowledge base");
-  if (ctx->format == CLI_FMT_JSON) return cli_emit_json(ctx, root);
+  if (root == NULL) {
+    *rc = cli_usage(ctx, "internal error: bad JSON from the knowledge base");
+    return NULL;
+  }
+  if (!product) add_brain_exposure(kb, name, root);
+  if (ctx->format == CLI_FMT_JSON) {
+    *rc = cli_emit_json(ctx, root);
+    return NULL;
+  }
+  *done = 0;
+  return root;
+}
+
+static int show(cli_ctx *ctx, ru_kb *kb, const char *name) {
+  int done = 0, rc = 0;
+  cJSON *root = show_json(ctx, kb, name, 0, &done, &rc);
+  if (done) return rc;
   cli_out *o = cli_out_new();
   const cJSON *nm = cJSON_GetObjectItem(root, "name"), *cl = cJSON_GetObjectItem(root, "class");
   const cJSON *mw = cJSON_GetObjectItem(root, "mw");
   if (ctx->format == CLI_FMT_TABLE) {
-    cli_out_printf(o, "%s (%s), MW %s g/mol\n\n", cJSON_IsString(nm) ? nm->valuestring : name,
+    cli_out_printf(o, "%s (%s), MW %s g/mol\n", cJSON_IsString(nm) ? nm->valuestring : name,
                    cJSON_IsString(cl) ? cl->valuestring : "?",
                    cJSON_IsNumber(mw) ? cJSON_PrintUnformatted(mw) : "missing");
+    const cJSON *b = cJSON_GetObjectItem(root, "brain_exposure");
+    const cJSON *bv = cJSON_GetObjectItem(b, "kpuu_brain"), *bs = cJSON_GetObjectItem(b, "status");
+    const cJSON *bsrc = cJSON_GetObjectItem(b, "source");
+    char kv[32];
+    const int dflt = cJSON_IsTrue(cJSON_GetObjectItem(b, "default"));
+    const char *src = cJSON_IsString(bsrc) ? bsrc->valuestring : "";
+    cli_out_printf(o, "brain exposure: Kp,uu,brain %s (%s%s%s)\n\n",
+                   cli_fmt(kv, sizeof kv, cJSON_IsNumber(bv) ? bv->valuedouble : nan(""), 4),
+                   dflt ? "DEFAULT (no brain-exposure evidence)"
+                        : cJSON_IsString(bs) ? bs->valuestring : "missing",
+                   src[0] ? ", " : "", src);
   }
   static const char *const ah[] = {"section", "item", "value", "unit/measure", "status", "source"};
   cli_table *t = cli_table_new(6, ah);
@@ -85,6 +134,121 @@ static int show(cli_ctx *ctx, ru_kb *kb, const char *name) {
   return cli_out_commit(ctx, o);
 }
 
+/* --- products (issue 13): `drugs show PRODUCT` and `drugs list --products` ----------------- */
+
+static const char *jstr(const cJSON *o, const char *k) {
+  const cJSON *v = cJSON_GetObjectItem(o, k);
+  return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* A product: compounds and factors, release model and its parameters, doses, every row with its
+ * status and source, then the full citation of every source. */
+static int show_product(cli_ctx *ctx, ru_kb *kb, const char *name) {
+  int done = 0, rc = 0;
+  cJSON *root = show_json(ctx, kb, name, 1, &done, &rc);
+  if (done) return rc;
+  cli_out *o = cli_out_new();
+  const cJSON *rel = cJSON_GetObjectItem(root, "release");
+  if (ctx->format == CLI_FMT_TABLE) {
+    cli_out_printf(o, "%s (product, %s): release model %s\n", jstr(root, "name"), jstr(root, "class"),
+                   jstr(rel, "model"));
+    const cJSON *comps = cJSON_GetObjectItem(root, "compounds"), *c;
+    cJSON_ArrayForEach(c, comps) {
+      const cJSON *f = cJSON_GetObjectItem(c, "mg_per_label_mg");
+      char v[32];
+      cli_out_printf(o, "  %s: %s mg per mg labelled (%s)\n", jstr(c, "compound"),
+                     cli_fmt(v, sizeof v, cJSON_IsNumber(f) ? f->valuedouble : nan(""), 6), jstr(c, "source"));
+    }
+    if (cJSON_IsString(cJSON_GetObjectItem(root, "incomplete"))) {
+      cli_out_printf(o, "  INCOMPLETE: %s\n", jstr(root, "incomplete"));
+    }
+    cli_out_printf(o, "\n");
+  }
+  static const char *const hdr[] = {"key", "value", "unit", "status", "source", "derivation / notes"};
+  cli_table *t = cli_table_new(6, hdr);
+  const cJSON *rows = cJSON_GetObjectItem(root, "rows"), *r;
+  cJSON_ArrayForEach(r, rows) {
+    const char *k = jstr(r, "key");
+    if (strcmp(k, "brand") == 0) continue;
+    char note[512];
+    const char *der = jstr(r, "derivation"), *nt = jstr(r, "notes");
+    snprintf(note, sizeof note, "%s%s%s", der, (*der && *nt) ? "; " : "", nt);
+    const char *cells[6] = {k, jstr(r, "value"), jstr(r, "unit"), jstr(r, "status"), jstr(r, "source"), note};
+    cli_table_add(t, cells);
+  }
+  cli_table_render(t, ctx->format, o);
+  cli_table_free(t);
+  if (ctx->format == CLI_FMT_TABLE) {
+    cli_out_printf(o, "\nsources:\n");
+    const cJSON *srcs = cJSON_GetObjectItem(root, "sources"), *it;
+    cJSON_ArrayForEach(it, srcs) {
+      cli_out_printf(o, "  %-28s %s\n", jstr(it, "key"), jstr(it, "citation"));
+    }
+  }
+  cJSON_Delete(root);
+  return cli_out_commit(ctx, o);
+}
+
+/* Every product with its compounds, release model, usual dose and completeness. */
+static int list_products(cli_ctx *ctx, ru_kb *kb, const char *klass) {
+  const size_t n = ru_kb_product_count(kb);
+  cJSON *root = cJSON_CreateObject();
+  cJSON *arr = cJSON_AddArrayToObject(root, "products");
+  static const char *const hdr[] = {"product", "class", "compounds", "release", "usual dose", "status"};
+  cli_table *t = cli_table_new(6, hdr);
+  for (size_t i = 0; i < n; i++) {
+    char name[RU_NAME_MAX];
+    ru_product p;
+    ru_error err;
+    ru_error_clear(&err);
+    ru_status st = ru_kb_product_at(kb, i, name, &err);
+    if (st == RU_OK) st = ru_kb_product(kb, name, &p, &err);
+    if (st != RU_OK) {
+      cJSON_Delete(root);
+      cli_table_free(t);
+      return cli_fail(ctx, st, &err);
+    }
+    if (klass && strcasecmp(p.drug_class, klass) != 0) continue;
+    char comps[256] = "", dose[64] = "missing";
+    for (size_t c = 0; c < p.n_components; c++) {
+      const size_t len = strlen(comps);
+      snprintf(comps + len, sizeof comps - len, "%s%s", c ? "+" : "", p.component[c].compound);
+    }
+    char v[32];
+    if (isfinite(p.usual_dose_mg.value)) {
+      snprintf(dose, sizeof dose, "%s mg q%sh", cli_fmt(v, sizeof v, p.usual_dose_mg.value, 4),
+               isfinite(p.interval_h.value) ? cli_fmt((char[32]){0}, 32, p.interval_h.value, 3) : "?");
+    }
+    const char *status = p.incomplete[0] ? p.incomplete : "complete";
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "product", p.name);
+    cJSON_AddStringToObject(o, "class", p.drug_class);
+    cJSON *ca = cJSON_AddArrayToObject(o, "compounds");
+    for (size_t c = 0; c < p.n_components; c++) cJSON_AddItemToArray(ca, cJSON_CreateString(p.component[c].compound));
+    cJSON_AddStringToObject(o, "release", ru_release_kind_name(p.release.kind));
+    cJSON_AddItemToObject(o, "usual_dose_mg", cli_json_number(p.usual_dose_mg.value));
+    cJSON_AddItemToObject(o, "interval_h", cli_json_number(p.interval_h.value));
+    if (p.incomplete[0]) cJSON_AddStringToObject(o, "incomplete", p.incomplete);
+    else cJSON_AddNullToObject(o, "incomplete");
+    cJSON_AddItemToArray(arr, o);
+    const char *cells[6] = {p.name, p.drug_class, comps, ru_release_kind_name(p.release.kind), dose,
+                            p.incomplete[0] ? "incomplete" : status};
+    cli_table_add(t, cells);
+  }
+  if (ctx->format == CLI_FMT_JSON) {
+    cli_table_free(t);
+    return cli_emit_json(ctx, root);
+  }
+  cJSON_Delete(root);
+  cli_out *o = cli_out_new();
+  cli_table_render(t, ctx->format, o);
+  cli_table_free(t);
+  if (ctx->format == CLI_FMT_TABLE) {
+    cli_out_printf(o, "\n('reuptake drugs show PRODUCT' gives the release model, every value and its source)\n");
+  }
+  return cli_out_commit(ctx, o);
+}
+
 static int list(cli_ctx *ctx, ru_kb *kb, const char *text, const char *klass) {
   size_t idx[512], n = 0;
   ru_error err;
@@ -131,19 +295,26 @@ int cmd_drugs(cli_ctx *ctx) {
   int rc = 0;
   if (strcmp(sub, "list") == 0) {
     const char *klass = NULL;
+    int products = 0;
     for (size_t i = 1; i < ctx->nargs; i++) {
       int missing = 0;
+      if (cli_is_flag(ctx, i, "--products")) {
+        products = 1;
+        continue;
+      }
       const char *v = cli_opt_value(ctx, &i, "--class", &missing);
       if (v) klass = v;
       else return cli_usage(ctx, missing ? "--class needs a value" : "unexpected argument '%s'", ctx->args[i]);
     }
     ru_kb *kb = cli_kb(ctx, &rc);
-    return kb ? list(ctx, kb, NULL, klass) : rc;
+    if (kb == NULL) return rc;
+    return products ? list_products(ctx, kb, klass) : list(ctx, kb, NULL, klass);
   }
   if (strcmp(sub, "show") == 0 || strcmp(sub, "search") == 0) {
     if (ctx->nargs != 2) return cli_usage(ctx, "%s needs exactly one %s", sub, sub[1] == 'h' ? "NAME" : "TEXT");
     ru_kb *kb = cli_kb(ctx, &rc);
     if (kb == NULL) return rc;
+    if (sub[1] == 'h' && ru_kb_is_product(kb, ctx->args[1], NULL)) return show_product(ctx, kb, ctx->args[1]);
     return sub[1] == 'h' ? show(ctx, kb, ctx->args[1]) : list(ctx, kb, ctx->args[1], NULL);
   }
   return cli_usage(ctx, "unknown subcommand '%s' (list, show NAME, search TEXT)", sub);

@@ -2,12 +2,10 @@
  * JSON emission that refuses non-finite numbers, and a table renderer for table/CSV. */
 #include "common.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 const char CLI_DISCLAIMER[] =
@@ -157,45 +155,13 @@ void cli_out_printf(cli_out *o, const char *fmt, ...) {
 }
 
 int cli_write_file_atomic(const char *path, const void *data, size_t n, const char *what) {
-  /* temp file in the same directory so rename() is atomic on the same file system */
-  const size_t plen = strlen(path);
-  char *tmp = malloc(plen + 32);
-  if (tmp == NULL) {
-    fprintf(stderr, "reuptake: out of memory writing %s\n", what);
-    return 1;
+  ru_error err;
+  ru_error_clear(&err);
+  const ru_status st = ru_file_write_atomic(path, data, n, &err);
+  if (st != RU_OK) {
+    fprintf(stderr, "reuptake: %s: %s\n", what, err.message);
+    return ru_status_is_input_error(st) ? 2 : 1;
   }
-  snprintf(tmp, plen + 32, "%s.tmp.XXXXXX", path);
-  const int fd = mkstemp(tmp);
-  if (fd < 0) {
-    fprintf(stderr, "reuptake: cannot write %s '%s': %s\n", what, path, strerror(errno));
-    free(tmp);
-    return 2;
-  }
-  const char *p = data;
-  size_t left = n;
-  int ok = 1;
-  while (left > 0) {
-    const ssize_t w = write(fd, p, left);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      ok = 0;
-      break;
-    }
-    p += w;
-    left -= (size_t)w;
-  }
-  if (ok && fsync(fd) != 0) ok = 0;
-  if (close(fd) != 0) ok = 0;
-  if (ok) {
-    (void)chmod(tmp, 0644);
-  }
-  if (!ok || rename(tmp, path) != 0) {
-    fprintf(stderr, "reuptake: cannot write %s '%s': %s\n", what, path, strerror(errno));
-    unlink(tmp);
-    free(tmp);
-    return 2;
-  }
-  free(tmp);
   return 0;
 }
 
@@ -205,14 +171,8 @@ int cli_out_commit(const cli_ctx *ctx, cli_out *o) {
     cli_out_free(o);
     return 1;
   }
-  int rc = 0;
-  if (ctx->output_path != NULL) {
-    rc = cli_write_file_atomic(ctx->output_path, o->data ? o->data : "", o->len, "output");
-  } else if (o->len > 0) {
-    if (fwrite(o->data, 1, o->len, stdout) != o->len || fflush(stdout) != 0) {
-      rc = 1;
-    }
-  }
+  /* --output or stdout, through the library's one atomic-file helper */
+  const int rc = cli_write_file_atomic(ctx->output_path, o->data ? o->data : "", o->len, "output");
   cli_out_free(o);
   return rc;
 }

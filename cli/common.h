@@ -103,6 +103,7 @@ int cmd_synapse(cli_ctx *ctx);
 int cmd_physiology(cli_ctx *ctx);
 int cmd_population(cli_ctx *ctx);
 int cmd_validate(cli_ctx *ctx);
+int cmd_map(cli_ctx *ctx); /* cmd_map.c: every product at its label dose */
 
 /* Per-command help text (NULL if unknown). */
 const char *cli_help_text(const char *command);

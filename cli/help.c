@@ -8,11 +8,24 @@ static const struct {
   const char *text;
 } HELP[] = {
     {"drugs",
-     "reuptake drugs list [--class CLASS]\n"
+     "reuptake drugs list [--class CLASS] [--products]\n"
      "reuptake drugs show NAME        every value with its citation (brand names accepted)\n"
      "reuptake drugs search TEXT      names, brand names, synonyms and classes\n\n"
      "  reuptake drugs show venlafaxine --format json\n"
-     "  reuptake drugs show Strattera"},
+     "Products (brands as labelled: Concerta, Effexor XR, Adderall) are shown with their release\n"
+     "model, compounds, salt factors and label doses; --products lists them.\n\n"
+     "  reuptake drugs show Concerta\n"
+     "  reuptake drugs list --products"},
+    {"map",
+     "reuptake map [--class SSRI|SNRI|NRI|NDRI|TCA|stimulant|...] [--dose low|usual|high]\n"
+     "             [--plot FILE.png|svg|pdf] [--format table|csv|json]\n"
+     "Every product at its label dose (usual by default), steady state, one row each: mean\n"
+     "occupancy of SERT, NET, DAT, H1, M1, alpha1, 5-HT2A and 5-HT2C over the dosing interval,\n"
+     "the NET/SERT occupancy ratio at that dose, and the CYP enzymes the product inhibits at\n"
+     "that dose (FDA 2020 basic static models). --plot draws the heatmap (rows by class).\n"
+     "Products without a sourced dose or with a missing value are listed with the reason.\n\n"
+     "  reuptake map --plot map.png\n"
+     "  reuptake map --class SNRI --dose high --format json"},
     {"kb",
      "reuptake kb check    sources resolve, units known, no duplicates, fractions in [0,1],\n"
      "                     metabolites point to parents; prints coverage; exit 1 on violation\n"
@@ -20,11 +33,14 @@ static const struct {
     {"simulate",
      "reuptake simulate REGIMEN... [--days N|--hours H] [--step H|--times T1,T2,...]\n"
      "                  [--phenotype CYP2D6=PM] [--targets SERT,NET|all] [--data FILE.csv]\n"
+     "                  [--data-map F=COL,ALAG=COL,R=COL,D=COL] [--id N] [--solver auto|cvode]\n"
      "                  [--set DRUG.KEY=VALUE] [--plot FILE.png|svg|pdf]\n"
      "Total (ng/mL) and unbound (nM) concentrations of every compound and metabolite, and\n"
      "occupancy of the targets they bind. Time zero is the first dose.\n"
      "With --data, each subject (ID) of the dataset is simulated at its observation records\n"
-     "(EVID 0/2) unless a grid is given; --id N selects one; CSV is then in long form.\n\n"
+     "(EVID 0/2) unless a grid is given; --id N selects one; CSV is then in long form.\n"
+     "Per-record F, ALAG, R (RATE=-1) and D (RATE=-2) columns are read as NONMEM data items;\n"
+     "--data-map names the dataset's own columns for them (docs/regimens.md).\n\n"
      "  reuptake simulate paroxetine:20mg:qd atomoxetine:40mg:bid --days 28 --plot demo.png\n"
      "  reuptake simulate atomoxetine:40mg:q12h --phenotype CYP2D6=PM --format json"},
     {"exposure",
@@ -63,8 +79,11 @@ static const struct {
      "reuptake population REGIMEN... --subjects N [--seed S] [--ancestry NAME]\n"
      "Virtual population: percentile bands and target attainment (runs under mpirun)."},
     {"validate",
-     "reuptake validate [--set pet|ddi|pm|microdialysis] [--data FILE] [--calibrate]\n"
-     "Predicted vs observed for every published row with its source, and summary metrics."},
+     "reuptake validate [--set pet|ddi|pm|microdialysis|physiology] [--data FILE] [--calibrate]\n"
+     "                  [--cross-validate]\n"
+     "Predicted vs observed for every published row with its source, and summary metrics.\n"
+     "--calibrate refits the per-family Ki scaling on calibration rows (factors, rows, residuals);\n"
+     "--cross-validate refits leaving one study out at a time: in-sample vs held-out error."},
 };
 
 const char *cli_help_text(const char *command) {

@@ -26,6 +26,7 @@ static const command COMMANDS[] = {
     {"physiology", cmd_physiology, "plasma noradrenaline and heart rate by state"},
     {"population", cmd_population, "virtual population: percentiles and target attainment"},
     {"validate", cmd_validate, "run the published validation sets and report metrics"},
+    {"map", cmd_map, "every product at its label dose: occupancy, NET/SERT, CYP liabilities"},
 };
 #define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 

@@ -18,6 +18,8 @@ int simargs_parse(cli_ctx *ctx, simargs *a) {
     if ((v = cli_opt_value(ctx, &i, "--phenotype", &missing)) != NULL) {
       if (a->nphenotypes >= 8) return cli_usage(ctx, "too many --phenotype options");
       a->phenotypes[a->nphenotypes++] = v;
+    } else if ((v = cli_opt_value(ctx, &i, "--data-map", &missing)) != NULL) {
+      a->data_map = v;
     } else if ((v = cli_opt_value(ctx, &i, "--data", &missing)) != NULL) {
       a->data_path = v;
     } else if ((v = cli_opt_value(ctx, &i, "--days", &missing)) != NULL) {
@@ -72,12 +74,24 @@ int simargs_regimen(cli_ctx *ctx, const simargs *a, ru_regimen **out) {
   for (size_t i = 0; st == RU_OK && i < a->nregimens; i++) {
     st = ru_regimen_parse(r, a->regimens[i], &err);
   }
+  if (st == RU_OK && a->data_map != NULL && a->data_path == NULL) {
+    ru_regimen_free(r);
+    return cli_usage(ctx, "--data-map needs --data FILE");
+  }
+  if (st == RU_OK && a->data_map != NULL) {
+    st = ru_regimen_set_data_map(r, a->data_map, &err);
+  }
   if (st == RU_OK && a->data_path != NULL) {
     st = ru_regimen_read_dataset(r, a->data_path, &err);
   }
   if (st != RU_OK) {
     ru_regimen_free(r);
     return cli_fail(ctx, st, &err);
+  }
+  /* nothing that changes doses is dropped silently: a column the reader ignores but that looks
+   * like a dose modifier is named once (a warning, not an error: the run continues) */
+  for (size_t i = 0; i < ru_regimen_warning_count(r) && !ctx->quiet; i++) {
+    fprintf(stderr, "reuptake %s: warning: %s\n", ctx->command, ru_regimen_warning(r, i));
   }
   *out = r;
   return 0;

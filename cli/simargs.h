@@ -13,6 +13,7 @@ typedef struct simargs {
   const char *phenotypes[8];         /* --phenotype GENE=PHENO (repeatable, or comma list) */
   size_t nphenotypes;
   const char *data_path;             /* --data FILE */
+  const char *data_map;              /* --data-map F=COL,ALAG=COL,R=COL,D=COL */
   double days;                       /* --days (NaN unset) */
   double hours;                      /* --hours (NaN unset) */
   double step_h;                     /* --step (NaN unset) */

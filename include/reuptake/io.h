@@ -34,17 +34,53 @@ RU_API ru_status ru_plot_panels(const char *path, const char *title, const char 
                                 const double *x, size_t n, const ru_plot_panel *panels,
                                 size_t npanels, ru_error *err);
 
+/* A heatmap (rows x columns, colour = a value in [0, 1]) for `reuptake map`: rows grouped by a
+ * label (a separator and the group name where it changes), the value printed in each cell, up
+ * to two text columns after the colour columns (e.g. a ratio and a list), a colour key and a
+ * footer line. values[r * ncols + c]; non-finite = no value (grey, "-"). Written atomically to
+ * path (.png, .svg or .pdf). */
+typedef struct ru_heatmap {
+  const char *title;
+  const char *subtitle;
+  size_t nrows, ncols;
+  const char *const *row_labels;   /* nrows */
+  const char *const *row_groups;   /* nrows (NULL: no grouping) */
+  const char *const *col_labels;   /* ncols */
+  const double *values;            /* nrows * ncols, fractions 0..1 */
+  const char *value_label;         /* colour key caption, e.g. "occupancy (fraction)" */
+  size_t ntext;                    /* 0..2 text columns after the colour columns */
+  const char *text_headers[2];
+  const char *const *text[2];      /* nrows strings each */
+  const char *footer;              /* e.g. the disclaimer */
+} ru_heatmap;
+RU_API ru_status ru_plot_heatmap(const char *path, const ru_heatmap *h, ru_error *err);
+
+/* --- atomic output files --------------------------------------------------------------------
+ * The one way the library and the CLI publish a file: written to "<path>.tmp.XXXXXX" in the
+ * target's directory, then fsync + rename over path + fsync of the directory at commit. Without a
+ * successful commit (an error, a cancel, ru_outfile_free first) the temporary file is unlinked and
+ * an existing file of that name is untouched. A path that exists and is not a regular file
+ * (/dev/null, a FIFO) is written in place; path NULL is stdout (streamed, not atomic). Every
+ * failure is RU_EOUTPUT with a message naming the path and the system error (RU_ENOMEM for
+ * memory). Not thread-safe: one per thread. */
+typedef struct ru_outfile ru_outfile;
+RU_API ru_status ru_outfile_open(const char *path, ru_outfile **out, ru_error *err);
+RU_API ru_status ru_outfile_write(ru_outfile *f, const void *data, size_t n, ru_error *err);
+/* Publishes the file (see above); on failure the temporary file is removed. Call once. */
+RU_API ru_status ru_outfile_commit(ru_outfile *f, ru_error *err);
+/* Frees f; an uncommitted file is discarded. NULL-safe. */
+RU_API void ru_outfile_free(ru_outfile *f);
+/* open + write + commit of one buffer. */
+RU_API ru_status ru_file_write_atomic(const char *path, const void *data, size_t n, ru_error *err);
+
 /* --- streaming CSV writer --------------------------------------------------------------------
  * Rows are formatted straight into one large buffer that is written out with write(2) (or
  * fwrite to stdout) whenever it fills: memory stays flat however many rows, and numbers are
  * printed without printf (exactly the text of "%.*g", see ru_csv_writer_double).
  *
- * Atomic file output (DESIGN.md): ru_csv_writer_open creates "<path>.tmp.XXXXXX" in the target's
- * directory; ru_csv_writer_commit flushes, fsyncs, closes and renames it over path (then fsyncs
- * the directory). ru_csv_writer_free without a successful commit unlinks the temporary file, so
- * an error or a cancel never leaves a half-written path. When path already exists and is not a
- * regular file (/dev/null, a FIFO, a terminal) it is written directly: there is nothing to
- * rename over. On stdout (path NULL) rows stream as they are produced: not atomic.
+ * The file is an ru_outfile (above): atomic, ru_csv_writer_commit publishes it and
+ * ru_csv_writer_free without a successful commit discards it. On stdout (path NULL) rows stream
+ * as they are produced: not atomic.
  *
  * Errors are sticky, as with stdio's ferror: the field functions cannot fail at the call; the
  * first I/O error (or a cancel) is kept, later fields are dropped, and ru_csv_writer_status
@@ -61,8 +97,8 @@ RU_API ru_status ru_plot_panels(const char *path, const char *title, const char 
 typedef struct ru_csv_writer ru_csv_writer;
 
 /* Opens a writer to path (NULL: stdout). buffer_bytes is the output buffer size (0: 4 MiB;
- * at least 4 KiB is used). Returns RU_EIO with a message naming the path when the temporary
- * file cannot be created (missing directory, no permission), RU_ENOMEM, or RU_EINVAL when out
+ * at least 4 KiB is used). Returns RU_EOUTPUT with a message naming the path when the file
+ * cannot be created (missing directory, no permission), RU_ENOMEM, or RU_EINVAL when out
  * is NULL. *out is NULL on failure. */
 RU_API ru_status ru_csv_writer_open(const char *path, size_t buffer_bytes, ru_csv_writer **out,
                                     ru_error *err);
@@ -86,18 +122,17 @@ RU_API void ru_csv_writer_int(ru_csv_writer *w, long long v);
 /* Ends the current row with "\n". */
 RU_API void ru_csv_writer_end_row(ru_csv_writer *w);
 
-/* The sticky status: RU_OK, RU_EIO (a write failed), RU_EINTERRUPTED (cancelled).
+/* The sticky status: RU_OK, RU_EOUTPUT (a write failed), RU_EINTERRUPTED (cancelled).
  * RU_EINVAL for NULL. Lets a long loop stop early. */
 RU_API ru_status ru_csv_writer_status(const ru_csv_writer *w);
 
 /* Number of data bytes handed to the writer so far (buffered or written). NULL-safe (0). */
 RU_API unsigned long long ru_csv_writer_bytes(const ru_csv_writer *w);
 
-/* Writes out the buffer and publishes the file: fsync, close, rename over path, fsync of the
- * directory (stdout: fflush). Returns the sticky status if it is set, else RU_EIO when a write,
- * fsync, close or rename fails (message names the path and the system error); on any failure
- * the temporary file is unlinked and path is untouched. Call once; the writer must still be
- * freed. */
+/* Writes out the buffer and publishes the file (ru_outfile_commit; stdout: fflush). Returns the
+ * sticky status if it is set, else RU_EOUTPUT when a write, fsync, close or rename fails (message
+ * names the path and the system error); on any failure the temporary file is unlinked and path is
+ * untouched. Call once; the writer must still be freed. */
 RU_API ru_status ru_csv_writer_commit(ru_csv_writer *w, ru_error *err);
 
 /* Frees the writer. Without a successful commit it discards the output: the temporary file is

@@ -62,6 +62,9 @@ typedef struct ru_pk_params {
   int model;
   ru_value f, ka_per_h, tlag_h, cl_f_l_per_h, v_f_l, q_f_l_per_h, vp_f_l, q2_f_l_per_h, vp2_f_l;
   ru_value fu, half_life_h;
+  ru_value kpuu_brain;        /* brain exposure: unbound brain interstitial / unbound plasma
+                                 (ratio) at steady state; missing -> the pd layer's stated
+                                 default, flagged (ru_pd_kpuu_brain) */
   /* Inputs of a physiological oral route (issue 10); NaN when not sourced. Not used by the
    * apparent (CL/F, V/F) model. bp: blood:plasma concentration ratio; cl_iv_l_per_h: systemic
    * (IV) plasma clearance; fa: fraction absorbed; fg: fraction escaping gut-wall metabolism. */
@@ -226,6 +229,76 @@ RU_API const char *ru_kb_source_weakness(const ru_kb *kb, const char *key);
 /* The elimination pathways every compound is checked against (NULL-terminated static list):
  * CYP1A2, CYP2B6, CYP2C9, CYP2C19, CYP2D6, CYP3A4, UGT, CES1, renal, other. */
 RU_API const char *const *ru_kb_core_pathways(void);
+
+/* --- products (brands as people name them; data/products.csv, docs/products.md) ---------------- */
+
+/* A product is a brand (Concerta, Effexor XR, Adderall) that maps to one or more compounds, each
+ * with the mg of that compound's dose basis per mg of labelled strength (salt -> base factors),
+ * a release model with its parameters, and its label doses. Product names resolve before
+ * compound synonyms; case, spaces, hyphens, dots and underscores are ignored ("effexor-xr"). */
+
+#define RU_PRODUCT_MAX_COMPONENTS 4
+#define RU_PRODUCT_REASON_MAX 256
+
+/* Release models (docs/products.md gives each input function and its exactness). */
+typedef enum ru_release_kind {
+  RU_RELEASE_IMMEDIATE = 1, /* all of the dose into the compound's absorption depot at once */
+  RU_RELEASE_DELAYED,       /* lag, then first-order absorption (optionally at a product ka) */
+  RU_RELEASE_ZERO_ORDER,    /* zero-order over a duration (after an optional lag) */
+  RU_RELEASE_OROS,          /* immediate-release overcoat + delayed zero-order osmotic core */
+  RU_RELEASE_TWO_PULSE,     /* immediate beads + delayed beads (a second pulse after a lag) */
+  RU_RELEASE_WEIBULL,       /* Weibull cumulative release (piecewise-constant rates) */
+  RU_RELEASE_FIRST_ORDER,   /* first-order release into the absorption depot (sequential) */
+  RU_RELEASE_PRODRUG,       /* immediate release of a prodrug converted in the body (KB formation) */
+} ru_release_kind;
+
+typedef struct ru_release_params {
+  ru_release_kind kind;
+  ru_value tlag_h;          /* delayed, weibull, first_order: lag before release (h) */
+  ru_value ka_per_h;        /* delayed: product absorption rate replacing the compound's (1/h) */
+  ru_value k_release_per_h; /* first_order: release rate into the absorption depot (1/h) */
+  ru_value ir_fraction;     /* oros, two_pulse: fraction released immediately */
+  ru_value ir_duration_h;   /* oros: the immediate part is released over this time (0 = bolus) */
+  ru_value zo_lag_h;        /* zero_order, oros: start of the zero-order part (h after dosing) */
+  ru_value zo_duration_h;   /* zero_order, oros: duration of the zero-order part (h) */
+  ru_value pulse2_lag_h;    /* two_pulse: time of the second pulse (h after dosing) */
+  ru_value weibull_td_h;    /* weibull: time scale (63.2 % released at tlag + td) */
+  ru_value weibull_beta;    /* weibull: shape */
+  ru_value f_rel;           /* bioavailability relative to the compound's reference product (1) */
+} ru_release_params;
+
+typedef struct ru_product_component {
+  char compound[RU_NAME_MAX];
+  ru_value mg_per_label_mg; /* mg of the compound (as its PK count doses) per mg labelled */
+} ru_product_component;
+
+typedef struct ru_product {
+  char name[RU_NAME_MAX];        /* brand as labelled, e.g. "Effexor XR" */
+  char drug_class[RU_NAME_MAX];  /* SSRI, SNRI, ... (for sorting) */
+  size_t n_components;
+  ru_product_component component[RU_PRODUCT_MAX_COMPONENTS];
+  ru_release_params release;
+  char release_source[RU_SOURCE_MAX];
+  ru_value usual_dose_mg, low_dose_mg, high_dose_mg; /* label doses per administration */
+  ru_value interval_h;           /* usual dosing interval */
+  char incomplete[RU_PRODUCT_REASON_MAX]; /* "" or why the product cannot be simulated */
+} ru_product;
+
+/* Number of products (0 for a knowledge base built without products). Cannot fail. */
+RU_API size_t ru_kb_product_count(const ru_kb *kb);
+/* Name of the i-th product (alphabetical) into name; RU_ERANGE past the end. */
+RU_API ru_status ru_kb_product_at(const ru_kb *kb, size_t i, char name[RU_NAME_MAX], ru_error *err);
+/* 1 when name (any spelling) is a product, with its name in canonical (may be NULL); 0 when it
+ * is not (it may still be a compound). Cannot fail. */
+RU_API int ru_kb_is_product(const ru_kb *kb, const char *name, char canonical[RU_NAME_MAX]);
+/* The product's model values. Unknown: RU_ENOTFOUND. An incomplete product is returned with
+ * out->incomplete set (callers that simulate refuse it with that reason, RU_EMISSING). */
+RU_API ru_status ru_kb_product(const ru_kb *kb, const char *name, ru_product *out, ru_error *err);
+/* JSON of a product for `drugs show` (every value with its source and status, derivations,
+ * notes, and the full citation of every source). Caller frees with ru_free. */
+RU_API ru_status ru_kb_product_json(const ru_kb *kb, const char *name, char **json, ru_error *err);
+/* Name of a release kind ("immediate", "oros", ...); "?" for an unknown value. Cannot fail. */
+RU_API const char *ru_release_kind_name(ru_release_kind kind);
 
 /* Frees memory returned by the library (JSON texts, reports). NULL-safe. */
 RU_API void ru_free(void *p);

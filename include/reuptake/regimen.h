@@ -5,7 +5,10 @@
  *   DOSE in mg, ug or g; INTERVAL/DURATION/TIME in min, h, d or w; qd/bid/tid = q24h/q12h/q8h.
  *   Without an interval the regimen is a single dose; with an interval and neither for= nor n=
  *   it repeats until the end of the simulation. Extensions are documented in docs/regimens.md.
- * Dataset columns: ID, TIME, AMT, EVID (0-4), CMT or DRUG, II, ADDL, SS (0/1/2), RATE, MDV. */
+ * Dataset columns: ID, TIME, AMT, EVID (0-4), CMT or DRUG, II, ADDL, SS (0/1/2), RATE (> 0, or -1 / -2
+ * with the R / D columns), MDV, and the per-record dose modifiers F (bioavailability), ALAG (lag),
+ * R (rate when RATE = -1) and D (duration when RATE = -2); docs/regimens.md has each NONMEM rule
+ * and the test that covers it. */
 #ifndef RU_REGIMEN_H
 #define RU_REGIMEN_H
 
@@ -45,7 +48,21 @@ typedef struct ru_event {
   long addl;                    /* ADDL: additional doses; -1 = repeat until the simulation end */
   ru_cmt cmt;                   /* CMT */
   int mdv;                      /* MDV (observations) */
+  /* Per-record dose modifiers (NONMEM Fn, ALAGn, Rn, Dn given as data items). A flag 0 means
+   * "not given": the compound's own bioavailability and lag apply (docs/regimens.md). */
+  int has_bioav;                /* 1: bioav applies to this record */
+  double bioav;                 /* F: fraction of AMT that enters, >= 0 (relative, may exceed 1) */
+  int has_lag;                  /* 1: lag_h applies to this record */
+  double lag_h;                 /* ALAG: lag of this record's doses (explicit and implied), h */
+  double model_rate_mg_per_h;   /* R: the infusion rate when RATE = -1 (rate_mg_per_h == -1) */
+  double model_dur_h;           /* D: the infusion duration when RATE = -2 (rate_mg_per_h == -2) */
 } ru_event;
+
+/* RATE codes of NONMEM: the rate (-1) or the duration (-2) comes from the model, i.e. here from
+ * the record's R or D data item. */
+#define RU_RATE_MODELLED_RATE (-1.0)
+#define RU_RATE_MODELLED_DURATION (-2.0)
+#define RU_REGIMEN_MAX_BIOAV 10.0     /* largest F data item (relative bioavailability) */
 
 typedef struct ru_regimen ru_regimen;
 
@@ -70,6 +87,14 @@ RU_API ru_status ru_regimen_read_dataset(ru_regimen *r, const char *path, ru_err
 /* Same, from a memory buffer (fuzzing, tests); name is used in messages. */
 RU_API ru_status ru_regimen_read_dataset_buffer(ru_regimen *r, const char *data, size_t len,
                                                 const char *name, ru_error *err);
+/* Maps the dataset's own column names to the dose-modifier items before reading, like
+ * `--data-map F=BIOAV,ALAG=LAGT,R=RATEM,D=DUR` (items F, ALAG, R, D; names case-insensitive).
+ * Replaces any earlier map. Bad spec: RU_EPARSE naming the part. */
+RU_API ru_status ru_regimen_set_data_map(ru_regimen *r, const char *spec, ru_error *err);
+/* Warnings collected while reading datasets (e.g. a column named like another tool's dose
+ * modifier, F1, ALAG1, LAGT, ..., that reuptake does not read): one line each, owned by r. */
+RU_API size_t ru_regimen_warning_count(const ru_regimen *r);
+RU_API const char *ru_regimen_warning(const ru_regimen *r, size_t i);
 /* Appends one event (validated). */
 RU_API ru_status ru_regimen_add(ru_regimen *r, const ru_event *ev, ru_error *err);
 

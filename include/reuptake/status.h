@@ -30,6 +30,7 @@ extern "C" {
   X(RU_EDATA, -7, "malformed data file")                                         \
   X(RU_ERANGE, -8, "value out of range")                                         \
   X(RU_ELIMIT, -9, "a documented capacity limit was exceeded")                   \
+  X(RU_EOUTPUT, -10, "cannot write the output file")                             \
   X(RU_ENOMEM, -20, "out of memory")                                             \
   X(RU_EIO, -21, "input/output error")                                           \
   X(RU_EDB, -22, "knowledge-base (SQLite) error")                                \

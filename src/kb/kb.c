@@ -417,7 +417,8 @@ static ru_value *pk_slot(ru_pk_params *pk, const char *key) {
              {"cl_iv_l_per_h", &pk->cl_iv_l_per_h},
              {"fa", &pk->fa},
              {"fg", &pk->fg},
-             {"fm.other", &pk->fm_other}};
+             {"fm.other", &pk->fm_other},
+             {"kpuu_brain", &pk->kpuu_brain}};
   for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
     if (strcmp(map[i].k, key) == 0) {
       return map[i].v;
@@ -449,7 +450,7 @@ ru_status ru_kb_compound_info(const ru_kb *kb, const char *name, ru_compound *ou
   ru_value *all[] = {&c.pk.f, &c.pk.ka_per_h, &c.pk.tlag_h, &c.pk.cl_f_l_per_h, &c.pk.v_f_l,
                      &c.pk.q_f_l_per_h, &c.pk.vp_f_l, &c.pk.q2_f_l_per_h, &c.pk.vp2_f_l, &c.pk.fu,
                      &c.pk.half_life_h, &c.pk.bp, &c.pk.cl_iv_l_per_h, &c.pk.fa, &c.pk.fg,
-                     &c.pk.fm_other};
+                     &c.pk.fm_other, &c.pk.kpuu_brain};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
     value_missing(all[i]);
   }

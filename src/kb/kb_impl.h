@@ -53,6 +53,11 @@ ru_value_status rui_kb_source_status(const ru_kb *kb, const char *key);
 /* Reloads the cached compound list. */
 ru_status rui_kb_cache(ru_kb *kb, ru_error *err);
 
+/* Products (kb_products.c): creates the products tables in db and imports data_dir/products.csv
+ * with its own row and relational checks; run after the other tables (it reads compounds and
+ * sources). Errors name products.csv:line: field. */
+ru_status rui_kb_import_products(sqlite3 *db, const char *data_dir, ru_error *err);
+
 /* Growing string buffer for reports. */
 typedef struct rui_sbuf {
   char *s;

@@ -340,6 +340,7 @@ void rui_ss_numeric_options_default(rui_ss_numeric_options *o) {
   o->atol = 1e-12;
   o->max_cycles = 100000;
   o->mask = NULL;
+  o->superposition = 0;
 }
 
 size_t rui_ss_cycle_pieces(const rui_ss_block *blk, rui_ss_piece p[2]) {
@@ -480,6 +481,33 @@ ru_status rui_ss_numeric(size_t n, const rui_engine_ops *ops, void *eng, const r
   return st;
 }
 
+/* SS = 2 on a linear system run by a numeric engine: the block's steady state from zero (placed
+ * states only), added to the current state. */
+static ru_status ss_numeric_added(size_t n, const rui_engine_ops *ops, void *eng,
+                                  const rui_ss_block *b, double t_h,
+                                  const rui_ss_numeric_options *o, ru_error *err) {
+  double *buf = rui_malloc(2 * n * sizeof *buf);
+  if (buf == NULL) {
+    return ru_error_set(err, RU_ENOMEM, "steady state: out of memory");
+  }
+  double *now = buf, *y = buf + n;
+  ops->get(eng, now);
+  for (size_t i = 0; i < n; i++) {
+    y[i] = (o->mask == NULL || o->mask[i]) ? 0.0 : now[i];
+  }
+  ops->set(eng, y);
+  const ru_status st = rui_ss_numeric(n, ops, eng, b, t_h, o, err);
+  if (st == RU_OK) {
+    ops->get(eng, y);
+    for (size_t i = 0; i < n; i++) {
+      if (o->mask == NULL || o->mask[i]) y[i] += now[i];
+    }
+    ops->set(eng, y);
+  }
+  rui_free(buf);
+  return st;
+}
+
 /* --- walking -------------------------------------------------------------------------------- */
 
 typedef struct walk_state {
@@ -504,9 +532,12 @@ static ru_status apply(const rui_timeline *tl, size_t n, const rui_engine_ops *o
       return ops->ss_place(eng, b, e->t_h, err);
     }
     if (b->add) {
-      return ru_error_set(err, RU_EINVAL,
-                          "SS=2 (add a steady state) is superposition, defined only for a linear "
-                          "system; this subject's system is nonlinear (%s)", ops->name);
+      if (ssopt == NULL || !ssopt->superposition) {
+        return ru_error_set(err, RU_EINVAL,
+                            "SS=2 (add a steady state) is superposition, defined only for a "
+                            "linear system; this subject's system is nonlinear (%s)", ops->name);
+      }
+      return ss_numeric_added(n, ops, eng, b, e->t_h, ssopt, err);
     }
     return rui_ss_numeric(n, ops, eng, b, e->t_h, ssopt, err);
   }

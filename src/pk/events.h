@@ -162,12 +162,16 @@ typedef struct rui_ss_numeric_options {
   const unsigned char *mask; /* n entries: 1 = a state the steady state places (tested for
                               * convergence); 0 = kept at its value before the placement (e.g.
                               * AUC accumulators, which never converge). NULL = every state. */
+  int superposition;  /* 1: the system is linear (run on this engine for a cross-check), so an
+                       * SS = 2 placement is the block's steady state from zero added to the
+                       * current state; 0: SS = 2 is refused */
 } rui_ss_numeric_options;
 void rui_ss_numeric_options_default(rui_ss_numeric_options *o);
 
 /* Walks the timeline from t = 0 with the engine's current state, emitting every output time
  * (ascending, >= 0). SS = 2 on an engine without a closed-form ss_place is refused
- * (RU_EINVAL: superposition needs a linear system). ssopt may be NULL (defaults). */
+ * (RU_EINVAL: superposition needs a linear system) unless ssopt->superposition says the system is
+ * linear. ssopt may be NULL (defaults). */
 ru_status rui_timeline_walk(const rui_timeline *tl, size_t n, const rui_engine_ops *ops, void *eng,
                             const rui_ss_numeric_options *ssopt, const double *times_h, size_t nt,
                             rui_emit_fn emit, void *user, ru_error *err);

@@ -261,7 +261,7 @@ static int effect_emit(void *user, size_t lane, size_t j, double t_h, const doub
   if (o->conc != NULL) {
     const ru_sim *ls = rui_hyb_subject_lane_sim(e->subj, lane);
     for (size_t i = 0; i < e->nc; i++) {
-      const double c = y[(size_t)ls->c[i].central] / ls->c[i].p.v_f_l.value * 1000.0;
+      const double c = y[(size_t)ls->c[i].central] / ls->c[i].v_l * 1000.0;
       /* tiny negative round-off clipped to 0, as ru_sim_run does */
       o->conc[(lane * e->nc + i) * o->nt + j] = c > 0.0 ? c : 0.0;
     }

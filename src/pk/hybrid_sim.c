@@ -36,6 +36,7 @@ struct rui_hyb_subject {
   int with_auc;
   ru_sim lane[RUI_HYB_LANES_MAX];
   sim_compound *cbuf[RUI_HYB_LANES_MAX];
+  rui_enzyme *ebuf[RUI_HYB_LANES_MAX]; /* each lane's enzymes (phenotype activities) */
   rui_hyb_unit *unit;
   size_t nunit;
   size_t *ufirst;     /* first state of each unit */
@@ -70,8 +71,8 @@ static double sample_u(uint64_t *s) {
 }
 
 static int is_enzyme_state(const ru_sim *s, size_t i) {
-  for (size_t e = 0; e < s->nenz; e++) {
-    if (s->enz[e].state == (long)i) {
+  for (size_t e = 0; e < s->enz.n; e++) {
+    if (s->enz.e[e].state == (long)i) {
       return 1;
     }
   }
@@ -285,7 +286,7 @@ static rui_hyb_input input(void *user, const rui_hyb_decomp *d, size_t b, size_t
 /* Coefficient turning compound i's central amount (mg) into input kind (lane l). */
 static double unit_coef(const ru_sim *s, size_t i, ru_effect_input_kind kind, double k_nm) {
   const sim_compound *c = &s->c[i];
-  const double conc = 1000.0 / c->p.v_f_l.value; /* ng/mL per mg */
+  const double conc = 1000.0 / c->v_l; /* ng/mL per mg */
   if (kind == RU_EFFECT_CONC) {
     return conc;
   }
@@ -440,6 +441,7 @@ void rui_hyb_subject_free(rui_hyb_subject *s) {
   rui_hyb_free(s->eng);
   for (size_t l = 0; l < RUI_HYB_LANES_MAX; l++) {
     rui_free(s->cbuf[l]);
+    rui_free(s->ebuf[l]);
   }
   for (size_t u = 0; s->unit != NULL && u < s->nunit; u++) {
     rui_free(s->unit[u].y0);
@@ -567,13 +569,18 @@ ru_status rui_hyb_subject_new(ru_sim *sim, size_t nl, int with_auc, const rui_hy
   }
   for (size_t l = 0; l < nl; l++) {
     hs->cbuf[l] = rui_malloc(nc * sizeof *hs->cbuf[l]);
-    if (hs->cbuf[l] == NULL) {
+    hs->ebuf[l] = rui_malloc((sim->enz.n + 1) * sizeof *hs->ebuf[l]);
+    if (hs->cbuf[l] == NULL || hs->ebuf[l] == NULL) {
       st = ru_error_set(err, RU_ENOMEM, "hybrid subject: out of memory");
       goto fail;
     }
     memcpy(hs->cbuf[l], sim->c, nc * sizeof *hs->cbuf[l]);
     hs->lane[l] = *sim;
     hs->lane[l].c = hs->cbuf[l];
+    if (sim->enz.n > 0) {
+      memcpy(hs->ebuf[l], sim->enz.e, sim->enz.n * sizeof *hs->ebuf[l]);
+    }
+    hs->lane[l].enz.e = hs->ebuf[l];
     hs->lane[l].mech = NULL;
   }
   /* the sim's rows */
@@ -684,6 +691,7 @@ ru_status rui_hyb_subject_scale(rui_hyb_subject *s, size_t lane, size_t compound
       ru_value *dst = rui_pk_param_slot(&s->cbuf[lane][compound].p, key);
       ru_value *src = rui_pk_param_slot(&s->tmpl->c[compound].p, key);
       dst->value = src->value * factor;
+      rui_sim_rederive(&s->lane[lane], compound); /* the model-unit parameters follow */
       return RU_OK;
     }
   }
@@ -696,12 +704,10 @@ ru_status rui_hyb_subject_set_activity(rui_hyb_subject *s, size_t lane, const ch
   if (lane >= s->nl || enzyme == NULL || !(activity >= 0.0) || !isfinite(activity)) {
     return ru_error_set(err, RU_EINVAL, "lane activity: bad lane, enzyme or activity %g", activity);
   }
-  for (size_t i = 0; i < s->tmpl->nc; i++) {
-    sim_compound *c = &s->cbuf[lane][i];
-    for (size_t k = 0; k < c->n_path; k++) {
-      if (strcasecmp(s->tmpl->enz[c->path[k].enzyme].name, enzyme) == 0) {
-        c->path[k].activity = activity;
-      }
+  rui_enzymes *z = &s->lane[lane].enz;
+  for (size_t k = 0; k < z->n; k++) {
+    if (strcasecmp(z->e[k].name, enzyme) == 0) {
+      z->e[k].activity = activity;
     }
   }
   return RU_OK;
@@ -710,6 +716,9 @@ ru_status rui_hyb_subject_set_activity(rui_hyb_subject *s, size_t lane, const ch
 void rui_hyb_subject_reset_lane(rui_hyb_subject *s, size_t lane) {
   if (lane < s->nl) {
     memcpy(s->cbuf[lane], s->tmpl->c, s->tmpl->nc * sizeof *s->cbuf[lane]);
+    if (s->tmpl->enz.n > 0) {
+      memcpy(s->ebuf[lane], s->tmpl->enz.e, s->tmpl->enz.n * sizeof *s->ebuf[lane]);
+    }
   }
 }
 

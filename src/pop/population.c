@@ -63,13 +63,16 @@ struct ru_pop {
   size_t nc;
   char (*names)[RU_NAME_MAX]; /* nc */
   double *fu, *mw;            /* nc */
+  double *kpuu;               /* nc: brain exposure Kp,uu,brain (pd.h; default: no evidence) */
   double (*sigma)[3];         /* nc: 0 = not varied */
   ru_pop_variability *var;    /* 3 nc */
   size_t nvar;
   /* bands */
   size_t ntargets;
   char targets[RU_POP_MAX_TARGETS][RU_NAME_MAX];
-  double *k_nm;               /* RU_POP_MAX_TARGETS * nc: target b, ligand i at [b * nc + i] */
+  double *k_nm; /* RU_POP_MAX_TARGETS * nc: target b, ligand i at [b * nc + i], Ki x scale */
+  double *ki;   /* the same layout: the KB's Ki (nM), NaN where the ligand does not bind */
+  double tscale[RU_POP_MAX_TARGETS]; /* the target's occupancy scale (ru_pd_target_scale) */
   char (*band_name)[RU_NAME_MAX]; /* nc + RU_POP_MAX_TARGETS */
   ru_pop_criterion crit[RU_POP_MAX_CRITERIA];
   size_t crit_target[RU_POP_MAX_CRITERIA];
@@ -106,7 +109,6 @@ struct ru_pop {
   double *x;              /* nt * ncmt */
   double *conc;           /* TILE * nc * nt: slot k, compound i at (k * nc + i) * nt */
   double *occ;            /* TILE * ntargets * nt */
-  double *osum;           /* nt */
   ru_pop_subject *tile;   /* TILE */
   double *factor;         /* TILE * 3 nc */
   ru_pop_observer_fn observer;
@@ -132,10 +134,12 @@ void ru_pop_free(ru_pop *p) {
   rui_free(p->t);
   rui_free(p->names);
   rui_free(p->fu);
+  rui_free(p->kpuu);
   rui_free(p->mw);
   rui_free(p->sigma);
   rui_free(p->var);
   rui_free(p->k_nm);
+  rui_free(p->ki);
   rui_free(p->band_name);
   rui_free(p->nom);
   rui_free(p->central);
@@ -144,7 +148,6 @@ void ru_pop_free(ru_pop *p) {
   rui_free(p->x);
   rui_free(p->conc);
   rui_free(p->occ);
-  rui_free(p->osum);
   rui_free(p->tile);
   rui_free(p->factor);
   rui_free(p);
@@ -215,6 +218,16 @@ static ru_status add_target(ru_pop *p, const char *t, int must_bind, ru_error *e
     }
   }
   if (must_bind && !binds) return RU_OK;
+  /* the pd layer's own pieces of the occupancy (ru_pd_occupancy_series) */
+  st = ru_pd_target_scale(p->kb, name, &p->tscale[p->ntargets], NULL, err);
+  double *ki = p->ki + p->ntargets * p->nc;
+  for (size_t i = 0; st == RU_OK && i < p->nc; i++) {
+    ru_value v;
+    st = ru_kb_affinity(p->kb, p->names[i], name, &v, err);
+    ki[i] = (st == RU_OK && isfinite(k[i]) && isfinite(v.value) && v.value > 0.0) ? v.value
+                                                                                 : nan("");
+  }
+  if (st != RU_OK) return st;
   rui_strlcpy(p->targets[p->ntargets++], name, RU_NAME_MAX);
   return RU_OK;
 }
@@ -455,14 +468,16 @@ ru_status ru_pop_new(const ru_kb *kb, const ru_regimen *r, const ru_pop_config *
     p->names = rui_calloc(nc + 1, sizeof *p->names);
     p->fu = rui_calloc(nc + 1, sizeof *p->fu);
     p->mw = rui_calloc(nc + 1, sizeof *p->mw);
+    p->kpuu = rui_calloc(nc + 1, sizeof *p->kpuu);
     p->sigma = rui_calloc(nc + 1, sizeof *p->sigma);
     p->var = rui_calloc(3 * nc + 1, sizeof *p->var);
     p->k_nm = rui_calloc(RU_POP_MAX_TARGETS * nc + 1, sizeof *p->k_nm);
+    p->ki = rui_calloc(RU_POP_MAX_TARGETS * nc + 1, sizeof *p->ki);
     p->band_name = rui_calloc(nc + RU_POP_MAX_TARGETS, sizeof *p->band_name);
     p->nom = rui_calloc(RU_POP_MAX_PHENOTYPES * MAXH * nc * 3 + 1, sizeof *p->nom);
     p->central = rui_calloc(nc + 1, sizeof *p->central);
-    if (p->names == NULL || p->fu == NULL || p->mw == NULL || p->sigma == NULL || p->var == NULL ||
-        p->k_nm == NULL || p->band_name == NULL || p->nom == NULL || p->central == NULL) {
+    if (p->names == NULL || p->fu == NULL || p->mw == NULL || p->kpuu == NULL ||
+        p->sigma == NULL || p->var == NULL || p->k_nm == NULL || p->ki == NULL || p->band_name == NULL || p->nom == NULL || p->central == NULL) {
       st = ru_error_set(err, RU_ENOMEM, "out of memory");
       goto fail;
     }
@@ -477,6 +492,9 @@ ru_status ru_pop_new(const ru_kb *kb, const ru_regimen *r, const ru_pop_config *
     rui_strlcpy(p->names[i], ru_sim_compound_name(p->slow, i), RU_NAME_MAX);
     p->fu[i] = ru_sim_compound_fu(p->slow, i);
     p->mw[i] = ru_sim_compound_mw(p->slow, i);
+    ru_value kpuu;
+    if ((st = ru_pd_kpuu_brain(p->kb, p->slow, i, &kpuu, NULL, err)) != RU_OK) goto fail;
+    p->kpuu[i] = kpuu.value;
     for (size_t k = 0; k < 3; k++) {
       if ((st = set_variability(p, cfg, i, k, p->slow->c[i].dosed)) != RU_OK) goto fail;
     }
@@ -584,11 +602,9 @@ ru_status ru_pop_new(const ru_kb *kb, const ru_regimen *r, const ru_pop_config *
   }
   p->conc = rui_malloc(RUI_POP_TILE * p->nc * p->nt * sizeof *p->conc);
   p->occ = rui_malloc((RUI_POP_TILE * p->ntargets * p->nt + 1) * sizeof *p->occ);
-  p->osum = rui_malloc(p->nt * sizeof *p->osum);
   p->tile = rui_calloc(RUI_POP_TILE, sizeof *p->tile);
   p->factor = rui_malloc((RUI_POP_TILE * 3 * p->nc + 1) * sizeof *p->factor);
-  if (p->x == NULL || p->conc == NULL || p->occ == NULL || p->osum == NULL || p->tile == NULL ||
-      p->factor == NULL) {
+  if (p->x == NULL || p->conc == NULL || p->occ == NULL || p->tile == NULL || p->factor == NULL) {
     st = ru_error_set(err, RU_ENOMEM, "out of memory");
     goto fail;
   }
@@ -725,6 +741,7 @@ static ru_status simulate_fast(ru_pop *p, const ru_pop_subject *subj, double *co
     pp->cl_f_l_per_h.value = nom[i][0] * subj->factor[3 * i];
     pp->v_f_l.value = nom[i][1] * subj->factor[3 * i + 1];
     if (isfinite(nom[i][2])) pp->ka_per_h.value = nom[i][2] * subj->factor[3 * i + 2];
+    rui_sim_rederive(s, i); /* the model-unit parameters follow (route.h) */
   }
   rui_lin_system sys;
   rui_sim_linear_matrix(s, &sys);
@@ -744,7 +761,7 @@ static ru_status simulate_fast(ru_pop *p, const ru_pop_subject *subj, double *co
     j = next;
   }
   for (size_t i = 0; i < p->nc; i++) {
-    const double scale = 1000.0 / s->c[i].p.v_f_l.value; /* mg/L -> ng/mL */
+    const double scale = 1000.0 / s->c[i].v_l; /* mg/L -> ng/mL */
     const size_t c = p->central[i];
     double *out = conc + i * p->nt;
     const double *xs = p->x + c;
@@ -790,7 +807,7 @@ static int hyb_emit(void *user, size_t lane, size_t j, double t_h, const double 
   const ru_sim *ls = rui_hyb_subject_lane_sim(p->hyb, lane);
   double *conc = p->conc + (o->k0 + lane) * p->nc * p->nt;
   for (size_t i = 0; i < p->nc; i++) {
-    const double v = y[(size_t)ls->c[i].central] / ls->c[i].p.v_f_l.value * 1000.0;
+    const double v = y[(size_t)ls->c[i].central] / ls->c[i].v_l * 1000.0;
     conc[i * p->nt + j] = v > 0.0 ? v : 0.0; /* round-off below 0 clipped, as ru_sim_run does */
   }
   return 0;
@@ -818,38 +835,32 @@ static ru_status simulate_hybrid(ru_pop *p, size_t k0, size_t m, ru_error *err) 
 }
 
 /* Occupancy bands of tile slot k from its concentrations: the competitive-binding formula of
- * pd.h (ru_pd_unbound_nm, ru_pd_occupancy_at) written over the time grid, with the same
- * operations in the same order per time point, so the numbers are bitwise the library's
- * (tests/unit/test_pop.c checks it against ru_pd_occupancy_series); vectorisable over time. */
+ * pd.h (ru_pd_occupancy_series: binding ratios x_i = Cu_i Kp,uu_i / Ki_i summed in compound
+ * order, occupancy z / (1 + z) with z the sum over the target's scale) written over the time
+ * grid with the same operations in the same order per time point, so the numbers are bitwise the
+ * library's (tests/unit/test_pop_hybrid.c checks it); vectorisable over time. */
 static void occupancy(ru_pop *p, size_t k) {
   const size_t nt = p->nt, nc = p->nc;
   const double *conc = p->conc + k * nc * nt;
-  double *sum = p->osum;
   for (size_t b = 0; b < p->ntargets; b++) {
-    const double *kk = p->k_nm + b * nc;
+    const double *kk = p->ki + b * nc;
     double *occ = p->occ + (k * p->ntargets + b) * nt;
     for (size_t j = 0; j < nt; j++) {
-      sum[j] = 0.0;
       occ[j] = 0.0;
     }
     for (size_t i = 0; i < nc; i++) {
       if (!isfinite(kk[i])) continue;
-      const double fu = p->fu[i], mw = p->mw[i], ki = kk[i];
+      const double fu = p->fu[i], mw = p->mw[i], kp = p->kpuu[i], ki = kk[i];
       const double *c = conc + i * nt;
       for (size_t j = 0; j < nt; j++) {
-        const double cu = c[j] * fu / mw * 1000.0; /* ru_pd_unbound_nm */
-        sum[j] += cu > 0.0 ? cu / ki : 0.0;
+        const double x = c[j] * fu / mw * 1000.0 * kp / ki; /* ru_pd_unbound_nm x Kp,uu / Ki */
+        occ[j] += x > 0.0 ? x : 0.0;
       }
     }
-    for (size_t i = 0; i < nc; i++) {
-      if (!isfinite(kk[i])) continue;
-      const double fu = p->fu[i], mw = p->mw[i], ki = kk[i];
-      const double *c = conc + i * nt;
-      for (size_t j = 0; j < nt; j++) {
-        const double cu = c[j] * fu / mw * 1000.0;
-        const double x = cu > 0.0 ? cu / ki : 0.0;
-        occ[j] += x / (1.0 + sum[j]);
-      }
+    const double scale = p->tscale[b];
+    for (size_t j = 0; j < nt; j++) {
+      const double z = occ[j] / scale; /* ru_pd_occupancy_of_ratio */
+      occ[j] = occ[j] > 0.0 && scale > 0.0 ? z / (1.0 + z) : 0.0;
     }
   }
 }

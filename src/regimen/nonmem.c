@@ -1,11 +1,14 @@
 /* NONMEM-style event datasets (regimen.h, docs/regimens.md): a CSV with a header row whose
  * columns are named case-insensitively ID, TIME, AMT, EVID, CMT, DRUG, II, ADDL, SS, RATE, MDV
- * (DV and any other column are ignored). Each row becomes one ru_event with NONMEM semantics,
- * checked here against the NM-TRAN data rules with a message naming the file, line and column;
- * the whole file is appended to the regimen only when every row is valid.
+ * and the per-record dose modifiers F, ALAG, R, D (or the dataset's own names for them through
+ * ru_regimen_set_data_map). Each row becomes one ru_event with NONMEM semantics, checked here
+ * against the NM-TRAN data rules with a message naming the file, line and column; the whole file
+ * is appended to the regimen only when every row is valid. DV and covariates are ignored, but a
+ * column named like another tool's dose modifier (F1, ALAG1, R1, D1, LAGT, BIOAV, ...) is reported
+ * once as a warning, so nothing that changes doses is dropped silently.
  *
- * Units are fixed: TIME and II in h, AMT in mg, RATE in mg/h. "." is NONMEM's missing value
- * and, like an empty field, selects the column's default. */
+ * Units are fixed: TIME, II, ALAG and D in h, AMT in mg, RATE and R in mg/h. "." is NONMEM's
+ * missing value and, like an empty field, selects the column's default. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +16,7 @@
 #include <strings.h>
 
 #include "io/csv.h"
+#include "regimen/regimen_impl.h"
 #include "reuptake/regimen.h"
 #include "reuptake/units.h"
 
@@ -28,16 +32,22 @@ enum {
   COL_SS,
   COL_RATE,
   COL_MDV,
+  COL_F, /* the dose-modifier items, in regimen_impl.h's order */
+  COL_ALAG,
+  COL_R,
+  COL_D,
   NCOLS
 };
 
-static const char *const COL_NAMES[NCOLS] = {"ID",   "TIME", "AMT", "EVID", "CMT", "DRUG",
-                                             "II",   "ADDL", "SS",  "RATE", "MDV"};
+static const char *const COL_NAMES[NCOLS] = {"ID",   "TIME", "AMT", "EVID", "CMT", "DRUG", "II",
+                                             "ADDL", "SS",   "RATE", "MDV", "F",   "ALAG", "R",
+                                             "D"};
 
 /* Row context for messages: "FILE:LINE: column 'X': ..." */
 typedef struct row_ctx {
   const rui_csv *csv;
-  long col[NCOLS]; /* field index of each column, -1 when absent */
+  long col[NCOLS];              /* field index of each column, -1 when absent */
+  const char *name[NCOLS];      /* the header name of each column (the data map's for items) */
   ru_error *err;
 } row_ctx;
 
@@ -53,7 +63,7 @@ static ru_status col_error(const row_ctx *c, ru_status code, int col, const char
   vsnprintf(what, sizeof what, fmt, ap);
   va_end(ap);
   return ru_error_set(c->err, code, "%.200s:%zu: column '%s': %s", rui_csv_name(c->csv),
-                      rui_csv_line(c->csv), COL_NAMES[col], what);
+                      rui_csv_line(c->csv), c->name[col], what);
 }
 
 /* The text of column col in the current row, or NULL when the column is absent or the value
@@ -158,19 +168,35 @@ static ru_status read_row(const row_ctx *c, ru_event *ev) {
   if ((st = get_number(c, COL_RATE, 0, 0.0, &v)) != RU_OK) {
     return st;
   }
-  if (v == -1.0) {
-    return col_error(c, RU_EDATA, COL_RATE,
-                     "RATE=-1 (rate modelled in the control stream) is not supported: give the "
-                     "rate in mg/h");
-  }
-  if (v == -2.0) {
-    return col_error(c, RU_EDATA, COL_RATE,
-                     "RATE=-2 (duration modelled in the control stream) is not supported: give "
-                     "the rate in mg/h");
-  }
-  if (v < 0.0 || v > RU_REGIMEN_MAX_RATE_MG_PER_H) {
-    return col_error(c, RU_EDATA, COL_RATE, "%g mg/h is outside 0..%g mg/h", v,
-                     RU_REGIMEN_MAX_RATE_MG_PER_H);
+  if (v == RU_RATE_MODELLED_RATE || v == RU_RATE_MODELLED_DURATION) {
+    /* NONMEM: the rate (R) or duration (D) comes from the model; here from the record */
+    const int item = v == RU_RATE_MODELLED_RATE ? COL_R : COL_D;
+    double m = 0.0;
+    if (cell(c, item) == NULL) {
+      return col_error(c, RU_EDATA, COL_RATE,
+                       "RATE=%g needs the modelled %s: a column '%s' on this record (or "
+                       "--data-map %s=COLUMN)", v, item == COL_R ? "rate (mg/h)" : "duration (h)",
+                       c->name[item], COL_NAMES[item]);
+    }
+    if ((st = get_number(c, item, 1, 0.0, &m)) != RU_OK) {
+      return st;
+    }
+    if (item == COL_R && !(m > 0.0 && m <= RU_REGIMEN_MAX_RATE_MG_PER_H)) {
+      return col_error(c, RU_EDATA, COL_R, "%g mg/h is outside (0, %g] mg/h", m,
+                       RU_REGIMEN_MAX_RATE_MG_PER_H);
+    }
+    if (item == COL_D && !(m >= RU_REGIMEN_MIN_INTERVAL_H && m <= RU_REGIMEN_MAX_TIME_H)) {
+      return col_error(c, RU_EDATA, COL_D, "%g h is outside 1 min..%g h", m,
+                       RU_REGIMEN_MAX_TIME_H);
+    }
+    if (item == COL_R) {
+      ev->model_rate_mg_per_h = m;
+    } else {
+      ev->model_dur_h = m;
+    }
+  } else if (v < 0.0 || v > RU_REGIMEN_MAX_RATE_MG_PER_H) {
+    return col_error(c, RU_EDATA, COL_RATE, "%g mg/h is outside 0..%g mg/h (or -1 / -2: rate / "
+                     "duration from the R / D columns)", v, RU_REGIMEN_MAX_RATE_MG_PER_H);
   }
   ev->rate_mg_per_h = v;
 
@@ -194,13 +220,35 @@ static ru_status read_row(const row_ctx *c, ru_event *ev) {
   ev->ss = (int)ss;
   ev->cmt = (ru_cmt)cmt;
 
+  /* F and ALAG: this record's bioavailability and lag (absent: the compound's own) */
+  if (cell(c, COL_F) != NULL) {
+    if ((st = get_number(c, COL_F, 1, 1.0, &v)) != RU_OK) {
+      return st;
+    }
+    if (!(v >= 0.0 && v <= RU_REGIMEN_MAX_BIOAV)) {
+      return col_error(c, RU_EDATA, COL_F, "%g is outside 0..%g", v, RU_REGIMEN_MAX_BIOAV);
+    }
+    ev->has_bioav = 1;
+    ev->bioav = v;
+  }
+  if (cell(c, COL_ALAG) != NULL) {
+    if ((st = get_number(c, COL_ALAG, 1, 0.0, &v)) != RU_OK) {
+      return st;
+    }
+    if (!(v >= 0.0 && v <= RU_REGIMEN_MAX_TIME_H)) {
+      return col_error(c, RU_EDATA, COL_ALAG, "%g h is outside 0..%g h", v, RU_REGIMEN_MAX_TIME_H);
+    }
+    ev->has_lag = 1;
+    ev->lag_h = v;
+  }
+
   /* EVID: given, or NONMEM's default from AMT and MDV (a dose when there is an amount or a
    * constant-infusion rate; "other" when MDV=1 without one; else an observation) */
   if (cell(c, COL_EVID) != NULL) {
     if ((st = get_integer(c, COL_EVID, 0, 0, 0, 4, &evid)) != RU_OK) {
       return st;
     }
-  } else if (ev->amount_mg > 0.0 || (ev->ss > 0 && ev->rate_mg_per_h > 0.0)) {
+  } else if (ev->amount_mg > 0.0 || (ev->ss > 0 && ev->rate_mg_per_h != 0.0)) {
     evid = RU_EVID_DOSE;
   } else if (mdv == 1) {
     evid = RU_EVID_OTHER;
@@ -248,11 +296,26 @@ static ru_status read_row(const row_ctx *c, ru_event *ev) {
                        "AMT, RATE, SS, II and ADDL)",
                        evid);
     }
+    /* F and ALAG on other records are carried like covariates (datasets often fill them on
+     * every row): they apply only to doses */
+    ev->has_bioav = 0;
+    ev->bioav = 0.0;
+    ev->has_lag = 0;
+    ev->lag_h = 0.0;
     return RU_OK;
   }
 
   const int const_infusion = ev->ss > 0 && ev->ii_h == 0.0 && ev->amount_mg == 0.0 &&
-                             ev->rate_mg_per_h > 0.0;
+                             (ev->rate_mg_per_h > 0.0 || ev->rate_mg_per_h == RU_RATE_MODELLED_RATE);
+  if (ev->ss > 0 && ev->ii_h == 0.0 && ev->rate_mg_per_h == RU_RATE_MODELLED_DURATION) {
+    return col_error(c, RU_EDATA, COL_RATE, "RATE=-2 (modelled duration) on a steady-state "
+                     "constant infusion: a constant infusion has no duration");
+  }
+  if (const_infusion && ev->has_bioav && ev->bioav != 1.0) {
+    return col_error(c, RU_EDATA, COL_F, "F=%g on a steady-state constant infusion (AMT 0): F "
+                     "scales amounts, and what it does to a constant infusion's rate is not "
+                     "defined here; give the rate actually delivered", ev->bioav);
+  }
   if (ev->amount_mg == 0.0 && !const_infusion) {
     return col_error(c, RU_EDATA, COL_AMT,
                      "dose record (EVID %ld) with AMT 0 (only a constant-infusion steady state, "
@@ -272,7 +335,36 @@ static ru_status read_row(const row_ctx *c, ru_event *ev) {
 }
 
 /* Maps header names to columns. */
-static ru_status read_header(rui_csv *csv, row_ctx *c, ru_error *err) {
+/* A column named like another tool's per-compartment or per-record dose modifier (NONMEM's
+ * F1/ALAG1/R1/D1 as data items, user names such as LAGT, BIOAV, TINF), which this reader would
+ * otherwise ignore: the item it would map to (F, ALAG, R, D), "" when none does (MTIME), or NULL
+ * when the name is not such a column. */
+static const char *modifier_item(const char *name) {
+  static const struct {
+    const char *prefix; /* followed by digits only */
+    const char *item;
+  } NUMBERED[] = {{"F", "F"}, {"ALAG", "ALAG"}, {"R", "R"}, {"D", "D"}};
+  for (size_t k = 0; k < sizeof NUMBERED / sizeof NUMBERED[0]; k++) {
+    const size_t n = strlen(NUMBERED[k].prefix);
+    if (strncasecmp(name, NUMBERED[k].prefix, n) == 0 && name[n] >= '0' && name[n] <= '9') {
+      const char *q = name + n;
+      while (*q >= '0' && *q <= '9') q++;
+      if (*q == '\0') return NUMBERED[k].item;
+    }
+  }
+  static const struct {
+    const char *name;
+    const char *item;
+  } NAMED[] = {{"LAG", "ALAG"},  {"LAGT", "ALAG"}, {"TLAG", "ALAG"}, {"BIOAV", "F"},
+               {"BIO", "F"},     {"FBIO", "F"},    {"FRAC", "F"},   {"FDEPOT", "F"},
+               {"DUR", "D"},     {"TINF", "D"},    {"MTIME", ""}};
+  for (size_t k = 0; k < sizeof NAMED / sizeof NAMED[0]; k++) {
+    if (strcasecmp(name, NAMED[k].name) == 0) return NAMED[k].item;
+  }
+  return NULL;
+}
+
+static ru_status read_header(ru_regimen *r, rui_csv *csv, row_ctx *c, ru_error *err) {
   int eof = 0;
   ru_status st = rui_csv_next(csv, &eof, err);
   if (st != RU_OK) {
@@ -286,19 +378,46 @@ static ru_status read_header(rui_csv *csv, row_ctx *c, ru_error *err) {
   }
   for (int k = 0; k < NCOLS; k++) {
     c->col[k] = -1;
+    c->name[k] = k >= COL_F ? rui_regimen_data_column(r, k - COL_F) : COL_NAMES[k];
   }
   const size_t nf = rui_csv_nfields(csv);
   for (size_t i = 0; i < nf; i++) {
     const char *name = rui_csv_field(csv, i);
+    int known = 0;
     for (int k = 0; k < NCOLS; k++) {
-      if (strcasecmp(name, COL_NAMES[k]) != 0) {
+      if (strcasecmp(name, c->name[k]) != 0) {
         continue;
       }
       if (c->col[k] >= 0) {
         return ru_error_set(err, RU_EDATA, "%.200s:%zu: column '%s': appears twice in the header",
-                            rui_csv_name(csv), rui_csv_line(csv), COL_NAMES[k]);
+                            rui_csv_name(csv), rui_csv_line(csv), c->name[k]);
       }
       c->col[k] = (long)i;
+      known = 1;
+    }
+    const char *item = known ? NULL : modifier_item(name);
+    if (item != NULL) {
+      char w[RU_ERROR_MESSAGE_MAX];
+      if (item[0] != '\0') {
+        snprintf(w, sizeof w, "%.200s: column '%.40s' looks like a dose modifier of another tool "
+                 "and is ignored; reuptake reads per-record F, ALAG, R and D (to use it: "
+                 "--data-map %s=%.40s)", rui_csv_name(csv), name, item, name);
+      } else {
+        snprintf(w, sizeof w, "%.200s: column '%.40s' looks like a dose modifier of another tool "
+                 "and is ignored (reuptake has no equivalent)", rui_csv_name(csv), name);
+      }
+      st = rui_regimen_warn(r, w, err);
+      if (st != RU_OK) {
+        return st;
+      }
+    }
+  }
+  for (int k = COL_F; k < NCOLS; k++) {
+    const int mapped = strcasecmp(c->name[k], COL_NAMES[k]) != 0;
+    if (mapped && c->col[k] < 0) {
+      return ru_error_set(err, RU_EDATA, "%.200s:%zu: --data-map %s=%s: no column '%s' in the "
+                          "header", rui_csv_name(csv), rui_csv_line(csv), COL_NAMES[k], c->name[k],
+                          c->name[k]);
     }
   }
   static const int REQUIRED[] = {COL_ID, COL_TIME, COL_AMT};
@@ -324,7 +443,7 @@ static ru_status read_all(ru_regimen *r, rui_csv *csv, ru_error *err) {
   memset(&c, 0, sizeof c);
   c.csv = csv;
   c.err = err;
-  ru_status st = read_header(csv, &c, err);
+  ru_status st = read_header(r, csv, &c, err);
   if (st != RU_OK) {
     return st;
   }

@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "core/alloc.h"
+#include "regimen/regimen_impl.h"
 #include "reuptake/units.h"
 
 struct ru_regimen {
@@ -26,6 +27,9 @@ struct ru_regimen {
   size_t nids, ids_cap;
   size_t *slots;     /* open-addressing set over ids: index + 1 into ids, 0 = empty */
   size_t slots_cap;  /* power of two, at least twice nids (load <= 1/2) */
+  char map[RUI_DATA_ITEMS][RU_NAME_MAX]; /* --data-map: dataset column of F, ALAG, R, D ("" = own) */
+  char **warn;       /* warnings from reading datasets */
+  size_t nwarn, capwarn;
 };
 
 /* ---- lifecycle and accessors ------------------------------------------------------------ */
@@ -48,7 +52,92 @@ void ru_regimen_free(ru_regimen *r) {
   rui_free(r->ev);
   rui_free(r->ids);
   rui_free(r->slots);
+  for (size_t i = 0; i < r->nwarn; i++) {
+    rui_free(r->warn[i]);
+  }
+  rui_free(r->warn);
   rui_free(r);
+}
+
+/* ---- dose-modifier data items: the column map and reading warnings -------------------------- */
+
+const char *const rui_data_item_names[RUI_DATA_ITEMS] = {"F", "ALAG", "R", "D"};
+
+ru_status ru_regimen_set_data_map(ru_regimen *r, const char *spec, ru_error *err) {
+  if (r == NULL || spec == NULL) {
+    return ru_error_set(err, RU_EINVAL, "ru_regimen_set_data_map: NULL argument");
+  }
+  char map[RUI_DATA_ITEMS][RU_NAME_MAX];
+  memset(map, 0, sizeof map);
+  const char *p = spec;
+  while (*p != '\0') {
+    const char *end = strchr(p, ',');
+    const size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+    const char *eq = memchr(p, '=', len);
+    if (eq == NULL || eq == p || (size_t)(eq - p) + 1 >= len) {
+      return ru_error_set(err, RU_EPARSE, "--data-map '%.100s': expected ITEM=COLUMN[,...] with "
+                          "ITEM one of F, ALAG, R, D (e.g. F=BIOAV,ALAG=LAGT)", spec);
+    }
+    const size_t ilen = (size_t)(eq - p), clen = len - ilen - 1;
+    int item = -1;
+    for (int k = 0; k < RUI_DATA_ITEMS; k++) {
+      if (strlen(rui_data_item_names[k]) == ilen && strncasecmp(p, rui_data_item_names[k], ilen) == 0) {
+        item = k;
+      }
+    }
+    if (item < 0) {
+      return ru_error_set(err, RU_EPARSE, "--data-map '%.100s': unknown item '%.*s' (F, ALAG, R "
+                          "or D)", spec, (int)(ilen < 40 ? ilen : 40), p);
+    }
+    if (clen >= RU_NAME_MAX) {
+      return ru_error_set(err, RU_EPARSE, "--data-map '%.100s': column name longer than %d "
+                          "characters", spec, RU_NAME_MAX - 1);
+    }
+    memcpy(map[item], eq + 1, clen);
+    map[item][clen] = '\0';
+    p += len;
+    if (*p == ',') {
+      p++;
+      if (*p == '\0') {
+        return ru_error_set(err, RU_EPARSE, "--data-map '%.100s': trailing comma", spec);
+      }
+    }
+  }
+  memcpy(r->map, map, sizeof map);
+  return RU_OK;
+}
+
+const char *rui_regimen_data_column(const ru_regimen *r, int item) {
+  return r->map[item][0] != '\0' ? r->map[item] : rui_data_item_names[item];
+}
+
+ru_status rui_regimen_warn(ru_regimen *r, const char *text, ru_error *err) {
+  for (size_t i = 0; i < r->nwarn; i++) {
+    if (strcmp(r->warn[i], text) == 0) {
+      return RU_OK; /* reported once */
+    }
+  }
+  if (r->nwarn == r->capwarn) {
+    const size_t cap = r->capwarn ? r->capwarn * 2 : 4;
+    char **nw = rui_realloc(r->warn, cap * sizeof *nw);
+    if (nw == NULL) {
+      return ru_error_set(err, RU_ENOMEM, "out of memory");
+    }
+    r->warn = nw;
+    r->capwarn = cap;
+  }
+  char *d = rui_strdup(text);
+  if (d == NULL) {
+    return ru_error_set(err, RU_ENOMEM, "out of memory");
+  }
+  r->warn[r->nwarn++] = d;
+  return RU_OK;
+}
+
+size_t ru_regimen_warning_count(const ru_regimen *r) { return r == NULL ? 0 : r->nwarn; }
+
+const char *ru_regimen_warning(const ru_regimen *r, size_t i) {
+  return (r == NULL || i >= r->nwarn) ? NULL : r->warn[i];
 }
 
 size_t ru_regimen_count(const ru_regimen *r) { return r == NULL ? 0 : r->n; }
@@ -208,9 +297,31 @@ static int check_event(const ru_event *ev, char *why, size_t cap) {
     snprintf(why, cap, "amount %g mg is outside 0..%g mg", ev->amount_mg, RU_REGIMEN_MAX_DOSE_MG);
     return 0;
   }
-  if (!in_range(ev->rate_mg_per_h, 0.0, RU_REGIMEN_MAX_RATE_MG_PER_H)) {
-    snprintf(why, cap, "rate %g mg/h is outside 0..%g mg/h", ev->rate_mg_per_h,
+  const int modelled = ev->rate_mg_per_h == RU_RATE_MODELLED_RATE ||
+                       ev->rate_mg_per_h == RU_RATE_MODELLED_DURATION;
+  if (!modelled && !in_range(ev->rate_mg_per_h, 0.0, RU_REGIMEN_MAX_RATE_MG_PER_H)) {
+    snprintf(why, cap, "rate %g mg/h is outside 0..%g mg/h (or -1 / -2: modelled rate / "
+             "duration)", ev->rate_mg_per_h, RU_REGIMEN_MAX_RATE_MG_PER_H);
+    return 0;
+  }
+  if (ev->rate_mg_per_h == RU_RATE_MODELLED_RATE &&
+      !(ev->model_rate_mg_per_h > 0.0 && ev->model_rate_mg_per_h <= RU_REGIMEN_MAX_RATE_MG_PER_H)) {
+    snprintf(why, cap, "RATE=-1 needs the modelled rate R > 0 (at most %g mg/h)",
              RU_REGIMEN_MAX_RATE_MG_PER_H);
+    return 0;
+  }
+  if (ev->rate_mg_per_h == RU_RATE_MODELLED_DURATION &&
+      !(ev->model_dur_h >= RU_REGIMEN_MIN_INTERVAL_H && ev->model_dur_h <= RU_REGIMEN_MAX_TIME_H)) {
+    snprintf(why, cap, "RATE=-2 needs the modelled duration D within 1 min..%g h",
+             RU_REGIMEN_MAX_TIME_H);
+    return 0;
+  }
+  if (ev->has_bioav && !in_range(ev->bioav, 0.0, RU_REGIMEN_MAX_BIOAV)) {
+    snprintf(why, cap, "bioavailability F %g is outside 0..%g", ev->bioav, RU_REGIMEN_MAX_BIOAV);
+    return 0;
+  }
+  if (ev->has_lag && !in_range(ev->lag_h, 0.0, RU_REGIMEN_MAX_TIME_H)) {
+    snprintf(why, cap, "lag ALAG %g h is outside 0..%g h", ev->lag_h, RU_REGIMEN_MAX_TIME_H);
     return 0;
   }
   if (!in_range(ev->ii_h, 0.0, RU_REGIMEN_MAX_TIME_H) ||
@@ -237,7 +348,7 @@ static int check_event(const ru_event *ev, char *why, size_t cap) {
   }
   if (!is_dose(ev->evid)) {
     if (ev->amount_mg != 0.0 || ev->rate_mg_per_h != 0.0 || ev->ss != 0 || ev->addl != 0 ||
-        ev->ii_h != 0.0) {
+        ev->ii_h != 0.0 || ev->has_bioav || ev->has_lag) {
       snprintf(why, cap, "EVID %d record carries a dose field (AMT, RATE, SS, II or ADDL)",
                (int)ev->evid);
       return 0;
@@ -256,9 +367,16 @@ static int check_event(const ru_event *ev, char *why, size_t cap) {
     snprintf(why, cap, "dose record must have MDV 1");
     return 0;
   }
-  /* a constant infusion at steady state: SS>0, II=0, AMT=0, RATE>0 (NONMEM) */
+  /* a constant infusion at steady state: SS>0, II=0, AMT=0, RATE>0 or -1 (NONMEM) */
   const int const_infusion = ev->ss > 0 && ev->ii_h == 0.0 && ev->amount_mg == 0.0 &&
-                             ev->rate_mg_per_h > 0.0;
+                             (ev->rate_mg_per_h > 0.0 || ev->rate_mg_per_h == RU_RATE_MODELLED_RATE);
+  if (const_infusion && ev->has_bioav && ev->bioav != 1.0) {
+    /* NONMEM applies F to amounts; a constant infusion has none, and what F does to its rate is
+     * not stated in the documentation read (nmhelp "SS dose event record"): refused, not guessed */
+    snprintf(why, cap, "bioavailability F with a steady-state constant infusion (AMT 0) is not "
+             "supported");
+    return 0;
+  }
   if (ev->amount_mg <= 0.0 && !const_infusion) {
     snprintf(why, cap, "dose amount must be > 0");
     return 0;

@@ -6,42 +6,16 @@ set -u
 bin=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "PASS $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-
-# json_has FILE EXPR: python3 evaluates EXPR with d = parsed JSON; true when it holds
-json_has() {
-  python3 - "$1" "$2" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-sys.exit(0 if eval(sys.argv[2]) else 1)
-PY
-}
-
-# expect_input_error NAME ARGS...: exit 2, exactly one line on stderr, nothing on stdout
-expect_input_error() {
-  local name=$1
-  shift
-  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
-  local rc=$?
-  local lines
-  lines=$(wc -l <"$tmp/err")
-  if [ "$rc" -eq 2 ] && [ "$lines" -eq 1 ] && [ ! -s "$tmp/out" ]; then
-    ok "$name"
-  else
-    bad "$name (rc=$rc, stderr lines=$lines, stdout bytes=$(wc -c <"$tmp/out"))"
-    cat "$tmp/err"
-  fi
-}
+. "$(dirname "$0")/common.sh"
 
 # --- drugs ---------------------------------------------------------------------------------
 "$bin" drugs show venlafaxine --format json >"$tmp/v.json" &&
   json_has "$tmp/v.json" "d['name']=='venlafaxine' and {'SERT','NET','DAT'} <= {a['target'] for a in d['affinities']} and all(a['source'] for a in d['affinities']) and 'pk' in d and 'sources' in d" &&
   ok "drugs show venlafaxine lists SERT/NET/DAT with sources" || bad "drugs show venlafaxine"
 "$bin" drugs show Strattera --format json >"$tmp/s.json" &&
-  json_has "$tmp/s.json" "d['name']=='atomoxetine'" && ok "brand name Strattera resolves" || bad "Strattera"
+  json_has "$tmp/s.json" "d['name']=='Strattera' and d['kind']=='product' and d['compounds'][0]['compound']=='atomoxetine'" && ok "product name Strattera resolves to the product" || bad "Strattera"
+"$bin" drugs show Sinequan --format json >"$tmp/s2.json" &&
+  json_has "$tmp/s2.json" "d['name']=='doxepin'" && ok "a brand synonym that is not a product still resolves to its compound" || bad "Sinequan"
 expect_input_error "unknown drug exits 2 with one line" drugs show xyz
 "$bin" drugs show xyz 2>&1 >/dev/null | grep -q "did you mean" && ok "unknown drug suggests a name" || bad "did you mean"
 "$bin" kb check >/dev/null && ok "kb check passes on the shipped data" || bad "kb check"

@@ -23,7 +23,13 @@ static void check_event(const ru_event *e) {
   require(e->evid >= RU_EVID_OBSERVATION && e->evid <= RU_EVID_RESET_DOSE);
   require(isfinite(e->time_h) && e->time_h >= 0.0 && e->time_h <= RU_REGIMEN_MAX_TIME_H);
   require(isfinite(e->amount_mg) && e->amount_mg >= 0.0 && e->amount_mg <= RU_REGIMEN_MAX_DOSE_MG);
-  require(isfinite(e->rate_mg_per_h) && e->rate_mg_per_h >= 0.0);
+  const int modelled = e->rate_mg_per_h == RU_RATE_MODELLED_RATE ||
+                       e->rate_mg_per_h == RU_RATE_MODELLED_DURATION;
+  require(isfinite(e->rate_mg_per_h) && (e->rate_mg_per_h >= 0.0 || modelled));
+  require(e->rate_mg_per_h != RU_RATE_MODELLED_RATE || e->model_rate_mg_per_h > 0.0);
+  require(e->rate_mg_per_h != RU_RATE_MODELLED_DURATION || e->model_dur_h > 0.0);
+  require(!e->has_bioav || (isfinite(e->bioav) && e->bioav >= 0.0 && e->bioav <= RU_REGIMEN_MAX_BIOAV));
+  require(!e->has_lag || (isfinite(e->lag_h) && e->lag_h >= 0.0));
   require(isfinite(e->ii_h) && e->ii_h >= 0.0);
   require(e->addl >= 0 && e->addl < RU_REGIMEN_MAX_COUNT); /* datasets cannot say "forever" */
   require(e->ss >= 0 && e->ss <= 2);
@@ -32,11 +38,12 @@ static void check_event(const ru_event *e) {
   const int dose = e->evid == RU_EVID_DOSE || e->evid == RU_EVID_RESET_DOSE;
   if (dose) {
     require(e->compound[0] != '\0' && e->mdv == 1);
-    require(e->amount_mg > 0.0 || (e->ss > 0 && e->rate_mg_per_h > 0.0 && e->ii_h == 0.0));
-    require(e->ss == 0 || e->ii_h > 0.0 || e->rate_mg_per_h > 0.0);
+    require(e->amount_mg > 0.0 || (e->ss > 0 && e->rate_mg_per_h != 0.0 && e->ii_h == 0.0));
+    require(e->ss == 0 || e->ii_h > 0.0 || e->rate_mg_per_h != 0.0);
     require(e->addl == 0 || e->ii_h > 0.0);
   } else {
     require(e->amount_mg == 0.0 && e->rate_mg_per_h == 0.0 && e->ss == 0 && e->addl == 0);
+    require(!e->has_bioav && !e->has_lag);
     require(e->evid == RU_EVID_OBSERVATION || e->mdv == 1);
   }
 }

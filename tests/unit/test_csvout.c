@@ -208,7 +208,8 @@ static void cancel_leaves_no_file(void **state) {
   remove_dir(dir);
 }
 
-/* Unwritable targets fail at open with RU_EIO naming the path, and create nothing. */
+/* Unwritable targets fail at open with RU_EOUTPUT (the user can fix it: exit 2) naming the path,
+ * and create nothing. */
 static void unwritable_target_fails_at_open(void **state) {
   (void)state;
   char dir[] = "/tmp/ru_csvout_XXXXXX";
@@ -218,10 +219,10 @@ static void unwritable_target_fails_at_open(void **state) {
   ru_csv_writer *w = (ru_csv_writer *)&w; /* overwritten with NULL */
   ru_error err;
   ru_error_clear(&err);
-  assert_int_equal(ru_csv_writer_open(path, 0, &w, &err), RU_EIO);
+  assert_int_equal(ru_csv_writer_open(path, 0, &w, &err), RU_EOUTPUT);
   assert_null(w);
   assert_non_null(strstr(err.message, "missing/x.csv"));
-  assert_int_equal(ru_csv_writer_open(dir, 0, &w, &err), RU_EIO); /* a directory */
+  assert_int_equal(ru_csv_writer_open(dir, 0, &w, &err), RU_EOUTPUT); /* a directory */
   assert_null(w);
   assert_int_equal(count_entries(dir), 0);
   assert_int_equal(ru_csv_writer_open(path, 0, NULL, NULL), RU_EINVAL);

@@ -84,8 +84,8 @@ static void cvode_reference(ru_sim *s, const double *t, size_t nt, double *out) 
   memset(y0, 0, sizeof y0);
   memset(mask, 0, sizeof mask);
   for (size_t j = 0; j < s->ncmt; j++) mask[j] = 1;
-  for (size_t e = 0; e < s->nenz; e++) {
-    if (s->enz[e].state >= 0) y0[s->enz[e].state] = 1.0;
+  for (size_t e = 0; e < s->enz.n; e++) {
+    if (s->enz.e[e].state >= 0) y0[s->enz.e[e].state] = 1.0;
   }
   rui_ode_options o;
   rui_ode_options_default(&o);

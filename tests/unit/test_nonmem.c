@@ -389,18 +389,20 @@ static void test_negative_addl(void **state) {
              "d.csv:2: column 'ADDL': -1 is outside 0..999999");
 }
 
-static void test_rate_minus_one_not_supported(void **state) {
+/* RATE = -1 / -2 (NONMEM: rate / duration modelled) take the R / D data item of the record
+ * (issue 18); without it the record is refused, naming the item and how to map it. */
+static void test_rate_minus_one_needs_the_r_item(void **state) {
   (void)state;
   read_fails(HDR "1,0,20,1,2,x,0,0,0,-1,1\n", RU_EDATA,
-             "d.csv:2: column 'RATE': RATE=-1 (rate modelled in the control stream) is not "
-             "supported: give the rate in mg/h");
+             "d.csv:2: column 'RATE': RATE=-1 needs the modelled rate (mg/h): a column 'R' on "
+             "this record (or --data-map R=COLUMN)");
 }
 
-static void test_rate_minus_two_not_supported(void **state) {
+static void test_rate_minus_two_needs_the_d_item(void **state) {
   (void)state;
   read_fails(HDR "1,0,20,1,2,x,0,0,0,-2,1\n", RU_EDATA,
-             "d.csv:2: column 'RATE': RATE=-2 (duration modelled in the control stream) is not "
-             "supported: give the rate in mg/h");
+             "d.csv:2: column 'RATE': RATE=-2 needs the modelled duration (h): a column 'D' on "
+             "this record (or --data-map D=COLUMN)");
 }
 
 static void test_amount_on_observation(void **state) {
@@ -474,6 +476,76 @@ static void test_nothing_appended_when_last_row_bad(void **state) {
              "d.csv:4: column 'AMT': -5 mg is outside 0..1e+06 mg");
 }
 
+/* ---- per-record dose modifiers (issue 18) ------------------------------------------------- */
+
+#define HDRM "ID,TIME,AMT,EVID,CMT,DRUG,RATE,F,ALAG,R,D\n"
+
+/* F, ALAG, R and D are read per record; absent or '.' means "the compound's own". */
+static void test_dose_modifiers_are_read_per_record(void **state) {
+  (void)state;
+  ru_regimen *r = read_ok(HDRM "1,0,20,1,1,x,0,0.6,1.5,.,.\n"
+                               "1,1,20,1,2,x,-1,.,.,4,.\n"
+                               "1,2,20,1,2,x,-2,0.5,.,.,3\n");
+  const ru_event *a = ru_regimen_event(r, 0), *b = ru_regimen_event(r, 1), *c = ru_regimen_event(r, 2);
+  assert_true(a->has_bioav && a->bioav == 0.6 && a->has_lag && a->lag_h == 1.5);
+  assert_true(!b->has_bioav && !b->has_lag && b->rate_mg_per_h == RU_RATE_MODELLED_RATE &&
+              b->model_rate_mg_per_h == 4.0);
+  assert_true(c->has_bioav && c->bioav == 0.5 && c->rate_mg_per_h == RU_RATE_MODELLED_DURATION &&
+              c->model_dur_h == 3.0);
+  ru_regimen_free(r);
+}
+
+/* --data-map: the dataset's own names for the items. */
+static void test_data_map_renames_the_items(void **state) {
+  (void)state;
+  ru_regimen *r = NULL;
+  ru_error err;
+  assert_int_equal(ru_regimen_new(&r, &err), RU_OK);
+  assert_int_equal(ru_regimen_set_data_map(r, "f=BIOAV,ALAG=lagt", &err), RU_OK);
+  const char csv[] = "ID,TIME,AMT,DRUG,BIOAV,LAGT\n1,0,20,x,0.25,2\n";
+  assert_int_equal(ru_regimen_read_dataset_buffer(r, csv, strlen(csv), "d.csv", &err), RU_OK);
+  const ru_event *e = ru_regimen_event(r, 0);
+  assert_true(e->has_bioav && e->bioav == 0.25 && e->has_lag && e->lag_h == 2.0);
+  assert_int_equal(ru_regimen_warning_count(r), 0);
+  assert_int_equal(ru_regimen_set_data_map(r, "Q=X", &err), RU_EPARSE);
+  assert_int_equal(ru_regimen_set_data_map(r, "F=", &err), RU_EPARSE);
+  assert_int_equal(ru_regimen_set_data_map(r, "F=A,", &err), RU_EPARSE);
+  ru_regimen_free(r);
+}
+
+/* A column named like another tool's dose modifier is reported once, never silently dropped. */
+static void test_other_tools_modifier_columns_are_reported(void **state) {
+  (void)state;
+  ru_regimen *r = read_ok("ID,TIME,AMT,DRUG,F1,ALAG1,LAGT,MTIME,WT\n1,0,20,x,0.5,1,1,2,70\n"
+                          "1,1,20,x,0.5,1,1,2,70\n");
+  assert_int_equal(ru_regimen_warning_count(r), 4); /* F1, ALAG1, LAGT, MTIME; WT is a covariate */
+  assert_non_null(strstr(ru_regimen_warning(r, 0), "'F1'"));
+  assert_non_null(strstr(ru_regimen_warning(r, 0), "--data-map F=F1"));
+  assert_non_null(strstr(ru_regimen_warning(r, 2), "--data-map ALAG=LAGT"));
+  ru_regimen_free(r);
+}
+
+/* Where reuptake would have to guess, it refuses with the reason. */
+static void test_f_on_a_constant_infusion_steady_state_is_refused(void **state) {
+  (void)state;
+  read_fails("ID,TIME,AMT,EVID,CMT,DRUG,SS,RATE,F\n1,0,0,1,2,x,1,5,0.5\n", RU_EDATA,
+             "d.csv:2: column 'F': F=0.5 on a steady-state constant infusion (AMT 0): F scales "
+             "amounts, and what it does to a constant infusion's rate is not defined here; give "
+             "the rate actually delivered");
+  read_fails("ID,TIME,AMT,EVID,CMT,DRUG,SS,RATE,D\n1,0,0,1,2,x,1,-2,3\n", RU_EDATA,
+             "d.csv:2: column 'RATE': RATE=-2 (modelled duration) on a steady-state constant "
+             "infusion: a constant infusion has no duration");
+}
+
+static void test_bad_modifier_values(void **state) {
+  (void)state;
+  read_fails(HDRM "1,0,20,1,1,x,0,-1,.,.,.\n", RU_EDATA, "d.csv:2: column 'F': -1 is outside 0..10");
+  read_fails(HDRM "1,0,20,1,1,x,0,.,-2,.,.\n", RU_EDATA,
+             "d.csv:2: column 'ALAG': -2 h is outside 0..1e+06 h");
+  read_fails(HDRM "1,0,20,1,2,x,-1,.,.,0,.\n", RU_EDATA,
+             "d.csv:2: column 'R': 0 mg/h is outside (0, 1e+09] mg/h");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_dose_and_observation_records),
@@ -517,8 +589,8 @@ int main(void) {
       cmocka_unit_test(test_ss_without_interval),
       cmocka_unit_test(test_addl_without_interval),
       cmocka_unit_test(test_negative_addl),
-      cmocka_unit_test(test_rate_minus_one_not_supported),
-      cmocka_unit_test(test_rate_minus_two_not_supported),
+      cmocka_unit_test(test_rate_minus_one_needs_the_r_item),
+      cmocka_unit_test(test_rate_minus_two_needs_the_d_item),
       cmocka_unit_test(test_amount_on_observation),
       cmocka_unit_test(test_zero_amount_dose),
       cmocka_unit_test(test_mdv0_on_dose),
@@ -529,6 +601,11 @@ int main(void) {
       cmocka_unit_test(test_unterminated_quote),
       cmocka_unit_test(test_error_line_counts_crlf),
       cmocka_unit_test(test_nothing_appended_when_last_row_bad),
+      cmocka_unit_test(test_dose_modifiers_are_read_per_record),
+      cmocka_unit_test(test_data_map_renames_the_items),
+      cmocka_unit_test(test_other_tools_modifier_columns_are_reported),
+      cmocka_unit_test(test_f_on_a_constant_infusion_steady_state_is_refused),
+      cmocka_unit_test(test_bad_modifier_values),
   };
   return cmocka_run_group_tests_name("nonmem", tests, NULL, NULL);
 }

@@ -1,0 +1,360 @@
+/* `reuptake map`: every product (or one class) at its label dose, at steady state, one row each:
+ * mean occupancy of SERT, NET, DAT, H1, M1, alpha1, 5-HT2A and 5-HT2C over the dosing interval,
+ * the NET/SERT occupancy ratio at that dose, and the CYP enzymes it inhibits as a perpetrator at
+ * that dose; table, CSV, JSON, and a heatmap (--plot). Products that cannot be mapped (incomplete,
+ * no sourced dose, a compound value missing) are listed with the reason, never guessed.
+ *
+ * "Inhibits" uses the basic static models of the FDA guidance (In Vitro Drug Interaction
+ * Studies - Cytochrome P450 Enzyme- and Transporter-Mediated Drug Interactions, Guidance for
+ * Industry, January 2020): reversible R1 = 1 + Imax,u/Ki >= 1.02; time-dependent
+ * R2 = (kobs + kdeg)/kdeg >= 1.25 with kobs = kinact Imax,u/(KI + Imax,u); Imax,u is the
+ * unbound steady-state Cmax of the perpetrator (and of each of its metabolites). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common.h"
+
+#define NPROF RU_PD_STEADY_POINTS /* the steady-state grid every occupancy summary uses */
+#define MAXC 16
+#define MAXP 128
+#define R1_CUTOFF 1.02 /* FDA 2020 guidance, basic model for reversible inhibition */
+#define R2_CUTOFF 1.25 /* FDA 2020 guidance, basic model for time-dependent inhibition */
+
+static const char *const TARGETS[] = {"SERT", "NET", "DAT", "H1", "M1", "alpha1", "5-HT2A", "5-HT2C"};
+#define NT (sizeof TARGETS / sizeof TARGETS[0])
+
+/* Presentation order of the classes (rows are sorted by it, then by name). */
+static const char *const CLASS_ORDER[] = {"SSRI", "SNRI", "NRI", "NDRI", "TCA", "NDRI (stimulant)",
+                                          "stimulant (releaser)", "wakefulness"};
+
+static size_t class_rank(const char *c) {
+  for (size_t i = 0; i < sizeof CLASS_ORDER / sizeof CLASS_ORDER[0]; i++) {
+    if (strncasecmp(c, CLASS_ORDER[i], strlen(CLASS_ORDER[i])) == 0 && strlen(c) == strlen(CLASS_ORDER[i])) return i;
+  }
+  for (size_t i = 0; i < sizeof CLASS_ORDER / sizeof CLASS_ORDER[0]; i++) {
+    if (strncasecmp(c, CLASS_ORDER[i], strlen(CLASS_ORDER[i])) == 0) return i;
+  }
+  return sizeof CLASS_ORDER / sizeof CLASS_ORDER[0];
+}
+
+typedef struct map_row {
+  ru_product p;
+  double dose_mg, interval_h;
+  double occ[NT];
+  double net_sert;
+  char inhibits[256];   /* "CYP2D6 (MBI), CYP1A2" */
+  char names[8][16];    /* enzymes, for JSON */
+  size_t ninh;
+  char skipped[RU_ERROR_MESSAGE_MAX + 16]; /* "" when mapped */
+  char kpuu_default[160]; /* compounds whose occupancy used the default Kp,uu,brain ("" none) */
+} map_row;
+
+/* Case-insensitive substring test (--class SNRI matches "SNRI"; --class stimulant matches both
+ * stimulant classes). */
+static int contains_ci(const char *hay, const char *needle) {
+  const size_t n = strlen(needle);
+  for (const char *p = hay; *p != '\0'; p++) {
+    if (strncasecmp(p, needle, n) == 0) return 1;
+  }
+  return n == 0;
+}
+
+static int cmp_rows(const void *a, const void *b) {
+  const map_row *x = a, *y = b;
+  const size_t rx = class_rank(x->p.drug_class), ry = class_rank(y->p.drug_class);
+  if (rx != ry) return rx < ry ? -1 : 1;
+  return strcasecmp(x->p.name, y->p.name);
+}
+
+static void add_inhibited(map_row *r, const char *enzyme, const char *how) {
+  for (size_t i = 0; i < r->ninh; i++) {
+    if (strcmp(r->names[i], enzyme) == 0) return;
+  }
+  if (r->ninh >= 8) return;
+  snprintf(r->names[r->ninh], sizeof r->names[0], "%s", enzyme);
+  const size_t len = strlen(r->inhibits);
+  snprintf(r->inhibits + len, sizeof r->inhibits - len, "%s%s%s", r->ninh ? ", " : "", enzyme, how);
+  r->ninh++;
+}
+
+/* Steady-state occupancy and CYP liabilities of one product at dose every interval. */
+static ru_status map_one(ru_kb *kb, map_row *r, ru_error *err) {
+  char spec[RU_NAME_MAX + 64];
+  snprintf(spec, sizeof spec, "%s:%.17gmg:q%.17gh", r->p.name, r->dose_mg, r->interval_h);
+  ru_regimen *reg = NULL;
+  ru_sim *s = NULL;
+  double t[NPROF], tau = 0.0;
+  double *conc = NULL;
+  ru_status st = ru_regimen_new(&reg, err);
+  if (st == RU_OK) st = ru_regimen_parse(reg, spec, err);
+  if (st == RU_OK) st = ru_sim_new(kb, &s, err);
+  if (st == RU_OK) st = ru_sim_add_regimen(s, reg, err);
+  if (st == RU_OK) st = ru_sim_prepare(s, err);
+  const size_t nc = s ? ru_sim_compound_count(s) : 0;
+  if (st == RU_OK && nc > MAXC) st = ru_error_set(err, RU_ELIMIT, "more than %d compounds", MAXC);
+  if (st == RU_OK) {
+    conc = malloc(nc * NPROF * sizeof *conc);
+    if (conc == NULL) st = ru_error_set(err, RU_ENOMEM, "out of memory");
+  }
+  if (st == RU_OK) st = ru_sim_steady_profile(s, NPROF, t, conc, &tau, err);
+  ru_pd_summary sum[NT];
+  if (st == RU_OK) st = ru_pd_summarise(kb, s, TARGETS, NT, conc, NPROF, sum, err);
+  for (size_t k = 0; k < NT && st == RU_OK; k++) {
+    r->occ[k] = sum[k].mean;
+    for (size_t i = 0; i < sum[k].nshares; i++) {
+      const char *c = sum[k].shares[i].compound;
+      if (!sum[k].shares[i].kpuu_is_default || strstr(r->kpuu_default, c) != NULL) continue;
+      const size_t len = strlen(r->kpuu_default);
+      snprintf(r->kpuu_default + len, sizeof r->kpuu_default - len, "%s%s", len ? ", " : "", c);
+    }
+  }
+  if (st == RU_OK) ru_pd_summary_free(sum, NT);
+  r->net_sert = (st == RU_OK && r->occ[0] > 1e-9) ? r->occ[1] / r->occ[0] : nan("");
+  /* perpetrator liabilities of every compound present (parents and metabolites) */
+  for (size_t i = 0; i < nc && st == RU_OK; i++) {
+    const char *name = ru_sim_compound_name(s, i);
+    const double fu = ru_sim_compound_fu(s, i), mw = ru_sim_compound_mw(s, i);
+    if (!isfinite(fu) || !isfinite(mw)) continue;
+    double cmax = 0.0;
+    for (size_t j = 0; j < NPROF; j++) cmax = fmax(cmax, conc[i * NPROF + j]);
+    const double iu_um = ru_pd_unbound_nm(cmax, fu, mw) / 1000.0;
+    ru_inhibition list[32];
+    size_t n = 0;
+    st = ru_kb_inhibitions(kb, name, list, 32, &n, err);
+    for (size_t k = 0; k < n && k < 32 && st == RU_OK; k++) {
+      const ru_inhibition *h = &list[k];
+      if (h->kind == RU_INHIB_COMPETITIVE && h->ki_um.value > 0.0) {
+        if (1.0 + iu_um / h->ki_um.value >= R1_CUTOFF) add_inhibited(r, h->enzyme, "");
+      } else if (h->kind == RU_INHIB_MECHANISM_BASED && h->ki_inact_um.value > 0.0 && h->kinact_per_h.value > 0.0) {
+        ru_value kdeg;
+        ru_error e2;
+        if (ru_kb_enzyme_kdeg(kb, h->enzyme, &kdeg, &e2) != RU_OK || !(kdeg.value > 0.0)) continue;
+        const double kobs = h->kinact_per_h.value * iu_um / (h->ki_inact_um.value + iu_um);
+        if ((kobs + kdeg.value) / kdeg.value >= R2_CUTOFF) add_inhibited(r, h->enzyme, " (time-dependent)");
+      }
+    }
+  }
+  free(conc);
+  ru_sim_free(s);
+  ru_regimen_free(reg);
+  return st;
+}
+
+static cJSON *row_json(const map_row *r) {
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "product", r->p.name);
+  cJSON_AddStringToObject(o, "class", r->p.drug_class);
+  cJSON *c = cJSON_AddArrayToObject(o, "compounds");
+  for (size_t i = 0; i < r->p.n_components; i++) cJSON_AddItemToArray(c, cJSON_CreateString(r->p.component[i].compound));
+  cJSON_AddItemToObject(o, "dose_mg", cli_json_number(r->dose_mg));
+  cJSON_AddItemToObject(o, "interval_h", cli_json_number(r->interval_h));
+  cJSON *occ = cJSON_AddObjectToObject(o, "occupancy");
+  for (size_t k = 0; k < NT; k++) cJSON_AddItemToObject(occ, TARGETS[k], cli_json_number(r->occ[k]));
+  cJSON_AddItemToObject(o, "net_sert_ratio", cli_json_number(r->net_sert));
+  cJSON *inh = cJSON_AddArrayToObject(o, "inhibits");
+  for (size_t i = 0; i < r->ninh; i++) cJSON_AddItemToArray(inh, cJSON_CreateString(r->names[i]));
+  if (r->kpuu_default[0]) cJSON_AddStringToObject(o, "kpuu_brain_default", r->kpuu_default);
+  return o;
+}
+
+static int plot_map(cli_ctx *ctx, const map_row *rows, size_t n, const char *dose_word) {
+  const char *labels[MAXP], *groups[MAXP], *ratio[MAXP], *inh[MAXP];
+  static char lab[MAXP][96], rat[MAXP][32];
+  double *v = malloc((n * NT + 1) * sizeof *v);
+  if (v == NULL) return cli_fail(ctx, RU_ENOMEM, NULL);
+  for (size_t r = 0; r < n; r++) {
+    snprintf(lab[r], sizeof lab[r], "%s %g mg q%gh", rows[r].p.name, rows[r].dose_mg, rows[r].interval_h);
+    labels[r] = lab[r];
+    groups[r] = rows[r].p.drug_class;
+    if (isfinite(rows[r].net_sert)) {
+      if (rows[r].net_sert >= 100.0) snprintf(rat[r], sizeof rat[r], ">100");
+      else snprintf(rat[r], sizeof rat[r], "%.2g", rows[r].net_sert);
+    } else {
+      snprintf(rat[r], sizeof rat[r], "no SERT");
+    }
+    ratio[r] = rat[r];
+    inh[r] = rows[r].ninh ? rows[r].inhibits : "-";
+    for (size_t k = 0; k < NT; k++) v[r * NT + k] = rows[r].occ[k];
+  }
+  char subtitle[256];
+  snprintf(subtitle, sizeof subtitle,
+           "Mean occupancy over the dosing interval at steady state, %s label dose; rows by class", dose_word);
+  ru_heatmap h;
+  memset(&h, 0, sizeof h);
+  h.title = "Products at their label doses: transporter and receptor occupancy";
+  h.subtitle = subtitle;
+  h.nrows = n;
+  h.ncols = NT;
+  h.row_labels = labels;
+  h.row_groups = groups;
+  h.col_labels = TARGETS;
+  h.values = v;
+  h.value_label = "occupancy (fraction of targets bound)";
+  h.ntext = 2;
+  h.text_headers[0] = "NET/SERT";
+  h.text_headers[1] = "inhibits (FDA 2020 basic model)";
+  h.text[0] = ratio;
+  h.text[1] = inh;
+  h.footer = CLI_DISCLAIMER;
+  ru_error err;
+  ru_error_clear(&err);
+  const ru_status st = ru_plot_heatmap(ctx->plot_path, &h, &err);
+  free(v);
+  if (st != RU_OK) return cli_fail(ctx, st, &err);
+  if (!ctx->quiet) fprintf(stderr, "reuptake map: heatmap written to %s\n", ctx->plot_path);
+  return 0;
+}
+
+int cmd_map(cli_ctx *ctx) {
+  const char *klass = NULL, *dose = "usual";
+  for (size_t i = 0; i < ctx->nargs; i++) {
+    int missing = 0;
+    const char *v = cli_opt_value(ctx, &i, "--class", &missing);
+    if (v != NULL) {
+      klass = v;
+      continue;
+    }
+    if (missing) return cli_usage(ctx, "--class needs a value (e.g. SNRI)");
+    v = cli_opt_value(ctx, &i, "--dose", &missing);
+    if (v != NULL) {
+      if (strcmp(v, "low") != 0 && strcmp(v, "usual") != 0 && strcmp(v, "high") != 0) {
+        return cli_usage(ctx, "--dose '%s': expected low, usual or high", v);
+      }
+      dose = v;
+      continue;
+    }
+    if (missing) return cli_usage(ctx, "--dose needs a value (low, usual or high)");
+    return cli_usage(ctx, "unexpected argument '%s' (map [--class CLASS] [--dose low|usual|high] [--plot FILE])",
+                     ctx->args[i]);
+  }
+  int rc = 0;
+  ru_kb *kb = cli_kb(ctx, &rc);
+  if (kb == NULL) return rc;
+  const size_t np = ru_kb_product_count(kb);
+  map_row *rows = calloc(np ? np : 1, sizeof *rows);
+  if (rows == NULL) return cli_fail(ctx, RU_ENOMEM, NULL);
+  size_t n = 0;
+  for (size_t i = 0; i < np && n < MAXP; i++) {
+    char name[RU_NAME_MAX];
+    ru_error err;
+    ru_error_clear(&err);
+    map_row *r = &rows[n];
+    ru_status st = ru_kb_product_at(kb, i, name, &err);
+    if (st == RU_OK) st = ru_kb_product(kb, name, &r->p, &err);
+    if (st != RU_OK) {
+      free(rows);
+      return cli_fail(ctx, st, &err);
+    }
+    if (klass != NULL && !contains_ci(r->p.drug_class, klass)) continue;
+    n++;
+    const ru_value *d = strcmp(dose, "low") == 0 ? &r->p.low_dose_mg
+                        : strcmp(dose, "high") == 0 ? &r->p.high_dose_mg : &r->p.usual_dose_mg;
+    r->dose_mg = d->value;
+    r->interval_h = r->p.interval_h.value;
+    if (r->p.incomplete[0] != '\0') {
+      snprintf(r->skipped, sizeof r->skipped, "incomplete: %s", r->p.incomplete);
+    } else if (!isfinite(r->dose_mg) || !isfinite(r->interval_h)) {
+      snprintf(r->skipped, sizeof r->skipped, "no sourced %s dose in the knowledge base", dose);
+    } else if ((st = map_one(kb, r, &err)) != RU_OK) {
+      snprintf(r->skipped, sizeof r->skipped, "%s", err.message);
+    }
+  }
+  if (n == 0) {
+    free(rows);
+    return cli_usage(ctx, "no product of class '%s' (see 'reuptake drugs list --products')", klass ? klass : "");
+  }
+  qsort(rows, n, sizeof *rows, cmp_rows);
+  /* mapped rows first (in class order), then the ones that could not be mapped */
+  map_row *mapped = calloc(n, sizeof *mapped);
+  if (mapped == NULL) {
+    free(rows);
+    return cli_fail(ctx, RU_ENOMEM, NULL);
+  }
+  size_t nm = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (rows[i].skipped[0] == '\0') mapped[nm++] = rows[i];
+  }
+  if (nm == 0) {
+    free(rows);
+    free(mapped);
+    return cli_usage(ctx, "no product could be mapped at its %s dose (run with --format json for the reasons)", dose);
+  }
+  if (ctx->plot_path != NULL) {
+    rc = plot_map(ctx, mapped, nm, dose);
+    if (rc != 0) {
+      free(rows);
+      free(mapped);
+      return rc;
+    }
+  }
+  if (ctx->format == CLI_FMT_JSON) {
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "dose", dose);
+    cJSON *arr = cJSON_AddArrayToObject(root, "products");
+    for (size_t i = 0; i < nm; i++) cJSON_AddItemToArray(arr, row_json(&mapped[i]));
+    cJSON *sk = cJSON_AddArrayToObject(root, "not_mapped");
+    for (size_t i = 0; i < n; i++) {
+      if (rows[i].skipped[0] == '\0') continue;
+      cJSON *o = cJSON_CreateObject();
+      cJSON_AddStringToObject(o, "product", rows[i].p.name);
+      cJSON_AddStringToObject(o, "reason", rows[i].skipped);
+      cJSON_AddItemToArray(sk, o);
+    }
+    cJSON_AddStringToObject(root, "inhibits_rule",
+                            "FDA 2020 in vitro DDI guidance basic models: R1 = 1 + Imax,u/Ki >= 1.02; "
+                            "R2 = (kobs + kdeg)/kdeg >= 1.25; Imax,u = unbound steady-state Cmax");
+    cJSON_AddStringToObject(root, "disclaimer", CLI_DISCLAIMER);
+    free(rows);
+    free(mapped);
+    return cli_emit_json(ctx, root);
+  }
+  const char *hdr[4 + NT + 2] = {"product", "class", "dose_mg", "interval_h"};
+  for (size_t k = 0; k < NT; k++) hdr[4 + k] = TARGETS[k];
+  hdr[4 + NT] = "net_sert_ratio";
+  hdr[5 + NT] = "inhibits";
+  cli_table *t = cli_table_new(6 + NT, hdr);
+  char b[4 + NT + 2][32];
+  for (size_t i = 0; i < nm; i++) {
+    const map_row *r = &mapped[i];
+    const char *cells[4 + NT + 2];
+    cells[0] = r->p.name;
+    cells[1] = r->p.drug_class;
+    cells[2] = cli_fmt(b[2], 32, r->dose_mg, 4);
+    cells[3] = cli_fmt(b[3], 32, r->interval_h, 3);
+    for (size_t k = 0; k < NT; k++) cells[4 + k] = cli_fmt(b[4 + k], 32, r->occ[k], 2);
+    cells[4 + NT] = cli_fmt(b[4 + NT], 32, r->net_sert, 3);
+    cells[5 + NT] = r->inhibits;
+    cli_table_add(t, cells);
+  }
+  cli_out *o = cli_out_new();
+  if (ctx->format == CLI_FMT_TABLE) {
+    cli_out_printf(o, "Products at their %s label dose, steady state: mean occupancy (fraction) over the "
+                      "dosing interval\n\n", dose);
+  }
+  cli_table_render(t, ctx->format, o);
+  cli_table_free(t);
+  if (ctx->format == CLI_FMT_TABLE) {
+    cli_out_printf(o, "\nnet_sert_ratio: NET over SERT occupancy at that dose. inhibits: FDA 2020 basic models "
+                      "(R1 >= 1.02, R2 >= 1.25) at the unbound steady-state Cmax.\n");
+    int any = 0;
+    for (size_t i = 0; i < nm; i++) {
+      if (mapped[i].kpuu_default[0] == '\0') continue;
+      if (!any) cli_out_printf(o, "\nno brain-exposure evidence, default Kp,uu,brain used for:\n");
+      any = 1;
+      cli_out_printf(o, "  %-14s %s\n", mapped[i].p.name, mapped[i].kpuu_default);
+    }
+    any = 0;
+    for (size_t i = 0; i < n; i++) {
+      if (rows[i].skipped[0] == '\0') continue;
+      if (!any) cli_out_printf(o, "\nnot mapped:\n");
+      any = 1;
+      cli_out_printf(o, "  %-14s %s\n", rows[i].p.name, rows[i].skipped);
+    }
+    cli_out_printf(o, "\n%s\n", CLI_DISCLAIMER);
+  }
+  free(rows);
+  free(mapped);
+  return cli_out_commit(ctx, o);
+}
