@@ -123,6 +123,7 @@ ru_status ru_sim_new(const ru_kb *kb, ru_sim **out, ru_error *err) {
   s->inlet_driver = 1;
   s->qh_l_per_h = nan("");
   s->qgut_l_per_h = nan("");
+  s->bp_default = nan("");
   rui_enz_init(&s->enz);
   *out = s;
   return RU_OK;
@@ -391,10 +392,12 @@ ru_status ru_sim_set_override(ru_sim *s, const char *spec, ru_error *err) {
     return ru_error_set(err, RU_EPARSE, "--set '%s': '%s' is not a number%s", spec, eq + 1,
                         strcmp(key, "model") == 0 ? " (model: 1cmt, 2cmt or 3cmt)" : "");
   }
-  char canon[RU_NAME_MAX];
-  ru_status st = ru_kb_resolve(s->kb, compound, canon, err);
-  if (st != RU_OK) {
-    return st;
+  char canon[RU_NAME_MAX] = "*"; /* "*": every compound */
+  if (strcmp(compound, "*") != 0) {
+    ru_status st = ru_kb_resolve(s->kb, compound, canon, err);
+    if (st != RU_OK) {
+      return st;
+    }
   }
   int bad = 0;
   if (strcmp(key, "model") == 0) {
@@ -562,7 +565,7 @@ static void derive_params(const ru_sim *s, sim_compound *c) {
     rui_route_in in;
     in.cl_f_l_per_h = c->p.cl_f_l_per_h.value;
     in.fu = c->fu;
-    in.bp = c->p.bp.value;
+    in.bp = c->bp_assumed ? s->bp_default : c->p.bp.value;
     in.fa = isfinite(c->p.fa.value) ? c->p.fa.value : 1.0;
     in.fg = isfinite(c->p.fg.value) ? c->p.fg.value : 1.0;
     in.fm_renal = renal_share(c);
@@ -611,7 +614,8 @@ static void choose_route(const ru_sim *s, sim_compound *c) {
     return;
   }
   const char *missing = !isfinite(c->fu)               ? "fu"
-                        : !(c->p.bp.value > 0.0)       ? "blood:plasma ratio (bp)"
+                        : !(c->p.bp.value > 0.0) && !isfinite(s->bp_default)
+                                                       ? "blood:plasma ratio (bp)"
                         : !isfinite(s->qh_l_per_h)     ? "hepatic blood flow (body)"
                         : (isfinite(c->p.fg.value) && c->p.fg.value < 1.0 &&
                            !isfinite(s->qgut_l_per_h)) ? "villous blood flow (body)"
@@ -622,7 +626,8 @@ static void choose_route(const ru_sim *s, sim_compound *c) {
              "cannot change with inhibition or phenotype", missing);
     return;
   }
-  rui_route_in in = {c->p.cl_f_l_per_h.value, c->fu, c->p.bp.value,
+  c->bp_assumed = !(c->p.bp.value > 0.0);
+  rui_route_in in = {c->p.cl_f_l_per_h.value, c->fu, c->bp_assumed ? s->bp_default : c->p.bp.value,
                      isfinite(c->p.fa.value) ? c->p.fa.value : 1.0,
                      isfinite(c->p.fg.value) ? c->p.fg.value : 1.0, renal_share(c),
                      s->qh_l_per_h, s->qgut_l_per_h};
@@ -654,6 +659,7 @@ ru_status ru_sim_prepare(ru_sim *s, ru_error *err) {
   rui_enz_reset(&s->enz);
   s->qh_l_per_h = body_param(s->kb, "hepatic_blood_flow_l_per_h");
   s->qgut_l_per_h = body_param(s->kb, "villous_blood_flow_l_per_h");
+  s->bp_default = body_param(s->kb, "blood_plasma_ratio_default");
   size_t n = 0;
   for (size_t i = 0; i < s->nc; i++) {
     sim_compound *c = &s->c[i];
@@ -886,8 +892,9 @@ const char *ru_sim_mechanisms(ru_sim *s) {
     if (c->route == SIM_ROUTE_PHYSIOLOGICAL) {
       w = snprintf(buf + len, cap - len,
                    "%s: physiological oral route (F %.3g = Fa %.3g x Fg %.3g x Fh %.3g in a normal "
-                   "metabolizer; CLint,u %.4g L/h hepatic)\n", c->name, c->r.f_scale, c->r.fa,
-                   c->r.fg, c->r.fh, c->r.clint_h_l_per_h);
+                   "metabolizer; CLint,u %.4g L/h hepatic%s)\n", c->name, c->r.f_scale, c->r.fa,
+                   c->r.fg, c->r.fh, c->r.clint_h_l_per_h,
+                   c->bp_assumed ? "; B:P not in the knowledge base, 1 assumed (body default)" : "");
     } else if (c->route_why[0] != '\0') {
       w = snprintf(buf + len, cap - len, "%s: %s\n", c->name, c->route_why);
     }

@@ -55,6 +55,7 @@ typedef struct sim_compound {
   sim_route route;
   char route_why[160]; /* why the apparent route (inputs missing, user choice), "" otherwise */
   rui_route r;         /* physiological route quantities (route == PHYSIOLOGICAL) */
+  int bp_assumed;      /* 1: no B:P in the KB, body/blood_plasma_ratio_default used (reported) */
   long gut_enzyme;     /* index of intestinal CYP3A4 in the enzyme room, -1 when no gut CLint */
   double clint_other;  /* physiological: unbound CLint of the unnamed hepatic remainder */
   double v_l, cl_l_per_h, q1_l_per_h, vp1_l, q2_l_per_h, vp2_l; /* model units */
@@ -80,6 +81,7 @@ struct ru_sim {
   int inlet_driver;      /* apparent route: inhibitors act at the unbound hepatic inlet level */
   double qh_l_per_h;     /* hepatic blood flow (KB body), NaN when missing */
   double qgut_l_per_h;   /* villous blood flow (KB body), NaN when missing */
+  double bp_default;     /* blood:plasma ratio when a compound has none (KB body), NaN: none */
   int prepared;
   int nonlinear;
   int force_ode;       /* run on the ODE path even when linear (--solver cvode|hybrid) */
