@@ -6,6 +6,7 @@
  *
  *   bench_hybrid rxode N1 N2 NREF   speed (N1 and N2 subjects) and errors (NREF subjects)
  *   bench_hybrid interact           atomoxetine 40 mg q12h with paroxetine 20 mg q24h
+ *   bench_hybrid synapse            PK -> occupancy -> synapse (bench/hybrid_synapse.h), 14 days
  *
  * Output: `key value` lines on stdout (bench/run_hybrid writes them to BUILD/bench/hybrid.txt).
  *
@@ -23,6 +24,7 @@
 #include <time.h>
 
 #include "bench_common.h"
+#include "hybrid_synapse.h"
 #include "pk/model_impl.h"
 #include "pk/ode.h"
 #include "reuptake.h"
@@ -115,7 +117,8 @@ static ru_sim *rx_sim(ru_error *err) {
   static const char *const SETS[] = {"milnacipran.model=2",         "milnacipran.ka_per_h=0.294",
                                      "milnacipran.cl_f_l_per_h=18.6", "milnacipran.v_f_l=40.2",
                                      "milnacipran.q_f_l_per_h=10.5",  "milnacipran.vp_f_l=297",
-                                     "milnacipran.tlag_h=0"};
+                                     "milnacipran.tlag_h=0",
+                                     "milnacipran.route=apparent"};
   ru_regimen *r = NULL;
   ru_sim *s = NULL;
   ru_status st = ru_regimen_new(&r, err);
@@ -448,9 +451,79 @@ static int bench_interact(void) {
   return 0;
 }
 
+/* One regimen: today's path (what `reuptake synapse REGIMEN --days 14` runs: PK at the hourly
+ * outputs, sampled occupancy, CVODE), the hybrid, and the exact-forcing reference; the time of
+ * the first two (best of reps) and their errors against the third. */
+static int synapse_one(const char *key, const char *regimen, double days) {
+  ru_error err;
+  ru_regimen *r = NULL;
+  ru_sim *sim = NULL;
+  ru_status st = ru_regimen_new(&r, &err);
+  if (st == RU_OK) st = ru_regimen_parse(r, regimen, &err);
+  if (st == RU_OK) st = ru_sim_new(KB, &sim, &err);
+  if (st == RU_OK) st = ru_sim_add_regimen(sim, r, &err);
+  if (st == RU_OK) st = ru_sim_prepare(sim, &err);
+  ru_regimen_free(r);
+  ru_synapse *syn = st == RU_OK ? ru_synapse_new(&err) : NULL;
+  hs_glue g;
+  if (syn != NULL) st = hs_init(&g, KB, sim, syn, NULL, &err);
+  if (st != RU_OK || syn == NULL) {
+    fprintf(stderr, "bench_hybrid synapse: %s\n", err.message);
+    ru_sim_free(sim);
+    ru_synapse_free(syn);
+    return 1;
+  }
+  const size_t nt = (size_t)(days * 24.0) + 1;
+  double *t = malloc(nt * sizeof *t);
+  double *a = malloc(g.n * nt * sizeof *a), *b = malloc(g.n * nt * sizeof *b);
+  double *c = malloc(g.n * nt * sizeof *c);
+  for (size_t j = 0; j < nt; j++) t[j] = (double)j;
+  double t_hyb = HUGE_VAL, t_today = HUGE_VAL, t0;
+  ru_effect_stats es = {0, 0, 0};
+  for (int rep = 0; rep < 5 && st == RU_OK; rep++) {
+    t0 = now();
+    st = hs_hybrid(&g, t, nt, 0.0, a, &es, &err);
+    t_hyb = fmin(t_hyb, now() - t0);
+    t0 = now();
+    if (st == RU_OK) st = hs_today(&g, KB, t, nt, c, &err);
+    t_today = fmin(t_today, now() - t0);
+  }
+  t0 = now();
+  if (st == RU_OK) st = hs_reference(&g, t, nt, 1e-10, b, &err);
+  const double t_ref = now() - t0;
+  if (st == RU_OK) {
+    printf("synapse_%s_hybrid_s %.5f\n", key, t_hyb);
+    printf("synapse_%s_today_cvode_s %.5f\n", key, t_today);
+    printf("synapse_%s_speedup %.2f\n", key, t_today / t_hyb);
+    printf("synapse_%s_reference_s %.4f\n", key, t_ref);
+    printf("synapse_%s_hybrid_max_rel_err %.3g\n", key, hs_max_rel(a, b, g.n * nt));
+    printf("synapse_%s_today_max_rel_err %.3g\n", key, hs_max_rel(c, b, g.n * nt));
+    printf("synapse_%s_hybrid_steps %.0f\n", key, (double)es.steps / 5.0);
+    printf("synapse_%s_states %zu\n", key, g.n);
+    printf("synapse_%s_hybrid_rhs_points %.0f\n", key, (double)es.rhs_points / 5.0);
+    printf("synapse_%s_hybrid_rejected %.0f\n", key, (double)es.rejected / 5.0);
+  } else {
+    fprintf(stderr, "bench_hybrid synapse: %s\n", err.message);
+  }
+  free(t);
+  free(a);
+  free(b);
+  free(c);
+  hs_free(&g);
+  ru_synapse_free(syn);
+  ru_sim_free(sim);
+  return st != RU_OK;
+}
+
+static int bench_synapse(void) {
+  int rc = synapse_one("atomoxetine", "atomoxetine:80mg:q24h", 14.0);
+  if (rc == 0) rc = synapse_one("paroxetine", "paroxetine:20mg:q24h", 14.0);
+  return rc;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
-    fprintf(stderr, "usage: bench_hybrid rxode N1 N2 NREF | interact\n");
+    fprintf(stderr, "usage: bench_hybrid rxode N1 N2 NREF | interact | synapse\n");
     return 2;
   }
   ru_error err;
@@ -464,6 +537,8 @@ int main(int argc, char **argv) {
                      strtoul(argv[4], NULL, 10));
   } else if (strcmp(argv[1], "interact") == 0) {
     rc = bench_interact();
+  } else if (strcmp(argv[1], "synapse") == 0) {
+    rc = bench_synapse();
   } else if (strcmp(argv[1], "hybrid") == 0 && argc >= 4) {
     /* the hybrid alone (for profiling): N subjects, LANES lanes */
     ru_sim *sim = rx_sim(&err);

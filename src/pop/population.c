@@ -42,6 +42,9 @@
 /* Subjects simulated and accumulated together (time-major accumulation; a multiple of the lane
  * count and a divisor of RU_POP_BLOCK). */
 #define RUI_POP_TILE 32
+/* Fast-path subjects stepped together through the grid (stream_fast; a divisor of RU_POP_BLOCK):
+ * each time point's histogram rows are touched once per RUI_POP_STREAM subjects. */
+#define RUI_POP_STREAM 2048
 
 static const char *const KEYS[3] = {"cl_f_l_per_h", "v_f_l", "ka_per_h"};
 static const char *const TRANSPORTERS[3] = {"SERT", "NET", "DAT"};
@@ -113,6 +116,12 @@ struct ru_pop {
   double *factor;         /* TILE * 3 nc */
   ru_pop_observer_fn observer;
   void *observer_user;
+  /* the streaming fast path (stream_fast): RUI_POP_STREAM subjects, structure of arrays */
+  ru_pop_subject *stile; /* STREAM */
+  double *sfactor;       /* STREAM * 3 nc */
+  double *sw;            /* phi, x, scale, cur, prev, auc, occ (see stream_fast) */
+  unsigned char *sok;    /* STREAM * ncrit: criterion met at every point of the end window */
+  int32_t *sidx;         /* STREAM: histogram bins of one time point */
 };
 
 void ru_pop_config_init(ru_pop_config *cfg) {
@@ -150,6 +159,11 @@ void ru_pop_free(ru_pop *p) {
   rui_free(p->occ);
   rui_free(p->tile);
   rui_free(p->factor);
+  rui_free(p->stile);
+  rui_free(p->sfactor);
+  rui_free(p->sw);
+  rui_free(p->sok);
+  rui_free(p->sidx);
   rui_free(p);
 }
 
@@ -608,6 +622,19 @@ ru_status ru_pop_new(const ru_kb *kb, const ru_regimen *r, const ru_pop_config *
     st = ru_error_set(err, RU_ENOMEM, "out of memory");
     goto fail;
   }
+  if (p->fast) {
+    const size_t n = p->ncmt, M = RUI_POP_STREAM;
+    p->stile = rui_calloc(M, sizeof *p->stile);
+    p->sfactor = rui_malloc(M * 3 * p->nc * sizeof *p->sfactor);
+    p->sw = rui_malloc(M * (n * n + n + 4 * p->nc + p->ntargets) * sizeof *p->sw);
+    p->sok = rui_malloc(M * p->ncrit + 1);
+    p->sidx = rui_malloc(M * sizeof *p->sidx);
+    if (p->stile == NULL || p->sfactor == NULL || p->sw == NULL || p->sok == NULL ||
+        p->sidx == NULL) {
+      st = ru_error_set(err, RU_ENOMEM, "out of memory");
+      goto fail;
+    }
+  }
   *out = p;
   return RU_OK;
 fail:
@@ -949,6 +976,218 @@ static void accumulate(const ru_pop *p, size_t m, ru_pop_summary *s) {
   }
 }
 
+/* Function multiversioning of the streaming kernel (GCC on x86-64), as the hybrid solver's
+ * (src/pk/hybrid_step.c): AVX2 / AVX-512 clones picked at load time, the same IEEE operations in
+ * each (the file is built with -ffp-contract=off: CMakeLists.txt), so the summary does not depend
+ * on the CPU. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define POP_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define POP_CLONES
+#endif
+
+/* rui_pop_log_bin / rui_pop_lin_bin as branch-free selects on 32-bit indices (vectorisable;
+ * the same bins: values are converted only where they are in range). */
+static inline int32_t log_bin32(double v) {
+  const uint64_t q = (rui_pop_bits(v) - rui_pop_bits(RUI_POP_LOG_LO)) >> (52 - RUI_POP_SUB_BITS);
+  int32_t r = 2 + (int32_t)(q & 0xFFFFu); /* in range: q < RUI_POP_NLOG */
+  r = v >= RUI_POP_LOG_HI ? RUI_POP_LOG_BINS - 1 : r;
+  r = v < RUI_POP_LOG_LO ? 1 : r;
+  r = v <= 0.0 ? 0 : r;
+  r = v != v ? RUI_POP_LOG_BINS - 1 : r; /* NaN: overflow */
+  return r;
+}
+static inline int32_t lin_bin32(double v) {
+  double x = v * (double)RUI_POP_LIN_BINS;
+  x = x < (double)(RUI_POP_LIN_BINS - 1) ? x : (double)(RUI_POP_LIN_BINS - 1);
+  x = x > 0.0 ? x : 0.0;
+  const int32_t r = (int32_t)x;
+  return v > 0.0 ? r : 0;
+}
+
+/* x <- phi x for m subjects in structure of arrays (phi[(r n + c) M + k], x[c M + k]), with
+ * rui_lin_stepper_step's operations: unrolled sums from the first product for n <= 3, a sum from
+ * 0 for larger n. */
+static inline __attribute__((always_inline)) void step_soa(const double *phi, double *x, size_t n, size_t m, size_t M) {
+  if (n == 1) {
+#pragma omp simd
+    for (size_t k = 0; k < m; k++) x[k] *= phi[k];
+    return;
+  }
+  if (n == 2) {
+    const double *p0 = phi, *p1 = phi + M, *p2 = phi + 2 * M, *p3 = phi + 3 * M;
+    double *x0 = x, *x1 = x + M;
+#pragma omp simd
+    for (size_t k = 0; k < m; k++) {
+      const double a = x0[k], b = x1[k];
+      x0[k] = p0[k] * a + p1[k] * b;
+      x1[k] = p2[k] * a + p3[k] * b;
+    }
+    return;
+  }
+  double y[RUI_LIN_MAX];
+  for (size_t k = 0; k < m; k++) {
+    for (size_t r = 0; r < n; r++) {
+      double acc = n <= 3 ? phi[r * n * M + k] * x[k] : 0.0;
+      for (size_t c = n <= 3 ? 1 : 0; c < n; c++) acc += phi[(r * n + c) * M + k] * x[c * M + k];
+      y[r] = acc;
+    }
+    for (size_t r = 0; r < n; r++) x[r * M + k] = y[r];
+  }
+}
+
+/* The fast path streamed: subjects first .. first+m-1 (m <= RUI_POP_STREAM) stepped together
+ * through the grid in structure-of-arrays form (slot k of each array), each time point's
+ * concentrations, occupancies, histogram rows, attainment counts and AUC sums done for all of
+ * them before the next point. The numbers are those of simulate_fast + occupancy + accumulate
+ * operation for operation (the propagator product in rui_lin_stepper_step's order, the same
+ * conversions, integer sums): the summary is bitwise the tile path's (tests/unit/test_pop.c,
+ * with an observer forcing the tile path), while each histogram row is visited once per m
+ * subjects instead of once per RUI_POP_TILE (the cost of the layer: bench/README_pop.md). */
+POP_CLONES static ru_status stream_fast(ru_pop *p, uint64_t first, size_t m,
+                                        ru_pop_summary *s, ru_error *err) {
+  const size_t M = RUI_POP_STREAM, n = p->ncmt, nn = n * n, nc = p->nc, nt = p->nt;
+  const size_t ntg = p->ntargets;
+  double *phi = p->sw, *x = phi + nn * M, *scale = x + n * M, *cur = scale + nc * M;
+  double *prev = cur + nc * M, *auc = prev + nc * M, *occ = auc + nc * M;
+  for (size_t k = 0; k < m; k++) {
+    ru_pop_subject *subj = &p->stile[k];
+    draw(p, first + k, subj, p->sfactor + k * 3 * nc);
+    const size_t g = subj->phenotype, h = p->h_used ? subj->cyp2c19 : 0;
+    ru_sim *sim = p->gs[g][h];
+    const double(*nom)[3] = (const double(*)[3])(p->nom + (g * MAXH + h) * nc * 3);
+    for (size_t i = 0; i < nc; i++) {
+      ru_pk_params *pp = &sim->c[i].p;
+      pp->cl_f_l_per_h.value = nom[i][0] * subj->factor[3 * i];
+      pp->v_f_l.value = nom[i][1] * subj->factor[3 * i + 1];
+      if (isfinite(nom[i][2])) pp->ka_per_h.value = nom[i][2] * subj->factor[3 * i + 2];
+      rui_sim_rederive(sim, i);
+      scale[i * M + k] = 1000.0 / sim->c[i].v_l; /* mg/L -> ng/mL */
+    }
+    rui_lin_system sys;
+    rui_sim_linear_matrix(sim, &sys);
+    rui_lin_stepper stp;
+    const ru_status st = rui_lin_stepper_init(&stp, &sys, p->h);
+    if (st != RU_OK) return ru_error_set(err, st, "population: matrix exponential failed");
+    for (size_t q = 0; q < nn; q++) phi[q * M + k] = stp.phi[q];
+  }
+  memset(x, 0, n * M * sizeof *x);
+  memset(auc, 0, nc * M * sizeof *auc);
+  memset(p->sok, 1, M * p->ncrit + 1);
+  s->cnt[0] += (int64_t)m;
+  int32_t *idx = p->sidx;
+  size_t d = 0;
+  for (size_t j = 0; j < nt; j++) {
+    while (d < p->ndoses && p->doses[d].j == j) {
+      double *xc = x + p->doses[d].cmt * M;
+      const double a = p->doses[d].amount;
+#pragma omp simd
+      for (size_t k = 0; k < m; k++) xc[k] += a;
+      d++;
+    }
+    /* concentrations and their band */
+    for (size_t i = 0; i < nc; i++) {
+      const double *xi = x + p->central[i] * M, *sc = scale + i * M;
+      double *c = cur + i * M;
+      double lo = s->lo[i * nt + j], hi = s->hi[i * nt + j];
+#pragma omp simd reduction(min : lo) reduction(max : hi)
+      for (size_t k = 0; k < m; k++) {
+        const double v0 = xi[k] * sc[k];
+        const double v = v0 > 0.0 ? v0 : 0.0; /* round-off below 0 clipped, as ru_sim_run does */
+        c[k] = v;
+        idx[k] = log_bin32(v);
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+      }
+      s->lo[i * nt + j] = lo;
+      s->hi[i * nt + j] = hi;
+      int64_t *row = s->cnt + s->off_band[i] + j * (size_t)RUI_POP_LOG_BINS;
+      for (size_t k = 0; k < m; k++) row[idx[k]]++;
+    }
+    /* occupancies (as occupancy()) and their bands */
+    for (size_t b = 0; b < ntg; b++) {
+      const double *kk = p->ki + b * nc;
+      double *o = occ + b * M;
+#pragma omp simd
+      for (size_t k = 0; k < m; k++) o[k] = 0.0;
+      for (size_t i = 0; i < nc; i++) {
+        if (!isfinite(kk[i])) continue;
+        const double fu = p->fu[i], mw = p->mw[i], kp = p->kpuu[i], ki = kk[i];
+        const double *c = cur + i * M;
+#pragma omp simd
+        for (size_t k = 0; k < m; k++) {
+          const double xr = c[k] * fu / mw * 1000.0 * kp / ki;
+          o[k] += xr > 0.0 ? xr : 0.0;
+        }
+      }
+      const double sc = p->tscale[b];
+      const size_t band = nc + b;
+      double lo = s->lo[band * nt + j], hi = s->hi[band * nt + j];
+#pragma omp simd reduction(min : lo) reduction(max : hi)
+      for (size_t k = 0; k < m; k++) {
+        const double z = o[k] / sc;
+        const double v = o[k] > 0.0 && sc > 0.0 ? z / (1.0 + z) : 0.0;
+        o[k] = v;
+        idx[k] = lin_bin32(v);
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+      }
+      s->lo[band * nt + j] = lo;
+      s->hi[band * nt + j] = hi;
+      int64_t *row = s->cnt + s->off_band[band] + j * (size_t)RUI_POP_LIN_BINS;
+      for (size_t k = 0; k < m; k++) row[idx[k]]++;
+    }
+    for (size_t c = 0; c < p->ncrit; c++) {
+      const double thr = p->crit[c].threshold, *o = occ + p->crit_target[c] * M;
+      const int at_least = p->crit[c].at_least, window = j >= p->j0;
+      unsigned char *ok = p->sok + c * M;
+      int64_t met = 0;
+#pragma omp simd reduction(+ : met)
+      for (size_t k = 0; k < m; k++) {
+        const int meets = at_least ? o[k] >= thr : o[k] <= thr;
+        met += meets;
+        ok[k] = (unsigned char)(ok[k] & (meets | !window));
+      }
+      s->cnt[s->off_att + c * nt + j] += met;
+    }
+    /* the end-window AUC by the trapezoid rule, in the order of accumulate() */
+    if (j >= p->j0 + 1) {
+      const double dt = p->t[j] - p->t[j - 1];
+      for (size_t q = 0; q < nc * M; q += M) {
+        double *au = auc + q;
+        const double *cu = cur + q, *pv = prev + q;
+#pragma omp simd
+        for (size_t k = 0; k < m; k++) au[k] += 0.5 * (cu[k] + pv[k]) * dt;
+      }
+    }
+    double *sw = prev;
+    prev = cur;
+    cur = sw;
+    /* x <- e^{A h} x in rui_lin_stepper_step's order */
+    if (j + 1 < nt) step_soa(phi, x, n, m, M);
+  }
+  for (size_t c = 0; c < p->ncrit; c++) {
+    int64_t all = 0;
+    for (size_t k = 0; k < m; k++) all += p->sok[c * M + k];
+    s->cnt[s->off_fin + c] += all;
+  }
+  for (size_t k = 0; k < m; k++) {
+    const ru_pop_subject *subj = &p->stile[k];
+    int64_t *grp = s->cnt + s->off_ph + subj->phenotype * rui_pop_ph_stride(&s->shape);
+    grp[0]++;
+    for (size_t i = 0; i < nc; i++) {
+      const double a = auc[i * M + k];
+      int64_t *e = grp + 1 + i * (2 + (size_t)RUI_POP_LOG_BINS);
+      rui_pop_fix_add(e, a);
+      e[2 + rui_pop_log_bin(a)]++;
+      const size_t mm = (nc + ntg) * nt + subj->phenotype * nc + i;
+      if (a < s->lo[mm]) s->lo[mm] = a;
+      if (a > s->hi[mm]) s->hi[mm] = a;
+    }
+  }
+  return RU_OK;
+}
+
 ru_status ru_pop_subject_run(ru_pop *p, uint64_t index, ru_pop_subject *subj, double *conc,
                              double *occ, ru_error *err) {
   if (p == NULL || subj == NULL) return ru_error_set(err, RU_EINVAL, "ru_pop_subject_run: NULL");
@@ -971,6 +1210,21 @@ ru_status ru_pop_run(ru_pop *p, uint64_t first, uint64_t count, ru_pop_summary *
   if (count > RU_POP_MAX_SUBJECTS || sum->cnt[0] + (int64_t)count > (int64_t)RU_POP_MAX_SUBJECTS) {
     return ru_error_set(err, RU_ERANGE, "at most %llu subjects per summary",
                         (unsigned long long)RU_POP_MAX_SUBJECTS);
+  }
+  if (p->fast && p->observer == NULL) {
+    for (uint64_t k = 0; k < count; k += RUI_POP_STREAM) {
+      if (cancel != NULL && *cancel) {
+        return ru_error_set(err, RU_EINTERRUPTED, "interrupted after %llu of %llu subjects",
+                            (unsigned long long)k, (unsigned long long)count);
+      }
+      const size_t m = count - k < RUI_POP_STREAM ? (size_t)(count - k) : RUI_POP_STREAM;
+      const ru_status st = stream_fast(p, first + k, m, sum, err);
+      if (st != RU_OK) return st;
+      if (progress != NULL && ((k + m) % RU_POP_BLOCK == 0 || k + m == count)) {
+        progress(k + m, count, user);
+      }
+    }
+    return RU_OK;
   }
   for (uint64_t k = 0; k < count; k += RUI_POP_TILE) {
     if (cancel != NULL && *cancel) {

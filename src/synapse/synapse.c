@@ -423,6 +423,7 @@ typedef struct model {
   double expr[NTR];
   int nodrug;          /* 1 while settling the pre-drug state */
   int fn_failed;
+  const double *occ_given; /* rui_syn_system_rhs: the caller's occupancies, else NULL */
 } model;
 
 static double km_nM(const double *p, size_t t) {
@@ -581,6 +582,13 @@ static void occupancy_at(model *m, double t, double occ[NTG]) {
   const ru_synapse *s = m->s;
   if (m->nodrug) {
     memset(occ, 0, NTG * sizeof occ[0]);
+    return;
+  }
+  if (m->occ_given != NULL) {
+    for (size_t j = 0; j < NTG; j++) {
+      const double o = m->occ_given[j];
+      occ[j] = isfinite(o) ? fmin(1.0, fmax(0.0, o)) : 0.0;
+    }
     return;
   }
   switch (s->mode) {
@@ -854,6 +862,72 @@ fail:
   rui_free(res_x);
   return st;
 }
+
+/* --- the model as a system for another integrator (synapse_impl.h) ------------------------- */
+
+struct rui_syn_system {
+  model m;
+  size_t n;
+};
+
+ru_status rui_syn_system_new(const ru_synapse *s, rui_syn_system **out, size_t *n, double **y0,
+                             ru_error *err) {
+  if (s == NULL || out == NULL || n == NULL || y0 == NULL) {
+    return ru_error_set(err, RU_EINVAL, "synapse system: NULL argument");
+  }
+  *out = NULL;
+  *y0 = NULL;
+  rui_syn_system *sys = rui_calloc(1, sizeof *sys);
+  if (sys == NULL) {
+    return ru_error_set(err, RU_ENOMEM, "synapse system: out of memory");
+  }
+  ru_status st = model_init(&sys->m, s, err);
+  const size_t ns = s->nreg * NA + 2 * NA;
+  double *y = st == RU_OK ? rui_malloc(ns * sizeof *y) : NULL;
+  if (st == RU_OK && y == NULL) {
+    st = ru_error_set(err, RU_ENOMEM, "synapse system: out of memory");
+  }
+  if (st == RU_OK) {
+    /* the pre-drug state of ru_synapse_run */
+    for (size_t r = 0; r < s->nreg; r++) {
+      for (size_t a = 0; a < NA; a++) {
+        y[r * NA + a] = sys->m.reg[r][a].c0;
+      }
+    }
+    for (size_t a = 0; a < NA; a++) {
+      y[s->nreg * NA + a] = sys->m.soma[a].c0;
+      y[s->nreg * NA + NA + a] = 1.0;
+    }
+    if (s->expr[0] != 1.0 || s->expr[1] != 1.0 || s->expr[2] != 1.0) {
+      const double settle = 40.0 * sys->m.tau_h;
+      double *tmp = rui_malloc(ns * sizeof *tmp);
+      sys->m.nodrug = 1;
+      st = tmp == NULL ? ru_error_set(err, RU_ENOMEM, "synapse system: out of memory")
+                       : integrate(&sys->m, ns, y, 0.0, &settle, 1, 0.0, tmp, err);
+      sys->m.nodrug = 0;
+      rui_free(tmp);
+    }
+  }
+  if (st != RU_OK) {
+    rui_free(y);
+    rui_free(sys);
+    return st;
+  }
+  sys->n = ns;
+  *n = ns;
+  *y0 = y;
+  *out = sys;
+  return RU_OK;
+}
+
+void rui_syn_system_rhs(rui_syn_system *sys, const double occ[RU_SYN_NTARGETS], const double *y,
+                        double *dy) {
+  sys->m.occ_given = occ;
+  rhs_eval(&sys->m, 0.0, y, dy);
+  sys->m.occ_given = NULL;
+}
+
+void rui_syn_system_free(rui_syn_system *sys) { rui_free(sys); }
 
 /* --- results -------------------------------------------------------------------------------- */
 

@@ -83,4 +83,17 @@ typedef enum rui_syn_param {
 /* The table value of row p (compile-time constant table). */
 double rui_syn_param_value(rui_syn_param p);
 
+/* The model of s (regions, parameters, expression as set now) as a system for another
+ * integrator (the hybrid solver's effect states, src/pk/hybrid*): *n states in the layout of
+ * ru_synapse_run (regions x NE/DA/5-HT, then the three nuclei, then their sensitivities), *y0 the
+ * pre-drug state of a run (caller frees with rui_free); rhs at occupancies occ[RU_SYN_NTARGETS]
+ * given by the caller instead of s's occupancy input (the local overrides of s still apply).
+ * s must outlive the system; a system is not thread-safe. */
+typedef struct rui_syn_system rui_syn_system;
+ru_status rui_syn_system_new(const ru_synapse *s, rui_syn_system **out, size_t *n, double **y0,
+                             ru_error *err);
+void rui_syn_system_rhs(rui_syn_system *sys, const double occ[RU_SYN_NTARGETS], const double *y,
+                        double *dy);
+void rui_syn_system_free(rui_syn_system *sys);
+
 #endif

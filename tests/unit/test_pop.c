@@ -178,6 +178,44 @@ static void histogram_percentile_is_within_one_bin_of_the_exact_percentile(void 
   free(hl);
 }
 
+static void observe_nothing(const ru_pop_subject *subj, const double *conc, const double *occ,
+                            void *user) {
+  (void)subj;
+  (void)conc;
+  (void)occ;
+  (void)user;
+}
+
+/* The streamed fast path (all subjects of a chunk stepped together, time-major) gives bitwise
+ * the summary of the per-subject tile path (taken when an observer is set), for a 2-state
+ * subject and a parent with its metabolite (3 states), over a chunk boundary (2048). */
+static void streamed_fast_path_equals_the_tile_path_bitwise(void **state) {
+  const fixture *f = *state;
+  static const char *const REG[2] = {"atomoxetine:40mg:q12h", "venlafaxine:75mg:q12h"};
+  for (size_t r = 0; r < 2; r++) {
+    ru_error err;
+    ru_regimen *reg = NULL;
+    assert_int_equal(ru_regimen_new(&reg, &err), RU_OK);
+    assert_int_equal(ru_regimen_parse(reg, REG[r], &err), RU_OK);
+    ru_pop_config cfg;
+    ru_pop_config_init(&cfg);
+    cfg.seed = 5;
+    cfg.times_h = f->t;
+    cfg.nt = 25;
+    ru_pop *p = NULL;
+    assert_int_equal(ru_pop_new(f->kb, reg, &cfg, &p, &err), RU_OK);
+    assert_true(ru_pop_fast_path(p));
+    ru_pop_summary *streamed = run(p, 100, 2500);
+    ru_pop_set_observer(p, observe_nothing, NULL);
+    ru_pop_summary *tiled = run(p, 100, 2500);
+    assert_true(ru_pop_summary_equal(streamed, tiled));
+    ru_pop_summary_free(streamed);
+    ru_pop_summary_free(tiled);
+    ru_pop_free(p);
+    ru_regimen_free(reg);
+  }
+}
+
 static void merge_of_two_halves_equals_the_whole_bitwise(void **state) {
   const fixture *f = *state;
   ru_pop *p = make_pop(f, 11, 0);
@@ -347,6 +385,7 @@ int main(void) {
       cmocka_unit_test(variability_reports_kb_source_or_stated_default),
       cmocka_unit_test(shards_cover_every_subject_once_in_whole_blocks),
       cmocka_unit_test(cancel_flag_stops_between_subjects),
+      cmocka_unit_test(streamed_fast_path_equals_the_tile_path_bitwise),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
