@@ -12,9 +12,12 @@
  * Two references:
  *   - exact forcing: CVODE BDF on the whole system (the subject's states, then the synapse's)
  *     with the same right-hand sides at rtol 1e-10 (hs_reference);
- *   - today's path (reuptake synapse REGIMEN): ru_sim_run at the output times, occupancy series
- *     at those times, linear interpolation between them (ru_synapse_set_occupancy_samples) and
- *     CVODE at the synapse layer's tolerances (hs_today). */
+ *   - today's path (reuptake synapse REGIMEN before the hybrid): ru_sim_run at the output times
+ *     (a nonlinear subject on CVODE), occupancy series at those times, linear interpolation
+ *     between them (ru_synapse_set_occupancy_samples) and CVODE at the synapse layer's
+ *     tolerances (hs_today). Its error is the interpolation's, not CVODE's.
+ * The synapse states of the soma are compared as concentrations (fold x the wild-type basal
+ * level, which is y0 for the wild type these users run). */
 #ifndef BENCH_HYBRID_SYNAPSE_H
 #define BENCH_HYBRID_SYNAPSE_H
 
@@ -190,7 +193,9 @@ static ru_status hs_today(hs_glue *g, const ru_kb *kb, const double *times, size
   double *conc = malloc((nc * nt + 1) * sizeof *conc), *series = malloc(nt * sizeof *series);
   double *occ = malloc(nt * RU_SYN_NTARGETS * sizeof *occ);
   ru_status st = conc && series && occ ? RU_OK : ru_error_set(err, RU_ENOMEM, "out of memory");
+  ru_sim_set_solver(g->sim, RU_SOLVER_CVODE); /* today's path: a nonlinear subject on CVODE */
   if (st == RU_OK) st = ru_sim_run(g->sim, times, nt, conc, err);
+  ru_sim_set_solver(g->sim, RU_SOLVER_AUTO);
   for (size_t j = 0; st == RU_OK && j < nt; j++) {
     memcpy(occ + j * RU_SYN_NTARGETS, g->held, sizeof g->held);
   }

@@ -56,6 +56,12 @@ struct rui_hyb_subject {
   size_t tmp_state;
   double samples[RUI_HYB_SAMPLES][RUI_SIM_MAX_STATE];
   rui_hyb *eng;
+  /* explicit blocks of the sim affine in their inputs (the AUC accumulators): evaluated from
+   * per-lane coefficients, dy_i = c_i0 + sum_k c_ik u_k, without the model's right-hand side */
+  unsigned char *blin;  /* per engine block */
+  size_t *bcoff;        /* per engine block: offset of its (1 + ni) * nb coefficients */
+  size_t ncoef;         /* coefficients per lane */
+  double *lcoef;        /* nl * ncoef */
   rui_timeline tl;
   double tl_end;
   int tl_ok;
@@ -294,6 +300,86 @@ static double unit_coef(const ru_sim *s, size_t i, ru_effect_input_kind kind, do
   return kind == RU_EFFECT_UNBOUND ? unbound : unbound / k_nm;
 }
 
+/* Rows of sim block b at the state y0 with its inputs set to u[k] (ni values), sim s. */
+static void block_at_inputs(rui_hyb_subject *hs, const ru_sim *s, size_t b, const double *u,
+                            double *out) {
+  const rui_hyb_decomp *d = rui_hyb_decomposition(hs->eng);
+  const size_t *rows = d->state + d->bstart[b];
+  const size_t nb = d->bstart[b + 1] - d->bstart[b];
+  const hyb_block *B = &hs->eng->blk[b];
+  memcpy(hs->yfull, hs->y0, hs->nfull * sizeof *hs->yfull);
+  for (size_t k = 0; k < B->ni; k++) {
+    hs->yfull[B->in[k].term[0].state] = u[k];
+  }
+  (void)rui_sim_rhs(0.0, hs->yfull, hs->dyfull, (void *)s);
+  for (size_t i = 0; i < nb; i++) {
+    out[i] = hs->dyfull[rows[i]];
+  }
+}
+
+/* The affine coefficients of block b for sim s: c[i] (offset) and c[(1 + k) nb + i] from
+ * difference quotients at the inputs' scales (exact for rows linear in the inputs). */
+static void block_coefs(rui_hyb_subject *hs, const ru_sim *s, size_t b, double *c) {
+  const hyb_block *B = &hs->eng->blk[b];
+  const rui_hyb_decomp *d = rui_hyb_decomposition(hs->eng);
+  const size_t nb = d->bstart[b + 1] - d->bstart[b];
+  double u[RUI_SIM_MAX_STATE], f[RUI_SIM_MAX_STATE];
+  memset(u, 0, B->ni * sizeof *u);
+  block_at_inputs(hs, s, b, u, c);
+  for (size_t k = 0; k < B->ni; k++) {
+    const double D = hs->scale[B->in[k].term[0].state];
+    u[k] = D;
+    block_at_inputs(hs, s, b, u, f);
+    u[k] = 0.0;
+    for (size_t i = 0; i < nb; i++) {
+      c[(1 + k) * nb + i] = (f[i] - c[i]) / D;
+    }
+  }
+}
+
+/* Finds the explicit sim blocks affine in their inputs: the coefficients reproduce the rows at
+ * the sample states to 1e-12 of their size. */
+static ru_status find_linear_blocks(rui_hyb_subject *hs, ru_error *err) {
+  const rui_hyb_decomp *d = rui_hyb_decomposition(hs->eng);
+  hs->blin = rui_calloc(d->nblocks + 1, 1);
+  hs->bcoff = rui_calloc(d->nblocks + 1, sizeof *hs->bcoff);
+  if (hs->blin == NULL || hs->bcoff == NULL) {
+    return ru_error_set(err, RU_ENOMEM, "hybrid subject: out of memory");
+  }
+  double c[RUI_SIM_MAX_STATE * 8], u[RUI_SIM_MAX_STATE], f[RUI_SIM_MAX_STATE];
+  for (size_t b = 0; b < d->nblocks; b++) {
+    const hyb_block *B = &hs->eng->blk[b];
+    const size_t nb = d->bstart[b + 1] - d->bstart[b];
+    if (hs->bunit[b] >= 0 || B->kind != RUI_HYB_EXPLICIT || (1 + B->ni) * nb > 8 * RUI_SIM_MAX_STATE) {
+      continue;
+    }
+    block_coefs(hs, hs->tmpl, b, c);
+    int ok = 1;
+    for (size_t q = 0; q < RUI_HYB_SAMPLES && ok; q++) {
+      for (size_t k = 0; k < B->ni; k++) {
+        u[k] = hs->samples[q][B->in[k].term[0].state];
+      }
+      block_at_inputs(hs, hs->tmpl, b, u, f);
+      for (size_t i = 0; i < nb && ok; i++) {
+        double v = c[i], mag = fabs(c[i]);
+        for (size_t k = 0; k < B->ni; k++) {
+          v += c[(1 + k) * nb + i] * u[k];
+          mag += fabs(c[(1 + k) * nb + i] * u[k]);
+        }
+        ok = fabs(v - f[i]) <= 1e-12 * mag + 1e-300;
+      }
+    }
+    if (ok) {
+      hs->blin[b] = 1;
+      hs->bcoff[b] = hs->ncoef;
+      hs->ncoef += (1 + B->ni) * nb;
+    }
+  }
+  hs->lcoef = rui_calloc(hs->nl * hs->ncoef + 1, sizeof *hs->lcoef);
+  return hs->lcoef == NULL ? ru_error_set(err, RU_ENOMEM, "hybrid subject: out of memory")
+                           : RU_OK;
+}
+
 static int sys_rhs(void *user, size_t b, size_t np, size_t nl, const double *t, const double *y,
                    const double *u, double *dy) {
   rui_hyb_subject *hs = user;
@@ -335,11 +421,28 @@ static int sys_rhs(void *user, size_t b, size_t np, size_t nl, const double *t, 
     }
     return 0;
   }
-  /* a block of the sim: scatter own states and inputs into a full state, evaluate, gather */
   const rui_hyb_decomp *d = rui_hyb_decomposition(hs->eng);
   const size_t *rows = d->state + d->bstart[b];
   const size_t nb = d->bstart[b + 1] - d->bstart[b];
   const hyb_block *B = &hs->eng->blk[b];
+  if (hs->blin != NULL && hs->blin[b]) {
+    /* affine in its inputs: from the lane's coefficients */
+    for (size_t r = 0; r < np; r += nl) {
+      for (size_t l = 0; l < nl; l++) {
+        const size_t p = r + l;
+        const double *c = hs->lcoef + l * hs->ncoef + hs->bcoff[b];
+        for (size_t i = 0; i < nb; i++) {
+          double v = c[i];
+          for (size_t k = 0; k < B->ni; k++) {
+            v += c[(1 + k) * nb + i] * u[k * np + p];
+          }
+          dy[i * np + p] = v;
+        }
+      }
+    }
+    return 0;
+  }
+  /* a block of the sim: scatter own states and inputs into a full state, evaluate, gather */
   for (size_t r = 0; r < np; r += nl) {
     for (size_t l = 0; l < nl; l++) {
       const size_t p = r + l;
@@ -443,6 +546,9 @@ void rui_hyb_subject_free(rui_hyb_subject *s) {
     rui_free(s->cbuf[l]);
     rui_free(s->ebuf[l]);
   }
+  rui_free(s->blin);
+  rui_free(s->bcoff);
+  rui_free(s->lcoef);
   for (size_t u = 0; s->unit != NULL && u < s->nunit; u++) {
     rui_free(s->unit[u].y0);
     rui_free(s->unit[u].kind);
@@ -663,6 +769,9 @@ ru_status rui_hyb_subject_new(ru_sim *sim, size_t nl, int with_auc, const rui_hy
         hs->uocc[u] |= units[u].kind[k] == RU_EFFECT_OCCUPANCY;
       }
     }
+    if ((st = find_linear_blocks(hs, err)) != RU_OK) {
+      goto fail;
+    }
   }
   *out = hs;
   return RU_OK;
@@ -733,6 +842,12 @@ static ru_status lane_setup(rui_hyb_subject *s, size_t l, ru_error *err) {
         const double coef = unit_coef(&s->lane[l], i, U->kind[k], U->k_nm[k * nc + i]);
         rui_hyb_set_input_coef(s->eng, l, s->ublock[u], k, t, coef);
       }
+    }
+  }
+  const rui_hyb_decomp *d = rui_hyb_decomposition(s->eng);
+  for (size_t b = 0; b < d->nblocks; b++) {
+    if (s->blin[b]) {
+      block_coefs(s, &s->lane[l], b, s->lcoef + l * s->ncoef + s->bcoff[b]);
     }
   }
   ru_status st = rui_hyb_lane_setup(s->eng, l, err);
