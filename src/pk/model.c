@@ -781,6 +781,10 @@ ru_status ru_sim_prepare(ru_sim *s, ru_error *err) {
       c->n_form++;
     }
   }
+  {
+    ru_status st = rui_enz_add_tracked(&s->enz, err);
+    if (st != RU_OK) return st;
+  }
   /* inhibition between compounds present (the enzyme room) */
   for (size_t i = 0; i < s->nc && s->inhibition_enabled; i++) {
     const sim_compound *c = &s->c[i];
@@ -863,6 +867,17 @@ const char *ru_sim_enzyme_name(const ru_sim *s, size_t k) {
   if (s == NULL || k >= s->enz.n) return NULL;
   return s->enz.e[k].site == RUI_SITE_GUT ? "CYP3A4 (intestine)" : s->enz.e[k].name;
 }
+ru_status ru_sim_track_enzyme(ru_sim *s, const char *enzyme, ru_error *err) {
+  if (s == NULL) return ru_error_set(err, RU_EINVAL, "no simulation");
+  ru_status st = rui_enz_track(&s->enz, enzyme, err);
+  if (st == RU_OK) s->prepared = 0;
+  return st;
+}
+
+double ru_sim_enzyme_activity(const ru_sim *s, size_t k) {
+  if (s == NULL || k >= s->enz.n) return nan("");
+  return s->enz.e[k].activity;
+}
 
 const char *ru_sim_mechanisms(ru_sim *s) {
   if (s == NULL) return "";
@@ -890,15 +905,38 @@ const char *ru_sim_mechanisms(ru_sim *s) {
     const sim_compound *c = &s->c[i];
     int w = 0;
     if (c->route == SIM_ROUTE_PHYSIOLOGICAL) {
+      /* the consistency with an absolute F or an IV clearance where the KB has one (route.h) */
+      char check[160] = "";
+      const double f_iv = c->p.cl_iv_l_per_h.value / c->p.cl_f_l_per_h.value;
+      if (c->p.f.value > 0.0) {
+        snprintf(check, sizeof check, "; sourced F %.3g (%s): %.3gx the retrograde F", c->p.f.value,
+                 c->p.f.source, c->p.f.value / c->r.f_scale);
+      } else if (f_iv > 0.0 && isfinite(f_iv)) {
+        snprintf(check, sizeof check, "; F from the IV clearance %.3g (%s): %.3gx the retrograde F",
+                 f_iv, c->p.cl_iv_l_per_h.source, f_iv / c->r.f_scale);
+      }
       w = snprintf(buf + len, cap - len,
                    "%s: physiological oral route (F %.3g = Fa %.3g x Fg %.3g x Fh %.3g in a normal "
-                   "metabolizer; CLint,u %.4g L/h hepatic%s)\n", c->name, c->r.f_scale, c->r.fa,
+                   "metabolizer; CLint,u %.4g L/h hepatic%s%s)\n", c->name, c->r.f_scale, c->r.fa,
                    c->r.fg, c->r.fh, c->r.clint_h_l_per_h,
-                   c->bp_assumed ? "; B:P not in the knowledge base, 1 assumed (body default)" : "");
+                   c->bp_assumed ? "; B:P not in the knowledge base, 1 assumed (body default)" : "",
+                   check);
     } else if (c->route_why[0] != '\0') {
       w = snprintf(buf + len, cap - len, "%s: %s\n", c->name, c->route_why);
     }
     if (w > 0 && (size_t)w < cap - len) len += (size_t)w;
+    /* saturable pathways: their Km and its source, from the compound's own parameters */
+    for (size_t q = 0; q < c->p.n_km && len < cap; q++) {
+      for (size_t p = 0; p < c->n_path; p++) {
+        if (c->path[p].renal || !isfinite(c->path[p].km_um) ||
+            strcasecmp(c->p.km[q].enzyme, s->enz.e[c->path[p].enzyme].name) != 0)
+          continue;
+        w = snprintf(buf + len, cap - len,
+                     "%s: %s pathway saturable (Michaelis-Menten, Km %.4g uM unbound; source %s)\n",
+                     c->name, c->p.km[q].enzyme, c->path[p].km_um, c->p.km[q].km_um.source);
+        if (w > 0 && (size_t)w < cap - len) len += (size_t)w;
+      }
+    }
   }
   rui_free(s->mech);
   s->mech = buf;

@@ -290,11 +290,30 @@ static void test_single_dose_rows_follow_the_time_course(void **state) {
   remove(path);
 }
 
-/* CYP2D6 PM/NM rows (calibration_pm_nm.csv) are reproduced inside the published ranges. */
+/* CYP2D6 PM/NM calibration rows (calibration_pm_nm.csv): atomoxetine's are reproduced inside
+ * the published ranges. Paroxetine's single-dose ratio (Sindrup 1992, 7.1) is where the KB's fm
+ * came from (fm = 1 - 1/ratio, assuming a linear first dose); the model's own CYP2D6
+ * inactivation during that dose breaks the assumption, so it is printed, not asserted. The
+ * prediction rows (pm_nm.csv: paroxetine at steady state; desipramine, Brosen 1993) are all
+ * predicted and graded, never fitted. */
 static void test_poor_metabolizer_rows_reproduced(void **state) {
   (void)state;
   ru_vset *v = run("pm");
-  for (size_t i = 0; i < v->nrows; i++) assert_float_equal(v->rows[i].error, 1.0, 1e-12);
+  size_t ncal = 0, npred = 0;
+  for (size_t i = 0; i < v->nrows; i++) {
+    if (v->rows[i].calibration) {
+      printf("%s: predicted %.3g (%.3gx)\n", v->rows[i].id, v->rows[i].predicted, v->rows[i].error);
+      if (strncmp(v->rows[i].id, "cal-pm-atx-", 11) == 0) assert_float_equal(v->rows[i].error, 1.0, 1e-12);
+      ncal++;
+    } else {
+      printf("%s: predicted %.3g, observed %.3g (%.3gx)\n", v->rows[i].id, v->rows[i].predicted,
+             v->rows[i].observed, v->rows[i].error);
+      assert_true(isfinite(v->rows[i].error));
+      npred++;
+    }
+  }
+  assert_int_equal(ncal, 3);
+  assert_true(npred >= 2);
   ru_vset_free(v);
 }
 
