@@ -336,7 +336,8 @@ static ru_status washout_row(const ru_kb *kb, const table_handle *t, const ru_va
   if (!half && strcmp(r->quantity, "recovery_90_d") != 0)
     return ru_error_set(row_err, RU_EDATA, "unknown washout measure '%s' (recovery_half_life_d, "
                         "recovery_90_d)", r->quantity);
-  ru_ddi_options o = {NULL, 0, opt ? opt->overrides : NULL, opt ? opt->noverrides : 0, stop_h};
+  ru_ddi_options o = {NULL, 0, opt ? opt->overrides : NULL, opt ? opt->noverrides : 0, stop_h,
+                      RU_SOLVER_AUTO, 0.0};
   ru_ddi_course c;
   st = ru_ddi_time_course(kb, NULL, perps, np, &o, enzyme, &c, row_err);
   if (st != RU_OK) return st;
