@@ -56,5 +56,9 @@ bench: build
 	RU_WITH_BENCH=1 bash scripts/install-deps
 	bash bench/run $(BUILD)
 
+# The hybrid solver's benchmark (bench/README.md): one run, results in $(BUILD)/bench/hybrid.txt.
+bench-hybrid: build
+	bash bench/run_hybrid $(BUILD)
+
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) build-fuzz

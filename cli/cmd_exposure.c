@@ -41,7 +41,7 @@ int cmd_exposure(cli_ctx *ctx) {
       cJSON_AddItemToObject(o, "tau_h", cli_json_number(e[i].tau_h));
       cJSON_AddItemToArray(arr, o);
     }
-    cJSON_AddStringToObject(root, "solver", ru_sim_is_nonlinear(s) ? "cvode" : "closed-form");
+    cJSON_AddStringToObject(root, "solver", ru_sim_solver_name(s));
     cJSON *m = cJSON_AddArrayToObject(root, "mechanisms");
     char *copy = strdup(ru_sim_mechanisms(s));
     char *save = NULL;

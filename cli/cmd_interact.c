@@ -100,7 +100,8 @@ int cmd_interact(cli_ctx *ctx) {
   if (kb == NULL) return krc;
   ru_error err;
   ru_error_clear(&err);
-  ru_ddi_options opt = {a.phenotypes, a.nphenotypes, ctx->sets, ctx->nsets, ia.stop_after_h};
+  ru_ddi_options opt = {a.phenotypes, a.nphenotypes, ctx->sets, ctx->nsets, ia.stop_after_h,
+                        a.solver, a.tol};
   ru_ddi_result res;
   ru_status st = ru_ddi_interaction(kb, ia.victim, ia.perps, ia.nperp, &opt, &res, &err);
   if (st != RU_OK) return cli_fail(ctx, st, &err);

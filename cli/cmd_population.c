@@ -254,8 +254,7 @@ static int emit_json(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, con
     cJSON_AddBoolToObject(o1, "activity_unsourced_simulated_as_nm", as_nm);
     cJSON_AddItemToArray(c19, o1);
   }
-  cJSON_AddStringToObject(root, "engine", ru_pop_fast_path(p) ? "closed-form fixed-step propagator"
-                                                              : "ru_sim_run");
+  cJSON_AddStringToObject(root, "engine", ru_pop_engine(p));
   cJSON_AddItemToObject(root, "time_h", json_series(t, nt));
   cJSON *bands = cJSON_AddArrayToObject(root, "bands");
   char key[32];
@@ -382,7 +381,7 @@ static int emit_table(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, co
     }
     cli_out_printf(out, ")");
   }
-  cli_out_printf(out, "; engine: %s\n\n", ru_pop_fast_path(p) ? "closed-form fixed-step" : "ru_sim_run");
+  cli_out_printf(out, "; engine: %s\n\n", ru_pop_engine(p));
   /* final-time percentiles */
   {
     const char *hdr[MAX_PCT + 3];
@@ -558,7 +557,16 @@ static int draw(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s) {
   return 0;
 }
 
-static int run(cli_ctx *ctx, int rank, int size) {
+/* The command on this rank. *synced is set once every rank is past the point where a failure
+ * could leave the others waiting in a collective (the first one is the status exchange after the
+ * subjects are run). */
+static int run(cli_ctx *ctx, int rank, int size, int *synced) {
+  /* test hook (tests/cli/test_population.sh): one rank fails before the first collective, as an
+   * out-of-memory or a bad file on one node would */
+  const char *inject = getenv("RU_POP_FAIL_RANK");
+  if (inject != NULL && size > 1 && atoi(inject) == rank) {
+    return cli_usage(ctx, "rank %d failed on purpose (RU_POP_FAIL_RANK)", rank);
+  }
   simargs a;
   int rc = simargs_parse(ctx, &a);
   if (rc) return rc;
@@ -633,6 +641,7 @@ static int run(cli_ctx *ctx, int rank, int size) {
   st = ru_pop_run(p, first, count, sum, &g_stop, show ? on_progress : NULL, &ps, &err);
   /* every rank learns whether any stopped or failed: 1 interrupted, 2 failed */
   const int mine = st == RU_OK ? 0 : (st == RU_EINTERRUPTED ? 1 : 2);
+  *synced = 1;
   const int any = ru_pop_mpi_max(mine);
   if (any != 0) {
     if (show) fputc('\n', stderr);
@@ -675,15 +684,46 @@ static int run(cli_ctx *ctx, int rank, int size) {
   return rc;
 }
 
+/* Copies what this rank wrote to its captured stderr to the real one, each line marked with the
+ * rank (only rank 0 speaks normally: the others would repeat its lines). */
+static void forward_messages(FILE *cap, int fd, int rank) {
+  if (cap == NULL || fd < 0) return;
+  fflush(stderr);
+  rewind(cap);
+  char line[1024];
+  while (fgets(line, sizeof line, cap) != NULL) {
+    char buf[1100];
+    const int n = snprintf(buf, sizeof buf, "[rank %d] %s", rank, line);
+    if (n > 0) {
+      const size_t len = strlen(buf);
+      if (write(fd, buf, len) < 0) return;
+    }
+  }
+}
+
 int cmd_population(cli_ctx *ctx) {
   ru_error err;
   ru_error_clear(&err);
   int rank = 0, size = 1;
   ru_status st = ru_pop_mpi_init(&rank, &size, &err);
   if (st != RU_OK) return cli_fail(ctx, st, &err);
-  /* only rank 0 speaks: the other ranks compute the same arguments and would repeat its lines */
-  if (rank != 0 && freopen("/dev/null", "w", stderr) == NULL) {
-    /* keep the original stderr */
+  /* under an MPI launcher every rank sees a pty: the JSON layout must not depend on it, so that
+   * 1 and N ranks write byte-identical output */
+  if (ru_pop_mpi_launched()) ctx->json_compact = 1;
+  /* only rank 0 speaks: the other ranks compute the same arguments and would repeat its lines;
+   * their messages are kept aside, and shown only when that rank fails on its own */
+  FILE *cap = NULL;
+  int orig = -1;
+  if (rank != 0) {
+    orig = dup(STDERR_FILENO);
+    cap = tmpfile();
+    if (cap != NULL) {
+      fflush(stderr);
+      if (dup2(fileno(cap), STDERR_FILENO) < 0) {
+        fclose(cap);
+        cap = NULL;
+      }
+    }
   }
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -691,7 +731,15 @@ int cmd_population(cli_ctx *ctx) {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
-  const int rc = run(ctx, rank, size);
+  int synced = 0;
+  const int rc = run(ctx, rank, size, &synced);
+  if (rc != 0 && size > 1 && !synced) {
+    /* failed before the first collective: the other ranks would wait for this one forever */
+    forward_messages(cap, orig, rank);
+    ru_pop_mpi_abort(rc);
+  }
+  if (cap != NULL) fclose(cap);
+  if (orig >= 0) close(orig);
   ru_pop_mpi_finalize();
   return rc;
 }

@@ -92,7 +92,7 @@ static cJSON *subject_json(const sim_out *o) {
     cJSON_AddItemToArray(m, cJSON_CreateString(line));
   }
   free(copy);
-  cJSON_AddStringToObject(root, "solver", ru_sim_is_nonlinear(o->s) ? "cvode" : "closed-form");
+  cJSON_AddStringToObject(root, "solver", ru_sim_solver_name(o->s));
   return root;
 }
 
@@ -163,8 +163,11 @@ static int table_into(cli_out *out, const sim_out *o, int all_rows, int with_foo
     const char *mech = ru_sim_mechanisms(o->s);
     if (mech[0]) cli_out_printf(out, "\nmechanisms:\n%s", mech);
     cli_out_printf(out, "\nsolver: %s.  %s\n",
-                   ru_sim_is_nonlinear(o->s) ? "CVODE (enzyme inhibition couples the compounds)"
-                                             : "closed form (linear system)",
+                   !ru_sim_is_nonlinear(o->s) ? "closed form (linear system)"
+                   : strcmp(ru_sim_solver_name(o->s), "cvode") == 0
+                       ? "CVODE (enzyme inhibition couples the compounds)"
+                       : "hybrid: closed form for the linear blocks, Gauss-Legendre collocation "
+                         "for the coupled ones",
                    CLI_DISCLAIMER);
   }
   cli_table_free(t);

@@ -198,7 +198,7 @@ int cli_emit_json(const cli_ctx *ctx, cJSON *root) {
             ctx->command ? ctx->command : "");
     return 1;
   }
-  const int pretty = ctx->output_path == NULL && isatty(STDOUT_FILENO);
+  const int pretty = !ctx->json_compact && ctx->output_path == NULL && isatty(STDOUT_FILENO);
   char *text = pretty ? cJSON_Print(root) : cJSON_PrintUnformatted(root);
   cJSON_Delete(root);
   if (text == NULL) {

@@ -34,6 +34,8 @@ typedef struct cli_ctx {
   const char *args[CLI_MAX_ARGS];
   size_t nargs;
   ru_kb *kb;                    /* opened lazily by cli_kb() */
+  int json_compact;             /* 1: JSON never pretty-printed (output identical on any
+                                 * terminal: population under MPI, where ranks see a pty) */
 } cli_ctx;
 
 /* Opens the knowledge base (embedded or --kb, plus --compounds) once; NULL on failure after

@@ -34,9 +34,12 @@ int simargs_parse(cli_ctx *ctx, simargs *a) {
                (v = cli_opt_value(ctx, &i, "--targets", &missing)) != NULL) {
       a->targets = v;
     } else if ((v = cli_opt_value(ctx, &i, "--solver", &missing)) != NULL) {
-      if (strcmp(v, "cvode") == 0) a->force_ode = 1;
-      else if (strcmp(v, "auto") == 0) a->force_ode = 0;
-      else return cli_usage(ctx, "--solver '%s': expected auto or cvode", v);
+      if (strcmp(v, "cvode") == 0) a->solver = RU_SOLVER_CVODE;
+      else if (strcmp(v, "hybrid") == 0) a->solver = RU_SOLVER_HYBRID;
+      else if (strcmp(v, "auto") == 0) a->solver = RU_SOLVER_AUTO;
+      else return cli_usage(ctx, "--solver '%s': expected auto, hybrid or cvode", v);
+    } else if ((v = cli_opt_value(ctx, &i, "--tol", &missing)) != NULL) {
+      if (!cli_parse_double(ctx, "--tol", v, 1e-12, 0.1, &a->tol)) return 2;
     } else if (missing) {
       return cli_usage(ctx, "option %s needs a value", arg);
     } else if (arg[0] != '-' && strchr(arg, ':') != NULL) {
@@ -121,7 +124,8 @@ int simargs_sim(cli_ctx *ctx, const simargs *a, const ru_regimen *r, ru_sim **ou
   for (size_t i = 0; st == RU_OK && i < ctx->nsets; i++) {
     st = ru_sim_set_override(s, ctx->sets[i], &err);
   }
-  if (s != NULL) ru_sim_set_force_ode(s, a->force_ode);
+  if (s != NULL) ru_sim_set_solver(s, a->solver);
+  if (s != NULL && a->tol > 0.0) (void)ru_sim_set_hybrid_tolerance(s, a->tol, NULL);
   if (st == RU_OK) st = ru_sim_prepare(s, &err);
   if (st != RU_OK) {
     ru_sim_free(s);

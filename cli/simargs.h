@@ -19,7 +19,8 @@ typedef struct simargs {
   double step_h;                     /* --step (NaN unset) */
   const char *times;                 /* --times t1,t2,... */
   const char *targets;               /* --target / --targets */
-  int force_ode;                     /* --solver cvode */
+  ru_solver solver;                  /* --solver auto|hybrid|cvode */
+  double tol;                        /* --tol: hybrid defect tolerance (0: default) */
   const char *rest[CLI_MAX_ARGS];    /* options this parser does not know, for the command */
   size_t nrest;
 } simargs;

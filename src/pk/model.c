@@ -17,6 +17,7 @@
 #include "core/alloc.h"
 #include "pk/linear.h"
 #include "pk/model_impl.h"
+#include "pk/hybrid_sim.h"
 #include "pk/ode.h"
 #include "pk/route.h"
 #include "reuptake/pk.h"
@@ -448,8 +449,30 @@ ru_status ru_sim_scale_param(ru_sim *s, const char *compound, const char *key, d
 void ru_sim_set_force_ode(ru_sim *s, int force) {
   if (s != NULL) {
     s->force_ode = force != 0;
+    s->solver = force ? RU_SOLVER_CVODE : RU_SOLVER_AUTO;
     s->prepared = 0;
   }
+}
+
+void ru_sim_set_solver(ru_sim *s, ru_solver solver) {
+  if (s != NULL) {
+    s->solver = solver == RU_SOLVER_CVODE || solver == RU_SOLVER_HYBRID ? solver : RU_SOLVER_AUTO;
+    s->force_ode = s->solver != RU_SOLVER_AUTO;
+    s->prepared = 0;
+  }
+}
+
+const char *ru_sim_solver_name(const ru_sim *s) {
+  if (s == NULL || !s->prepared || !s->nonlinear) return "closed-form";
+  return s->solver == RU_SOLVER_CVODE ? "cvode" : "hybrid";
+}
+
+ru_status ru_sim_set_hybrid_tolerance(ru_sim *s, double tol, ru_error *err) {
+  if (s == NULL || !(tol > 0.0 && tol < 1.0)) {
+    return ru_error_set(err, RU_EINVAL, "hybrid tolerance %g must be in (0, 1)", tol);
+  }
+  s->hyb_tol = tol;
+  return RU_OK;
 }
 
 void ru_sim_set_inhibitor_driver(ru_sim *s, int hepatic_inlet) {
@@ -1066,6 +1089,9 @@ static int state_emit(void *user, size_t j, double t_h, const double *y) {
 ru_status rui_sim_ode_states(ru_sim *s, const double *times_h, size_t nt, double *states,
                              ru_error *err) {
   if (nt == 0) return RU_OK;
+  if (s->solver != RU_SOLVER_CVODE) {
+    return rui_hyb_sim_states(s, times_h, nt, states, err); /* the default (pk/hybrid_sim.c) */
+  }
   rui_timeline tl;
   ru_status st = rui_sim_timeline(s, times_h[nt - 1], &tl, err);
   if (st != RU_OK) return st;

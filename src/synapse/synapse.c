@@ -560,6 +560,7 @@ typedef struct model {
   int nodrug; /* 1 while settling the pre-drug state */
   int fn_failed;
   double t_off; /* absolute time of the current integration segment's start, h */
+  const double *in_given; /* rui_syn_system_rhs: the caller's inputs, else NULL */
   /* state layout */
   size_t i_st, i_cs, i_ss, i_ca, i_sa, n;
 } model;
@@ -782,6 +783,16 @@ static void inputs_at(model *m, double t, double in[NIN]) {
   const ru_synapse *s = m->s;
   if (m->nodrug) {
     memset(in, 0, NIN * sizeof in[0]);
+    return;
+  }
+  if (m->in_given != NULL) {
+    for (size_t j = 0; j < NIN; j++) {
+      const double v = m->in_given[j];
+      in[j] = isfinite(v) ? fmin(1.0, fmax(0.0, v)) : 0.0;
+    }
+    for (size_t t2 = 0; t2 < NTR; t2++) {
+      in[RELEASER_OF[t2]] = fmin(in[RELEASER_OF[t2]], in[t2]);
+    }
     return;
   }
   switch (s->mode) {
@@ -1116,6 +1127,79 @@ fail:
   rui_free(res_t);
   rui_free(res_x);
   return st;
+}
+
+/* --- the model as a system for another integrator (synapse_impl.h) ------------------------- */
+
+struct rui_syn_system {
+  model m;
+};
+
+ru_status rui_syn_system_new(const ru_synapse *s, rui_syn_system **out, size_t *n, double **y0,
+                             ru_error *err) {
+  if (s == NULL || out == NULL || n == NULL || y0 == NULL) {
+    return ru_error_set(err, RU_EINVAL, "synapse system: NULL argument");
+  }
+  *out = NULL;
+  *y0 = NULL;
+  rui_syn_system *sys = rui_calloc(1, sizeof *sys);
+  if (sys == NULL) {
+    return ru_error_set(err, RU_ENOMEM, "synapse system: out of memory");
+  }
+  ru_status st = model_init(&sys->m, s, err);
+  double *y = st == RU_OK ? rui_malloc(sys->m.n * sizeof *y) : NULL;
+  if (st == RU_OK && y == NULL) {
+    st = ru_error_set(err, RU_ENOMEM, "synapse system: out of memory");
+  }
+  if (st == RU_OK) {
+    baseline_state(&sys->m, y); /* the pre-drug state of ru_synapse_run */
+    if (s->expr[0] != 1.0 || s->expr[1] != 1.0 || s->expr[2] != 1.0) {
+      const double settle = SETTLE_TAUS * fmax(sys->m.tau_max_h, 1.0);
+      rui_ode_options opt;
+      rui_ode_options_default(&opt);
+      opt.rtol = s->rtol;
+      opt.atol = s->atol;
+      rui_ode_work *w = NULL;
+      double *tmp = rui_malloc(sys->m.n * sizeof *tmp);
+      st = tmp == NULL ? ru_error_set(err, RU_ENOMEM, "synapse system: out of memory")
+                       : rui_ode_work_new(sys->m.n, &opt, &w, err);
+      sys->m.nodrug = 1;
+      if (st == RU_OK) {
+        st = integrate(&sys->m, w, y, 0.0, &settle, 1, NULL, 0, tmp, err);
+      }
+      sys->m.nodrug = 0;
+      rui_ode_work_free(w);
+      rui_free(tmp);
+    }
+  }
+  if (st != RU_OK) {
+    rui_free(y);
+    rui_free(sys);
+    return st;
+  }
+  *n = sys->m.n;
+  *y0 = y;
+  *out = sys;
+  return RU_OK;
+}
+
+void rui_syn_system_rhs(rui_syn_system *sys, const double in[RU_SYN_NINPUTS], const double *y,
+                        double *dy) {
+  sys->m.in_given = in;
+  rhs_eval(&sys->m, 0.0, y, dy);
+  sys->m.in_given = NULL;
+}
+
+void rui_syn_system_free(rui_syn_system *sys) { rui_free(sys); }
+
+const double *rui_syn_result_states(const ru_synapse *s, size_t *n) {
+  if (s == NULL || s->res_y == NULL) {
+    return NULL;
+  }
+  if (n != NULL) {
+    *n = s->nstate;
+  }
+  return s->res_y;
 }
 
 /* --- results -------------------------------------------------------------------------------- */

@@ -88,4 +88,21 @@ typedef enum rui_syn_param {
 
 extern const rui_param_spec rui_syn_params[RUI_P_SYN_COUNT];
 
+/* The model of s (regions, parameters, expression as set now) as a system for another
+ * integrator (the hybrid solver's effect states, src/pk/hybrid*): *n states in the layout of
+ * ru_synapse_run (regions x NE/DA/5-HT, their terminal sensitivities, the three nuclei and their
+ * sensitivities, the two afferent fields), *y0 the pre-drug state of a run (caller frees with
+ * rui_free); rhs at inputs in[RU_SYN_NINPUTS] (transporter and receptor occupancies, releaser
+ * parts) given by the caller instead of s's input mode (the local overrides of s still apply).
+ * s must outlive the system; a system is not thread-safe. */
+typedef struct rui_syn_system rui_syn_system;
+ru_status rui_syn_system_new(const ru_synapse *s, rui_syn_system **out, size_t *n, double **y0,
+                             ru_error *err);
+void rui_syn_system_rhs(rui_syn_system *sys, const double in[RU_SYN_NINPUTS], const double *y,
+                        double *dy);
+void rui_syn_system_free(rui_syn_system *sys);
+/* The raw states of the last ru_synapse_run, row k at [k * *n] in the layout above (NULL before
+ * a run): the comparison of bench/hybrid_synapse.h. */
+const double *rui_syn_result_states(const ru_synapse *s, size_t *n);
+
 #endif

@@ -208,7 +208,8 @@ static ru_status ddi_row(const ru_kb *kb, const table_handle *t, const ru_valida
     while (*tok == ' ') tok++;
     perps[np++] = tok;
   }
-  ru_ddi_options o = {NULL, 0, opt ? opt->overrides : NULL, opt ? opt->noverrides : 0, nan("")};
+  ru_ddi_options o = {NULL, 0, opt ? opt->overrides : NULL, opt ? opt->noverrides : 0, nan(""),
+                      RU_SOLVER_AUTO, 0.0};
   /* ANALYTE=NAME in the notes: the ratio was measured on that compound (the victim or one of its
    * metabolites, e.g. desipramine formed from imipramine) */
   char analyte[RU_NAME_MAX] = "";
@@ -335,7 +336,8 @@ static ru_status washout_row(const ru_kb *kb, const table_handle *t, const ru_va
   if (!half && strcmp(r->quantity, "recovery_90_d") != 0)
     return ru_error_set(row_err, RU_EDATA, "unknown washout measure '%s' (recovery_half_life_d, "
                         "recovery_90_d)", r->quantity);
-  ru_ddi_options o = {NULL, 0, opt ? opt->overrides : NULL, opt ? opt->noverrides : 0, stop_h};
+  ru_ddi_options o = {NULL, 0, opt ? opt->overrides : NULL, opt ? opt->noverrides : 0, stop_h,
+                      RU_SOLVER_AUTO, 0.0};
   ru_ddi_course c;
   st = ru_ddi_time_course(kb, NULL, perps, np, &o, enzyme, &c, row_err);
   if (st != RU_OK) return st;

@@ -85,7 +85,7 @@ static void forty_inhibition_rows_are_all_read(void **state) {
 static void a_victim_with_twelve_pathways_meets_forty_inhibitions(void **state) {
   (void)state;
   const char *p[1] = {"manyInh:100mg:q24h"};
-  ru_ddi_options o = {NULL, 0, NULL, 0, nan("")};
+  ru_ddi_options o = {NULL, 0, NULL, 0, nan(""), RU_SOLVER_AUTO, 0.0};
   ru_ddi_result *res = calloc(1, sizeof *res);
   assert_non_null(res);
   ru_error err;

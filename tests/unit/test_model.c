@@ -359,7 +359,7 @@ static void test_inhibition_composes_with_phenotype(void **state) {
   (void)state;
   const char *perp[] = {"paroxetine:20mg:q24h"};
   const char *pm[] = {"CYP2D6=PM"};
-  ru_ddi_options opt = {pm, 1, NULL, 0, nan("")};
+  ru_ddi_options opt = {pm, 1, NULL, 0, nan(""), RU_SOLVER_AUTO, 0.0};
   ru_ddi_result r;
   ru_error err;
   assert_int_equal(ru_ddi_interaction(KB, "desipramine:50mg:q24h", perp, 1, &opt, &r, &err), RU_OK);
