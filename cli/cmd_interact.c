@@ -9,7 +9,6 @@
 #include <strings.h>
 
 #include "common.h"
-#include "simargs.h"
 
 #define NGRID 3000
 
@@ -51,56 +50,32 @@ static void clearance_multiplier(ru_kb *kb, ru_sim *s, const char *victim, const
 }
 
 int cmd_interact(cli_ctx *ctx) {
-  simargs a;
-  int rc = simargs_parse(ctx, &a);
-  if (rc) return rc;
   interact_args ia;
   memset(&ia, 0, sizeof ia);
-  ia.stop_after_h = nan("");
-  int in_with = 0;
-  /* simargs put the regimens in order; --with splits victim from perpetrators */
-  size_t reg_i = 0;
-  for (size_t i = 0; i < ctx->nargs; i++) {
-    const char *x = ctx->args[i];
-    if (strcmp(x, "--with") == 0) {
-      in_with = 1;
-      continue;
-    }
-    if (strncmp(x, "--with=", 7) == 0) {
-      in_with = 1;
-      if (ia.nperp < 16) ia.perps[ia.nperp++] = x + 7;
-      continue;
-    }
-    if (reg_i < a.nregimens && x == a.regimens[reg_i]) {
-      reg_i++;
-      if (!in_with) {
-        if (ia.victim != NULL) return cli_usage(ctx, "one victim regimen only (perpetrators follow --with)");
-        ia.victim = x;
-      } else if (ia.nperp < 16) {
-        ia.perps[ia.nperp++] = x;
-      }
-    }
+  /* the option table took the perpetrators (--with and the regimens after it) */
+  for (size_t i = 0; i < cli_npos(ctx); i++) {
+    const char *x = cli_pos(ctx, i);
+    if (strchr(x, ':') == NULL) return cli_usage(ctx, "'%s' is not a regimen", x);
+    if (ia.victim != NULL) return cli_usage(ctx, "one victim regimen only (perpetrators follow --with)");
+    ia.victim = x;
   }
-  for (size_t i = 0; i < a.nrest; i++) {
-    const char *x = a.rest[i];
-    if (strcmp(x, "--with") == 0 || strncmp(x, "--with=", 7) == 0) continue;
-    if (strcmp(x, "--stop-after") == 0 || strncmp(x, "--stop-after=", 13) == 0) {
-      const char *v = x[12] == '=' ? x + 13 : (i + 1 < a.nrest ? a.rest[++i] : NULL);
-      ru_error err;
-      if (v == NULL || ru_units_parse(RU_UNIT_TIME, v, "h", 0.0, &ia.stop_after_h, &err) != RU_OK)
-        return cli_usage(ctx, "--stop-after needs a duration such as 14d");
-      continue;
-    }
-    return cli_usage(ctx, x[0] == '-' ? "unknown option '%s'" : "'%s' is not a regimen", x);
+  ia.nperp = cli_count(ctx, "--with");
+  if (ia.nperp > sizeof ia.perps / sizeof ia.perps[0]) {
+    return cli_usage(ctx, "at most %zu perpetrator regimens", sizeof ia.perps / sizeof ia.perps[0]);
   }
+  for (size_t i = 0; i < ia.nperp; i++) ia.perps[i] = cli_nth(ctx, "--with", i);
+  ia.stop_after_h = cli_num(ctx, "--stop-after", nan(""));
+  const char *phenotypes[CLI_MAX_ARGS];
+  const size_t nphen = cli_count(ctx, "--phenotype");
+  for (size_t i = 0; i < nphen; i++) phenotypes[i] = cli_nth(ctx, "--phenotype", i);
   if (ia.victim == NULL) return cli_usage(ctx, "no victim regimen (interact VICTIM --with PERPETRATOR)");
   if (ia.nperp == 0) return cli_usage(ctx, "no perpetrator (give --with REGIMEN)");
-  int krc = 0;
+  int rc = 0, krc = 0;
   ru_kb *kb = cli_kb(ctx, &krc);
   if (kb == NULL) return krc;
   ru_error err;
   ru_error_clear(&err);
-  ru_ddi_options opt = {a.phenotypes, a.nphenotypes, ctx->sets, ctx->nsets, ia.stop_after_h};
+  ru_ddi_options opt = {phenotypes, nphen, ctx->sets, ctx->nsets, ia.stop_after_h};
   ru_ddi_result res;
   ru_status st = ru_ddi_interaction(kb, ia.victim, ia.perps, ia.nperp, &opt, &res, &err);
   if (st != RU_OK) return cli_fail(ctx, st, &err);

@@ -6,45 +6,58 @@
 #include <string.h>
 #include <strings.h>
 
+/* The options this parser owns (the regimen, solver, grid and target groups). */
+static int is_sim_option(const cli_option *o) {
+  const cli_option *const groups[] = {CLI_OPTS_REGIMEN, CLI_OPTS_SOLVER, CLI_OPTS_GRID, CLI_OPTS_TARGETS};
+  for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+    for (const cli_option *p = groups[g]; p->name != NULL; p++) {
+      if (p == o) return 1;
+    }
+  }
+  return 0;
+}
+
 int simargs_parse(cli_ctx *ctx, simargs *a) {
   memset(a, 0, sizeof *a);
   a->days = nan("");
   a->hours = nan("");
   a->step_h = nan("");
-  for (size_t i = 0; i < ctx->nargs; i++) {
-    const char *arg = ctx->args[i];
-    int missing = 0;
-    const char *v;
-    if ((v = cli_opt_value(ctx, &i, "--phenotype", &missing)) != NULL) {
-      if (a->nphenotypes >= 8) return cli_usage(ctx, "too many --phenotype options");
-      a->phenotypes[a->nphenotypes++] = v;
-    } else if ((v = cli_opt_value(ctx, &i, "--data-map", &missing)) != NULL) {
-      a->data_map = v;
-    } else if ((v = cli_opt_value(ctx, &i, "--data", &missing)) != NULL) {
-      a->data_path = v;
-    } else if ((v = cli_opt_value(ctx, &i, "--days", &missing)) != NULL) {
-      if (!cli_parse_double(ctx, "--days", v, 1e-6, 3650.0, &a->days)) return 2;
-    } else if ((v = cli_opt_value(ctx, &i, "--hours", &missing)) != NULL) {
-      if (!cli_parse_double(ctx, "--hours", v, 1e-6, 87600.0, &a->hours)) return 2;
-    } else if ((v = cli_opt_value(ctx, &i, "--step", &missing)) != NULL) {
-      if (!cli_parse_double(ctx, "--step", v, 1e-4, 8760.0, &a->step_h)) return 2;
-    } else if ((v = cli_opt_value(ctx, &i, "--times", &missing)) != NULL) {
-      a->times = v;
-    } else if ((v = cli_opt_value(ctx, &i, "--target", &missing)) != NULL ||
-               (v = cli_opt_value(ctx, &i, "--targets", &missing)) != NULL) {
-      a->targets = v;
-    } else if ((v = cli_opt_value(ctx, &i, "--solver", &missing)) != NULL) {
-      if (strcmp(v, "cvode") == 0) a->force_ode = 1;
-      else if (strcmp(v, "auto") == 0) a->force_ode = 0;
-      else return cli_usage(ctx, "--solver '%s': expected auto or cvode", v);
-    } else if (missing) {
-      return cli_usage(ctx, "option %s needs a value", arg);
-    } else if (arg[0] != '-' && strchr(arg, ':') != NULL) {
-      if (a->nregimens >= SIMARGS_MAX) return cli_usage(ctx, "too many regimens");
-      a->regimens[a->nregimens++] = arg;
-    } else {
-      if (a->nrest >= CLI_MAX_ARGS) return cli_usage(ctx, "too many arguments");
-      a->rest[a->nrest++] = arg;
+  /* the values were checked against the option table (cli_parse): kinds and ranges hold */
+  for (size_t k = 0; k < ctx->nparsed; k++) {
+    const cli_arg *p = &ctx->parsed[k];
+    if (p->opt != NULL && cli_is_common(p->opt)) continue;
+    if (p->opt == NULL && p->text[0] != '-' && strchr(p->text, ':') != NULL) {
+      if (a->nregimens >= SIMARGS_MAX) return cli_usage(ctx, "too many regimens (at most %d)", SIMARGS_MAX);
+      a->regimens[a->nregimens++] = p->text;
+      continue;
+    }
+    if (p->opt == NULL || !is_sim_option(p->opt)) {
+      for (int t = 0; t < p->ntok; t++) {
+        if (a->nrest >= CLI_MAX_ARGS) return cli_usage(ctx, "too many arguments");
+        a->rest[a->nrest++] = ctx->argv[p->first + t];
+      }
+      continue;
+    }
+    const char *n = p->opt->name;
+    if (strcmp(n, "--phenotype") == 0) {
+      if (a->nphenotypes >= SIMARGS_MAX_PHENOTYPES) return cli_usage(ctx, "too many --phenotype options");
+      a->phenotypes[a->nphenotypes++] = p->text;
+    } else if (strcmp(n, "--data") == 0) {
+      a->data_path = p->text;
+    } else if (strcmp(n, "--data-map") == 0) {
+      a->data_map = p->text;
+    } else if (strcmp(n, "--solver") == 0) {
+      a->force_ode = strcmp(p->text, "cvode") == 0;
+    } else if (strcmp(n, "--days") == 0) {
+      a->days = p->num;
+    } else if (strcmp(n, "--hours") == 0) {
+      a->hours = p->num;
+    } else if (strcmp(n, "--step") == 0) {
+      a->step_h = p->num;
+    } else if (strcmp(n, "--times") == 0) {
+      a->times = p->text;
+    } else if (strcmp(n, "--targets") == 0) {
+      a->targets = p->text;
     }
   }
   return 0;

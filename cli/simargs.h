@@ -6,11 +6,12 @@
 #include "common.h"
 
 #define SIMARGS_MAX 32
+#define SIMARGS_MAX_PHENOTYPES 8
 
 typedef struct simargs {
   const char *regimens[SIMARGS_MAX]; /* positional DRUG:DOSE... */
   size_t nregimens;
-  const char *phenotypes[8];         /* --phenotype GENE=PHENO (repeatable, or comma list) */
+  const char *phenotypes[SIMARGS_MAX_PHENOTYPES];         /* --phenotype GENE=PHENO (repeatable, or comma list) */
   size_t nphenotypes;
   const char *data_path;             /* --data FILE */
   const char *data_map;              /* --data-map F=COL,ALAG=COL,R=COL,D=COL */
