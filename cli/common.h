@@ -117,6 +117,8 @@ cli_out *cli_out_new(void);
 void cli_out_free(cli_out *o);
 void cli_out_printf(cli_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cli_out_write(cli_out *o, const char *data, size_t n);
+/* Marks o failed (out of memory): commit reports it and publishes nothing. */
+void cli_out_fail(cli_out *o);
 /* Commits to ctx->output_path or stdout; returns exit code (0, or 1 on I/O failure). Frees o. */
 int cli_out_commit(const cli_ctx *ctx, cli_out *o);
 /* Writes any memory buffer atomically to path (used for plots too). Returns 0 or 1. */
@@ -137,6 +139,10 @@ void cli_table_add(cli_table *t, const char *const *cells);  /* ncols cells, cop
 const char *cli_fmt(char *buf, size_t cap, double v, int sig);
 /* Renders as aligned text (table) or RFC 4180 CSV into o. */
 void cli_table_render(const cli_table *t, cli_format fmt, cli_out *o);
+/* The rows without the header row, aligned, each line after indent. */
+void cli_table_render_body(const cli_table *t, cli_out *o, const char *indent);
+/* 1 when a row could not be stored (out of memory) or t is NULL. */
+int cli_table_failed(const cli_table *t);
 
 /* The disclaimer printed in --help and under tables on a terminal. */
 extern const char CLI_DISCLAIMER[];

@@ -153,54 +153,54 @@ int simargs_build(cli_ctx *ctx, const simargs *a, ru_sim **out) {
   return rc;
 }
 
+/* The --times list: ascending times with units (h when none). Returns 0 or an exit code. */
+static int parse_times(cli_ctx *ctx, const char *spec, double **times, size_t *nt) {
+  size_t cap = 16, n = 0;
+  double *t = malloc(cap * sizeof *t);
+  char *buf = strdup(spec);
+  int rc = 0;
+  if (t == NULL || buf == NULL) rc = cli_fail(ctx, RU_ENOMEM, NULL);
+  char *save = NULL;
+  for (char *tok = rc ? NULL : strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+    double v = 0.0;
+    ru_error err;
+    ru_error_clear(&err);
+    if (ru_units_parse(RU_UNIT_TIME, tok, "h", 0.0, &v, &err) != RU_OK) {
+      rc = cli_usage(ctx, "--times: %s", err.message);
+      break;
+    }
+    if (n > 0 && v < t[n - 1]) {
+      /* the message names the token: report before buf (which holds it) is freed */
+      rc = cli_usage(ctx, "--times must be ascending ('%s')", tok);
+      break;
+    }
+    if (n == cap) {
+      cap *= 2;
+      double *grown = realloc(t, cap * sizeof *grown);
+      if (grown == NULL) {
+        rc = cli_fail(ctx, RU_ENOMEM, NULL);
+        break;
+      }
+      t = grown;
+    }
+    t[n++] = v;
+  }
+  free(buf);
+  if (rc == 0 && n == 0) rc = cli_usage(ctx, "--times: no times given");
+  if (rc != 0) {
+    free(t);
+    return rc;
+  }
+  *times = t;
+  *nt = n;
+  return 0;
+}
+
 int simargs_times(cli_ctx *ctx, const simargs *a, double default_days, double **times,
                   size_t *nt) {
   *times = NULL;
   *nt = 0;
-  if (a->times != NULL) {
-    size_t cap = 16, n = 0;
-    double *t = malloc(cap * sizeof *t);
-    char *buf = strdup(a->times);
-    if (t == NULL || buf == NULL) {
-      free(t);
-      free(buf);
-      return cli_usage(ctx, "out of memory");
-    }
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-      double v;
-      ru_error err;
-      if (ru_units_parse(RU_UNIT_TIME, tok, "h", 0.0, &v, &err) != RU_OK) {
-        free(t);
-        free(buf);
-        return cli_usage(ctx, "--times: %s", err.message);
-      }
-      if (n > 0 && v < t[n - 1]) {
-        free(t);
-        free(buf);
-        return cli_usage(ctx, "--times must be ascending ('%s')", tok);
-      }
-      if (n == cap) {
-        cap *= 2;
-        double *nt2 = realloc(t, cap * sizeof *nt2);
-        if (nt2 == NULL) {
-          free(t);
-          free(buf);
-          return cli_usage(ctx, "out of memory");
-        }
-        t = nt2;
-      }
-      t[n++] = v;
-    }
-    free(buf);
-    if (n == 0) {
-      free(t);
-      return cli_usage(ctx, "--times: no times given");
-    }
-    *times = t;
-    *nt = n;
-    return 0;
-  }
+  if (a->times != NULL) return parse_times(ctx, a->times, times, nt);
   double horizon = default_days * 24.0;
   if (isfinite(a->days)) horizon = a->days * 24.0;
   if (isfinite(a->hours)) horizon = a->hours;
@@ -215,7 +215,7 @@ int simargs_times(cli_ctx *ctx, const simargs *a, double default_days, double **
   }
   const size_t n = (size_t)count;
   double *t = malloc(n * sizeof *t);
-  if (t == NULL) return cli_usage(ctx, "out of memory");
+  if (t == NULL) return cli_fail(ctx, RU_ENOMEM, NULL);
   for (size_t j = 0; j < n; j++) t[j] = (double)j * step;
   *times = t;
   *nt = n;

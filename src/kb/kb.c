@@ -151,17 +151,26 @@ ru_status rui_kb_cache(ru_kb *kb, ru_error *err) {
 
 /* --- open / close ------------------------------------------------------------------------------ */
 
-static ru_status check_schema(ru_kb *kb, const char *what, ru_error *err) {
+/* A file the user named that is not a knowledge base (or not of this schema) is an input error
+ * (RU_EDATA, exit 2); the embedded one failing is an internal one (RU_EDB). Out of memory stays
+ * out of memory. */
+static ru_status check_schema(ru_kb *kb, const char *what, int user_file, ru_error *err) {
   sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(kb->db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st,
-                         NULL) != SQLITE_OK) {
+  const ru_status bad = user_file ? RU_EDATA : RU_EDB;
+  const int prc = sqlite3_prepare_v2(kb->db, "SELECT value FROM meta WHERE key = 'schema_version'",
+                                     -1, &st, NULL);
+  if (prc != SQLITE_OK) {
     sqlite3_finalize(st);
-    return ru_error_set(err, RU_EDB, "%s is not a reuptake knowledge base (%s)", what,
+    if (prc == SQLITE_NOMEM) return ru_error_set(err, RU_ENOMEM, "knowledge base: out of memory");
+    return ru_error_set(err, bad, "%s is not a reuptake knowledge base (%s)", what,
                         sqlite3_errmsg(kb->db));
   }
   ru_status rc = RU_OK;
-  if (sqlite3_step(st) != SQLITE_ROW || atoi(col_text(st, 0)) != RUI_KB_SCHEMA_VERSION) {
-    rc = ru_error_set(err, RU_EDB, "%s: knowledge-base schema version is not %d", what,
+  const int step = sqlite3_step(st);
+  if (step == SQLITE_NOMEM) {
+    rc = ru_error_set(err, RU_ENOMEM, "knowledge base: out of memory");
+  } else if (step != SQLITE_ROW || atoi(col_text(st, 0)) != RUI_KB_SCHEMA_VERSION) {
+    rc = ru_error_set(err, bad, "%s: knowledge-base schema version is not %d", what,
                       RUI_KB_SCHEMA_VERSION);
   }
   sqlite3_finalize(st);
@@ -218,6 +227,8 @@ ru_status ru_kb_open(const char *path, ru_kb **out, ru_error *err) {
       return ru_error_set(err, RU_EDB, "no knowledge base is embedded in this build (use --kb FILE)");
     }
     rc = open_bytes(rui_kb_embedded, rui_kb_embedded_size, 0, &kb->db, err);
+  } else if (path[0] == '\0') {
+    rc = ru_error_set(err, RU_EINVAL, "knowledge base: empty file name");
   } else if (sqlite3_open_v2(path, &kb->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL) !=
              SQLITE_OK) {
     rc = ru_error_set(err, RU_EINPUT_IO, "cannot open knowledge base '%s': %s", path,
@@ -226,10 +237,15 @@ ru_status ru_kb_open(const char *path, ru_kb **out, ru_error *err) {
     rc = RU_OK;
   }
   if (rc == RU_OK) {
-    rc = check_schema(kb, what, err);
+    rc = check_schema(kb, what, path != NULL, err);
   }
   if (rc == RU_OK) {
     rc = rui_kb_cache(kb, err);
+    if (rc == RU_EDB && path != NULL) {
+      /* a query failing on the user's file: the file lacks what a knowledge base has */
+      rc = RU_EDATA;
+      if (err != NULL) err->code = rc;
+    }
   }
   if (rc != RU_OK) {
     ru_kb_free(kb);
