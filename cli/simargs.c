@@ -64,11 +64,20 @@ int simargs_parse(cli_ctx *ctx, simargs *a) {
 }
 
 int simargs_no_rest(cli_ctx *ctx, const simargs *a) {
-  if (a->nrest == 0) return 0;
-  const char *r = a->rest[0];
-  if (r[0] == '-') return cli_usage(ctx, "unknown option '%s'", r);
-  return cli_usage(ctx, "'%s' is not a regimen (expected DRUG:DOSE[:qINTERVAL]..., e.g. "
-                        "paroxetine:20mg:q24h)", r);
+  /* options in rest were declared by the command (the table refused every other one): only a
+   * leftover positional is an error */
+  for (size_t i = 0; i < a->nrest; i++) {
+    const char *r = a->rest[i];
+    if (r[0] == '-' && r[1] != '\0') {
+      const char *eq = strchr(r, '=');
+      const cli_option *o = cli_option_find(ctx->cmd->groups, r, eq ? (size_t)(eq - r) : strlen(r));
+      if (o != NULL && o->kind != CLI_V_FLAG && eq == NULL) i++; /* and its value */
+      continue;
+    }
+    return cli_usage(ctx, "'%s' is not a regimen (expected DRUG:DOSE[:qINTERVAL]..., e.g. "
+                          "paroxetine:20mg:q24h)", r);
+  }
+  return 0;
 }
 
 int simargs_regimen(cli_ctx *ctx, const simargs *a, ru_regimen **out) {

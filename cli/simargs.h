@@ -37,7 +37,8 @@ int simargs_times(cli_ctx *ctx, const simargs *a, double default_days, double **
 /* The regimen-to-simulation path of most commands: regimen from the arguments, then the
  * subject simulation (the regimen is freed). Returns 0 or an exit code. */
 int simargs_build(cli_ctx *ctx, const simargs *a, ru_sim **out);
-/* Rejects leftover options: returns 0 if a->nrest == 0, else a usage error. */
+/* Rejects a leftover positional argument (not a regimen); the command's own options, already
+ * checked by its table, may remain. Returns 0 or a usage error. */
 int simargs_no_rest(cli_ctx *ctx, const simargs *a);
 /* Splits a comma list of targets ("SERT,NET" or "all") into names. */
 size_t simargs_target_list(const char *spec, const char **out, size_t max);
