@@ -110,12 +110,11 @@ static int subject_result(cli_ctx *ctx, cli_result *res, const sim_out *o, int a
   cli_result_series(res, &set, CLI_IN_ALL);
   series_free(&v);
   if (dataset) cli_result_num(res, "id", (double)id);
-  cli_result_note(res, "\n");
   cli_result_lines(res, "mechanisms", "mechanisms", ru_sim_mechanisms(o->s), NULL, CLI_IN_ALL);
   const int nonlinear = ru_sim_is_nonlinear(o->s);
   cli_result_str(res, "solver", NULL, nonlinear ? "cvode" : "closed-form", CLI_IN_JSON);
   if (!dataset) {
-    cli_result_note(res, "%ssolver: %s\n", ru_sim_mechanisms(o->s)[0] ? "\n" : "",
+    cli_result_note(res, "\nsolver: %s\n",
                     nonlinear ? "CVODE (enzyme inhibition couples the compounds)" : "closed form (linear system)");
   }
   return 0;

@@ -437,7 +437,8 @@ void cli_result_lines(cli_result *r, const char *key, const char *title, const c
   }
   if (r->fmt != CLI_FMT_TABLE || !(where & CLI_IN_TABLE)) return;
   if (text[0] == '\0' && empty_text == NULL) return;
-  if (title != NULL) cli_out_printf(r->out, "%s:\n", title);
+  /* a titled list is a section of its own: a blank line before it */
+  if (title != NULL) cli_out_printf(r->out, "\n%s:\n", title);
   if (text[0] == '\0') {
     cli_out_printf(r->out, "%s\n", empty_text);
     return;

@@ -117,8 +117,8 @@ void cli_result_fields(cli_result *r, const char *title, const cli_column *cols,
                        const void *row, const void *user, unsigned where);
 /* The series set (time_h and series keys of the current object). */
 void cli_result_series(cli_result *r, const cli_series_set *s, unsigned where);
-/* Lines of text ('\n'-separated) as an array of strings; the table prints title and the lines
- * (nothing when empty and empty_text is NULL, else empty_text). */
+/* Lines of text ('\n'-separated) as an array of strings; the table prints a blank line, title and
+ * the lines (nothing when empty and empty_text is NULL, else empty_text). */
 void cli_result_lines(cli_result *r, const char *key, const char *title, const char *text,
                       const char *empty_text, unsigned where);
 /* A string field of the current object (JSON) and "title: value" (table, when title). */
