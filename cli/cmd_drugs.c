@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "common.h"
+#include "result.h"
 
 /* The `drugs show` JSON of a compound or a product, parsed; JSON output is emitted at once
  * (*done = 1 with the exit code returned). */
@@ -291,8 +292,43 @@ int cmd_drugs(cli_ctx *ctx) {
   return cli_usage(ctx, "unknown subcommand '%s' (list, show NAME, search TEXT)", sub);
 }
 
+/* `kb check --format csv`: one row per compound and value, from the check's JSON document (each
+ * row a value object of compounds[].values[], with the compound's name added). */
+static const cli_column CHECK_COLUMNS[] = {
+    CLI_JSON("compound", NULL, 0, CLI_COL_STR, "compound"),
+    CLI_JSON("key", NULL, 0, CLI_COL_STR, "key"),
+    CLI_JSON("value", NULL, 6, CLI_COL_NUM, "value"),
+    CLI_JSON("status", NULL, 0, CLI_COL_STR, "status"),
+    CLI_JSON("source", NULL, 0, CLI_COL_STR, "source"),
+    CLI_JSON("source_quality", NULL, 0, CLI_COL_STR, "source_quality"),
+    CLI_JSON("weak", NULL, 0, CLI_COL_BOOL, "weak"),
+    CLI_JSON("needed", NULL, 0, CLI_COL_BOOL, "needed"),
+};
+
+/* The value rows of the check document (pointers into doc; the compound name is added to each). */
+static const cJSON **check_rows(cJSON *doc, size_t *n) {
+  *n = 0;
+  const cJSON *comps = cJSON_GetObjectItemCaseSensitive(doc, "compounds"), *c, *v;
+  cJSON_ArrayForEach(c, comps) *n += (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(c, "values"));
+  const cJSON **rows = calloc(*n + 1, sizeof *rows);
+  if (rows == NULL) return NULL;
+  size_t k = 0;
+  cJSON_ArrayForEach(c, comps) {
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(c, "name");
+    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(c, "values")) {
+      if (k < *n && cJSON_AddStringToObject((cJSON *)v, "compound", cJSON_IsString(name) ? name->valuestring : "") == NULL) {
+        free(rows);
+        return NULL;
+      }
+      if (k < *n) rows[k++] = v;
+    }
+  }
+  *n = k;
+  return rows;
+}
+
 int cmd_kb(cli_ctx *ctx) {
-  if (ctx->nargs != 1 || strcmp(ctx->args[0], "check") != 0) {
+  if (cli_npos(ctx) != 1 || strcmp(cli_pos(ctx, 0), "check") != 0) {
     return cli_usage(ctx, "expected 'kb check'");
   }
   int rc = 0;
@@ -302,24 +338,50 @@ int cmd_kb(cli_ctx *ctx) {
   size_t violations = 0;
   ru_error err;
   ru_error_clear(&err);
-  ru_status st = ctx->format == CLI_FMT_JSON ? ru_kb_check_json(kb, &report, &violations, &err)
-                                             : ru_kb_check(kb, &report, &violations, &err);
+  /* the table is the check's own text report; JSON and CSV come from its document */
+  ru_status st = ctx->format == CLI_FMT_TABLE ? ru_kb_check(kb, &report, &violations, &err)
+                                              : ru_kb_check_json(kb, &report, &violations, &err);
   if (st != RU_OK) return cli_fail(ctx, st, &err);
-  if (ctx->format == CLI_FMT_JSON) {
-    /* structured: per compound, per key, status and source quality (ru_kb_check_json) */
-    cJSON *root = cJSON_Parse(report ? report : "");
+  cJSON *doc = NULL;
+  if (ctx->format != CLI_FMT_TABLE) {
+    doc = cJSON_Parse(report ? report : "");
     ru_free(report);
-    if (root == NULL) return cli_usage(ctx, "internal error: bad JSON from the knowledge-base check");
-    rc = cli_emit_json(ctx, root);
-  } else {
-    cli_out *o = cli_out_new();
-    cli_out_printf(o, "%s", report ? report : "");
-    ru_free(report);
-    rc = cli_out_commit(ctx, o);
+    report = NULL;
+    if (doc == NULL) {
+      st = cJSON_GetErrorPtr() == NULL ? RU_ENOMEM : RU_EINTERNAL;
+      return cli_fail(ctx, st, NULL);
+    }
   }
-  if (rc == 0 && violations > 0) {
-    fprintf(stderr, "reuptake kb: %zu violation(s)\n", violations);
+  cli_result *res = cli_result_new(ctx);
+  if (res == NULL) {
+    ru_free(report);
+    cJSON_Delete(doc);
     return 1;
+  }
+  if (ctx->format == CLI_FMT_TABLE) {
+    cli_result_lines(res, NULL, NULL, report, NULL, CLI_IN_TABLE);
+    ru_free(report);
+  } else if (ctx->format == CLI_FMT_CSV) {
+    size_t n = 0;
+    const cJSON **rows = check_rows(doc, &n);
+    if (rows == NULL) {
+      cJSON_Delete(doc);
+      cli_result_free(res);
+      return cli_fail(ctx, RU_ENOMEM, NULL);
+    }
+    cli_result_rows(res, NULL, NULL, CHECK_COLUMNS, sizeof CHECK_COLUMNS / sizeof CHECK_COLUMNS[0],
+                    rows, sizeof *rows, n, NULL, CLI_IN_CSV);
+    free(rows);
+    cJSON_Delete(doc);
+  } else {
+    cli_result_merge(res, doc);
+  }
+  rc = cli_result_finish(res);
+  if (rc == 0 && violations > 0) {
+    /* the shipped knowledge base violating its rules is a defect (exit 1); a --kb or
+     * --compounds file given by the user is theirs to fix (exit 2) */
+    fprintf(stderr, "reuptake kb: %zu violation(s)\n", violations);
+    return ctx->kb_path != NULL || ctx->user_kb_path != NULL ? 2 : 1;
   }
   return rc;
 }

@@ -20,8 +20,8 @@ static void get_state(const void *row, size_t i, const void *user, cli_cell *c) 
 /* One row per compound; the JSON keys are the DESIGN.md contract. */
 static const cli_column COLUMNS[] = {
     CLI_GET("compound", NULL, 0, CLI_COL_STR, get_compound),
-    {"steady_state", NULL, 0, CLI_COL_BOOL, offsetof(ru_exposure, steady_state), NULL, NULL, CLI_IN_JSON},
-    {"state", NULL, 0, CLI_COL_STR, 0, get_state, NULL, CLI_IN_TEXT},
+    {"steady_state", NULL, 0, CLI_COL_BOOL, offsetof(ru_exposure, steady_state), NULL, NULL, CLI_IN_JSON, NULL},
+    {"state", NULL, 0, CLI_COL_STR, 0, get_state, NULL, CLI_IN_TEXT, NULL},
     CLI_FIELD_NUM("auc_ng_h_per_ml", "ng*h/mL", 5, ru_exposure, auc_ng_h_per_ml),
     CLI_FIELD_NUM("cmax_ng_per_ml", "ng/mL", 5, ru_exposure, cmax_ng_per_ml),
     CLI_FIELD_NUM("cmin_ng_per_ml", "ng/mL", 5, ru_exposure, cmin_ng_per_ml),

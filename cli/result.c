@@ -36,6 +36,32 @@ static void cell_of(const cli_column *c, const void *row, size_t index, const vo
     c->get(row, index, user, out);
     return;
   }
+  if (c->json != NULL) {
+    const cJSON *o = *(const cJSON *const *)row;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, c->json);
+    switch (c->kind) {
+    case CLI_COL_NUM:
+      if (cJSON_IsNumber(v)) out->num = v->valuedouble;
+      break;
+    case CLI_COL_INT:
+      if (cJSON_IsNumber(v)) out->integer = (long long)v->valuedouble;
+      break;
+    case CLI_COL_BOOL:
+      out->boolean = cJSON_IsTrue(v) || (cJSON_IsNumber(v) && v->valuedouble != 0.0);
+      break;
+    case CLI_COL_STR:
+      out->str = cJSON_IsString(v) ? v->valuestring : NULL;
+      break;
+    case CLI_COL_STRS: {
+      const cJSON *it;
+      cJSON_ArrayForEach(it, v) {
+        if (cJSON_IsString(it) && out->nstrs < CLI_CELL_MAX_STRS) out->strs[out->nstrs++] = it->valuestring;
+      }
+      break;
+    }
+    }
+    return;
+  }
   const char *p = (const char *)row + c->offset;
   switch (c->kind) {
   case CLI_COL_NUM:
@@ -460,6 +486,26 @@ void cli_result_str(cli_result *r, const char *key, const char *title, const cha
 
 void cli_result_num(cli_result *r, const char *key, double value) {
   if (r != NULL && !r->oom && r->fmt == CLI_FMT_JSON) jput(r, cur(r), key, jnum(value));
+}
+
+void cli_result_merge(cli_result *r, cJSON *obj) {
+  if (r == NULL || r->oom || r->fmt != CLI_FMT_JSON || obj == NULL) {
+    cJSON_Delete(obj);
+    return;
+  }
+  cJSON *dst = cur(r);
+  while (obj->child != NULL) {
+    cJSON *item = cJSON_DetachItemViaPointer(obj, obj->child);
+    const char *key = item->string;
+    item->string = NULL; /* re-keyed by the add (it copies the key) */
+    if (!cJSON_AddItemToObject(dst, key, item)) {
+      r->oom = 1;
+      cJSON_Delete(item);
+    }
+    cJSON_free((void *)key);
+    if (r->oom) break;
+  }
+  cJSON_Delete(obj);
 }
 
 void cli_result_note(cli_result *r, const char *fmt, ...) {

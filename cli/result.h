@@ -69,14 +69,20 @@ typedef struct cli_column {
   cli_getter get;    /* computed value (NULL: read the field at offset) */
   const char *group; /* JSON: nested in an object of this name ("occupancy": {"SERT": x}) */
   unsigned where;    /* CLI_IN_* mask; 0: everywhere its section is */
+  const char *json;  /* rows that are parsed JSON (the library's documents): each row is a
+                      * `const cJSON *` (the rows array holds pointers) and the value is its
+                      * member of this key; NULL: a struct row */
 } cli_column;
 
 /* Columns read from a row struct, and computed ones. */
 #define CLI_FIELD_NUM(name, unit, digits, type, field) \
-  {name, unit, digits, CLI_COL_NUM, offsetof(type, field), NULL, NULL, 0}
-#define CLI_FIELD_BOOL(name, type, field) {name, NULL, 0, CLI_COL_BOOL, offsetof(type, field), NULL, NULL, 0}
-#define CLI_FIELD_STR(name, type, field) {name, NULL, 0, CLI_COL_STR, offsetof(type, field), NULL, NULL, 0}
-#define CLI_GET(name, unit, digits, kind, getter) {name, unit, digits, kind, 0, getter, NULL, 0}
+  {name, unit, digits, CLI_COL_NUM, offsetof(type, field), NULL, NULL, 0, NULL}
+#define CLI_FIELD_BOOL(name, type, field) \
+  {name, NULL, 0, CLI_COL_BOOL, offsetof(type, field), NULL, NULL, 0, NULL}
+#define CLI_FIELD_STR(name, type, field) \
+  {name, NULL, 0, CLI_COL_STR, offsetof(type, field), NULL, NULL, 0, NULL}
+#define CLI_GET(name, unit, digits, kind, getter) {name, unit, digits, kind, 0, getter, NULL, 0, NULL}
+#define CLI_JSON(name, unit, digits, kind, key) {name, unit, digits, kind, 0, NULL, NULL, 0, key}
 
 /* One time course. */
 typedef struct cli_series {
@@ -126,6 +132,9 @@ void cli_result_str(cli_result *r, const char *key, const char *title, const cha
                     unsigned where);
 /* A number field of the current object (null when not finite). */
 void cli_result_num(cli_result *r, const char *key, double value);
+/* Every member of obj (a parsed document of the library) into the current JSON object; takes
+ * obj (freed here in every format). */
+void cli_result_merge(cli_result *r, cJSON *obj);
 /* Table text only (a heading, a note); printf-style. */
 void cli_result_note(cli_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Nesting: an object under key, or (array_key) a new object appended to that array. The table
