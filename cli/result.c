@@ -30,8 +30,12 @@ struct cli_result {
 
 static void cell_of(const cli_column *c, const void *row, size_t index, const void *user,
                     cli_cell *out) {
-  memset(out, 0, sizeof *out);
   out->num = nan("");
+  out->integer = 0;
+  out->boolean = 0;
+  out->str = NULL;
+  out->nstrs = 0;
+  out->buf[0] = '\0';
   if (c->get != NULL) {
     c->get(row, index, user, out);
     return;
@@ -50,6 +54,7 @@ static void cell_of(const cli_column *c, const void *row, size_t index, const vo
       out->boolean = cJSON_IsTrue(v) || (cJSON_IsNumber(v) && v->valuedouble != 0.0);
       break;
     case CLI_COL_STR:
+    case CLI_COL_STRP:
       out->str = cJSON_IsString(v) ? v->valuestring : NULL;
       break;
     case CLI_COL_STRS: {
@@ -82,6 +87,9 @@ static void cell_of(const cli_column *c, const void *row, size_t index, const vo
   case CLI_COL_STR:
     out->str = p;
     break;
+  case CLI_COL_STRP:
+    memcpy(&out->str, p, sizeof out->str);
+    break;
   case CLI_COL_STRS:
     break;
   }
@@ -98,7 +106,10 @@ static const char *cell_text(const cli_column *c, const cli_cell *v, char *buf, 
   case CLI_COL_BOOL:
     return v->boolean ? "true" : "false";
   case CLI_COL_STR:
-    return v->str ? v->str : "";
+  case CLI_COL_STRP:
+    /* copied: v (and a getter's scratch in it) is reused for the next column */
+    snprintf(buf, cap, "%s", v->str ? v->str : "");
+    return buf;
   case CLI_COL_STRS: {
     size_t k = 0;
     buf[0] = '\0';
@@ -144,6 +155,7 @@ static cJSON *cell_json(const cli_column *c, const cli_cell *v) {
   case CLI_COL_BOOL:
     return cJSON_CreateBool(v->boolean);
   case CLI_COL_STR:
+  case CLI_COL_STRP:
     return v->str ? cJSON_CreateString(v->str) : cJSON_CreateNull();
   case CLI_COL_STRS: {
     cJSON *a = cJSON_CreateArray();

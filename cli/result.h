@@ -41,6 +41,7 @@ typedef enum cli_col_kind {
   CLI_COL_INT,  /* integer: JSON number, text %lld */
   CLI_COL_BOOL, /* JSON true/false, text "true"/"false" */
   CLI_COL_STR,  /* JSON string (null when NULL), text as is */
+  CLI_COL_STRP, /* the same, read from a `const char *` field (CLI_COL_STR reads a char array) */
   CLI_COL_STRS  /* a list of strings: JSON array, text joined with "+" */
 } cli_col_kind;
 
@@ -54,6 +55,7 @@ typedef struct cli_cell {
   const char *str;
   const char *strs[CLI_CELL_MAX_STRS];
   size_t nstrs;
+  char buf[1024]; /* scratch for a getter that formats its string (str may point here) */
 } cli_cell;
 
 /* Value of the column for row (the index-th of its section); user is the section's context. */
@@ -81,6 +83,8 @@ typedef struct cli_column {
   {name, NULL, 0, CLI_COL_BOOL, offsetof(type, field), NULL, NULL, 0, NULL}
 #define CLI_FIELD_STR(name, type, field) \
   {name, NULL, 0, CLI_COL_STR, offsetof(type, field), NULL, NULL, 0, NULL}
+#define CLI_FIELD_STRP(name, type, field) \
+  {name, NULL, 0, CLI_COL_STRP, offsetof(type, field), NULL, NULL, 0, NULL}
 #define CLI_GET(name, unit, digits, kind, getter) {name, unit, digits, kind, 0, getter, NULL, 0, NULL}
 #define CLI_JSON(name, unit, digits, kind, key) {name, unit, digits, kind, 0, NULL, NULL, 0, key}
 
