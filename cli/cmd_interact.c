@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "common.h"
+#include "result.h"
 
 #define NGRID 3000
 
@@ -49,6 +50,60 @@ static void clearance_multiplier(ru_kb *kb, ru_sim *s, const char *victim, const
   }
 }
 
+/* The interaction in numbers: the top-level fields of the JSON contract, the one CSV row. */
+typedef struct summary {
+  const char *victim, *basis;
+  double auc_ratio, cmax_ratio, clearance_multiplier, t_reach_h, stop_after_h, t_lose_h;
+} summary;
+
+static const cli_column SUMMARY[] = {
+    CLI_FIELD_STRP("victim", summary, victim),
+    {"basis", NULL, 0, CLI_COL_STRP, offsetof(summary, basis), NULL, NULL, CLI_IN_JSON | CLI_IN_TABLE, NULL},
+    CLI_FIELD_NUM("auc_ratio", NULL, 4, summary, auc_ratio),
+    CLI_FIELD_NUM("cmax_ratio", NULL, 4, summary, cmax_ratio),
+    {"clearance_multiplier", NULL, 4, CLI_COL_NUM, offsetof(summary, clearance_multiplier), NULL, NULL,
+     CLI_IN_JSON | CLI_IN_TABLE, NULL},
+    CLI_FIELD_NUM("time_to_90pct_effect_h", "h", 5, summary, t_reach_h),
+    /* only with --stop-after */
+    CLI_FIELD_NUM("stop_after_h", "h", 5, summary, stop_after_h),
+    CLI_FIELD_NUM("time_to_lose_90pct_effect_h", "h", 5, summary, t_lose_h),
+};
+#define NSUMMARY (sizeof SUMMARY / sizeof SUMMARY[0])
+
+static void get_perpetrator(const void *row, size_t i, const void *user, cli_cell *c) {
+  (void)i;
+  (void)user;
+  const ru_ddi_explanation *x = row;
+  c->str = x->perpetrator[0] ? x->perpetrator : NULL;
+}
+
+static void get_reason(const void *row, size_t i, const void *user, cli_cell *c) {
+  (void)i;
+  (void)user;
+  c->str = ru_ddi_reason_name(((const ru_ddi_explanation *)row)->reason);
+}
+
+/* Every victim pathway and why it is (or is not) inhibited. */
+static const cli_column PATHWAYS[] = {
+    {"pathway", NULL, 0, CLI_COL_STR, offsetof(ru_ddi_explanation, pathway), NULL, NULL, CLI_IN_JSON, NULL},
+    {"fm", NULL, 3, CLI_COL_NUM, offsetof(ru_ddi_explanation, fm), NULL, NULL, CLI_IN_JSON, NULL},
+    {"perpetrator", NULL, 0, CLI_COL_STR, 0, get_perpetrator, NULL, CLI_IN_JSON, NULL},
+    {"reason", NULL, 0, CLI_COL_STR, 0, get_reason, NULL, CLI_IN_JSON, NULL},
+    {"strength", NULL, 3, CLI_COL_NUM, offsetof(ru_ddi_explanation, strength), NULL, NULL, CLI_IN_JSON, NULL},
+    CLI_FIELD_STR("text", ru_ddi_explanation, text),
+};
+
+static const cli_column METABOLITES[] = {
+    CLI_FIELD_STR("compound", ru_ddi_metabolite, compound),
+    CLI_FIELD_NUM("auc_ratio", NULL, 4, ru_ddi_metabolite, auc_ratio),
+    CLI_FIELD_NUM("cmax_ratio", NULL, 4, ru_ddi_metabolite, cmax_ratio),
+};
+
+static const cli_column EXPOSURE[] = {
+    CLI_FIELD_NUM("auc_ng_h_per_ml", "ng*h/mL", 4, ru_exposure, auc_ng_h_per_ml),
+    CLI_FIELD_NUM("cmax_ng_per_ml", "ng/mL", 4, ru_exposure, cmax_ng_per_ml),
+};
+
 int cmd_interact(cli_ctx *ctx) {
   interact_args ia;
   memset(&ia, 0, sizeof ia);
@@ -80,7 +135,6 @@ int cmd_interact(cli_ctx *ctx) {
   ru_status st = ru_ddi_interaction(kb, ia.victim, ia.perps, ia.nperp, &opt, &res, &err);
   if (st != RU_OK) return cli_fail(ctx, st, &err);
   const int single = res.single_dose;
-  const char *victim = res.victim;
   ru_sim *with = NULL;
   st = ru_ddi_build(kb, ia.victim, ia.perps, ia.nperp, &opt, 1, res.shift_h, &with, &err);
   /* onset and offset from the victim's clearance multiplier over time */
@@ -99,7 +153,7 @@ int cmd_interact(cli_ctx *ctx) {
       for (size_t j = 0; j < NGRID; j++) t[j] = horizon * (double)j / (double)(NGRID - 1);
       if (st == RU_OK) st = ru_sim_run_enzymes(onset, t, NGRID, act, &err);
       if (st == RU_OK) {
-        clearance_multiplier(kb, onset, victim, act, NGRID, NULL, m);
+        clearance_multiplier(kb, onset, res.victim, act, NGRID, NULL, m);
         const double stop = isfinite(ia.stop_after_h) ? ia.stop_after_h : horizon;
         size_t js = 0;
         while (js + 1 < NGRID && t[js + 1] <= stop) js++;
@@ -131,89 +185,35 @@ int cmd_interact(cli_ctx *ctx) {
     ru_sim_free(with);
     return cli_fail(ctx, st, &err);
   }
-  const ru_exposure *w = &res.with, *o = &res.without;
-  const double auc_ratio = res.auc_ratio, cmax_ratio = res.cmax_ratio;
-  const char *mech = ru_sim_mechanisms(with);
-  if (ctx->format == CLI_FMT_JSON) {
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "victim", victim);
-    cJSON_AddStringToObject(root, "basis", single ? "single victim dose, perpetrators at steady state"
-                                                  : "victim at steady state");
-    cJSON_AddItemToObject(root, "auc_ratio", cli_json_number(auc_ratio));
-    cJSON_AddItemToObject(root, "cmax_ratio", cli_json_number(cmax_ratio));
-    cJSON *m = cJSON_AddArrayToObject(root, "mechanisms");
-    char *copy = strdup(mech);
-    char *save = NULL;
-    for (char *l = copy ? strtok_r(copy, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save))
-      cJSON_AddItemToArray(m, cJSON_CreateString(l));
-    free(copy);
-    cJSON *pw = cJSON_AddArrayToObject(root, "pathways");
-    for (size_t k = 0; k < res.nexplain; k++) {
-      const ru_ddi_explanation *x = &res.explain[k];
-      cJSON *jx = cJSON_CreateObject();
-      cJSON_AddStringToObject(jx, "pathway", x->pathway);
-      cJSON_AddItemToObject(jx, "fm", cli_json_number(x->fm));
-      if (x->perpetrator[0]) cJSON_AddStringToObject(jx, "perpetrator", x->perpetrator);
-      else cJSON_AddNullToObject(jx, "perpetrator");
-      cJSON_AddStringToObject(jx, "reason", ru_ddi_reason_name(x->reason));
-      cJSON_AddItemToObject(jx, "strength", cli_json_number(x->strength));
-      cJSON_AddStringToObject(jx, "text", x->text);
-      cJSON_AddItemToArray(pw, jx);
-    }
-    cJSON *mets = cJSON_AddArrayToObject(root, "metabolites");
-    for (size_t k = 0; k < res.nmetabolites; k++) {
-      cJSON *jx = cJSON_CreateObject();
-      cJSON_AddStringToObject(jx, "compound", res.metabolites[k].compound);
-      cJSON_AddItemToObject(jx, "auc_ratio", cli_json_number(res.metabolites[k].auc_ratio));
-      cJSON_AddItemToObject(jx, "cmax_ratio", cli_json_number(res.metabolites[k].cmax_ratio));
-      cJSON_AddItemToArray(mets, jx);
-    }
-    cJSON *ex = cJSON_AddObjectToObject(root, "victim_exposure");
-    cJSON *jo = cJSON_AddObjectToObject(ex, "without");
-    cJSON_AddItemToObject(jo, "auc_ng_h_per_ml", cli_json_number(o->auc_ng_h_per_ml));
-    cJSON_AddItemToObject(jo, "cmax_ng_per_ml", cli_json_number(o->cmax_ng_per_ml));
-    cJSON *jw = cJSON_AddObjectToObject(ex, "with");
-    cJSON_AddItemToObject(jw, "auc_ng_h_per_ml", cli_json_number(w->auc_ng_h_per_ml));
-    cJSON_AddItemToObject(jw, "cmax_ng_per_ml", cli_json_number(w->cmax_ng_per_ml));
-    cJSON_AddItemToObject(root, "clearance_multiplier", cli_json_number(m_ss));
-    cJSON_AddItemToObject(root, "time_to_90pct_effect_h", cli_json_number(t_reach));
-    if (isfinite(ia.stop_after_h)) {
-      cJSON_AddNumberToObject(root, "stop_after_h", ia.stop_after_h);
-      cJSON_AddItemToObject(root, "time_to_lose_90pct_effect_h", cli_json_number(t_lose));
-    }
-    rc = cli_emit_json(ctx, root);
-  } else {
-    cli_out *out = cli_out_new();
-    char b[4][32];
-    if (ctx->format == CLI_FMT_CSV) {
-      cli_out_printf(out, "victim,auc_ratio,cmax_ratio,time_to_90pct_effect_h,time_to_lose_90pct_effect_h\n");
-      cli_out_printf(out, "%s,%s,%s,%s,%s\n", victim, cli_fmt(b[0], 32, auc_ratio, 6),
-                     cli_fmt(b[1], 32, cmax_ratio, 6), cli_fmt(b[2], 32, t_reach, 5),
-                     cli_fmt(b[3], 32, t_lose, 5));
-    } else {
-      cli_out_printf(out, "victim %s (%s)\n", victim,
-                     single ? "single dose, perpetrators at steady state" : "steady state");
-      cli_out_printf(out, "  AUC  ratio %s  (%s -> %s ng*h/mL)\n", cli_fmt(b[0], 32, auc_ratio, 4),
-                     cli_fmt(b[1], 32, o->auc_ng_h_per_ml, 4), cli_fmt(b[2], 32, w->auc_ng_h_per_ml, 4));
-      cli_out_printf(out, "  Cmax ratio %s  (%s -> %s ng/mL)\n", cli_fmt(b[0], 32, cmax_ratio, 4),
-                     cli_fmt(b[1], 32, o->cmax_ng_per_ml, 4), cli_fmt(b[2], 32, w->cmax_ng_per_ml, 4));
-      if (isfinite(t_reach))
-        cli_out_printf(out, "  90 %% of the interaction reached after %s days\n", cli_fmt(b[0], 32, t_reach / 24.0, 3));
-      if (isfinite(ia.stop_after_h))
-        cli_out_printf(out, "  after stopping at day %g: 90 %% of it lost after %s days\n",
-                       ia.stop_after_h / 24.0, cli_fmt(b[0], 32, t_lose / 24.0, 3));
-      for (size_t k = 0; k < res.nmetabolites; k++) {
-        cli_out_printf(out, "  metabolite %s: AUC ratio %s, Cmax ratio %s\n", res.metabolites[k].compound,
-                       cli_fmt(b[0], 32, res.metabolites[k].auc_ratio, 4),
-                       cli_fmt(b[1], 32, res.metabolites[k].cmax_ratio, 4));
-      }
-      cli_out_printf(out, "mechanisms:\n%s", mech[0] ? mech : "  none modelled (see the victim pathways below)\n");
-      cli_out_printf(out, "victim pathways:\n");
-      for (size_t k = 0; k < res.nexplain; k++) cli_out_printf(out, "  %s\n", res.explain[k].text);
-      cli_out_printf(out, "\n%s\n", CLI_DISCLAIMER);
-    }
-    rc = cli_out_commit(ctx, out);
+  summary sum = {res.victim, single ? "single victim dose, perpetrators at steady state" : "victim at steady state",
+                 res.auc_ratio, res.cmax_ratio, m_ss, t_reach, ia.stop_after_h, t_lose};
+  const int stop = isfinite(ia.stop_after_h);
+  cli_result *out = cli_result_new(ctx);
+  if (out == NULL) {
+    ru_sim_free(with);
+    return 1;
   }
+  /* stop_after_h and the time to lose the effect only with --stop-after (CSV: a stable header) */
+  const size_t nsum = (stop || ctx->format == CLI_FMT_CSV) ? NSUMMARY : NSUMMARY - 2;
+  cli_result_fields(out, NULL, SUMMARY, nsum, &sum, NULL, CLI_IN_ALL);
+  cli_result_lines(out, "mechanisms", "mechanisms", ru_sim_mechanisms(with),
+                   "  none modelled (see the victim pathways below)", CLI_IN_JSON | CLI_IN_TABLE);
+  cli_result_rows(out, "pathways", "\nvictim pathways", PATHWAYS, sizeof PATHWAYS / sizeof PATHWAYS[0],
+                  res.explain, sizeof res.explain[0], res.nexplain, NULL, CLI_IN_JSON | CLI_IN_TABLE);
+  if (res.nmetabolites > 0 || ctx->format == CLI_FMT_JSON) {
+    cli_result_rows(out, "metabolites", "\nmetabolites of the victim", METABOLITES,
+                    sizeof METABOLITES / sizeof METABOLITES[0], res.metabolites,
+                    sizeof res.metabolites[0], res.nmetabolites, NULL, CLI_IN_JSON | CLI_IN_TABLE);
+  }
+  cli_result_begin(out, "victim_exposure", "\nvictim exposure");
+  cli_result_begin(out, "without", "without the perpetrators");
+  cli_result_fields(out, NULL, EXPOSURE, 2, &res.without, NULL, CLI_IN_JSON | CLI_IN_TABLE);
+  cli_result_end(out);
+  cli_result_begin(out, "with", "with them");
+  cli_result_fields(out, NULL, EXPOSURE, 2, &res.with, NULL, CLI_IN_JSON | CLI_IN_TABLE);
+  cli_result_end(out);
+  cli_result_end(out);
+  rc = cli_result_finish(out);
   ru_sim_free(with);
   return rc;
 }

@@ -18,6 +18,7 @@ struct cli_result {
   size_t depth;
   /* table */
   cli_out *out;
+  size_t tdepth; /* nesting of begin() in the table: indentation */
   /* csv */
   ru_csv_writer *csv;
   ru_status csv_status;
@@ -309,7 +310,11 @@ void cli_result_rows(cli_result *r, const char *key, const char *title, const cl
   }
   free(buf);
   if (title != NULL) cli_out_printf(r->out, "%s:\n", title);
-  cli_table_render(t, CLI_FMT_TABLE, r->out);
+  if (m == 1) {
+    cli_table_render_body(t, r->out, "  "); /* one column: a list, no header */
+  } else {
+    cli_table_render(t, CLI_FMT_TABLE, r->out);
+  }
   if (cli_table_failed(t)) r->oom = 1;
   cli_table_free(t);
 }
@@ -343,7 +348,11 @@ void cli_result_fields(cli_result *r, const char *title, const cli_column *cols,
     cli_table_add(t, cells);
   }
   if (title != NULL) cli_out_printf(r->out, "%s\n", title);
-  cli_table_render_body(t, r->out, "  ");
+  char indent[2 * MAX_DEPTH + 3];
+  const size_t w = r->tdepth ? 2 * r->tdepth : 2;
+  memset(indent, ' ', w);
+  indent[w] = '\0';
+  cli_table_render_body(t, r->out, indent);
   if (cli_table_failed(t)) r->oom = 1;
   cli_table_free(t);
 }
@@ -546,7 +555,10 @@ void cli_result_note(cli_result *r, const char *fmt, ...) {
 
 static void begin(cli_result *r, const char *key, const char *array_key, const char *title) {
   if (r == NULL || r->oom) return;
-  if (r->fmt == CLI_FMT_TABLE && title != NULL) cli_out_printf(r->out, "%s\n", title);
+  if (r->fmt == CLI_FMT_TABLE) {
+    if (title != NULL) cli_out_printf(r->out, "%*s%s\n", (int)(2 * r->tdepth), "", title);
+    if (r->tdepth + 1 < MAX_DEPTH) r->tdepth++;
+  }
   if (r->fmt != CLI_FMT_JSON) return;
   if (r->depth + 1 >= MAX_DEPTH) {
     r->oom = 1; /* a programming error: nesting deeper than any command needs */
@@ -576,6 +588,7 @@ void cli_result_begin_item(cli_result *r, const char *array_key, const char *tit
 
 void cli_result_end(cli_result *r) {
   if (r != NULL && r->fmt == CLI_FMT_JSON && r->depth > 0) r->depth--;
+  if (r != NULL && r->fmt == CLI_FMT_TABLE && r->tdepth > 0) r->tdepth--;
 }
 
 int cli_result_finish(cli_result *r) {
