@@ -48,18 +48,9 @@ typedef struct value_row {
   const char *source;
 } value_row;
 
-static void get_value(const void *row, size_t i, const void *user, cli_cell *c) {
-  (void)i;
-  (void)user;
-  const value_row *r = row;
-  if (r->text != NULL) {
-    c->str = r->text;
-  } else if (isfinite(r->value)) {
-    c->str = cli_fmt(c->buf, sizeof c->buf, r->value, r->digits);
-  } else {
-    c->str = "missing";
-  }
-}
+/* a number with its digits, a text value, or "missing" */
+CLI_GETTER(get_value, value_row,
+           c->str = row->text ? row->text : isfinite(row->value) ? cli_fmt(c->buf, sizeof c->buf, row->value, row->digits) : "missing")
 
 static const cli_column VALUE_COLUMNS[] = {
     CLI_FIELD_STRP("section", value_row, section),
@@ -160,14 +151,10 @@ static int show(cli_ctx *ctx, ru_kb *kb, const char *name) {
 
 /* --- show PRODUCT: its rows as the document lists them --------------------------------------- */
 
-static void get_notes(const void *row, size_t i, const void *user, cli_cell *c) {
-  (void)i;
-  (void)user;
-  const cJSON *r = *(const cJSON *const *)row;
-  const char *der = jstr(r, "derivation"), *nt = jstr(r, "notes");
-  snprintf(c->buf, sizeof c->buf, "%s%s%s", der, (*der && *nt) ? "; " : "", nt);
-  c->str = c->buf;
-}
+/* the derivation and the notes of a product row, in one column */
+typedef const cJSON *json_row;
+CLI_GETTER(get_notes, json_row, const char *der = jstr(*row, "derivation"); const char *nt = jstr(*row, "notes");
+           snprintf(c->buf, sizeof c->buf, "%s%s%s", der, (*der && *nt) ? "; " : "", nt); c->str = c->buf)
 
 static const cli_column PRODUCT_COLUMNS[] = {
     CLI_JSON("key", NULL, 0, CLI_COL_STR, "key"),
@@ -217,45 +204,14 @@ static int show_product(cli_ctx *ctx, ru_kb *kb, const char *name) {
 
 /* --- list --products ------------------------------------------------------------------------- */
 
-static void get_components(const void *row, size_t i, const void *user, cli_cell *c) {
-  (void)i;
-  (void)user;
-  const ru_product *p = row;
-  for (size_t k = 0; k < p->n_components && c->nstrs < CLI_CELL_MAX_STRS; k++) {
-    c->strs[c->nstrs++] = p->component[k].compound;
-  }
-}
-
-static void get_release(const void *row, size_t i, const void *user, cli_cell *c) {
-  (void)i;
-  (void)user;
-  c->str = ru_release_kind_name(((const ru_product *)row)->release.kind);
-}
-
-static void get_usual_dose(const void *row, size_t i, const void *user, cli_cell *c) {
-  (void)i;
-  (void)user;
-  c->num = ((const ru_product *)row)->usual_dose_mg.value;
-}
-
-static void get_interval(const void *row, size_t i, const void *user, cli_cell *c) {
-  (void)i;
-  (void)user;
-  c->num = ((const ru_product *)row)->interval_h.value;
-}
-
-static void get_incomplete(const void *row, size_t i, const void *user, cli_cell *c) {
-  (void)i;
-  (void)user;
-  const ru_product *p = row;
-  c->str = p->incomplete[0] ? p->incomplete : NULL;
-}
-
-static void get_status(const void *row, size_t i, const void *user, cli_cell *c) {
-  (void)i;
-  (void)user;
-  c->str = ((const ru_product *)row)->incomplete[0] ? "incomplete" : "complete";
-}
+CLI_GETTER(get_components, ru_product,
+           for (size_t k = 0; k < row->n_components && k < CLI_CELL_MAX_STRS; k++) c->strs[c->nstrs++] =
+               row->component[k].compound)
+CLI_GETTER(get_release, ru_product, c->str = ru_release_kind_name(row->release.kind))
+CLI_GETTER(get_usual_dose, ru_product, c->num = row->usual_dose_mg.value)
+CLI_GETTER(get_interval, ru_product, c->num = row->interval_h.value)
+CLI_GETTER(get_incomplete, ru_product, c->str = row->incomplete[0] ? row->incomplete : NULL)
+CLI_GETTER(get_status, ru_product, c->str = row->incomplete[0] ? "incomplete" : "complete")
 
 static const cli_column PRODUCT_LIST_COLUMNS[] = {
     CLI_FIELD_STR("product", ru_product, name),
@@ -300,16 +256,9 @@ static int list_products(cli_ctx *ctx, ru_kb *kb, const char *klass) {
 
 /* --- list, search: compounds ----------------------------------------------------------------- */
 
-static void get_name(const void *row, size_t i, const void *user, cli_cell *c) {
-  (void)i;
-  c->str = ru_kb_compound_name(user, *(const size_t *)row);
-}
-
-static void get_class(const void *row, size_t i, const void *user, cli_cell *c) {
-  (void)i;
-  const char *k = ru_kb_compound_class(user, *(const size_t *)row);
-  c->str = k ? k : "";
-}
+/* rows are indices of compounds; user is the knowledge base */
+CLI_GETTER(get_name, size_t, c->str = ru_kb_compound_name(user, *row))
+CLI_GETTER(get_class, size_t, c->str = ru_kb_compound_class(user, *row))
 
 static const cli_column COMPOUND_COLUMNS[] = {
     CLI_GET("name", NULL, 0, CLI_COL_STR, get_name),

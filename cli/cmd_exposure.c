@@ -6,16 +6,9 @@
 #include "result.h"
 #include "simargs.h"
 
-static void get_compound(const void *row, size_t i, const void *user, cli_cell *c) {
-  (void)row;
-  c->str = ru_sim_compound_name(user, i);
-}
-
-static void get_state(const void *row, size_t i, const void *user, cli_cell *c) {
-  (void)i;
-  (void)user;
-  c->str = ((const ru_exposure *)row)->steady_state ? "steady" : "single";
-}
+/* rows are ru_exposure; user is the simulation */
+CLI_GETTER(get_compound, ru_exposure, c->str = ru_sim_compound_name(user, i))
+CLI_GETTER(get_state, ru_exposure, c->str = row->steady_state ? "steady" : "single")
 
 /* One row per compound; the JSON keys are the DESIGN.md contract. */
 static const cli_column COLUMNS[] = {

@@ -70,18 +70,8 @@ static const cli_column SUMMARY[] = {
 };
 #define NSUMMARY (sizeof SUMMARY / sizeof SUMMARY[0])
 
-static void get_perpetrator(const void *row, size_t i, const void *user, cli_cell *c) {
-  (void)i;
-  (void)user;
-  const ru_ddi_explanation *x = row;
-  c->str = x->perpetrator[0] ? x->perpetrator : NULL;
-}
-
-static void get_reason(const void *row, size_t i, const void *user, cli_cell *c) {
-  (void)i;
-  (void)user;
-  c->str = ru_ddi_reason_name(((const ru_ddi_explanation *)row)->reason);
-}
+CLI_GETTER(get_perpetrator, ru_ddi_explanation, c->str = row->perpetrator[0] ? row->perpetrator : NULL)
+CLI_GETTER(get_reason, ru_ddi_explanation, c->str = ru_ddi_reason_name(row->reason))
 
 /* Every victim pathway and why it is (or is not) inhibited. */
 static const cli_column PATHWAYS[] = {

@@ -142,33 +142,12 @@ static ru_status map_one(ru_kb *kb, map_row *r, ru_error *err) {
 
 /* --- the result: one row per product -------------------------------------------------------- */
 
-static void get_compounds(const void *row, size_t i, const void *user, cli_cell *c) {
-  (void)i;
-  (void)user;
-  const map_row *r = row;
-  for (size_t k = 0; k < r->p.n_components && c->nstrs < CLI_CELL_MAX_STRS; k++) {
-    c->strs[c->nstrs++] = r->p.component[k].compound;
-  }
-}
-
-static void get_inhibited(const void *row, size_t i, const void *user, cli_cell *c) {
-  (void)i;
-  (void)user;
-  const map_row *r = row;
-  for (size_t k = 0; k < r->ninh; k++) c->strs[c->nstrs++] = r->names[k];
-}
-
-static void get_product(const void *row, size_t i, const void *user, cli_cell *c) {
-  (void)i;
-  (void)user;
-  c->str = ((const map_row *)row)->p.name;
-}
-
-static void get_class(const void *row, size_t i, const void *user, cli_cell *c) {
-  (void)i;
-  (void)user;
-  c->str = ((const map_row *)row)->p.drug_class;
-}
+CLI_GETTER(get_compounds, map_row,
+           for (size_t k = 0; k < row->p.n_components && k < CLI_CELL_MAX_STRS; k++) c->strs[c->nstrs++] =
+               row->p.component[k].compound)
+CLI_GETTER(get_inhibited, map_row, for (size_t k = 0; k < row->ninh; k++) c->strs[c->nstrs++] = row->names[k])
+CLI_GETTER(get_product, map_row, c->str = row->p.name)
+CLI_GETTER(get_class, map_row, c->str = row->p.drug_class)
 
 /* mean occupancy of TARGETS[k] (fraction), nested under "occupancy" in JSON */
 #define OCC(k, name) \

@@ -88,6 +88,18 @@ typedef struct cli_column {
 #define CLI_GET(name, unit, digits, kind, getter) {name, unit, digits, kind, 0, getter, NULL, 0, NULL}
 #define CLI_JSON(name, unit, digits, kind, key) {name, unit, digits, kind, 0, NULL, NULL, 0, key}
 
+/* A getter in one line: `CLI_GETTER(get_release, ru_product, c->str = ru_release_kind_name(row->release.kind))`
+ * defines static void get_release(...) with `row` (the typed row), `i` (its index), `user` and
+ * `c` (the cell) in scope. */
+#define CLI_GETTER(fn, type, body)                                                  \
+  static void fn(const void *row_, size_t i, const void *user, cli_cell *c) {      \
+    const type *row = row_;                                                         \
+    (void)row;                                                                      \
+    (void)i;                                                                        \
+    (void)user;                                                                     \
+    body;                                                                           \
+  }
+
 /* One time course. */
 typedef struct cli_series {
   const char *compound; /* "atomoxetine", or "all" for the combined occupancy */
