@@ -144,6 +144,7 @@ int simargs_sim(cli_ctx *ctx, const simargs *a, const ru_regimen *r, ru_sim **ou
     st = ru_sim_set_override(s, ctx->sets[i], &err);
   }
   if (s != NULL) ru_sim_set_force_ode(s, a->force_ode);
+  ru_sim_set_cancel(s, ctx->stop); /* Ctrl-C stops a long CVODE run */
   if (st == RU_OK) st = ru_sim_prepare(s, &err);
   if (st != RU_OK) {
     ru_sim_free(s);

@@ -12,6 +12,7 @@
 #ifndef RU_PK_H
 #define RU_PK_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "reuptake/kb.h"
@@ -69,6 +70,9 @@ RU_API void ru_sim_set_inhibitor_driver(ru_sim *s, int hepatic_inlet);
 /* Runs the subject on CVODE even when the system is linear (1), for cross-checking the closed
  * forms; 0 (default) chooses the closed form whenever the system is linear. */
 RU_API void ru_sim_set_force_ode(ru_sim *s, int force);
+/* cancel (may be NULL) is read at every output time of a CVODE run: when it is non-zero the run
+ * stops with RU_EINTERRUPTED. Meant for a flag set by a SIGINT handler. NULL-safe. */
+RU_API void ru_sim_set_cancel(ru_sim *s, const volatile sig_atomic_t *cancel);
 /* Turns enzyme inhibition between compounds off (1) or on (0, default): reports with vs without. */
 RU_API void ru_sim_set_inhibition_enabled(ru_sim *s, int enabled);
 

@@ -445,6 +445,10 @@ ru_status ru_sim_scale_param(ru_sim *s, const char *compound, const char *key, d
   return add_override(s, canon, key, factor, 1, err);
 }
 
+void ru_sim_set_cancel(ru_sim *s, const volatile sig_atomic_t *cancel) {
+  if (s != NULL) s->cancel = cancel;
+}
+
 void ru_sim_set_force_ode(ru_sim *s, int force) {
   if (s != NULL) {
     s->force_ode = force != 0;
@@ -1098,11 +1102,13 @@ static int any_saturable(const ru_sim *s) {
 typedef struct state_out {
   double *states;
   size_t n;
+  const volatile sig_atomic_t *cancel;
 } state_out;
 
 static int state_emit(void *user, size_t j, double t_h, const double *y) {
   const state_out *o = user;
   (void)t_h;
+  if (o->cancel != NULL && *o->cancel != 0) return 1; /* the walker stops: RU_EINTERRUPTED */
   memcpy(&o->states[j * o->n], y, o->n * sizeof *y);
   return 0;
 }
@@ -1140,7 +1146,7 @@ ru_status rui_sim_ode_states(ru_sim *s, const double *times_h, size_t nt, double
   rui_ode_work *w = NULL;
   st = rui_ode_work_new(s->nstate, &opt, &w, err);
   if (st == RU_OK) {
-    state_out o = {states, s->nstate};
+    state_out o = {states, s->nstate, s->cancel};
     st = rui_ode_walk(w, sim_rhs, s, y0, &tl, &sso, times_h, nt, state_emit, &o, err);
   }
   rui_ode_work_free(w);

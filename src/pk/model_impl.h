@@ -87,6 +87,7 @@ struct ru_sim {
   size_t nstate;       /* ODE states: compartments + enzymes + AUC accumulators */
   char *mech;
   rui_products *products; /* product regimens (pk/product.h); NULL when none */
+  const volatile sig_atomic_t *cancel; /* ru_sim_set_cancel; NULL: never */
 };
 
 ru_value *rui_pk_param_slot(ru_pk_params *p, const char *key);
