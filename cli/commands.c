@@ -216,7 +216,7 @@ static const cli_command INTERACT = {
     "and the time to reach and, with --stop-after, to lose 90 % of the interaction.",
     "reuptake interact desipramine:50mg:q24h --with paroxetine:20mg:q24h\n"
     "reuptake interact atomoxetine:40mg:bid --with fluoxetine:20mg:qd --stop-after 28d",
-    INTERACT_GROUPS, cmd_interact, "atomoxetine:40mg:q12h --with paroxetine:20mg:q24h"};
+    INTERACT_GROUPS, cmd_interact, "atomoxetine:40mg --with paroxetine:20mg"};
 
 static const cli_command SYNAPSE = {
     "synapse", "extracellular NE, DA and 5-HT by brain region",
@@ -256,7 +256,7 @@ static const cli_command VALIDATE = {
     "set, and the fitted in-vitro to in-vivo scaling factors with the calibration rows they came\n"
     "from (docs/validation.md).",
     "reuptake validate\nreuptake validate --set pet --format json", VALIDATE_GROUPS, cmd_validate,
-    "--set pm"};
+    "--set physiology"};
 
 static const cli_command MAP = {
     "map", "every product at its label dose: occupancy, NET/SERT, CYP liabilities",

@@ -165,27 +165,21 @@ void cli_out_printf(cli_out *o, const char *fmt, ...) {
   free(big);
 }
 
-int cli_write_file_atomic(const char *path, const void *data, size_t n, const char *what) {
-  ru_error err;
-  ru_error_clear(&err);
-  const ru_status st = ru_file_write_atomic(path, data, n, &err);
-  if (st != RU_OK) {
-    fprintf(stderr, "reuptake: %s: %s\n", what, err.message);
-    return ru_status_is_input_error(st) ? 2 : 1;
-  }
-  return 0;
-}
-
 int cli_out_commit(const cli_ctx *ctx, cli_out *o) {
   if (o == NULL || o->failed) {
-    fprintf(stderr, "reuptake: out of memory formatting output\n");
     cli_out_free(o);
-    return 1;
+    return cli_fail(ctx, RU_ENOMEM, NULL);
+  }
+  if (cli_stopped(ctx)) {
+    cli_out_free(o);
+    return cli_interrupted(ctx);
   }
   /* --output or stdout, through the library's one atomic-file helper */
-  const int rc = cli_write_file_atomic(ctx->output_path, o->data ? o->data : "", o->len, "output");
+  ru_error err;
+  ru_error_clear(&err);
+  const ru_status st = ru_file_write_atomic(ctx->output_path, o->data ? o->data : "", o->len, &err);
   cli_out_free(o);
-  return rc;
+  return st == RU_OK ? 0 : cli_fail(ctx, st, &err);
 }
 
 cJSON *cli_json_number(double v) { return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull(); }
@@ -199,10 +193,7 @@ static int json_all_finite(const cJSON *n) {
 }
 
 int cli_emit_json(const cli_ctx *ctx, cJSON *root) {
-  if (root == NULL) {
-    fprintf(stderr, "reuptake: out of memory building JSON\n");
-    return 1;
-  }
+  if (root == NULL) return cli_fail(ctx, RU_ENOMEM, NULL);
   if (!json_all_finite(root)) {
     cJSON_Delete(root);
     fprintf(stderr, "reuptake %s: internal error: a non-finite number reached the output\n",
@@ -212,10 +203,7 @@ int cli_emit_json(const cli_ctx *ctx, cJSON *root) {
   const int pretty = ctx->output_path == NULL && isatty(STDOUT_FILENO);
   char *text = pretty ? cJSON_Print(root) : cJSON_PrintUnformatted(root);
   cJSON_Delete(root);
-  if (text == NULL) {
-    fprintf(stderr, "reuptake: out of memory printing JSON\n");
-    return 1;
-  }
+  if (text == NULL) return cli_fail(ctx, RU_ENOMEM, NULL);
   cli_out *o = cli_out_new();
   cli_out_write(o, text, strlen(text));
   cli_out_write(o, "\n", 1);

@@ -119,10 +119,9 @@ void cli_out_printf(cli_out *o, const char *fmt, ...) __attribute__((format(prin
 void cli_out_write(cli_out *o, const char *data, size_t n);
 /* Marks o failed (out of memory): commit reports it and publishes nothing. */
 void cli_out_fail(cli_out *o);
-/* Commits to ctx->output_path or stdout; returns exit code (0, or 1 on I/O failure). Frees o. */
+/* Commits to ctx->output_path or stdout (ru_file_write_atomic); returns the exit code: 0, 2 (the
+ * output file cannot be written), 1 (out of memory), 130 (interrupted: nothing written). Frees o. */
 int cli_out_commit(const cli_ctx *ctx, cli_out *o);
-/* Writes any memory buffer atomically to path (used for plots too). Returns 0 or 1. */
-int cli_write_file_atomic(const char *path, const void *data, size_t n, const char *what);
 
 /* JSON: serialises root (pretty when on a terminal) with a trailing newline, commits, frees
  * root. Non-finite numbers are refused (returns 1): a NaN never reaches output. */

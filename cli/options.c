@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "simargs.h"
 
 /* --- shared groups ---------------------------------------------------------------------------- */
 
@@ -61,7 +62,7 @@ const cli_option CLI_OPTS_SOLVER[] = {
 
 const cli_option CLI_OPTS_GRID[] = {
     {"--days", NULL, CLI_V_NUMBER, "N", "simulated days", 1e-6, 3650.0, NULL, "2", 0},
-    {"--hours", NULL, CLI_V_NUMBER, "H", "simulated hours (instead of --days)", 1e-6, 87600.0,
+    {"--hours", NULL, CLI_V_NUMBER, "H", "simulated hours (instead of --days)", 1e-6, SIMARGS_MAX_HORIZON_H,
      NULL, "6", 0},
     {"--step", NULL, CLI_V_NUMBER, "H", "output every H hours (every row is printed)", 1e-4,
      8760.0, NULL, "0.5", 0},

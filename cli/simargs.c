@@ -179,6 +179,10 @@ static int parse_times(cli_ctx *ctx, const char *spec, double **times, size_t *n
       rc = cli_usage(ctx, "--times: %s", err.message);
       break;
     }
+    if (!(v <= SIMARGS_MAX_HORIZON_H)) {
+      rc = cli_usage(ctx, "--times: '%s' is outside [0, %g] h", tok, SIMARGS_MAX_HORIZON_H);
+      break;
+    }
     if (n > 0 && v < t[n - 1]) {
       /* the message names the token: report before buf (which holds it) is freed */
       rc = cli_usage(ctx, "--times must be ascending ('%s')", tok);

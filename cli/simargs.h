@@ -7,6 +7,7 @@
 
 #define SIMARGS_MAX 32
 #define SIMARGS_MAX_PHENOTYPES 8
+#define SIMARGS_MAX_HORIZON_H 87600.0 /* 10 years: the --hours and --times limit */
 
 typedef struct simargs {
   const char *regimens[SIMARGS_MAX]; /* positional DRUG:DOSE... */
