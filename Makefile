@@ -34,7 +34,7 @@ test-fast: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 test-asan:
-	cmake -S . -B $(ASAN_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DRU_SANITIZE=ON -DRU_WERROR=$(RU_WERROR) -DRU_WITH_MPI=OFF
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DRU_SANITIZE=ON -DRU_ALLOC_FAULTS=ON -DRU_WERROR=$(RU_WERROR) -DRU_WITH_MPI=OFF
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -LE nosan
 

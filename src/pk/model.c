@@ -269,6 +269,16 @@ ru_status ru_sim_add_regimen(ru_sim *s, const ru_regimen *r, ru_error *err) {
         s->c[idx].dosed = 1;
       }
     }
+    if (s->nev + ncopy > s->capev) {
+      /* the first pass sized the array; a lookup that failed there for lack of memory and
+       * succeeded here (a product counted as one compound) must not write past it */
+      ru_event *ne = rui_realloc(s->ev, (s->nev + ncopy) * sizeof *ne);
+      if (ne == NULL) {
+        return ru_error_set(err, RU_ENOMEM, "out of memory");
+      }
+      s->ev = ne;
+      s->capev = s->nev + ncopy;
+    }
     for (size_t k = 0; k < ncopy; k++) s->ev[s->nev++] = copy[k];
   }
   s->prepared = 0;

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,13 @@
 #include <unistd.h>
 
 #include "cli.h"
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#include <sanitizer/common_interface_defs.h>
+#define RU_SANITIZER_REPORTS 1
+#endif
+#endif
 
 static int g_out = -1, g_err = -1, g_saved_out = -1, g_saved_err = -1;
 static char g_dir[4096];
@@ -24,6 +32,10 @@ int inproc_init(char *dir, size_t cap) {
   g_saved_out = dup(STDOUT_FILENO);
   g_saved_err = dup(STDERR_FILENO);
   if (g_out < 0 || g_err < 0 || g_saved_out < 0 || g_saved_err < 0) return -1;
+#ifdef RU_SANITIZER_REPORTS
+  /* a sanitizer report during a captured run goes to the real stderr, not the capture file */
+  __sanitizer_set_report_fd((void *)(intptr_t)g_saved_err);
+#endif
   snprintf(dir, cap, "%s", g_dir);
   return 0;
 }
