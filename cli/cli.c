@@ -52,10 +52,7 @@ static int help(cli_ctx *ctx, int argc, char **argv) {
 }
 
 static int dispatch(cli_ctx *ctx, int argc, char **argv) {
-  if (argc < 2) {
-    cli_help_overview(stderr);
-    return 2;
-  }
+  if (argc < 2) return cli_usage(ctx, "no command given (try 'reuptake --help')");
   if (is_help(argv[1])) {
     cli_help_overview(stdout);
     return 0;
@@ -71,8 +68,11 @@ static int dispatch(cli_ctx *ctx, int argc, char **argv) {
   for (int i = 2; i < argc; i++) {
     if (is_help(argv[i])) return cli_help_command(cmd, stdout);
   }
-  const int rc = cli_parse(ctx, cmd, argc, argv, 2);
+  int rc = cli_parse(ctx, cmd, argc, argv, 2);
   if (rc != 0) return rc;
+  /* a knowledge base the user names is checked even when the command would not open it: a file
+   * given and ignored would hide its error */
+  if ((ctx->kb_path != NULL || ctx->user_kb_path != NULL) && cli_kb(ctx, &rc) == NULL) return rc;
   return cmd->run(ctx);
 }
 
