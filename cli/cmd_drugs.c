@@ -9,6 +9,23 @@
 #include "common.h"
 #include "result.h"
 
+/* The brain exposure the occupancy model uses for the compound (pd.h): the KB Kp,uu,brain, or
+ * the stated default when there is no evidence, flagged. Added to the JSON as
+ * "brain_exposure": {"kpuu_brain", "source", "status", "default"}. */
+static void add_brain_exposure(ru_kb *kb, const char *name, cJSON *root) {
+  ru_value kp;
+  int dflt = 0;
+  ru_error err;
+  const int ok = ru_pd_compound_kpuu_brain(kb, name, &kp, &dflt, &err) == RU_OK;
+  cJSON *b = cJSON_AddObjectToObject(root, "brain_exposure");
+  cJSON_AddItemToObject(b, "kpuu_brain", cli_json_number(ok ? kp.value : nan("")));
+  cJSON_AddStringToObject(b, "source", ok ? kp.source : "");
+  cJSON_AddStringToObject(b, "status", !ok ? "missing" : dflt ? "default"
+                                       : kp.status == RU_VALUE_PRIMARY ? "primary"
+                                       : kp.status == RU_VALUE_DERIVED ? "derived" : "secondary");
+  cJSON_AddBoolToObject(b, "default", dflt);
+}
+
 /* The `drugs show` JSON document of a compound or a product, parsed. NULL after reporting. */
 static cJSON *show_doc(cli_ctx *ctx, ru_kb *kb, const char *name, int product, int *rc) {
   ru_error err;
@@ -21,7 +38,11 @@ static cJSON *show_doc(cli_ctx *ctx, ru_kb *kb, const char *name, int product, i
   }
   cJSON *root = cJSON_Parse(json);
   ru_free(json);
-  if (root == NULL) *rc = cli_fail(ctx, RU_EINTERNAL, NULL);
+  if (root == NULL) {
+    *rc = cli_fail(ctx, RU_EINTERNAL, NULL);
+  } else if (!product) {
+    add_brain_exposure(kb, name, root);
+  }
   return root;
 }
 
@@ -137,9 +158,17 @@ static int show(cli_ctx *ctx, ru_kb *kb, const char *name) {
   }
   const cJSON *mw = cJSON_GetObjectItemCaseSensitive(doc, "mw");
   char mwt[32];
-  cli_result_note(res, "%s (%s), MW %s g/mol\n\n", jstr(doc, "name")[0] ? jstr(doc, "name") : name,
+  cli_result_note(res, "%s (%s), MW %s g/mol\n", jstr(doc, "name")[0] ? jstr(doc, "name") : name,
                   jstr(doc, "class")[0] ? jstr(doc, "class") : "?",
                   cJSON_IsNumber(mw) ? cli_fmt(mwt, sizeof mwt, mw->valuedouble, 8) : "missing");
+  const cJSON *b = cJSON_GetObjectItemCaseSensitive(doc, "brain_exposure");
+  char kv[32];
+  const char *src = jstr(b, "source");
+  cli_result_note(res, "brain exposure: Kp,uu,brain %s (%s%s%s)\n\n",
+                  cli_fmt(kv, sizeof kv, jnum(b, "kpuu_brain"), 4),
+                  cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "default")) ? "DEFAULT (no brain-exposure evidence)"
+                  : jstr(b, "status")[0] ? jstr(b, "status") : "missing",
+                  src[0] ? ", " : "", src);
   cli_result_rows(res, NULL, NULL, VALUE_COLUMNS, sizeof VALUE_COLUMNS / sizeof VALUE_COLUMNS[0], rows,
                   sizeof *rows, n, NULL, CLI_IN_TEXT);
   sources_note(res, doc);

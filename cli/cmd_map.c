@@ -17,7 +17,7 @@
 #include "common.h"
 #include "result.h"
 
-#define NPROF 241
+#define NPROF RU_PD_STEADY_POINTS /* the steady-state grid every occupancy summary uses */
 #define MAXC 16
 #define R1_CUTOFF 1.02 /* FDA 2020 guidance, basic model for reversible inhibition */
 #define R2_CUTOFF 1.25 /* FDA 2020 guidance, basic model for time-dependent inhibition */
@@ -48,6 +48,7 @@ typedef struct map_row {
   char names[8][16];    /* enzymes, for JSON */
   size_t ninh;
   char skipped[RU_ERROR_MESSAGE_MAX + 16]; /* "" when mapped */
+  char kpuu_default[160]; /* compounds whose occupancy used the default Kp,uu,brain ("" none) */
 } map_row;
 
 /* Case-insensitive substring test (--class SNRI matches "SNRI"; --class stimulant matches both
@@ -85,7 +86,7 @@ static ru_status map_one(ru_kb *kb, map_row *r, ru_error *err) {
   ru_regimen *reg = NULL;
   ru_sim *s = NULL;
   double t[NPROF], tau = 0.0;
-  double *conc = NULL, *occ = NULL;
+  double *conc = NULL;
   ru_status st = ru_regimen_new(&reg, err);
   if (st == RU_OK) st = ru_regimen_parse(reg, spec, err);
   if (st == RU_OK) st = ru_sim_new(kb, &s, err);
@@ -95,19 +96,21 @@ static ru_status map_one(ru_kb *kb, map_row *r, ru_error *err) {
   if (st == RU_OK && nc > MAXC) st = ru_error_set(err, RU_ELIMIT, "more than %d compounds", MAXC);
   if (st == RU_OK) {
     conc = malloc(nc * NPROF * sizeof *conc);
-    occ = malloc(NPROF * sizeof *occ);
-    if (conc == NULL || occ == NULL) st = ru_error_set(err, RU_ENOMEM, "out of memory");
+    if (conc == NULL) st = ru_error_set(err, RU_ENOMEM, "out of memory");
   }
   if (st == RU_OK) st = ru_sim_steady_profile(s, NPROF, t, conc, &tau, err);
+  ru_pd_summary sum[NT];
+  if (st == RU_OK) st = ru_pd_summarise(kb, s, TARGETS, NT, conc, NPROF, sum, err);
   for (size_t k = 0; k < NT && st == RU_OK; k++) {
-    st = ru_pd_occupancy_series(kb, s, TARGETS[k], conc, NPROF, occ, NULL, err);
-    double m = 0.0;
-    for (size_t j = 0; j < NPROF && st == RU_OK; j++) {
-      /* trapezoid mean over the interval (equally spaced samples) */
-      m += ((j == 0 || j + 1 == NPROF) ? 0.5 : 1.0) * occ[j] / (double)(NPROF - 1);
+    r->occ[k] = sum[k].mean;
+    for (size_t i = 0; i < sum[k].nshares; i++) {
+      const char *c = sum[k].shares[i].compound;
+      if (!sum[k].shares[i].kpuu_is_default || strstr(r->kpuu_default, c) != NULL) continue;
+      const size_t len = strlen(r->kpuu_default);
+      snprintf(r->kpuu_default + len, sizeof r->kpuu_default - len, "%s%s", len ? ", " : "", c);
     }
-    r->occ[k] = m;
   }
+  if (st == RU_OK) ru_pd_summary_free(sum, NT);
   r->net_sert = (st == RU_OK && r->occ[0] > 1e-9) ? r->occ[1] / r->occ[0] : nan("");
   /* perpetrator liabilities of every compound present (parents and metabolites) */
   for (size_t i = 0; i < nc && st == RU_OK; i++) {
@@ -134,7 +137,6 @@ static ru_status map_one(ru_kb *kb, map_row *r, ru_error *err) {
     }
   }
   free(conc);
-  free(occ);
   ru_sim_free(s);
   ru_regimen_free(reg);
   return st;
@@ -148,6 +150,7 @@ CLI_GETTER(get_compounds, map_row,
 CLI_GETTER(get_inhibited, map_row, for (size_t k = 0; k < row->ninh; k++) c->strs[c->nstrs++] = row->names[k])
 CLI_GETTER(get_product, map_row, c->str = row->p.name)
 CLI_GETTER(get_class, map_row, c->str = row->p.drug_class)
+CLI_GETTER(get_kpuu_default, map_row, c->str = row->kpuu_default[0] ? row->kpuu_default : NULL)
 
 /* mean occupancy of TARGETS[k] (fraction), nested under "occupancy" in JSON */
 #define OCC(k, name) \
@@ -164,6 +167,8 @@ static const cli_column COLUMNS[] = {
     CLI_FIELD_NUM("net_sert_ratio", NULL, 3, map_row, net_sert),
     {"inhibits", NULL, 0, CLI_COL_STRS, 0, get_inhibited, NULL, CLI_IN_JSON, NULL},
     {"inhibits", NULL, 0, CLI_COL_STR, offsetof(map_row, inhibits), NULL, NULL, CLI_IN_TEXT, NULL},
+    /* the compounds whose occupancy used the default Kp,uu,brain (no brain-exposure evidence) */
+    {"kpuu_brain_default", NULL, 0, CLI_COL_STR, 0, get_kpuu_default, NULL, CLI_IN_JSON, NULL},
 };
 _Static_assert(NT == 8, "one OCC column per target");
 
@@ -172,7 +177,26 @@ static const cli_column NOT_MAPPED[] = {
     CLI_FIELD_STR("reason", map_row, skipped),
 };
 
-static int plot_map(cli_ctx *ctx, const map_row *rows, size_t n, const char *dose_word) {
+/* One line naming the products the heatmap leaves out, each with the kind of reason (the table
+ * and JSON carry the full reasons). */
+static void not_shown_note(const map_row *all, size_t nall, char *buf, size_t cap) {
+  buf[0] = '\0';
+  size_t len = 0, k = 0;
+  for (size_t i = 0; i < nall && len + 1 < cap; i++) {
+    const char *why = all[i].skipped;
+    if (why[0] == '\0') continue;
+    const char *kind = strncmp(why, "incomplete", 10) == 0 ? "incomplete"
+                       : strncmp(why, "no sourced", 10) == 0 ? "no sourced dose" : "a value missing";
+    const int w = snprintf(buf + len, cap - len, "%s%s (%s)", k ? ", " : "Not shown: ", all[i].p.name, kind);
+    if (w < 0 || (size_t)w >= cap - len) break;
+    len += (size_t)w;
+    k++;
+  }
+  if (k > 0 && len + 2 < cap) snprintf(buf + len, cap - len, "; reasons in 'reuptake map'.");
+}
+
+static int plot_map(cli_ctx *ctx, const map_row *rows, size_t n, const map_row *all, size_t nall,
+                    const char *dose_word) {
   const char **labels = calloc(4 * n + 1, sizeof *labels);
   const char **groups = labels + n, **ratio = labels + 2 * n, **inh = labels + 3 * n;
   char (*lab)[96] = calloc(n + 1, sizeof *lab);
@@ -219,6 +243,9 @@ static int plot_map(cli_ctx *ctx, const map_row *rows, size_t n, const char *dos
   h.text[0] = ratio;
   h.text[1] = inh;
   h.footer = CLI_DISCLAIMER;
+  char note[1024];
+  not_shown_note(all, nall, note, sizeof note);
+  h.note = note;
   ru_error err;
   ru_error_clear(&err);
   const ru_status st = ru_plot_heatmap(ctx->plot_path, &h, &err);
@@ -296,7 +323,7 @@ int cmd_map(cli_ctx *ctx) {
     return cli_usage(ctx, "no product could be mapped at its %s dose (run with --format json for the reasons)", dose);
   }
   if (ctx->plot_path != NULL) {
-    rc = plot_map(ctx, mapped, nm, dose);
+    rc = plot_map(ctx, mapped, nm, rows, n, dose);
     if (rc != 0) {
       free(rows);
       free(mapped);
@@ -321,6 +348,11 @@ int cmd_map(cli_ctx *ctx) {
                   sizeof *mapped, nm, NULL, CLI_IN_ALL);
   cli_result_note(res, "\nnet_sert_ratio: NET over SERT occupancy at that dose. inhibits: FDA 2020 basic models "
                        "(R1 >= 1.02, R2 >= 1.25) at the unbound steady-state Cmax.\n");
+  for (size_t i = 0, any = 0; i < nm; i++) {
+    if (mapped[i].kpuu_default[0] == '\0') continue;
+    if (!any++) cli_result_note(res, "\nno brain-exposure evidence, default Kp,uu,brain used for:\n");
+    cli_result_note(res, "  %-14s %s\n", mapped[i].p.name, mapped[i].kpuu_default);
+  }
   if (ns > 0 || ctx->format == CLI_FMT_JSON) {
     cli_result_rows(res, "not_mapped", "\nnot mapped", NOT_MAPPED, 2, rows, sizeof *rows, ns, NULL,
                     CLI_IN_JSON | CLI_IN_TABLE);

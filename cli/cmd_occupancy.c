@@ -9,85 +9,47 @@
 #include "common.h"
 #include "simargs.h"
 
-#define NPROF 241   /* points over one dosing interval */
 #define MAXT 16
-#define MAXC 16
 
-typedef struct occ_row {
-  const char *target;
-  double mean, trough, peak;
-  size_t nc;
-  const char *compound[MAXC];
-  double by_mean[MAXC];
-  int any_ligand;
-} occ_row;
-
-/* Summaries of each target from concentration samples conc[i*n+j] (equally spaced when
- * n > 1: the mean is the trapezoid average over the interval). */
-static ru_status summarise(ru_kb *kb, ru_sim *s, const char *const *targets, size_t ntar,
-                           const double *conc, size_t n, occ_row *rows, ru_error *err) {
-  const size_t nc = ru_sim_compound_count(s);
-  double *occ = malloc((n + 1) * sizeof *occ);
-  double *by = malloc((nc * n + 1) * sizeof *by);
-  if (occ == NULL || by == NULL) {
-    free(occ);
-    free(by);
-    return ru_error_set(err, RU_ENOMEM, "out of memory");
+/* "name 0.42" per compound; a compound whose Kp,uu,brain is the stated default (no
+ * brain-exposure evidence) is marked, so every output that uses the default says so. */
+static void shares_text(const ru_pd_summary *r, char *buf, size_t cap) {
+  size_t len = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < r->nshares; i++) {
+    const ru_pd_share *sh = &r->shares[i];
+    const int w = snprintf(buf + len, cap - len, "%s%s %.3g%s", i ? ", " : "", sh->compound,
+                           sh->mean, sh->kpuu_is_default ? " (Kp,uu default)" : "");
+    if (w > 0 && (size_t)w < cap - len) len += (size_t)w;
   }
-  ru_status st = RU_OK;
-  for (size_t k = 0; k < ntar && st == RU_OK; k++) {
-    occ_row *r = &rows[k];
-    memset(r, 0, sizeof *r);
-    r->target = targets[k];
-    st = ru_pd_occupancy_series(kb, s, targets[k], conc, n, occ, by, err);
-    if (st != RU_OK) break;
-    double k_nm[MAXC];
-    const char *names[MAXC];
-    for (size_t i = 0; i < nc && i < MAXC; i++) names[i] = ru_sim_compound_name(s, i);
-    st = ru_pd_affinities(kb, targets[k], nc < MAXC ? nc : MAXC, names, k_nm, err);
-    if (st != RU_OK) break;
-    r->trough = HUGE_VAL;
-    r->peak = 0.0;
-    double acc = 0.0;
-    for (size_t j = 0; j < n; j++) {
-      const double w = (n == 1) ? 1.0 : ((j == 0 || j + 1 == n) ? 0.5 : 1.0) / (double)(n - 1);
-      acc += w * occ[j];
-      r->trough = fmin(r->trough, occ[j]);
-      r->peak = fmax(r->peak, occ[j]);
-    }
-    r->mean = acc;
-    for (size_t i = 0; i < nc && i < MAXC; i++) {
-      if (!isfinite(k_nm[i])) continue;
-      r->any_ligand = 1;
-      double m = 0.0;
-      for (size_t j = 0; j < n; j++) {
-        const double w = (n == 1) ? 1.0 : ((j == 0 || j + 1 == n) ? 0.5 : 1.0) / (double)(n - 1);
-        m += w * by[i * n + j];
-      }
-      r->compound[r->nc] = names[i];
-      r->by_mean[r->nc] = m;
-      r->nc++;
-    }
-  }
-  free(occ);
-  free(by);
-  return st;
 }
 
-static cJSON *rows_json(const occ_row *rows, size_t n, int only_bound) {
+static int any_default(const ru_pd_summary *rows, size_t n) {
+  for (size_t k = 0; k < n; k++)
+    for (size_t i = 0; i < rows[k].nshares; i++)
+      if (rows[k].shares[i].kpuu_is_default) return 1;
+  return 0;
+}
+
+static cJSON *rows_json(const ru_pd_summary *rows, size_t n, int only_bound) {
   cJSON *arr = cJSON_CreateArray();
   for (size_t k = 0; k < n; k++) {
-    if (only_bound && !rows[k].any_ligand) continue;
+    if (only_bound && rows[k].nshares == 0) continue;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "target", rows[k].target);
     cJSON_AddItemToObject(o, "mean", cli_json_number(rows[k].mean));
     cJSON_AddItemToObject(o, "trough", cli_json_number(rows[k].trough));
     cJSON_AddItemToObject(o, "peak", cli_json_number(rows[k].peak));
+    cJSON_AddItemToObject(o, "scale", cli_json_number(rows[k].scale));
+    cJSON_AddBoolToObject(o, "scale_calibrated", rows[k].scale_calibrated);
     cJSON *b = cJSON_AddArrayToObject(o, "by_compound");
-    for (size_t i = 0; i < rows[k].nc; i++) {
+    for (size_t i = 0; i < rows[k].nshares; i++) {
+      const ru_pd_share *sh = &rows[k].shares[i];
       cJSON *c = cJSON_CreateObject();
-      cJSON_AddStringToObject(c, "compound", rows[k].compound[i]);
-      cJSON_AddItemToObject(c, "mean", cli_json_number(rows[k].by_mean[i]));
+      cJSON_AddStringToObject(c, "compound", sh->compound);
+      cJSON_AddItemToObject(c, "mean", cli_json_number(sh->mean));
+      cJSON_AddItemToObject(c, "kpuu_brain", cli_json_number(sh->kpuu_brain));
+      cJSON_AddBoolToObject(c, "kpuu_brain_default", sh->kpuu_is_default);
       cJSON_AddItemToArray(b, c);
     }
     cJSON_AddItemToArray(arr, o);
@@ -95,23 +57,50 @@ static cJSON *rows_json(const occ_row *rows, size_t n, int only_bound) {
   return arr;
 }
 
-static void rows_table(const occ_row *rows, size_t n, int only_bound, cli_table *t,
-                       const char *prefix) {
+static void rows_table(const ru_pd_summary *rows, size_t n, int only_bound, cli_table *t) {
   for (size_t k = 0; k < n; k++) {
-    if (only_bound && !rows[k].any_ligand) continue;
-    char b[3][32], shares[512];
-    shares[0] = '\0';
-    size_t len = 0;
-    for (size_t i = 0; i < rows[k].nc; i++) {
-      const int w = snprintf(shares + len, sizeof shares - len, "%s%s %.3g", i ? ", " : "",
-                             rows[k].compound[i], rows[k].by_mean[i]);
-      if (w > 0 && (size_t)w < sizeof shares - len) len += (size_t)w;
-    }
-    const char *cells[6] = {prefix, rows[k].target, cli_fmt(b[0], 32, rows[k].mean, 3),
+    if (only_bound && rows[k].nshares == 0) continue;
+    char b[3][32], shares[1024];
+    shares_text(&rows[k], shares, sizeof shares);
+    const char *cells[5] = {rows[k].target, cli_fmt(b[0], 32, rows[k].mean, 3),
                             cli_fmt(b[1], 32, rows[k].trough, 3), cli_fmt(b[2], 32, rows[k].peak, 3),
                             shares};
-    cli_table_add(t, prefix ? cells : cells + 1);
+    cli_table_add(t, cells);
   }
+}
+
+/* Renders summaries as table/CSV (with the brain-exposure flag line on a terminal) or JSON. */
+static int emit_rows(cli_ctx *ctx, ru_pd_summary *rows, size_t n, int only_bound,
+                     const char *basis, const char *heading) {
+  int rc;
+  if (ctx->format == CLI_FMT_JSON) {
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddItemToObject(root, "targets", rows_json(rows, n, only_bound));
+    cJSON_AddStringToObject(root, "basis", basis);
+    if (any_default(rows, n)) {
+      cJSON_AddStringToObject(root, "brain_exposure_note",
+                              "a compound marked kpuu_brain_default has no brain-exposure "
+                              "evidence: the stated default Kp,uu,brain was used");
+    }
+    cJSON_AddStringToObject(root, "disclaimer", CLI_DISCLAIMER);
+    rc = cli_emit_json(ctx, root);
+  } else {
+    static const char *const hdr[] = {"target", "mean", "trough", "peak", "by_compound (mean)"};
+    cli_table *t = cli_table_new(5, hdr);
+    rows_table(rows, n, only_bound, t);
+    cli_out *o = cli_out_new();
+    if (ctx->format == CLI_FMT_TABLE && heading) cli_out_printf(o, "%s\n", heading);
+    cli_table_render(t, ctx->format, o);
+    if (ctx->format == CLI_FMT_TABLE && any_default(rows, n)) {
+      cli_out_printf(o, "\n(Kp,uu default): no brain-exposure evidence for that compound; the "
+                        "stated default Kp,uu,brain was used (see `reuptake drugs show`)\n");
+    }
+    if (ctx->format == CLI_FMT_TABLE) cli_out_printf(o, "\n%s\n", CLI_DISCLAIMER);
+    cli_table_free(t);
+    rc = cli_out_commit(ctx, o);
+  }
+  ru_pd_summary_free(rows, n);
+  return rc;
 }
 
 /* Builds targets list from --target (default: all known). */
@@ -124,28 +113,6 @@ static int target_list(cli_ctx *ctx, const char *spec, const char **targets, siz
   return 0;
 }
 
-/* Steady-state (or --at) occupancy rows of a prepared simulation. */
-static ru_status occupancy_of(ru_kb *kb, ru_sim *s, const char *const *targets, size_t ntar,
-                              double at_h, occ_row *rows, ru_error *err) {
-  const size_t nc = ru_sim_compound_count(s);
-  ru_status st;
-  if (isfinite(at_h)) {
-    double *conc = malloc(nc * sizeof *conc);
-    if (conc == NULL) return ru_error_set(err, RU_ENOMEM, "out of memory");
-    st = ru_sim_run(s, &at_h, 1, conc, err);
-    if (st == RU_OK) st = summarise(kb, s, targets, ntar, conc, 1, rows, err);
-    free(conc);
-    return st;
-  }
-  double t[NPROF], tau = 0.0;
-  double *conc = malloc(nc * NPROF * sizeof *conc);
-  if (conc == NULL) return ru_error_set(err, RU_ENOMEM, "out of memory");
-  st = ru_sim_steady_profile(s, NPROF, t, conc, &tau, err);
-  if (st == RU_OK) st = summarise(kb, s, targets, ntar, conc, NPROF, rows, err);
-  free(conc);
-  return st;
-}
-
 static int run_conc(cli_ctx *ctx, ru_kb *kb, const char *spec, const char *const *targets,
                     size_t ntar) {
   ru_error err;
@@ -154,16 +121,17 @@ static int run_conc(cli_ctx *ctx, ru_kb *kb, const char *spec, const char *const
   ru_status st = ru_sim_new(kb, &s, &err);
   char *buf = strdup(spec);
   char *save = NULL;
-  double levels[MAXC];
-  char names[MAXC][RU_NAME_MAX];
+  double levels[MAXT];
+  char names[MAXT][RU_NAME_MAX];
   size_t n = 0;
+  if (buf == NULL && st == RU_OK) st = ru_error_set(&err, RU_ENOMEM, "out of memory");
   for (char *tok = buf ? strtok_r(buf, ",", &save) : NULL; tok && st == RU_OK;
        tok = strtok_r(NULL, ",", &save)) {
     char *eq = strchr(tok, '=');
-    if (eq == NULL || eq == tok || n >= MAXC) {
+    if (eq == NULL || eq == tok || n >= MAXT) {
       st = ru_error_set(&err, RU_EPARSE,
-                        "--conc '%s': expected DRUG=LEVEL with a unit, e.g. nortriptyline=50ng/mL",
-                        tok);
+                        "--conc '%s': expected DRUG=LEVEL with a unit, e.g. nortriptyline=50ng/mL "
+                        "(at most %d compounds)", tok, MAXT);
       break;
     }
     *eq = '\0';
@@ -180,60 +148,22 @@ static int run_conc(cli_ctx *ctx, ru_kb *kb, const char *spec, const char *const
   /* the compounds are added without doses; their metabolites come along at level 0 */
   for (size_t i = 0; i < n && st == RU_OK; i++) st = ru_sim_add_compound(s, names[i], &err);
   for (size_t i = 0; st == RU_OK && i < ctx->nsets; i++) st = ru_sim_set_override(s, ctx->sets[i], &err);
-  occ_row rows[MAXT];
+  ru_pd_summary rows[MAXT];
+  double *conc = NULL;
   if (st == RU_OK) {
     const size_t nc = ru_sim_compound_count(s);
-    double conc[MAXC] = {0};
-    for (size_t i = 0; i < n; i++) {
+    conc = calloc(nc + 1, sizeof *conc);
+    if (conc == NULL) st = ru_error_set(&err, RU_ENOMEM, "out of memory");
+    for (size_t i = 0; conc && i < n; i++) {
       const long idx = ru_sim_compound_index(s, names[i]);
-      if (idx >= 0 && (size_t)idx < MAXC) conc[idx] = levels[i];
+      if (idx >= 0) conc[idx] = levels[i];
     }
-    (void)nc;
-    st = summarise(kb, s, targets, ntar, conc, 1, rows, &err);
   }
-  if (st != RU_OK) {
-    ru_sim_free(s);
-    return cli_fail(ctx, st, &err);
-  }
-  int rc;
-  if (ctx->format == CLI_FMT_JSON) {
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddItemToObject(root, "targets", rows_json(rows, ntar, 1));
-    cJSON_AddStringToObject(root, "basis", "given total plasma concentrations");
-    rc = cli_emit_json(ctx, root);
-  } else {
-    static const char *const hdr[] = {"target", "mean", "trough", "peak", "by_compound"};
-    cli_table *t = cli_table_new(5, hdr);
-    rows_table(rows, ntar, 1, t, NULL);
-    cli_out *o = cli_out_new();
-    cli_table_render(t, ctx->format, o);
-    if (ctx->format == CLI_FMT_TABLE) cli_out_printf(o, "\n%s\n", CLI_DISCLAIMER);
-    cli_table_free(t);
-    rc = cli_out_commit(ctx, o);
-  }
+  if (st == RU_OK) st = ru_pd_summarise(kb, s, targets, ntar, conc, 1, rows, &err);
+  free(conc);
   ru_sim_free(s);
-  return rc;
-}
-
-/* Mean steady-state occupancy of one target for drug at dose_mg every tau_h. */
-static ru_status mean_at_dose(cli_ctx *ctx, ru_kb *kb, const char *drug, double dose_mg,
-                              double tau_h, const char *target, const simargs *a, double *mean,
-                              occ_row *row, ru_error *err) {
-  char spec[256];
-  snprintf(spec, sizeof spec, "%s:%.17gmg:q%.17gh", drug, dose_mg, tau_h);
-  ru_regimen *r = NULL;
-  ru_sim *s = NULL;
-  ru_status st = ru_regimen_new(&r, err);
-  if (st == RU_OK) st = ru_regimen_parse(r, spec, err);
-  if (st == RU_OK) st = ru_sim_new(kb, &s, err);
-  if (st == RU_OK) st = ru_sim_add_regimen(s, r, err);
-  for (size_t i = 0; st == RU_OK && i < a->nphenotypes; i++) st = ru_sim_set_phenotype(s, a->phenotypes[i], err);
-  for (size_t i = 0; st == RU_OK && i < ctx->nsets; i++) st = ru_sim_set_override(s, ctx->sets[i], err);
-  if (st == RU_OK) st = occupancy_of(kb, s, &target, 1, nan(""), row, err);
-  if (st == RU_OK) *mean = row->mean;
-  ru_sim_free(s);
-  ru_regimen_free(r);
-  return st;
+  if (st != RU_OK) return cli_fail(ctx, st, &err);
+  return emit_rows(ctx, rows, ntar, 1, "given total plasma concentrations", NULL);
 }
 
 static int run_doses(cli_ctx *ctx, ru_kb *kb, const simargs *a, const char *drug,
@@ -245,7 +175,8 @@ static int run_doses(cli_ctx *ctx, ru_kb *kb, const simargs *a, const char *drug
   char *save = NULL;
   ru_error err;
   ru_error_clear(&err);
-  for (char *tok = buf ? strtok_r(buf, ",", &save) : NULL; tok; tok = strtok_r(NULL, ",", &save)) {
+  if (buf == NULL) return cli_fail(ctx, RU_ENOMEM, NULL);
+  for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
     if (nd >= 64 || ru_units_parse(RU_UNIT_MASS, tok, "mg", 0.0, &doses[nd], &err) != RU_OK ||
         !(doses[nd] > 0.0)) {
       free(buf);
@@ -261,29 +192,18 @@ static int run_doses(cli_ctx *ctx, ru_kb *kb, const simargs *a, const char *drug
   double *mean = calloc(nd * ntar, sizeof *mean);
   double ed50[MAXT];
   int bound[MAXT];
-  occ_row row;
-  if (mean == NULL) return cli_usage(ctx, "out of memory");
+  if (mean == NULL) return cli_fail(ctx, RU_ENOMEM, NULL);
+  const ru_pd_dose_options opt = {a->phenotypes, a->nphenotypes, ctx->sets, ctx->nsets};
   for (size_t k = 0; k < ntar && st == RU_OK; k++) {
+    bound[k] = 0;
     for (size_t d = 0; d < nd && st == RU_OK; d++) {
-      st = mean_at_dose(ctx, kb, canon, doses[d], tau_h, targets[k], a, &mean[k * nd + d], &row, &err);
+      st = ru_pd_dose_mean(kb, canon, doses[d], tau_h, targets[k], &opt, &mean[k * nd + d],
+                           &bound[k], &err);
     }
-    bound[k] = row.any_ligand;
     ed50[k] = nan("");
-    if (st != RU_OK || !bound[k]) continue;
-    /* ED50 by bisection on log dose: occupancy rises monotonically with dose */
-    double lo = 1e-3, hi = 1e5, mlo, mhi;
-    st = mean_at_dose(ctx, kb, canon, lo, tau_h, targets[k], a, &mlo, &row, &err);
-    if (st == RU_OK) st = mean_at_dose(ctx, kb, canon, hi, tau_h, targets[k], a, &mhi, &row, &err);
-    if (st != RU_OK || !(mlo < 0.5 && mhi > 0.5)) continue;
-    for (int it = 0; it < 60 && st == RU_OK; it++) {
-      const double mid = sqrt(lo * hi);
-      double mm;
-      st = mean_at_dose(ctx, kb, canon, mid, tau_h, targets[k], a, &mm, &row, &err);
-      if (mm < 0.5) lo = mid;
-      else hi = mid;
-      if (hi / lo < 1.0 + 1e-6) break;
+    if (st == RU_OK && bound[k]) {
+      st = ru_pd_dose_for_level(kb, canon, tau_h, targets[k], 0.5, &opt, &ed50[k], &err);
     }
-    ed50[k] = sqrt(lo * hi);
   }
   if (st != RU_OK) {
     free(mean);
@@ -412,40 +332,24 @@ int cmd_occupancy(cli_ctx *ctx) {
   ru_sim *s = NULL;
   rc = simargs_build(ctx, &a, &s);
   if (rc) return rc;
-  occ_row rows[MAXT];
+  ru_pd_summary rows[MAXT];
   ru_error err;
   ru_error_clear(&err);
-  ru_status st = occupancy_of(kb, s, targets, ntar, at_h, rows, &err);
-  if (st != RU_OK) {
-    ru_sim_free(s);
-    return cli_fail(ctx, st, &err);
-  }
+  const ru_status st = isfinite(at_h) ? ru_pd_at_time(kb, s, targets, ntar, at_h, rows, &err)
+                                      : ru_pd_steady_state(kb, s, targets, ntar, rows, &err);
+  ru_sim_free(s);
+  if (st != RU_OK) return cli_fail(ctx, st, &err);
   if (profile) {
     /* keep only the targets engaged above 50 % at the mean */
     size_t m = 0;
-    for (size_t k = 0; k < ntar; k++)
+    for (size_t k = 0; k < ntar; k++) {
       if (rows[k].mean >= 0.5) rows[m++] = rows[k];
+      else ru_pd_summary_free(&rows[k], 1);
+    }
     ntar = m;
   }
-  if (ctx->format == CLI_FMT_JSON) {
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddItemToObject(root, "targets", rows_json(rows, ntar, !profile));
-    cJSON_AddStringToObject(root, "basis", isfinite(at_h) ? "at the given time after the first dose"
-                                                           : "steady state over one dosing interval");
-    cJSON_AddStringToObject(root, "disclaimer", CLI_DISCLAIMER);
-    rc = cli_emit_json(ctx, root);
-  } else {
-    static const char *const hdr[] = {"target", "mean", "trough", "peak", "by_compound (mean)"};
-    cli_table *t = cli_table_new(5, hdr);
-    rows_table(rows, ntar, !profile, t, NULL);
-    cli_out *o = cli_out_new();
-    if (ctx->format == CLI_FMT_TABLE && profile)
-      cli_out_printf(o, "targets engaged above 50 %% (mean over the dosing interval):\n");
-    cli_table_render(t, ctx->format, o);
-    if (ctx->format == CLI_FMT_TABLE) cli_out_printf(o, "\n%s\n", CLI_DISCLAIMER);
-    cli_table_free(t);
-    rc = cli_out_commit(ctx, o);
-  }
-  ru_sim_free(s);
-  return rc;
+  return emit_rows(ctx, rows, ntar, !profile,
+                   isfinite(at_h) ? "at the given time after the first dose"
+                                  : "steady state over one dosing interval",
+                   profile ? "targets engaged above 50 % (mean over the dosing interval):" : NULL);
 }

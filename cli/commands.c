@@ -139,12 +139,16 @@ static const cli_optgroup POPULATION_GROUPS[] = {
 
 static const cli_option VALIDATE_OPTS[] = {
     {"--set", NULL, CLI_V_TEXT, "SET|DRUG.KEY=VALUE",
-     "one set (pet, ddi, pm, microdialysis, physiology), or a parameter override; repeatable", 0,
+     "one set (pet, ddi, pm, washout, microdialysis, physiology), or a parameter override; "
+     "repeatable", 0,
      0, NULL, "pm", CLI_REPEAT},
     {"--data", NULL, CLI_V_FILE, "FILE.csv", "with --set: your own table of that set's kind", 0, 0,
      NULL, "rows.csv", 0},
     {"--calibrate", NULL, CLI_V_FLAG, NULL,
-     "fit the in-vitro to in-vivo scaling on the calibration rows only", 0, 0, NULL, NULL, 0},
+     "refit the per-family Ki scaling on the calibration rows only (factors, rows, residuals)", 0, 0,
+     NULL, NULL, 0},
+    {"--cross-validate", NULL, CLI_V_FLAG, NULL,
+     "refit leaving one study out at a time: in-sample vs held-out error", 0, 0, NULL, NULL, 0},
     END,
 };
 static const cli_optgroup VALIDATE_GROUPS[] = {{"validate", VALIDATE_OPTS}, G_KB, G_OUTPUT, G_END};
@@ -251,7 +255,7 @@ static const cli_command POPULATION = {
 
 static const cli_command VALIDATE = {
     "validate", "run the published validation sets and report metrics",
-    "[--set pet|ddi|pm|microdialysis|physiology] [--data FILE] [--calibrate] [OPTIONS]",
+    "[--set pet|ddi|pm|washout|microdialysis|physiology] [--data FILE] [--calibrate|--cross-validate] [OPTIONS]",
     "Predicted vs observed for every published row with its source, the summary metrics of each\n"
     "set, and the fitted in-vitro to in-vivo scaling factors with the calibration rows they came\n"
     "from (docs/validation.md).",

@@ -33,6 +33,9 @@ FORMULAS = {
     'armodafinil': ('C15H15NO2S', 'R-enantiomer of modafinil: same formula (Provigil label DESCRIPTION)'),
     'milnacipran': ('C15H22N2O', 'racemate of levomilnacipran: same formula (Fetzima label DESCRIPTION; drugs.com ASHP monograph)'),
     'levomilnacipran': ('C15H22N2O', 'Fetzima label, DESCRIPTION (C15H23ClN2O as the HCl salt)'),
+    'amitriptyline': ('C20H23N', 'USP monograph Amitriptyline Hydrochloride (USP29-NF24: C20H23N.HCl 313.86; pharmacopeia.cn/v29240/usp29nf24s0_m3480.html)'),
+    'nortriptyline': ('C19H21N', 'USP monograph Nortriptyline Hydrochloride (USP28-NF23: C19H21N.HCl 299.84; newdruginfo.com/pharmacopeia/usp28/v28230/usp28nf23s0_m57800.htm); FDA GSRS UNII 00FN6IH15D lists the base C19H21N'),
+    'bupropion': ('C13H18ClNO', 'AHFS Drug Information monograph Bupropion Hydrochloride (molecular formula C13H18ClNO.ClH; drugs.com/monograph/bupropion-hydrochloride.html)'),
 }
 
 if __name__ == '__main__':

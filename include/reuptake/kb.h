@@ -62,6 +62,9 @@ typedef struct ru_pk_params {
   int model;
   ru_value f, ka_per_h, tlag_h, cl_f_l_per_h, v_f_l, q_f_l_per_h, vp_f_l, q2_f_l_per_h, vp2_f_l;
   ru_value fu, half_life_h;
+  ru_value kpuu_brain;        /* brain exposure: unbound brain interstitial / unbound plasma
+                                 (ratio) at steady state; missing -> the pd layer's stated
+                                 default, flagged (ru_pd_kpuu_brain) */
   /* Inputs of a physiological oral route (issue 10); NaN when not sourced. Not used by the
    * apparent (CL/F, V/F) model. bp: blood:plasma concentration ratio; cl_iv_l_per_h: systemic
    * (IV) plasma clearance; fa: fraction absorbed; fg: fraction escaping gut-wall metabolism. */
@@ -242,7 +245,7 @@ typedef enum ru_release_kind {
   RU_RELEASE_IMMEDIATE = 1, /* all of the dose into the compound's absorption depot at once */
   RU_RELEASE_DELAYED,       /* lag, then first-order absorption (optionally at a product ka) */
   RU_RELEASE_ZERO_ORDER,    /* zero-order over a duration (after an optional lag) */
-  RU_RELEASE_OROS,          /* immediate-release overcoat + delayed zero-order osmotic core */
+  RU_RELEASE_OROS,          /* immediate-release overcoat + delayed osmotic core (constant or ascending) */
   RU_RELEASE_TWO_PULSE,     /* immediate beads + delayed beads (a second pulse after a lag) */
   RU_RELEASE_WEIBULL,       /* Weibull cumulative release (piecewise-constant rates) */
   RU_RELEASE_FIRST_ORDER,   /* first-order release into the absorption depot (sequential) */
@@ -258,6 +261,8 @@ typedef struct ru_release_params {
   ru_value ir_duration_h;   /* oros: the immediate part is released over this time (0 = bolus) */
   ru_value zo_lag_h;        /* zero_order, oros: start of the zero-order part (h after dosing) */
   ru_value zo_duration_h;   /* zero_order, oros: duration of the zero-order part (h) */
+  ru_value zo_steps;        /* zero_order, oros: the part delivered in n equal-time steps whose amounts
+                             * ascend 1:2:...:n (an ascending osmotic core); missing = one constant rate */
   ru_value pulse2_lag_h;    /* two_pulse: time of the second pulse (h after dosing) */
   ru_value weibull_td_h;    /* weibull: time scale (63.2 % released at tlag + td) */
   ru_value weibull_beta;    /* weibull: shape */

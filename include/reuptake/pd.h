@@ -1,11 +1,20 @@
-/* Occupancy of targets by every ligand present (parents, metabolites, co-medications).
+/* Occupancy of targets by every ligand present (parents, metabolites, co-medications), the
+ * brain exposure that drives it, and the summaries every command reports.
  *
- * For target T and ligands i with unbound concentrations Cu_i (nM) and affinities K_iT (nM):
- *     x_i = Cu_i / (s_T * K_iT),   occ_i = x_i / (1 + sum_j x_j),   occ_T = sum_i occ_i
- * (competitive binding at equilibrium, Gaddum; DESIGN.md). s_T is the in-vitro -> in-vivo
- * scaling of the target family, fitted only on calibration rows (ru_kb_scaling; 1 when not
- * calibrated). Brain unbound = plasma unbound. A ligand without a KB affinity at T does not
- * bind T (reported as such). */
+ * For target T and ligands i with total plasma concentrations C_i (ng/mL):
+ *     Cu_brain,i = C_i * fu_i / MW_i * 1000 * Kp,uu,i              (nM)
+ *     x_i = Cu_brain,i / K_iT                 (unscaled binding ratio, in-vitro K_iT in nM)
+ *     occ_i = (x_i / s_T) / (1 + sum_j x_j / s_T),   occ_T = sum_i occ_i
+ * (competitive binding at equilibrium, Gaddum; DESIGN.md). Kp,uu,brain is the unbound brain
+ * interstitial / unbound plasma ratio of the compound (KB key `kpuu_brain`, overridable with
+ * --set DRUG.kpuu_brain=V); a compound without brain-exposure evidence gets the stated default
+ * (KB parameter pd/kpuu_brain_default: passive distribution, 1) and every summary that uses it
+ * says so (kpuu_is_default). s_T is the in-vitro -> in-vivo scaling of the target family,
+ * fitted only on calibration rows (ru_kb_scaling; 1 when not calibrated). A ligand without a KB
+ * affinity at T does not bind T. All fractions are 0..1.
+ *
+ * Ownership: functions fill caller-provided arrays; ru_pd_summary.shares is allocated by the
+ * library and released with ru_pd_summary_free. Nothing here keeps state between calls. */
 #ifndef RU_PD_H
 #define RU_PD_H
 
@@ -19,24 +28,132 @@
 extern "C" {
 #endif
 
-/* Affinities of n ligands at target, scaled: k_nm[i] (NaN = no affinity). */
+/* Points over one steady-state dosing interval for every steady-state summary (mean by the
+ * trapezoid rule; 240 panels resolve a q24h profile to 6 min). */
+#define RU_PD_STEADY_POINTS 241
+
+/* --- brain exposure -------------------------------------------------------------------------- */
+
+/* Kp,uu,brain of the i-th compound of a simulation as the model uses it: the KB value or a
+ * --set override, else the KB default with *is_default = 1 (is_default may be NULL). Fails
+ * with RU_EMISSING only when neither exists (a KB without the default parameter). */
+RU_API ru_status ru_pd_kpuu_brain(const ru_kb *kb, const ru_sim *s, size_t i, ru_value *kpuu,
+                                  int *is_default, ru_error *err);
+/* The same for a compound of the knowledge base by name (no overrides): for `drugs show`. */
+RU_API ru_status ru_pd_compound_kpuu_brain(const ru_kb *kb, const char *compound, ru_value *kpuu,
+                                           int *is_default, ru_error *err);
+
+/* --- binding at given concentrations ------------------------------------------------------- */
+
+/* Affinities of n ligands at target, scaled by the target's factor: k_nm[i] (NaN = no
+ * affinity). */
 RU_API ru_status ru_pd_affinities(const ru_kb *kb, const char *target, size_t n,
                                   const char *const *ligands, double *k_nm, ru_error *err);
 
-/* Occupancy at given unbound concentrations (nM). occ_by (may be NULL) receives each ligand's
- * share; *occ_total the sum. Cannot produce NaN: missing affinities bind nothing. */
+/* The in-vitro -> in-vivo factor in force at target (1 when uncalibrated: *calibrated = 0;
+ * calibrated may be NULL). */
+RU_API ru_status ru_pd_target_scale(const ru_kb *kb, const char *target, double *scale,
+                                    int *calibrated, ru_error *err);
+
+/* Occupancy at given unbound target-site concentrations (nM). occ_by (may be NULL) receives
+ * each ligand's share; *occ_total the sum. Cannot produce NaN: missing affinities bind nothing. */
 RU_API void ru_pd_occupancy_at(size_t n, const double *k_nm, const double *unbound_nm,
                                double *occ_total, double *occ_by);
 
-/* Occupancy time course of target from a simulation's total concentrations conc[i*nt + j]
- * (ng/mL, as from ru_sim_run): occ_total[nt], occ_by[i*nt + j] (may be NULL). Compounds with
- * no fu or MW in the KB fail with RU_EMISSING if they have an affinity at the target. */
+/* Unbound plasma concentration (nM) from total (ng/mL): total * fu / MW * 1000. */
+RU_API double ru_pd_unbound_nm(double total_ng_per_ml, double fu, double mw_g_per_mol);
+
+/* Occupancy of one target from its combined unscaled binding ratio x and scale s:
+ * (x/s)/(1 + x/s). Cannot fail; x <= 0 gives 0. */
+RU_API double ru_pd_occupancy_of_ratio(double x, double scale);
+
+/* --- time courses ----------------------------------------------------------------------------- */
+
+/* Unscaled binding ratios at target from a simulation's total concentrations conc[i*nt + j]
+ * (ng/mL, as from ru_sim_run): x_total[nt] = sum_i x_i (must not be NULL), x_by[i*nt + j]
+ * per compound (may be NULL; 0 for compounds that do not bind). Brain exposure is applied.
+ * *any_default (may be NULL) is set to 1 when a binding compound used the default Kp,uu.
+ * A compound with an affinity at the target but no fu or MW fails with RU_EMISSING. */
+RU_API ru_status ru_pd_binding_ratio_series(const ru_kb *kb, const ru_sim *s, const char *target,
+                                            const double *conc, size_t nt, double *x_total,
+                                            double *x_by, int *any_default, ru_error *err);
+
+/* Occupancy time course of target: occ_total[nt], occ_by[i*nt + j] (may be NULL), from total
+ * concentrations as above (scale and brain exposure applied). */
 RU_API ru_status ru_pd_occupancy_series(const ru_kb *kb, const ru_sim *s, const char *target,
                                         const double *conc, size_t nt, double *occ_total,
                                         double *occ_by, ru_error *err);
 
-/* Unbound concentration (nM) from total (ng/mL): total * fu / MW * 1000. */
-RU_API double ru_pd_unbound_nm(double total_ng_per_ml, double fu, double mw_g_per_mol);
+/* --- summaries ------------------------------------------------------------------------------- */
+
+/* Mean (trapezoid over equally spaced samples), minimum and maximum of occ[n]; n == 1 gives
+ * mean = trough = peak = occ[0]. Any output pointer may be NULL. Cannot fail (n == 0: NaN). */
+RU_API void ru_pd_interval_stats(const double *occ, size_t n, double *mean, double *trough,
+                                 double *peak);
+
+/* One compound's part in a target's summary. */
+typedef struct ru_pd_share {
+  char compound[RU_NAME_MAX];
+  double mean;              /* this compound's share of the target, mean over the samples */
+  double kpuu_brain;        /* brain exposure used (ratio) */
+  int kpuu_is_default;      /* 1: no brain-exposure evidence, the stated default was used */
+} ru_pd_share;
+
+/* A target's occupancy over a set of samples (an interval, or one point). */
+typedef struct ru_pd_summary {
+  char target[RU_NAME_MAX];
+  double mean, trough, peak; /* combined occupancy of all ligands (fraction 0..1) */
+  double scale;              /* in-vitro -> in-vivo factor applied to every Ki at the target */
+  int scale_calibrated;      /* 0: the target family has no calibration (in-vitro Ki used) */
+  size_t nshares;            /* compounds with an affinity at the target (0: nothing binds) */
+  ru_pd_share *shares;       /* [nshares], owned: ru_pd_summary_free */
+} ru_pd_summary;
+
+/* Releases the shares of n summaries (NULL-safe; the array itself is the caller's). */
+RU_API void ru_pd_summary_free(ru_pd_summary *sum, size_t n);
+
+/* Summaries of ntargets targets from concentration samples conc[i*nt + j] (ng/mL) of the
+ * simulation's compounds: equally spaced over an interval when nt > 1, one point when nt == 1
+ * (e.g. measured plasma levels). out[ntargets] is filled (free with ru_pd_summary_free); on
+ * error nothing is left allocated. */
+RU_API ru_status ru_pd_summarise(const ru_kb *kb, const ru_sim *s, const char *const *targets,
+                                 size_t ntargets, const double *conc, size_t nt,
+                                 ru_pd_summary *out, ru_error *err);
+
+/* Steady state over the last dosing interval of the simulation's regimens
+ * (RU_PD_STEADY_POINTS samples, ru_sim_steady_profile). */
+RU_API ru_status ru_pd_steady_state(const ru_kb *kb, ru_sim *s, const char *const *targets,
+                                    size_t ntargets, ru_pd_summary *out, ru_error *err);
+
+/* At one time t_h (h after the first dose): mean = trough = peak. */
+RU_API ru_status ru_pd_at_time(const ru_kb *kb, ru_sim *s, const char *const *targets,
+                               size_t ntargets, double t_h, ru_pd_summary *out, ru_error *err);
+
+/* --- dose response ---------------------------------------------------------------------------- */
+
+/* What a dose-response run applies to every simulated subject (all may be empty). */
+typedef struct ru_pd_dose_options {
+  const char *const *phenotypes; /* "CYP2D6=PM", ... */
+  size_t nphenotypes;
+  const char *const *overrides;  /* "DRUG.KEY=VALUE", ... */
+  size_t noverrides;
+} ru_pd_dose_options;
+
+/* Mean steady-state occupancy of target for compound at dose_mg every interval_h;
+ * *binds = 0 when no compound of the regimen binds the target (mean 0). */
+RU_API ru_status ru_pd_dose_mean(const ru_kb *kb, const char *compound, double dose_mg,
+                                 double interval_h, const char *target,
+                                 const ru_pd_dose_options *opt, double *mean, int *binds,
+                                 ru_error *err);
+
+/* The dose (mg every interval_h) giving a mean steady-state occupancy of `level` (0 < level
+ * < 1; 0.5 = ED50), by bisection on log dose over [1e-3, 1e5] mg (occupancy rises
+ * monotonically with dose): relative precision 1e-6. NaN when the level is not crossed in that
+ * range or nothing binds (not an error). */
+RU_API ru_status ru_pd_dose_for_level(const ru_kb *kb, const char *compound, double interval_h,
+                                      const char *target, double level,
+                                      const ru_pd_dose_options *opt, double *dose_mg,
+                                      ru_error *err);
 
 #ifdef __cplusplus
 }

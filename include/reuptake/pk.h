@@ -85,6 +85,13 @@ RU_API size_t ru_sim_compound_count(const ru_sim *s);
 RU_API const char *ru_sim_compound_name(const ru_sim *s, size_t i);
 RU_API double ru_sim_compound_mw(const ru_sim *s, size_t i);  /* g/mol, NaN if missing */
 RU_API double ru_sim_compound_fu(const ru_sim *s, size_t i);  /* NaN if missing */
+/* The value of a scalar PK key ("fu", "kpuu_brain", "cl_f_l_per_h", ...: the DESIGN.md keys)
+ * of the i-th compound as the simulation uses it: the KB value with --set overrides and
+ * scalings applied (status RU_VALUE_USER, source "user_override" for an override). A value the
+ * KB does not hold is NaN with status RU_VALUE_MISSING (not an error). RU_EINVAL for an unknown
+ * key or index. */
+RU_API ru_status ru_sim_compound_value(const ru_sim *s, size_t i, const char *key, ru_value *out,
+                                       ru_error *err);
 /* Index of a compound by (resolved) name, or -1. */
 RU_API long ru_sim_compound_index(const ru_sim *s, const char *name);
 /* 1 when the subject's system is nonlinear (runs on CVODE). Requires prepare. */
@@ -107,6 +114,12 @@ RU_API ru_status ru_sim_run(ru_sim *s, const double *times_h, size_t nt, double 
  * from ru_sim_enzyme_name. activity[k * nt + j]; may be NULL. */
 RU_API size_t ru_sim_enzyme_count(const ru_sim *s);
 RU_API const char *ru_sim_enzyme_name(const ru_sim *s, size_t k);
+/* Keeps the liver enzyme in the subject although no compound given is cleared by it, so what the
+ * inhibitors do to it can be read with ru_sim_run_enzymes (a probe without a probe drug). */
+RU_API ru_status ru_sim_track_enzyme(ru_sim *s, const char *enzyme, ru_error *err);
+/* The phenotype activity of enzyme k relative to a normal metabolizer (1 unless a phenotype was
+ * set): its activity before any inhibition. NaN for a bad index. */
+RU_API double ru_sim_enzyme_activity(const ru_sim *s, size_t k);
 RU_API ru_status ru_sim_run_enzymes(ru_sim *s, const double *times_h, size_t nt,
                                     double *activity, ru_error *err);
 

@@ -2,6 +2,7 @@
  * subject model produces when the compounds are simulated together: competitive and
  * mechanism-based inhibition driven by the perpetrators' concentrations over time. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -73,6 +74,18 @@ const char *ru_ddi_reason_name(ru_ddi_reason r) {
  * pathway changes by less than ~2 % (1/(1 + 0.02)); the FDA 2020 in vitro DDI guidance's basic
  * model uses R1 = 1 + Iu/Ki with a 1.02 cut-off for the same purpose. */
 #define WEAK_INDEX 0.02
+
+/* Appends formatted text to an explanation line (truncated at its capacity). Only finite
+ * numbers are passed: a line never shows "nan". */
+static void append(ru_ddi_explanation *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void append(ru_ddi_explanation *x, const char *fmt, ...) {
+  const size_t used = strlen(x->text);
+  if (used + 1 >= sizeof x->text) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(x->text + used, sizeof x->text - used, fmt, ap);
+  va_end(ap);
+}
 
 static ru_ddi_explanation *next_line(ru_ddi_result *out, const char *pathway, double fm) {
   if (out->nexplain >= RU_DDI_MAX_EXPLAIN) return NULL;
@@ -149,19 +162,22 @@ static ru_status explain(const ru_kb *kb, const ru_sim *with, const ru_sim *with
           x->strength = iu / in[r].ki_um.value;
           snprintf(x->text, sizeof x->text,
                    "%s (fm %.3g): %s competitive Ki %.3g uM unbound (measured %.3g uM x fu,mic %.3g; "
-                   "source %s); unbound plasma %.3g uM -> Iu/Ki %.3g",
-                   pw, fm, pn, in[r].ki_um.value, in[r].ki_measured_um, in[r].fu_mic, in[r].ki_um.source,
-                   iu, x->strength);
+                   "source %s)",
+                   pw, fm, pn, in[r].ki_um.value, in[r].ki_measured_um, in[r].fu_mic, in[r].ki_um.source);
+          if (isfinite(x->strength))
+            append(x, "; unbound plasma %.3g uM -> Iu/Ki %.3g", iu, x->strength);
         } else {
           ru_value kdeg;
           ru_error e2;
           const double kd = ru_kb_enzyme_kdeg(kb, pw, &kdeg, &e2) == RU_OK ? kdeg.value : nan("");
           x->strength = in[r].kinact_per_h.value * iu / (in[r].ki_inact_um.value + iu) / kd;
           snprintf(x->text, sizeof x->text,
-                   "%s (fm %.3g): %s mechanism-based KI %.3g uM, kinact %.3g/h (source %s), kdeg %.3g/h; "
-                   "unbound plasma %.3g uM -> kinact*Iu/(KI+Iu)/kdeg %.3g",
-                   pw, fm, pn, in[r].ki_inact_um.value, in[r].kinact_per_h.value, in[r].ki_inact_um.source,
-                   kd, iu, x->strength);
+                   "%s (fm %.3g): %s mechanism-based KI %.3g uM, kinact %.3g/h (source %s)",
+                   pw, fm, pn, in[r].ki_inact_um.value, in[r].kinact_per_h.value, in[r].ki_inact_um.source);
+          if (isfinite(kd)) append(x, ", kdeg %.3g/h", kd);
+          else append(x, ", no kdeg for %s", pw);
+          if (isfinite(x->strength))
+            append(x, "; unbound plasma %.3g uM -> kinact*Iu/(KI+Iu)/kdeg %.3g", iu, x->strength);
         }
         if (!isfinite(x->strength)) {
           x->reason = RU_DDI_CONSTANT_MISSING;

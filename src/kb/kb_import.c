@@ -26,6 +26,7 @@ const rui_pk_key rui_pk_keys[] = {
     {"vp2_f_l", "L", 0},       {"fu", "fraction", 1},        {"half_life_h", "h", 0},
     {"fm.", "fraction", 1},    {"km_um.", "umol/L", 0},      {"bp", "ratio", 0},
     {"cl_iv_l_per_h", "L/h", 0}, {"fa", "fraction", 1},      {"fg", "fraction", 1},
+    {"kpuu_brain", "ratio", 0},
 };
 const size_t rui_pk_key_count = sizeof rui_pk_keys / sizeof rui_pk_keys[0];
 

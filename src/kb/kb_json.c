@@ -198,7 +198,8 @@ ru_status ru_kb_compound_json(const ru_kb *kb, const char *name, char **json, ru
                 {"bp", &c.pk.bp},
                 {"cl_iv_l_per_h", &c.pk.cl_iv_l_per_h},
                 {"fa", &c.pk.fa},
-                {"fg", &c.pk.fg}};
+                {"fg", &c.pk.fg},
+                {"kpuu_brain", &c.pk.kpuu_brain}};
     for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
       add_value(pk, keys, vals[i].k, vals[i].v);
     }

@@ -59,15 +59,15 @@ static double slowest_rate(const ru_sim *s, int worst) {
   rui_lin_system sys;
   rui_sim_linear_matrix(s, &sys);
   const size_t n = sys.n;
-  if (worst && s->ninh > 0) {
+  if (worst && s->enz.ninh > 0) {
     double g[RUI_SIM_MAX_ENZYMES];
-    for (size_t e = 0; e < RUI_SIM_MAX_ENZYMES; e++) g[e] = 1.0;
-    for (size_t k = 0; k < s->ninh; k++) g[s->inh[k].enzyme] = 0.0;
+    rui_sim_base_activities(s, g);
+    for (size_t k = 0; k < s->enz.ninh; k++) g[s->enz.inh[k].enzyme] = 0.0;
     double y[RUI_LIN_MAX], dy[RUI_LIN_MAX];
     for (size_t j = 0; j < n; j++) {
       memset(y, 0, sizeof y);
       y[j] = 1.0;
-      rui_sim_deriv(s, g, y, dy);
+      rui_sim_deriv(s, g, 1, y, dy);
       for (size_t i = 0; i < n; i++) sys.a[i * n + j] = dy[i];
     }
   }
@@ -93,9 +93,9 @@ double ru_sim_settling_time_h(ru_sim *s) {
   if (s == NULL || ru_sim_prepare(s, NULL) != RU_OK) return 0.0;
   const double lam = slowest_rate(s, 1);
   double t = lam > 0.0 ? SETTLE_DECADES / lam : MAX_HORIZON_H;
-  for (size_t e = 0; e < s->nenz; e++) {
-    if (s->enz[e].state >= 0 && s->enz[e].kdeg_per_h > 0.0) {
-      t = fmax(t, SETTLE_DECADES / s->enz[e].kdeg_per_h);
+  for (size_t e = 0; e < s->enz.n; e++) {
+    if (s->enz.e[e].state >= 0 && s->enz.e[e].kdeg_per_h > 0.0) {
+      t = fmax(t, SETTLE_DECADES / s->enz.e[e].kdeg_per_h);
     }
   }
   return fmin(t, MAX_HORIZON_H);
@@ -221,7 +221,7 @@ static ru_status linear_exposure(ru_sim *s, ru_exposure *out, ru_error *err) {
     const long root = root_of(s, i);
     double t0 = 0.0, tau = 0.0;
     if (root >= 0) root_schedule(s, root, &t0, &tau);
-    curve_ctx k = {&sys, in, nin, t0, tau > 0.0, (size_t)c->central, c->p.v_f_l.value};
+    curve_ctx k = {&sys, in, nin, t0, tau > 0.0, (size_t)c->central, c->v_l};
     if (tau > 0.0) {
       /* steady state: grid over [0, tau), exact piecewise AUC */
       e->steady_state = 1;
@@ -349,7 +349,7 @@ static ru_status nonlinear_exposure(ru_sim *s, ru_exposure *out, ru_error *err) 
       const size_t auc_idx = s->nstate - s->nc + i;
       double best = -1.0, best_u = 0.0, minc = HUGE_VAL;
       for (size_t g = 0; g <= nw; g++) {
-        const double conc = fmax(0.0, xs[g * s->nstate + (size_t)c->central] / c->p.v_f_l.value * 1000.0);
+        const double conc = fmax(0.0, xs[g * s->nstate + (size_t)c->central] / c->v_l * 1000.0);
         if (conc > best) {
           best = conc;
           best_u = tt[g] - start;
@@ -368,7 +368,7 @@ static ru_status nonlinear_exposure(ru_sim *s, ru_exposure *out, ru_error *err) 
         const double c2 = xs[nw * s->nstate + (size_t)c->central];
         if (c1 > c2 && c2 > 0.0) {
           const double lz = log(c1 / c2) / (tt[nw] - tt[nw - 1]);
-          auc += c2 / c->p.v_f_l.value * 1000.0 / lz;
+          auc += c2 / c->v_l * 1000.0 / lz;
         }
         e->cmin_ng_per_ml = 0.0;
       }
@@ -437,7 +437,7 @@ ru_status ru_sim_steady_profile(ru_sim *s, size_t n, double *t_h, double *conc, 
   for (size_t j = 0; j < n && st == RU_OK; j++) {
     st = ss_state(&sys, in, nin, t0, t_h[j], x, err);
     for (size_t i = 0; i < s->nc && st == RU_OK; i++) {
-      conc[i * n + j] = fmax(0.0, x[s->c[i].central] / s->c[i].p.v_f_l.value * 1000.0);
+      conc[i * n + j] = fmax(0.0, x[s->c[i].central] / s->c[i].v_l * 1000.0);
     }
   }
   rui_free(in);

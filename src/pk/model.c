@@ -1,21 +1,11 @@
 /* A subject's pharmacokinetic model (pk.h): the compounds of its regimens and their
- * metabolites, parameters from the knowledge base with overrides and phenotype, enzyme
- * inhibition between the compounds present, and the choice of solver.
+ * metabolites, parameters from the knowledge base with overrides and phenotype, the route of
+ * each compound's oral doses (apparent CL/F, V/F, or the physiological gut-wall/liver first pass
+ * of route.h), the enzymes and the inhibitions between the compounds present (the enzyme room,
+ * src/ddi/enzymes.h), and the choice of solver. The equations themselves are deriv.c.
  *
- * Model (DESIGN.md "Science"): first-order absorption from a depot with lag; 1-3 compartment
- * linear disposition with apparent parameters (CL/F, V/F); clearance split by enzyme fractions
- * fm (NM phenotype); a phenotype scales its enzyme's share:
- *     CL(t) = CL * [ (1 - sum_e fm_e) + sum_e fm_e * a_e * g_e(t) ]
- * with a_e the phenotype activity (1 = NM) and g_e the inhibition multiplier
- *     g_e = E_e(t) / (1 + sum_i Iu_i / Ki_ie)                      (competitive)
- *     dE_e/dt = kdeg_e (1 - E_e) - sum_i kinact_ie Iu_i/(KI_ie + Iu_i) E_e   (mechanism-based)
- * driven by each perpetrator's unbound plasma concentration Iu (uM). Metabolites are formed
- * from the parent's clearance (a fraction of one enzyme's pathway or of the total), converted
- * by molar mass. Without inhibition the system is linear and the matrix A is obtained from the
- * same derivative function, so the closed-form and ODE paths share one definition.
- * The well-stirred oral approximation that scaling CL/F scales oral AUC by the same factor is
- * the usual one for inhibition of apparent clearance (Rowland & Tozer, Clinical
- * Pharmacokinetics and Pharmacodynamics, 4th ed., ch. 17). */
+ * Arrows: model.c -> deriv.c (equations) -> route.c (organ algebra), ddi/enzymes.c (what acts on
+ * the enzymes); model.c -> events.c (dose timeline) -> linear.c / ode.c (engines). */
 #include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
@@ -28,6 +18,7 @@
 #include "pk/linear.h"
 #include "pk/model_impl.h"
 #include "pk/ode.h"
+#include "pk/route.h"
 #include "reuptake/pk.h"
 #include "reuptake/units.h"
 
@@ -49,6 +40,11 @@ ru_value *rui_pk_param_slot(ru_pk_params *p, const char *key) {
       {"vp2_f_l", offsetof(ru_pk_params, vp2_f_l)},
       {"fu", offsetof(ru_pk_params, fu)},
       {"half_life_h", offsetof(ru_pk_params, half_life_h)},
+      {"bp", offsetof(ru_pk_params, bp)},
+      {"cl_iv_l_per_h", offsetof(ru_pk_params, cl_iv_l_per_h)},
+      {"fa", offsetof(ru_pk_params, fa)},
+      {"fg", offsetof(ru_pk_params, fg)},
+      {"kpuu_brain", offsetof(ru_pk_params, kpuu_brain)},
   };
   for (size_t i = 0; i < sizeof SLOTS / sizeof SLOTS[0]; i++) {
     if (strcmp(SLOTS[i].key, key) == 0) {
@@ -101,7 +97,8 @@ static ru_value *km_slot(ru_pk_params *p, const char *enzyme, int create) {
 static int valid_key(const char *key) {
   ru_pk_params tmp;
   memset(&tmp, 0, sizeof tmp);
-  return strcmp(key, "model") == 0 || rui_pk_param_slot(&tmp, key) != NULL ||
+  return strcmp(key, "model") == 0 || strcmp(key, "route") == 0 ||
+         rui_pk_param_slot(&tmp, key) != NULL ||
          (strncmp(key, "fm.", 3) == 0 && key[3] != '\0') ||
          (strncmp(key, "km_um.", 6) == 0 && key[6] != '\0');
 }
@@ -124,6 +121,9 @@ ru_status ru_sim_new(const ru_kb *kb, ru_sim **out, ru_error *err) {
   s->inhibition_enabled = 1;
   s->inlet_driver = 1;
   s->qh_l_per_h = nan("");
+  s->qgut_l_per_h = nan("");
+  s->bp_default = nan("");
+  rui_enz_init(&s->enz);
   *out = s;
   return RU_OK;
 }
@@ -136,8 +136,7 @@ void ru_sim_free(ru_sim *s) {
   rui_free(s->ev);
   rui_free(s->ov);
   rui_free(s->mech);
-  rui_free(s->inh);
-  rui_free(s->skipped);
+  rui_enz_free(&s->enz);
   rui_products_free(s->products);
   rui_free(s);
 }
@@ -288,27 +287,11 @@ ru_status ru_sim_add_regimen(ru_sim *s, const ru_regimen *r, ru_error *err) {
 /* --- phenotype, overrides --------------------------------------------------------------------- */
 
 static ru_status set_activity(ru_sim *s, const char *enzyme, double activity, ru_error *err) {
-  if (!isfinite(activity) || activity < 0.0 || activity > 10.0) {
-    return ru_error_set(err, RU_ERANGE, "enzyme activity %g for %s is outside [0, 10]", activity,
-                        enzyme);
+  const ru_status st = rui_enz_set_activity(&s->enz, enzyme, activity, err);
+  if (st == RU_OK) {
+    s->prepared = 0;
   }
-  for (size_t i = 0; i < s->nact; i++) {
-    if (strcasecmp(s->act[i].enzyme, enzyme) == 0) {
-      s->act[i].activity = activity;
-      s->prepared = 0;
-      return RU_OK;
-    }
-  }
-  if (s->nact >= RUI_SIM_MAX_ENZYMES) {
-    return ru_error_set(err, RU_ELIMIT, "more than %d enzyme phenotypes (limit "
-                        "RUI_SIM_MAX_ENZYMES)", RUI_SIM_MAX_ENZYMES);
-  }
-  rui_strlcpy(s->act[s->nact].enzyme, enzyme, sizeof s->act[s->nact].enzyme);
-  for (char *q = s->act[s->nact].enzyme; *q; q++) *q = (char)toupper((unsigned char)*q);
-  s->act[s->nact].activity = activity;
-  s->nact++;
-  s->prepared = 0;
-  return RU_OK;
+  return st;
 }
 
 ru_status ru_sim_set_enzyme_activity(ru_sim *s, const char *enzyme, double activity,
@@ -394,29 +377,46 @@ ru_status ru_sim_set_override(ru_sim *s, const char *spec, ru_error *err) {
   key[eq - dot - 1] = '\0';
   if (!valid_key(key)) {
     return ru_error_set(err, RU_EINVAL,
-                        "--set '%s': unknown key '%s' (model, f, ka_per_h, tlag_h, cl_f_l_per_h, "
-                        "v_f_l, q_f_l_per_h, vp_f_l, q2_f_l_per_h, vp2_f_l, fu, half_life_h, "
-                        "fm.ENZYME, km_um.ENZYME)", spec, key);
+                        "--set '%s': unknown key '%s' (model, route, f, ka_per_h, tlag_h, "
+                        "cl_f_l_per_h, v_f_l, q_f_l_per_h, vp_f_l, q2_f_l_per_h, vp2_f_l, fu, bp, "
+                        "fa, fg, half_life_h, kpuu_brain, fm.ENZYME, km_um.ENZYME)", spec, key);
   }
   double v = 0.0;
-  /* model structure by name as DESIGN.md writes it (1cmt|2cmt|3cmt), or the bare number */
-  if (strcmp(key, "model") == 0 && (strcmp(eq + 1, "1cmt") == 0 || strcmp(eq + 1, "2cmt") == 0 ||
-                                    strcmp(eq + 1, "3cmt") == 0)) {
+  /* model structure by name as DESIGN.md writes it (1cmt|2cmt|3cmt), or the bare number; the
+   * route of oral doses by name */
+  if (strcmp(key, "route") == 0) {
+    if (strcmp(eq + 1, "apparent") == 0) {
+      v = 0.0;
+    } else if (strcmp(eq + 1, "physiological") == 0) {
+      v = 1.0;
+    } else {
+      return ru_error_set(err, RU_EPARSE, "--set '%s': route is apparent or physiological",
+                          spec);
+    }
+  } else if (strcmp(key, "model") == 0 && (strcmp(eq + 1, "1cmt") == 0 ||
+                                           strcmp(eq + 1, "2cmt") == 0 ||
+                                           strcmp(eq + 1, "3cmt") == 0)) {
     v = (double)(eq[1] - '0');
   } else if (ru_units_parse_double(eq + 1, &v) != RU_OK) {
     return ru_error_set(err, RU_EPARSE, "--set '%s': '%s' is not a number%s", spec, eq + 1,
                         strcmp(key, "model") == 0 ? " (model: 1cmt, 2cmt or 3cmt)" : "");
   }
-  char canon[RU_NAME_MAX];
-  ru_status st = ru_kb_resolve(s->kb, compound, canon, err);
-  if (st != RU_OK) {
-    return st;
+  char canon[RU_NAME_MAX] = "*"; /* "*": every compound */
+  if (strcmp(compound, "*") != 0) {
+    ru_status st = ru_kb_resolve(s->kb, compound, canon, err);
+    if (st != RU_OK) {
+      return st;
+    }
   }
   int bad = 0;
   if (strcmp(key, "model") == 0) {
     bad = !(v == 1.0 || v == 2.0 || v == 3.0);
+  } else if (strcmp(key, "route") == 0) {
+    bad = 0;
   } else if (strcmp(key, "fu") == 0 || strcmp(key, "f") == 0 || strncmp(key, "fm.", 3) == 0) {
     bad = !(v >= 0.0 && v <= 1.0);
+  } else if (strcmp(key, "fa") == 0 || strcmp(key, "fg") == 0) {
+    bad = !(v > 0.0 && v <= 1.0);
   } else if (strcmp(key, "tlag_h") == 0) {
     bad = !(v >= 0.0 && v < 1e4);
   } else {
@@ -482,16 +482,7 @@ void ru_sim_set_inhibition_enabled(ru_sim *s, int enabled) {
 
 /* --- prepare ---------------------------------------------------------------------------------- */
 
-static double activity_of(const ru_sim *s, const char *enzyme) {
-  for (size_t i = 0; i < s->nact; i++) {
-    if (strcasecmp(s->act[i].enzyme, enzyme) == 0) {
-      return s->act[i].activity;
-    }
-  }
-  return 1.0;
-}
-
-static ru_status apply_overrides(ru_sim *s, sim_compound *c, ru_error *err) {
+static ru_status apply_overrides(const ru_sim *s, sim_compound *c, ru_error *err) {
   c->p = c->kb.pk;
   for (size_t k = 0; k < s->nov; k++) {
     const sim_override *o = &s->ov[k];
@@ -501,6 +492,9 @@ static ru_status apply_overrides(ru_sim *s, sim_compound *c, ru_error *err) {
     if (strcmp(o->key, "model") == 0) {
       if (!o->is_scale) c->p.model = (int)o->value;
       continue;
+    }
+    if (strcmp(o->key, "route") == 0) {
+      continue; /* read by choose_route */
     }
     ru_value *slot = strncmp(o->key, "fm.", 3) == 0      ? fm_slot(&c->p, o->key + 3, !o->is_scale)
                      : strncmp(o->key, "km_um.", 6) == 0 ? km_slot(&c->p, o->key + 6, !o->is_scale)
@@ -532,95 +526,115 @@ static ru_status need(const sim_compound *c, const ru_value *v, const char *key,
   return RU_OK;
 }
 
-static long enzyme_index(ru_sim *s, const char *enzyme, int create) {
-  for (size_t k = 0; k < s->nenz; k++) {
-    if (strcasecmp(s->enz[k].name, enzyme) == 0) return (long)k;
-  }
-  if (!create || s->nenz >= RUI_SIM_MAX_ENZYMES) return -1;
-  memset(&s->enz[s->nenz], 0, sizeof s->enz[s->nenz]);
-  rui_strlcpy(s->enz[s->nenz].name, enzyme, sizeof s->enz[s->nenz].name);
-  for (char *q = s->enz[s->nenz].name; *q; q++) *q = (char)toupper((unsigned char)*q);
-  s->enz[s->nenz].state = -1;
-  return (long)s->nenz++;
-}
-
-/* Appends a "not modelled" note (grown as needed). */
-static ru_status add_skipped(ru_sim *s, ru_error *err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static ru_status add_skipped(ru_sim *s, ru_error *err, const char *fmt, ...) {
-  if (s->nskipped == s->capskipped) {
-    const size_t cap = s->capskipped ? s->capskipped * 2 : 8;
-    char(*ns)[160] = rui_realloc(s->skipped, cap * sizeof *ns);
-    if (ns == NULL) return ru_error_set(err, RU_ENOMEM, "out of memory");
-    s->skipped = ns;
-    s->capskipped = cap;
-  }
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(s->skipped[s->nskipped++], sizeof s->skipped[0], fmt, ap);
-  va_end(ap);
-  return RU_OK;
-}
-
-/* The inhibitions compound i exerts on enzymes that clear a compound present. */
-static ru_status collect_inhibitions(ru_sim *s, size_t i, ru_error *err) {
-  size_t nl = 0;
-  ru_status st = ru_kb_inhibitions(s->kb, s->c[i].name, NULL, 0, &nl, err);
-  if (st != RU_OK || nl == 0) return st;
-  ru_inhibition *list = rui_calloc(nl, sizeof *list);
-  if (list == NULL) return ru_error_set(err, RU_ENOMEM, "out of memory");
-  size_t got = 0;
-  st = ru_kb_inhibitions(s->kb, s->c[i].name, list, nl, &got, err);
-  if (got < nl) nl = got;
-  for (size_t k = 0; k < nl && st == RU_OK; k++) {
-    const long e = enzyme_index(s, list[k].enzyme, 0);
-    if (e < 0) continue; /* no compound present is cleared by that enzyme */
-    /* an enzyme with zero activity in every victim (PM) has nothing left to inhibit, but its
-     * state is still tracked: it costs little and keeps reports uniform */
-    if (!isfinite(s->c[i].fu) || !isfinite(s->c[i].mw)) {
-      /* reported, not invented: the inhibition cannot be driven without the unbound level */
-      st = add_skipped(s, err,
-                       "%.40s inhibition of %.16s NOT modelled: its %s is missing from the "
-                       "knowledge base", s->c[i].name, list[k].enzyme,
-                       isfinite(s->c[i].fu) ? "molecular weight" : "fu");
-      continue;
+/* A user's route override for compound c: 1 physiological, 0 apparent, -1 none. */
+static int route_override(const ru_sim *s, const sim_compound *c) {
+  int r = -1;
+  for (size_t k = 0; k < s->nov; k++) {
+    const sim_override *o = &s->ov[k];
+    if (!o->is_scale && strcmp(o->key, "route") == 0 &&
+        (strcmp(o->compound, c->name) == 0 || strcmp(o->compound, "*") == 0)) {
+      r = (int)o->value;
     }
-    if (list[k].kind == RU_INHIB_COMPETITIVE) {
-      if (!(list[k].ki_um.value > 0.0)) continue;
+  }
+  return r;
+}
+
+/* The share of c's clearance that is renal (unchanged), from its pathways. */
+static double renal_share(const sim_compound *c) {
+  double fr = 0.0;
+  for (size_t p = 0; p < c->n_path; p++) {
+    if (c->path[p].renal) fr += c->path[p].fm;
+  }
+  return fr;
+}
+
+/* The model-unit parameters of compound c from c->p and its route (route.h): apparent values as
+ * they are, or the true ones with the intrinsic clearances by pathway. */
+static void derive_params(const ru_sim *s, sim_compound *c) {
+  double scale = 1.0;
+  if (c->route == SIM_ROUTE_PHYSIOLOGICAL) {
+    rui_route_in in;
+    in.cl_f_l_per_h = c->p.cl_f_l_per_h.value;
+    in.fu = c->fu;
+    in.bp = c->bp_assumed ? s->bp_default : c->p.bp.value;
+    in.fa = isfinite(c->p.fa.value) ? c->p.fa.value : 1.0;
+    in.fg = isfinite(c->p.fg.value) ? c->p.fg.value : 1.0;
+    in.fm_renal = renal_share(c);
+    in.qh_l_per_h = s->qh_l_per_h;
+    in.qgut_l_per_h = s->qgut_l_per_h;
+    if (rui_route_retrograde(&in, &c->r, NULL) != RU_OK) {
+      c->route = SIM_ROUTE_APPARENT; /* checked by choose_route; cannot happen */
     } else {
-      if (!(list[k].ki_inact_um.value > 0.0) || !(list[k].kinact_per_h.value > 0.0)) continue;
-      if (s->enz[e].state < 0) {
-        ru_value kdeg;
-        st = ru_kb_enzyme_kdeg(s->kb, s->enz[e].name, &kdeg, err);
-        if (st != RU_OK) break;
-        if (!(kdeg.value > 0.0)) {
-          st = ru_error_set(err, RU_EMISSING,
-                            "%s: enzyme turnover kdeg missing (needed for mechanism-based "
-                            "inhibition by %s)", s->enz[e].name, s->c[i].name);
-          break;
-        }
-        s->enz[e].kdeg_per_h = kdeg.value;
-        s->enz[e].state = 0; /* index assigned below */
+      scale = c->r.f_scale;
+      /* hepatic pathways: fm of clearance -> shares of the hepatic CLint (fm / (1 - fm_renal)) */
+      const double hep = 1.0 - in.fm_renal;
+      double named = 0.0;
+      for (size_t p = 0; p < c->n_path; p++) {
+        if (c->path[p].renal) continue;
+        c->path[p].clint = c->r.clint_h_l_per_h * c->path[p].fm / hep;
+        named += c->path[p].clint;
       }
+      c->clint_other = fmax(0.0, c->r.clint_h_l_per_h - named);
     }
-    if (s->ninh == s->capinh) {
-      const size_t cap = s->capinh ? s->capinh * 2 : 8;
-      sim_inhib *nh = rui_realloc(s->inh, cap * sizeof *nh);
-      if (nh == NULL) {
-        st = ru_error_set(err, RU_ENOMEM, "out of memory");
-        break;
-      }
-      s->inh = nh;
-      s->capinh = cap;
-    }
-    sim_inhib *h = &s->inh[s->ninh++];
-    h->perpetrator = i;
-    h->enzyme = (size_t)e;
-    h->kind = list[k].kind;
-    h->k = list[k];
   }
-  rui_free(list);
-  return st;
+  c->v_l = c->p.v_f_l.value * scale;
+  c->cl_l_per_h = c->p.cl_f_l_per_h.value * scale;
+  c->q1_l_per_h = c->p.q_f_l_per_h.value * scale;
+  c->vp1_l = c->p.vp_f_l.value * scale;
+  c->q2_l_per_h = c->p.q2_f_l_per_h.value * scale;
+  c->vp2_l = c->p.vp2_f_l.value * scale;
+}
+
+void rui_sim_rederive(ru_sim *s, size_t i) {
+  if (s != NULL && i < s->nc) derive_params(s, &s->c[i]);
+}
+
+/* Which route the compound's oral doses take: physiological where its inputs exist (fu, B:P,
+ * the hepatic blood flow; Fa, Fg from the KB when sourced, else 1) unless the user chose the
+ * apparent route; a compound that is not dosed (a metabolite) has no oral route. The reason for
+ * the apparent route is kept for reports. */
+static void choose_route(const ru_sim *s, sim_compound *c) {
+  c->route = SIM_ROUTE_APPARENT;
+  c->route_why[0] = '\0';
+  const int ov = route_override(s, c);
+  if (!c->dosed) {
+    return;
+  }
+  if (ov == 0) {
+    snprintf(c->route_why, sizeof c->route_why, "apparent route chosen by the user");
+    return;
+  }
+  const char *missing = !isfinite(c->fu)               ? "fu"
+                        : !(c->p.bp.value > 0.0) && !isfinite(s->bp_default)
+                                                       ? "blood:plasma ratio (bp)"
+                        : !isfinite(s->qh_l_per_h)     ? "hepatic blood flow (body)"
+                        : (isfinite(c->p.fg.value) && c->p.fg.value < 1.0 &&
+                           !isfinite(s->qgut_l_per_h)) ? "villous blood flow (body)"
+                                                       : NULL;
+  if (missing != NULL) {
+    snprintf(c->route_why, sizeof c->route_why,
+             "apparent route (CL/F, V/F): its %s is missing from the knowledge base, so first pass "
+             "cannot change with inhibition or phenotype", missing);
+    return;
+  }
+  c->bp_assumed = !(c->p.bp.value > 0.0);
+  rui_route_in in = {c->p.cl_f_l_per_h.value, c->fu, c->bp_assumed ? s->bp_default : c->p.bp.value,
+                     isfinite(c->p.fa.value) ? c->p.fa.value : 1.0,
+                     isfinite(c->p.fg.value) ? c->p.fg.value : 1.0, renal_share(c),
+                     s->qh_l_per_h, s->qgut_l_per_h};
+  rui_route r;
+  ru_error e;
+  if (rui_route_retrograde(&in, &r, &e) != RU_OK) {
+    snprintf(c->route_why, sizeof c->route_why, "apparent route: %.140s", e.message);
+    return;
+  }
+  c->route = SIM_ROUTE_PHYSIOLOGICAL;
+}
+
+static double body_param(const ru_kb *kb, const char *name) {
+  ru_value v;
+  ru_error e;
+  return (ru_kb_param(kb, "body", name, &v, &e) == RU_OK && v.value > 0.0) ? v.value : nan("");
 }
 
 ru_status ru_sim_prepare(ru_sim *s, ru_error *err) {
@@ -633,9 +647,10 @@ ru_status ru_sim_prepare(ru_sim *s, ru_error *err) {
   if (s->nc == 0) {
     return ru_error_set(err, RU_EINVAL, "nothing to simulate: give at least one regimen");
   }
-  s->nenz = 0;
-  s->ninh = 0;
-  s->nskipped = 0;
+  rui_enz_reset(&s->enz);
+  s->qh_l_per_h = body_param(s->kb, "hepatic_blood_flow_l_per_h");
+  s->qgut_l_per_h = body_param(s->kb, "villous_blood_flow_l_per_h");
+  s->bp_default = body_param(s->kb, "blood_plasma_ratio_default");
   size_t n = 0;
   for (size_t i = 0; i < s->nc; i++) {
     sim_compound *c = &s->c[i];
@@ -659,23 +674,25 @@ ru_status ru_sim_prepare(ru_sim *s, ru_error *err) {
     c->tlag_h = isfinite(c->p.tlag_h.value) ? c->p.tlag_h.value : 0.0;
     c->mw = c->kb.mw_g_per_mol.value;
     c->fu = c->p.fu.value;
-    /* enzyme shares */
+    /* elimination pathways: the enzymes (liver site) and the renal one */
     c->fm_other = 1.0;
     c->n_path = 0;
     c->saturable = 0;
     for (size_t k = 0; k < c->p.n_fm; k++) {
       const double fm = c->p.fm[k].fm.value;
       if (!isfinite(fm) || fm <= 0.0) continue;
-      const long e = enzyme_index(s, c->p.fm[k].enzyme, 1);
-      if (e < 0) {
-        return ru_error_set(err, RU_ELIMIT, "more than %d elimination pathways in one simulation "
-                            "(limit RUI_SIM_MAX_ENZYMES)", RUI_SIM_MAX_ENZYMES);
+      const int renal = strcasecmp(c->p.fm[k].enzyme, "renal") == 0;
+      long e = -1;
+      if (!renal) {
+        st = rui_enz_index(&s->enz, c->p.fm[k].enzyme, RUI_SITE_LIVER, 1, &e, err);
+        if (st != RU_OK) return st;
       }
-      c->path[c->n_path].enzyme = (size_t)e;
+      memset(&c->path[c->n_path], 0, sizeof c->path[c->n_path]);
+      c->path[c->n_path].enzyme = e;
+      c->path[c->n_path].renal = renal;
       c->path[c->n_path].fm = fm;
-      c->path[c->n_path].activity = activity_of(s, c->p.fm[k].enzyme);
       c->path[c->n_path].km_um = nan("");
-      for (size_t q = 0; q < c->p.n_km; q++) {
+      for (size_t q = 0; !renal && q < c->p.n_km; q++) {
         if (strcasecmp(c->p.km[q].enzyme, c->p.fm[k].enzyme) == 0 && c->p.km[q].km_um.value > 0.0) {
           c->path[c->n_path].km_um = c->p.km[q].km_um.value;
           c->saturable = 1;
@@ -694,6 +711,17 @@ ru_status ru_sim_prepare(ru_sim *s, ru_error *err) {
                           "%s: saturable elimination (Km) needs its %s, missing from the knowledge base",
                           c->name, isfinite(c->fu) ? "molecular weight" : "fu");
     }
+    for (size_t p = 0; p < c->n_path; p++) {
+      c->path[p].km_u_mg_per_l = c->path[p].km_um * c->mw / 1000.0;
+    }
+    choose_route(s, c);
+    /* the gut wall: intestinal CYP3A4 carries a sourced Fg < 1 (route.h) */
+    c->gut_enzyme = -1;
+    if (c->route == SIM_ROUTE_PHYSIOLOGICAL && isfinite(c->p.fg.value) && c->p.fg.value < 1.0) {
+      st = rui_enz_index(&s->enz, "CYP3A4", RUI_SITE_GUT, 1, &c->gut_enzyme, err);
+      if (st != RU_OK) return st;
+    }
+    derive_params(s, c);
     /* compartments */
     c->depot = c->dosed ? (long)n++ : -1;
     c->central = (long)n++;
@@ -727,7 +755,8 @@ ru_status ru_sim_prepare(ru_sim *s, ru_error *err) {
       long path = -1; /* -1 = total clearance */
       if (f->enzyme[0] != '\0') {
         for (size_t p = 0; p < c->n_path; p++) {
-          if (strcasecmp(s->enz[c->path[p].enzyme].name, f->enzyme) == 0) path = (long)p;
+          const char *pname = c->path[p].renal ? "renal" : s->enz.e[c->path[p].enzyme].name;
+          if (strcasecmp(pname, f->enzyme) == 0) path = (long)p;
         }
         if (path < 0) {
           /* formed by an enzyme with no fm: cannot split clearance, report */
@@ -743,160 +772,31 @@ ru_status ru_sim_prepare(ru_sim *s, ru_error *err) {
       c->n_form++;
     }
   }
-  /* inhibition between compounds present */
+  {
+    ru_status st = rui_enz_add_tracked(&s->enz, err);
+    if (st != RU_OK) return st;
+  }
+  /* inhibition between compounds present (the enzyme room) */
   for (size_t i = 0; i < s->nc && s->inhibition_enabled; i++) {
-    ru_status st = collect_inhibitions(s, i, err);
+    const sim_compound *c = &s->c[i];
+    const int has_unbound = isfinite(c->fu) && isfinite(c->mw);
+    ru_status st = rui_enz_collect(&s->enz, s->kb, i, c->name, has_unbound,
+                                   isfinite(c->fu) ? "molecular weight" : "fu", err);
     if (st != RU_OK) return st;
   }
   size_t ns = s->ncmt;
-  for (size_t e = 0; e < s->nenz; e++) {
-    if (s->enz[e].state >= 0) s->enz[e].state = (long)ns++;
-  }
+  rui_enz_assign_states(&s->enz, &ns);
   int saturable = 0;
   for (size_t i = 0; i < s->nc; i++) saturable |= s->c[i].saturable;
-  s->nonlinear = s->ninh > 0 || s->force_ode || saturable;
-  if (s->nonlinear && s->inlet_driver) {
-    /* hepatic inlet concentrations drive inhibition and saturable elimination alike */
-    ru_value qh;
-    ru_error e2;
-    s->qh_l_per_h = (ru_kb_param(s->kb, "ddi", "hepatic_blood_flow_l_per_h", &qh, &e2) == RU_OK &&
-                     qh.value > 0.0) ? qh.value : nan("");
-  }
+  s->nonlinear = rui_enz_any_inhibition(&s->enz) || s->force_ode || saturable;
   /* ODE state: compartments, MBI enzyme states, then one AUC accumulator per compound */
   s->nstate = ns + s->nc;
   if (s->nstate > RUI_SIM_MAX_STATE) {
-    return ru_error_set(err, RU_ERANGE, "model too large (%zu states)", s->nstate);
+    return ru_error_set(err, RU_ELIMIT, "model too large (%zu states, limit RUI_SIM_MAX_STATE)",
+                        s->nstate);
   }
   s->prepared = 1;
   return RU_OK;
-}
-
-/* --- derivative ---------------------------------------------------------------------------------- */
-
-/* Unbound concentration of compound c in uM from its central amount (mg). */
-static double unbound_um(const sim_compound *c, double amount_mg) {
-  /* mg/L = ug/mL; uM = (mg/L) / (g/mol) * 1000 */
-  return amount_mg / c->p.v_f_l.value / c->mw * 1000.0 * c->fu;
-}
-
-/* The inhibitor concentration that drives hepatic CYP inhibition. By default the unbound hepatic
- * inlet concentration: systemic plus the portal contribution of drug being absorbed,
- * Iin = C + ka * A_depot * Fa*Fg / Qh, with Fa*Fg = 1 and a blood:plasma ratio of 1 (the
- * conservative defaults of the FDA 2020 in vitro DDI guidance; Ito et al. 1998 Annu Rev
- * Pharmacol Toxicol 38:461). Metabolites and IV doses have no portal term. */
-static double driver_um(const ru_sim *s, const sim_compound *p, const double *y) {
-  double amount = y[p->central];
-  if (s->inlet_driver && p->depot >= 0 && isfinite(s->qh_l_per_h)) {
-    /* a portal concentration (mg/L) is converted to a central-amount equivalent (mg) */
-    amount += p->p.ka_per_h.value * y[p->depot] / s->qh_l_per_h * p->p.v_f_l.value;
-  }
-  return fmax(0.0, unbound_um(p, amount));
-}
-
-/* Inhibition multiplier g_e for each enzyme from the state y (compartments + enzyme states). */
-void rui_sim_enzyme_multipliers(const ru_sim *s, const double *y, double *g) {
-  double comp[RUI_SIM_MAX_ENZYMES];
-  for (size_t e = 0; e < s->nenz; e++) {
-    comp[e] = 1.0;
-  }
-  for (size_t k = 0; k < s->ninh; k++) {
-    const sim_inhib *h = &s->inh[k];
-    if (h->kind != RU_INHIB_COMPETITIVE) continue;
-    const double iu = driver_um(s, &s->c[h->perpetrator], y);
-    comp[h->enzyme] += iu / h->k.ki_um.value;
-  }
-  for (size_t e = 0; e < s->nenz; e++) {
-    const double active = s->enz[e].state >= 0 ? fmax(0.0, y[s->enz[e].state]) : 1.0;
-    g[e] = active / comp[e];
-  }
-}
-
-/* Compartment derivatives for amounts y given enzyme multipliers g (all 1 = no inhibition). */
-void rui_sim_deriv(const ru_sim *s, const double *g, const double *y, double *dy) {
-  for (size_t j = 0; j < s->ncmt; j++) {
-    dy[j] = 0.0;
-  }
-  rui_products_deriv(s->products, s, y, dy); /* product release compartments */
-  for (size_t i = 0; i < s->nc; i++) {
-    const sim_compound *c = &s->c[i];
-    const double v = c->p.v_f_l.value;
-    const double cl = c->p.cl_f_l_per_h.value;
-    const double ac = y[c->central];
-    if (c->depot >= 0) {
-      const double absorbed = c->p.ka_per_h.value * y[c->depot];
-      dy[c->depot] -= absorbed;
-      dy[c->central] += absorbed;
-    }
-    if (c->periph1 >= 0) {
-      const double q = c->p.q_f_l_per_h.value, vp = c->p.vp_f_l.value;
-      const double flow = q * (ac / v - y[c->periph1] / vp);
-      dy[c->central] -= flow;
-      dy[c->periph1] += flow;
-    }
-    if (c->periph2 >= 0) {
-      const double q = c->p.q2_f_l_per_h.value, vp = c->p.vp2_f_l.value;
-      const double flow = q * (ac / v - y[c->periph2] / vp);
-      dy[c->central] -= flow;
-      dy[c->periph2] += flow;
-    }
-    /* elimination by pathway */
-    double path_rate[RU_MAX_FM];
-    double total = cl * c->fm_other * ac / v;
-    /* saturable pathways: Michaelis-Menten, CL_e / (1 + Cu/Km), with CL/F the low-concentration
-     * limit and Cu the unbound concentration at the enzyme (the inhibitors' driver) */
-    const double cu = c->saturable ? driver_um(s, c, y) : 0.0;
-    for (size_t p = 0; p < c->n_path; p++) {
-      const double sat = isfinite(c->path[p].km_um) ? 1.0 / (1.0 + cu / c->path[p].km_um) : 1.0;
-      path_rate[p] = cl * c->path[p].fm * c->path[p].activity * g[c->path[p].enzyme] * sat * ac / v;
-      total += path_rate[p];
-    }
-    dy[c->central] -= total;
-    for (size_t f = 0; f < c->n_form; f++) {
-      const double base = c->form[f].path < 0 ? total : path_rate[c->form[f].path];
-      dy[s->c[c->form[f].metabolite].central] += c->form[f].fraction * base * c->form[f].mass_ratio;
-    }
-  }
-}
-
-/* Full ODE right-hand side: compartments, enzyme turnover, AUC accumulators. */
-static int sim_rhs(double t, const double *y, double *dy, void *user) {
-  (void)t;
-  const ru_sim *s = user;
-  double g[RUI_SIM_MAX_ENZYMES];
-  rui_sim_enzyme_multipliers(s, y, g);
-  rui_sim_deriv(s, g, y, dy);
-  for (size_t e = 0; e < s->nenz; e++) {
-    const long st = s->enz[e].state;
-    if (st < 0) continue;
-    double inact = 0.0;
-    for (size_t k = 0; k < s->ninh; k++) {
-      const sim_inhib *h = &s->inh[k];
-      if (h->enzyme != e || h->kind != RU_INHIB_MECHANISM_BASED) continue;
-      const double iu = driver_um(s, &s->c[h->perpetrator], y);
-      inact += h->k.kinact_per_h.value * iu / (h->k.ki_inact_um.value + iu);
-    }
-    dy[st] = s->enz[e].kdeg_per_h * (1.0 - y[st]) - inact * y[st];
-  }
-  const size_t auc0 = s->nstate - s->nc;
-  for (size_t i = 0; i < s->nc; i++) {
-    /* concentration in ng/mL: mg/L * 1000 */
-    dy[auc0 + i] = y[s->c[i].central] / s->c[i].p.v_f_l.value * 1000.0;
-  }
-  return 0;
-}
-
-void rui_sim_linear_matrix(const ru_sim *s, rui_lin_system *sys) {
-  double g[RUI_SIM_MAX_ENZYMES];
-  for (size_t e = 0; e < RUI_SIM_MAX_ENZYMES; e++) g[e] = 1.0;
-  const size_t n = s->ncmt;
-  sys->n = n;
-  double y[RUI_LIN_MAX], dy[RUI_LIN_MAX];
-  for (size_t j = 0; j < n; j++) {
-    memset(y, 0, sizeof y);
-    y[j] = 1.0;
-    rui_sim_deriv(s, g, y, dy);
-    for (size_t i = 0; i < n; i++) sys->a[i * n + j] = dy[i];
-  }
 }
 
 /* --- accessors ---------------------------------------------------------------------------------- */
@@ -920,6 +820,25 @@ double ru_sim_compound_fu(const ru_sim *s, size_t i) {
   }
   return p.fu.value;
 }
+ru_status ru_sim_compound_value(const ru_sim *s, size_t i, const char *key, ru_value *out,
+                                ru_error *err) {
+  if (s == NULL || out == NULL || key == NULL || i >= s->nc) {
+    return ru_error_set(err, RU_EINVAL, "ru_sim_compound_value: no compound %zu", i);
+  }
+  /* prepared: the parameters in use; otherwise the KB values with the overrides applied now */
+  sim_compound tmp = s->c[i];
+  if (!s->prepared) {
+    ru_status st = apply_overrides(s, &tmp, err);
+    if (st != RU_OK) return st;
+  }
+  const ru_value *v = rui_pk_param_slot(&tmp.p, key);
+  if (v == NULL) {
+    return ru_error_set(err, RU_EINVAL, "'%s' is not a scalar PK key", key);
+  }
+  *out = *v;
+  return RU_OK;
+}
+
 long ru_sim_compound_index(const ru_sim *s, const char *name) {
   if (s == NULL || name == NULL) return -1;
   for (size_t i = 0; i < s->nc; i++) {
@@ -934,46 +853,81 @@ long ru_sim_compound_index(const ru_sim *s, const char *name) {
   return -1;
 }
 int ru_sim_is_nonlinear(const ru_sim *s) { return s && s->prepared && s->nonlinear; }
-size_t ru_sim_enzyme_count(const ru_sim *s) { return s ? s->nenz : 0; }
+size_t ru_sim_enzyme_count(const ru_sim *s) { return s ? s->enz.n : 0; }
 const char *ru_sim_enzyme_name(const ru_sim *s, size_t k) {
-  return (s && k < s->nenz) ? s->enz[k].name : NULL;
+  if (s == NULL || k >= s->enz.n) return NULL;
+  return s->enz.e[k].site == RUI_SITE_GUT ? "CYP3A4 (intestine)" : s->enz.e[k].name;
+}
+ru_status ru_sim_track_enzyme(ru_sim *s, const char *enzyme, ru_error *err) {
+  if (s == NULL) return ru_error_set(err, RU_EINVAL, "no simulation");
+  ru_status st = rui_enz_track(&s->enz, enzyme, err);
+  if (st == RU_OK) s->prepared = 0;
+  return st;
+}
+
+double ru_sim_enzyme_activity(const ru_sim *s, size_t k) {
+  if (s == NULL || k >= s->enz.n) return nan("");
+  return s->enz.e[k].activity;
 }
 
 const char *ru_sim_mechanisms(ru_sim *s) {
   if (s == NULL) return "";
   if (ru_sim_prepare(s, NULL) != RU_OK) return "";
-  size_t cap = 256 + (s->ninh + s->nskipped) * 256;
+  size_t cap = 512 + (s->enz.ninh + s->enz.nnote + s->nc) * 256;
   char *buf = rui_malloc(cap);
   if (buf == NULL) return "";
-  size_t len = 0;
-  buf[0] = '\0';
-  for (size_t k = 0; k < s->ninh; k++) {
-    const sim_inhib *h = &s->inh[k];
-    int w;
-    if (h->kind == RU_INHIB_COMPETITIVE) {
-      w = snprintf(buf + len, cap - len, "%s inhibits %s competitively (Ki %g uM unbound; source %s)\n",
-                   s->c[h->perpetrator].name, s->enz[h->enzyme].name, h->k.ki_um.value,
-                   h->k.ki_um.source);
-    } else {
-      w = snprintf(buf + len, cap - len,
-                   "%s inactivates %s (mechanism-based: KI %g uM, kinact %g/h; source %s; "
-                   "enzyme turnover kdeg %g/h)\n",
-                   s->c[h->perpetrator].name, s->enz[h->enzyme].name, h->k.ki_inact_um.value,
-                   h->k.kinact_per_h.value, h->k.ki_inact_um.source,
-                   s->enz[h->enzyme].kdeg_per_h);
+  const char *names[RUI_SIM_MAX_COMPOUNDS];
+  for (size_t i = 0; i < s->nc; i++) names[i] = s->c[i].name;
+  size_t len = rui_enz_describe(&s->enz, names, buf, cap);
+  if (s->enz.ninh > 0 && len < cap) {
+    int any_apparent = 0;
+    for (size_t k = 0; k < s->enz.ninh; k++) {
+      any_apparent |= s->c[s->enz.inh[k].perpetrator].route != SIM_ROUTE_PHYSIOLOGICAL;
     }
-    if (w > 0 && (size_t)w < cap - len) len += (size_t)w;
-  }
-  for (size_t k = 0; k < s->nskipped; k++) {
-    const int w = snprintf(buf + len, cap - len, "%s\n", s->skipped[k]);
-    if (w > 0 && (size_t)w < cap - len) len += (size_t)w;
-  }
-  if (s->ninh > 0 && len < cap) {
     const int w = snprintf(buf + len, cap - len, "inhibitors act at their %s\n",
-                           (s->inlet_driver && isfinite(s->qh_l_per_h))
+                           !any_apparent
+                               ? "unbound liver (and gut-wall) concentrations (physiological route)"
+                           : (s->inlet_driver && isfinite(s->qh_l_per_h))
                                ? "unbound hepatic inlet concentration (systemic + portal, FDA 2020)"
                                : "unbound systemic plasma concentration");
     if (w > 0 && (size_t)w < cap - len) len += (size_t)w;
+  }
+  for (size_t i = 0; i < s->nc && len < cap; i++) {
+    const sim_compound *c = &s->c[i];
+    int w = 0;
+    if (c->route == SIM_ROUTE_PHYSIOLOGICAL) {
+      /* the consistency with an absolute F or an IV clearance where the KB has one (route.h) */
+      char check[160] = "";
+      const double f_iv = c->p.cl_iv_l_per_h.value / c->p.cl_f_l_per_h.value;
+      if (c->p.f.value > 0.0) {
+        snprintf(check, sizeof check, "; sourced F %.3g (%s): %.3gx the retrograde F", c->p.f.value,
+                 c->p.f.source, c->p.f.value / c->r.f_scale);
+      } else if (f_iv > 0.0 && isfinite(f_iv)) {
+        snprintf(check, sizeof check, "; F from the IV clearance %.3g (%s): %.3gx the retrograde F",
+                 f_iv, c->p.cl_iv_l_per_h.source, f_iv / c->r.f_scale);
+      }
+      w = snprintf(buf + len, cap - len,
+                   "%s: physiological oral route (F %.3g = Fa %.3g x Fg %.3g x Fh %.3g in a normal "
+                   "metabolizer; CLint,u %.4g L/h hepatic%s%s)\n", c->name, c->r.f_scale, c->r.fa,
+                   c->r.fg, c->r.fh, c->r.clint_h_l_per_h,
+                   c->bp_assumed ? "; B:P not in the knowledge base, 1 assumed (body default)" : "",
+                   check);
+    } else if (c->route_why[0] != '\0') {
+      w = snprintf(buf + len, cap - len, "%s: %s\n", c->name, c->route_why);
+    }
+    if (w > 0 && (size_t)w < cap - len) len += (size_t)w;
+    /* saturable pathways: their Km and its source, from the compound's own parameters */
+    for (size_t q = 0; q < c->p.n_km && len < cap; q++) {
+      for (size_t p = 0; p < c->n_path; p++) {
+        if (c->path[p].renal || !isfinite(c->path[p].km_um) ||
+            strcasecmp(c->p.km[q].enzyme, s->enz.e[c->path[p].enzyme].name) != 0)
+          continue;
+        w = snprintf(buf + len, cap - len,
+                     "%s: %s pathway saturable (Michaelis-Menten, Km %.4g uM unbound; source %s)\n",
+                     c->name, c->p.km[q].enzyme, c->path[p].km_um, c->p.km[q].km_um.source);
+        if (w > 0 && (size_t)w < cap - len) len += (size_t)w;
+      }
+    }
   }
   rui_free(s->mech);
   s->mech = buf;
@@ -1011,13 +965,14 @@ static ru_status dose_record(const ru_sim *s, const ru_event *e, rui_dose *x, ru
   const int iv = e->cmt == RU_CMT_CENTRAL || (e->rate_mg_per_h != 0.0 && e->cmt != RU_CMT_DEPOT);
   double unit = 1.0, bio = 1.0;
   if (iv) {
-    if (!(c->p.f.value > 0.0)) {
+    if (c->route != SIM_ROUTE_PHYSIOLOGICAL && !(c->p.f.value > 0.0)) {
       return ru_error_set(err, RU_EMISSING,
                           "%s: bioavailability F is missing, needed to give an IV dose with "
                           "apparent (CL/F, V/F) parameters", c->name);
     }
     x->cmt = (size_t)c->central;
-    unit = 1.0 / c->p.f.value;
+    /* apparent parameters: true mg -> apparent mg; the physiological route is in true mg */
+    unit = c->route == SIM_ROUTE_PHYSIOLOGICAL ? 1.0 : 1.0 / c->p.f.value;
     x->lag_h = e->has_lag ? e->lag_h : 0.0;
     bio = e->has_bioav ? e->bioav : 1.0;
   } else {
@@ -1135,8 +1090,8 @@ ru_status rui_sim_ode_states(ru_sim *s, const double *times_h, size_t nt, double
   unsigned char mask[RUI_SIM_MAX_STATE];
   memset(mask, 0, sizeof mask);
   for (size_t j = 0; j < s->ncmt; j++) mask[j] = 1;
-  for (size_t e = 0; e < s->nenz; e++) {
-    if (s->enz[e].state >= 0) y0[s->enz[e].state] = 1.0; /* fully active enzyme at start */
+  for (size_t e = 0; e < s->enz.n; e++) {
+    if (s->enz.e[e].state >= 0) y0[s->enz.e[e].state] = 1.0; /* fully active enzyme at start */
   }
   rui_ode_options opt;
   rui_ode_options_default(&opt);
@@ -1152,12 +1107,12 @@ ru_status rui_sim_ode_states(ru_sim *s, const double *times_h, size_t nt, double
   rui_ss_numeric_options_default(&sso);
   sso.mask = ssmask;
   /* forced onto CVODE for a cross-check, a linear subject still superposes (SS = 2) */
-  sso.superposition = s->ninh == 0 && !any_saturable(s);
+  sso.superposition = !rui_enz_any_inhibition(&s->enz) && !any_saturable(s);
   rui_ode_work *w = NULL;
   st = rui_ode_work_new(s->nstate, &opt, &w, err);
   if (st == RU_OK) {
     state_out o = {states, s->nstate, s->cancel};
-    st = rui_ode_walk(w, sim_rhs, s, y0, &tl, &sso, times_h, nt, state_emit, &o, err);
+    st = rui_ode_walk(w, rui_sim_rhs, s, y0, &tl, &sso, times_h, nt, state_emit, &o, err);
   }
   rui_ode_work_free(w);
   rui_timeline_free(&tl);
@@ -1193,7 +1148,7 @@ ru_status ru_sim_run(ru_sim *s, const double *times_h, size_t nt, double *conc, 
   }
   if (st == RU_OK) {
     for (size_t i = 0; i < s->nc; i++) {
-      const double v = s->c[i].p.v_f_l.value;
+      const double v = s->c[i].v_l;
       for (size_t j = 0; j < nt; j++) {
         /* mg / L -> ng/mL (x 1000); tiny negative round-off clipped to 0 */
         conc[i * nt + j] = fmax(0.0, x[j * ns + (size_t)s->c[i].central] / v * 1000.0);
@@ -1209,8 +1164,9 @@ ru_status ru_sim_run_enzymes(ru_sim *s, const double *times_h, size_t nt, double
   ru_status st = ru_sim_prepare(s, err);
   if (st != RU_OK) return st;
   if (!s->nonlinear) {
-    for (size_t e = 0; e < s->nenz; e++)
-      for (size_t j = 0; j < nt; j++) activity[e * nt + j] = 1.0;
+    /* nothing inhibits: each enzyme keeps its phenotype activity */
+    for (size_t e = 0; e < s->enz.n; e++)
+      for (size_t j = 0; j < nt; j++) activity[e * nt + j] = s->enz.e[e].activity;
     return RU_OK;
   }
   double *x = rui_malloc(nt * s->nstate * sizeof *x);
@@ -1220,7 +1176,7 @@ ru_status ru_sim_run_enzymes(ru_sim *s, const double *times_h, size_t nt, double
     for (size_t j = 0; j < nt; j++) {
       double g[RUI_SIM_MAX_ENZYMES];
       rui_sim_enzyme_multipliers(s, x + j * s->nstate, g);
-      for (size_t e = 0; e < s->nenz; e++) activity[e * nt + j] = g[e];
+      for (size_t e = 0; e < s->enz.n; e++) activity[e * nt + j] = g[e];
     }
   }
   rui_free(x);

@@ -1,18 +1,29 @@
-/* Internals of the subject model shared by model.c and exposure.c (not API). */
+/* Internals of the subject model shared by the pk files (not API): model.c assembles a subject
+ * (compounds, regimens, overrides, phenotypes, the choice of route and solver), deriv.c holds its
+ * equations (organs, elimination, the right-hand side), exposure.c its summaries. Enzymes and
+ * what acts on them live in the enzyme room (src/ddi/enzymes.h). */
 #ifndef RU_PK_MODEL_IMPL_H
 #define RU_PK_MODEL_IMPL_H
 
+#include "ddi/enzymes.h"
 #include "pk/linear.h"
 #include "pk/product.h"
+#include "pk/route.h"
 #include "reuptake/pk.h"
 
 /* Documented capacity limits of one subject (docs/architecture.md): exceeding one is RU_ELIMIT
  * with the limit named, never a silent truncation. Every compound has at least one compartment,
  * so the compartment limit of the closed forms (RUI_LIN_MAX) bounds the compounds too. */
 #define RUI_SIM_MAX_COMPOUNDS RUI_LIN_MAX
-#define RUI_SIM_MAX_ENZYMES 16    /* distinct elimination pathways (6 CYPs, UGT, CES1, renal, ...) */
-#define RUI_SIM_MAX_METABOLITE_DEPTH 4 /* parent -> metabolite -> ... generations */
+#define RUI_SIM_MAX_ENZYMES RUI_ENZ_MAX /* enzymes by site (6 CYPs, UGT, CES1, ... x liver/gut) */
+#define RUI_SIM_MAX_METABOLITE_DEPTH 4  /* parent -> metabolite -> ... generations */
 #define RUI_SIM_MAX_STATE (RUI_LIN_MAX + RUI_SIM_MAX_ENZYMES + RUI_SIM_MAX_COMPOUNDS)
+
+/* Route of a compound's oral doses. */
+typedef enum sim_route {
+  SIM_ROUTE_APPARENT = 0,      /* CL/F, V/F with F constant */
+  SIM_ROUTE_PHYSIOLOGICAL = 1, /* gut wall, portal vein, well-stirred liver (route.h) */
+} sim_route;
 
 typedef struct sim_compound {
   char name[RU_NAME_MAX];
@@ -21,13 +32,15 @@ typedef struct sim_compound {
   long parent;         /* index of the compound forming it, -1 */
   int dosed;
   double tlag_h, mw, fu;
-  double fm_other;     /* share of clearance not through a listed enzyme */
+  double fm_other;     /* share of clearance not through a listed pathway (hepatic, uninhibited) */
   size_t n_path;
   struct {
-    size_t enzyme;     /* index into ru_sim.enz */
-    double fm;
-    double activity;   /* phenotype activity relative to NM */
+    long enzyme;       /* index into the enzyme room (liver site), -1 for the renal pathway */
+    int renal;         /* 1: unchanged renal excretion (systemic, no enzyme) */
+    double fm;         /* share of clearance (NM) */
     double km_um;      /* Michaelis constant (unbound uM), NaN: not saturable */
+    double km_u_mg_per_l; /* the same in mg/L */
+    double clint;      /* physiological route: unbound intrinsic clearance (L/h, NM) */
   } path[RU_MAX_FM];
   int saturable;       /* some pathway has a Km */
   size_t n_form;
@@ -38,6 +51,14 @@ typedef struct sim_compound {
     double mass_ratio; /* MW metabolite / MW parent */
   } form[RU_MAX_METABOLITES];
   long depot, central, periph1, periph2;
+  /* the route and the parameters in model units: apparent (mg as given / F) or true */
+  sim_route route;
+  char route_why[160]; /* why the apparent route (inputs missing, user choice), "" otherwise */
+  rui_route r;         /* physiological route quantities (route == PHYSIOLOGICAL) */
+  int bp_assumed;      /* 1: no B:P in the KB, body/blood_plasma_ratio_default used (reported) */
+  long gut_enzyme;     /* index of intestinal CYP3A4 in the enzyme room, -1 when no gut CLint */
+  double clint_other;  /* physiological: unbound CLint of the unnamed hepatic remainder */
+  double v_l, cl_l_per_h, q1_l_per_h, vp1_l, q2_l_per_h, vp2_l; /* model units */
 } sim_compound;
 
 typedef struct sim_override {
@@ -47,13 +68,6 @@ typedef struct sim_override {
   int is_scale;
 } sim_override;
 
-typedef struct sim_inhib {
-  size_t perpetrator;
-  size_t enzyme;
-  ru_inhibition_kind kind;
-  ru_inhibition k;
-} sim_inhib;
-
 struct ru_sim {
   const ru_kb *kb;
   sim_compound *c;
@@ -62,24 +76,12 @@ struct ru_sim {
   size_t nev, capev;
   sim_override *ov;
   size_t nov, capov;
-  struct {
-    char enzyme[RU_NAME_MAX];
-    double activity;
-  } act[RUI_SIM_MAX_ENZYMES];
-  size_t nact;
-  struct {
-    char name[RU_NAME_MAX];
-    double kdeg_per_h;
-    long state;        /* ODE state index of relative active enzyme, -1 if not tracked */
-  } enz[RUI_SIM_MAX_ENZYMES];
-  size_t nenz;
-  sim_inhib *inh;         /* inhibitions acting between the compounds present (grown as needed) */
-  size_t ninh, capinh;
-  char (*skipped)[160];   /* inhibitions that could not be modelled, and why */
-  size_t nskipped, capskipped;
+  rui_enzymes enz;       /* the enzyme room: enzymes by site, phenotypes, inhibitions */
   int inhibition_enabled;
-  int inlet_driver;      /* 1: inhibitors act at the unbound hepatic inlet concentration */
-  double qh_l_per_h;     /* hepatic blood flow (KB), NaN when missing */
+  int inlet_driver;      /* apparent route: inhibitors act at the unbound hepatic inlet level */
+  double qh_l_per_h;     /* hepatic blood flow (KB body), NaN when missing */
+  double qgut_l_per_h;   /* villous blood flow (KB body), NaN when missing */
+  double bp_default;     /* blood:plasma ratio when a compound has none (KB body), NaN: none */
   int prepared;
   int nonlinear;
   int force_ode;       /* run on CVODE even when linear (cross-checks, --solver cvode) */
@@ -90,9 +92,31 @@ struct ru_sim {
   const volatile sig_atomic_t *cancel; /* ru_sim_set_cancel; NULL: never */
 };
 
+/* The organs at one state: what the liver and gut see and pass on (deriv.c). */
+typedef struct rui_organs {
+  int fixed;                              /* 1: g was given (no inhibitor levels solved) */
+  double g[RUI_SIM_MAX_ENZYMES];          /* enzyme activities (phenotype x inhibition) */
+  double iu_liver_um[RUI_SIM_MAX_COMPOUNDS]; /* unbound concentration at the liver enzymes */
+  double iu_gut_um[RUI_SIM_MAX_COMPOUNDS];   /* unbound concentration in the gut wall */
+  double absorbed[RUI_SIM_MAX_COMPOUNDS];    /* mg/h leaving the gut lumen into the gut wall */
+  double fg[RUI_SIM_MAX_COMPOUNDS];          /* physiological: gut-wall escape fraction now */
+  double c_out_b[RUI_SIM_MAX_COMPOUNDS];     /* physiological: hepatic outflow blood mg/L */
+  double c_sys_b[RUI_SIM_MAX_COMPOUNDS];     /* physiological: systemic blood mg/L */
+} rui_organs;
+
 ru_value *rui_pk_param_slot(ru_pk_params *p, const char *key);
+/* Recomputes compound i's model-unit parameters from c->p (after the population layer changed
+ * CL/F, V/F or ka of a prepared subject). Cannot fail: the inputs were checked by prepare. */
+void rui_sim_rederive(ru_sim *s, size_t i);
+/* Activities of every enzyme at state y (inhibitions included). */
 void rui_sim_enzyme_multipliers(const ru_sim *s, const double *y, double *g);
-void rui_sim_deriv(const ru_sim *s, const double *g, const double *y, double *dy);
+/* The phenotype activities alone (no inhibition, every enzyme fully active). */
+void rui_sim_base_activities(const ru_sim *s, double *g);
+/* Compartment derivatives at y with enzyme activities g held fixed and the low-concentration
+ * limit of saturable pathways when lowconc (the linear part: matrices, time scales). */
+void rui_sim_deriv(const ru_sim *s, const double *g, int lowconc, const double *y, double *dy);
+/* The full right-hand side: organs, compartments, enzyme turnover, AUC accumulators. */
+int rui_sim_rhs(double t, const double *y, double *dy, void *user);
 void rui_sim_linear_matrix(const ru_sim *s, rui_lin_system *sys);
 /* The subject's dose records (regimen events resolved to compartments, F and lag); caller frees
  * *out with rui_free. */

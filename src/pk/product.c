@@ -182,7 +182,24 @@ void rui_products_deriv(const rui_products *ps, const struct ru_sim *s, const do
     const sim_compound *c = &s->c[x->compound];
     const double flow = p->aux_k_per_h * y[x->state];
     dy[x->state] -= flow;
-    dy[p->aux_to_central ? c->central : c->depot] += flow;
+    if (!p->aux_to_central) {
+      dy[c->depot] += flow;
+    } /* else: absorbed (rui_products_absorbed), routed by the model like depot absorption */
+  }
+}
+
+void rui_products_absorbed(const rui_products *ps, const struct ru_sim *s, const double *y,
+                           double *absorbed) {
+  (void)s;
+  if (ps == NULL) {
+    return;
+  }
+  for (size_t a = 0; a < ps->naux; a++) {
+    const prod_aux *x = &ps->aux[a];
+    const rui_release_plan *p = &ps->p[x->product].plan;
+    if (p->aux_to_central) {
+      absorbed[x->compound] += p->aux_k_per_h * y[x->state];
+    }
   }
 }
 

@@ -7,9 +7,9 @@
  *   ru_sim_prepare      each (product, component) whose release plan needs the extra first-order
  *                       compartment gets a state after the compounds' compartments
  *                       (rui_products_prepare);
- *   rui_sim_deriv       the extra compartments drain into the compound's depot or central
- *                       (rui_products_deriv), so the linear matrix and the ODE right-hand side
- *                       both contain them;
+ *   rui_sim_deriv       the extra compartments drain into the compound's depot, or are
+ *                       absorbed past it (rui_products_deriv, rui_products_absorbed), so the
+ *                       linear matrix and the ODE right-hand side both contain them;
  *   rui_sim_doses       a tagged record expands into its release plan's records
  *                       (rui_products_doses, release.h) before the dose timeline.
  * Everything stays linear: the closed form remains exact for product regimens. */
@@ -43,6 +43,12 @@ ru_status rui_products_prepare(rui_products *ps, const struct ru_sim *s, size_t 
 
 /* Adds the first-order flows out of the extra compartments to dy (amounts y). Cannot fail. */
 void rui_products_deriv(const rui_products *ps, const struct ru_sim *s, const double *y, double *dy);
+
+/* Adds to absorbed[i] (mg/h) the flow of release compartments that drain past compound i's depot
+ * (a product's own absorption rate): the model routes it like absorption from the depot (into the
+ * central compartment, or through the gut wall and liver on the physiological route). */
+void rui_products_absorbed(const rui_products *ps, const struct ru_sim *s, const double *y,
+                           double *absorbed);
 
 /* Records beyond one per event that rui_products_doses may add (for sizing). Cannot fail. */
 size_t rui_products_extra_records(const rui_products *ps, size_t nev);

@@ -61,6 +61,7 @@ struct ru_pop {
   size_t nc;
   char names[MAXC][RU_NAME_MAX];
   double fu[MAXC], mw[MAXC];
+  double kpuu[MAXC];     /* brain exposure Kp,uu,brain (pd.h; default where no evidence) */
   double sigma[MAXC][3]; /* 0 = not varied */
   ru_pop_variability var[3 * MAXC];
   size_t nvar;
@@ -439,6 +440,9 @@ ru_status ru_pop_new(const ru_kb *kb, const ru_regimen *r, const ru_pop_config *
     rui_strlcpy(p->names[i], ru_sim_compound_name(p->slow, i), RU_NAME_MAX);
     p->fu[i] = ru_sim_compound_fu(p->slow, i);
     p->mw[i] = ru_sim_compound_mw(p->slow, i);
+    ru_value kpuu;
+    if ((st = ru_pd_kpuu_brain(p->kb, p->slow, i, &kpuu, NULL, err)) != RU_OK) goto fail;
+    p->kpuu[i] = kpuu.value;
     for (size_t k = 0; k < 3; k++) {
       if ((st = set_variability(p, cfg, i, k, p->slow->c[i].dosed)) != RU_OK) goto fail;
     }
@@ -658,6 +662,7 @@ static ru_status simulate_fast(ru_pop *p, const ru_pop_subject *subj, ru_error *
     pp->cl_f_l_per_h.value = nom[i][0] * subj->factor[3 * i];
     pp->v_f_l.value = nom[i][1] * subj->factor[3 * i + 1];
     if (isfinite(nom[i][2])) pp->ka_per_h.value = nom[i][2] * subj->factor[3 * i + 2];
+    rui_sim_rederive(s, i); /* the model-unit parameters follow (route.h) */
   }
   rui_lin_system sys;
   rui_sim_linear_matrix(s, &sys);
@@ -677,7 +682,7 @@ static ru_status simulate_fast(ru_pop *p, const ru_pop_subject *subj, ru_error *
     j = next;
   }
   for (size_t i = 0; i < p->nc; i++) {
-    const double scale = 1000.0 / s->c[i].p.v_f_l.value; /* mg/L -> ng/mL */
+    const double scale = 1000.0 / s->c[i].v_l; /* mg/L -> ng/mL */
     const size_t c = p->central[i];
     double *out = p->conc + i * p->nt;
     const double *xs = p->x + c;
@@ -712,7 +717,9 @@ static void occupancy(ru_pop *p) {
     double *occ = p->occ + b * p->nt;
     for (size_t j = 0; j < p->nt; j++) {
       for (size_t i = 0; i < p->nc; i++) {
-        cu[i] = isfinite(k[i]) ? ru_pd_unbound_nm(p->conc[i * p->nt + j], p->fu[i], p->mw[i]) : 0.0;
+        cu[i] = isfinite(k[i])
+                    ? ru_pd_unbound_nm(p->conc[i * p->nt + j], p->fu[i], p->mw[i]) * p->kpuu[i]
+                    : 0.0;
       }
       ru_pd_occupancy_at(p->nc, k, cu, &occ[j], NULL);
     }

@@ -4,6 +4,7 @@
 
 #include "io/csv.h"
 #include "reuptake/kb.h"
+#include "reuptake/pk.h"
 #include "reuptake/validate.h"
 
 #define RUI_VALIDATE_MAX_COLS 32
@@ -17,6 +18,9 @@ typedef struct table_handle {
 /* Opens an embedded table (by file name) or a file and reads its header record. */
 ru_status rui_validate_open(const char *file_or_embedded, int embedded, table_handle *out,
                             ru_error *err);
+/* RU_EDATA naming the first of columns[n] the table's header lacks. */
+ru_status rui_validate_require(const table_handle *t, const char *file,
+                               const char *const *columns, size_t n, ru_error *err);
 /* Text of the named column in the current record ("" when the column or value is absent). */
 const char *rui_validate_text(const table_handle *t, const char *column);
 /* A strict number, NaN for empty or malformed text. */
@@ -28,8 +32,14 @@ ru_status rui_validate_row_from_record(ru_vset *v, size_t *cap, const table_hand
                                        ru_error *err);
 /* Appends a blank row (NaN observations and prediction). */
 ru_status rui_validate_push_row(ru_vset *v, size_t *cap, ru_vrow **row, ru_error *err);
+/* Applies the options' --set overrides to a simulation. */
+ru_status rui_validate_apply_overrides(ru_sim *s, const ru_validate_options *opt, ru_error *err);
 /* Adds a summary metric. */
 void rui_validate_metric(ru_vset *v, const char *name, double value, size_t n);
+/* Runs the PET set (validate_pet.c): rows of the embedded tables or of path, their metrics,
+ * and with opt->cross_validate the leave-one-study-out refit of the scaling factors. */
+ru_status rui_validate_pet(const ru_kb *kb, const char *path, const ru_validate_options *opt,
+                           ru_vset *v, size_t *cap, ru_error *err);
 /* Runs the microdialysis or physiology set on the synapse and plasma-NE models. */
 ru_status rui_validate_synapse_set(const ru_kb *kb, const char *set, const char *path, ru_vset *v,
                                    size_t *cap, ru_error *err);
