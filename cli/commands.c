@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "simargs.h"
 
 #define END {NULL, NULL, 0, NULL, NULL, 0, 0, NULL, NULL, 0}
 #define G_OUTPUT {"Output", CLI_OPTS_OUTPUT}
@@ -50,10 +51,10 @@ static const cli_option OCCUPANCY_OPTS[] = {
      "nortriptyline=50ng/mL", 0},
     {"--doses", NULL, CLI_V_TEXT, "D1,D2,...", "dose-occupancy curve of DRUG (mg) with ED50", 0, 0,
      NULL, "10,20,40", 0},
-    {"--every", NULL, CLI_V_TEXT, "DURATION", "with --doses: the dosing interval (default 24h)", 0, 0,
-     NULL, "12h", 0},
-    {"--at", NULL, CLI_V_TEXT, "TIME", "occupancy at this time after the first dose", 0, 0, NULL,
-     "6h", 0},
+    {"--every", NULL, CLI_V_DURATION, "DURATION", "with --doses: the dosing interval (default 24h)",
+     1e-3, 8760.0, NULL, "12h", 0},
+    {"--at", NULL, CLI_V_DURATION, "TIME", "occupancy at this time after the first dose", 0.0,
+     SIMARGS_MAX_HORIZON_H, NULL, "6h", 0},
     {"--profile", NULL, CLI_V_FLAG, NULL, "only the targets engaged above 50 %", 0, 0, NULL, NULL, 0},
     END,
 };

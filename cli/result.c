@@ -36,6 +36,7 @@ static void cell_of(const cli_column *c, const void *row, size_t index, const vo
   out->boolean = 0;
   out->str = NULL;
   out->nstrs = 0;
+  memset(&out->sub, 0, sizeof out->sub);
   out->buf[0] = '\0';
   if (c->get != NULL) {
     c->get(row, index, user, out);
@@ -57,6 +58,8 @@ static void cell_of(const cli_column *c, const void *row, size_t index, const vo
     case CLI_COL_STR:
     case CLI_COL_STRP:
       out->str = cJSON_IsString(v) ? v->valuestring : NULL;
+      break;
+    case CLI_COL_ROWS:
       break;
     case CLI_COL_STRS: {
       const cJSON *it;
@@ -92,13 +95,41 @@ static void cell_of(const cli_column *c, const void *row, size_t index, const vo
     memcpy(&out->str, p, sizeof out->str);
     break;
   case CLI_COL_STRS:
+  case CLI_COL_ROWS:
     break;
   }
 }
 
+static int shown(const cli_column *c, unsigned where);
+static void cell_of(const cli_column *c, const void *row, size_t index, const void *user, cli_cell *out);
+
 /* The text of a cell for table and CSV ("NA" for a missing number). */
 static const char *cell_text(const cli_column *c, const cli_cell *v, char *buf, size_t cap) {
   switch (c->kind) {
+  case CLI_COL_ROWS: {
+    size_t k = 0;
+    buf[0] = '\0';
+    const cli_subrows *sub = &v->sub;
+    for (size_t i = 0; i < sub->n && k + 1 < cap; i++) {
+      const void *row = (const char *)sub->base + i * sub->stride;
+      int first = 1;
+      for (size_t j = 0; j < sub->ncols && k + 1 < cap; j++) {
+        if (!shown(&sub->cols[j], CLI_IN_TABLE)) continue;
+        cli_cell *w = malloc(sizeof *w);
+        if (w == NULL) break;
+        char part[256];
+        cell_of(&sub->cols[j], row, i, sub->user, w);
+        const char *t = cell_text(&sub->cols[j], w, part, sizeof part);
+        if (*t != '\0') {
+          const int n = snprintf(buf + k, cap - k, "%s%s", first ? (i ? ", " : "") : " ", t);
+          if (n > 0) k += (size_t)n < cap - k ? (size_t)n : cap - k - 1;
+          first = 0;
+        }
+        free(w);
+      }
+    }
+    return buf;
+  }
   case CLI_COL_NUM:
     return cli_fmt(buf, cap, v->num, c->digits > 0 ? c->digits : 6);
   case CLI_COL_INT:
@@ -127,6 +158,9 @@ static const char *cell_text(const cli_column *c, const cli_cell *v, char *buf, 
 
 static int shown(const cli_column *c, unsigned where) { return c->where == 0 || (c->where & where); }
 
+static cJSON *row_json(cli_result *r, const cli_column *cols, size_t ncols, const void *row,
+                       size_t index, const void *user, cJSON *into);
+
 /* --- json helpers: every creation checked (out of memory is remembered) ------------------------ */
 
 static cJSON *cur(cli_result *r) { return r->stack[r->depth]; }
@@ -147,8 +181,16 @@ static void jput(cli_result *r, cJSON *obj, const char *key, cJSON *item) {
 
 static cJSON *jnum(double v) { return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull(); }
 
-static cJSON *cell_json(const cli_column *c, const cli_cell *v) {
+static cJSON *cell_json(cli_result *r, const cli_column *c, const cli_cell *v) {
   switch (c->kind) {
+  case CLI_COL_ROWS: {
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; a != NULL && i < v->sub.n && !r->oom; i++) {
+      jput(r, a, NULL, row_json(r, v->sub.cols, v->sub.ncols, (const char *)v->sub.base + i * v->sub.stride, i,
+                               v->sub.user, NULL));
+    }
+    return a;
+  }
   case CLI_COL_NUM:
     return jnum(v->num);
   case CLI_COL_INT:
@@ -196,7 +238,7 @@ static cJSON *row_json(cli_result *r, const cli_column *cols, size_t ncols, cons
         if (r->oom) return o;
       }
     }
-    jput(r, dst, c->name, cell_json(c, &v));
+    jput(r, dst, c->name, cell_json(r, c, &v));
   }
   return o;
 }

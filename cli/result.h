@@ -42,10 +42,24 @@ typedef enum cli_col_kind {
   CLI_COL_BOOL, /* JSON true/false, text "true"/"false" */
   CLI_COL_STR,  /* JSON string (null when NULL), text as is */
   CLI_COL_STRP, /* the same, read from a `const char *` field (CLI_COL_STR reads a char array) */
-  CLI_COL_STRS  /* a list of strings: JSON array, text joined with "+" */
+  CLI_COL_STRS, /* a list of strings: JSON array, text joined with "+" */
+  CLI_COL_ROWS  /* nested rows (cli_cell.sub): JSON an array of objects; text each row's text
+                 * cells joined by " ", the rows by ", " */
 } cli_col_kind;
 
 #define CLI_CELL_MAX_STRS 32
+
+struct cli_column;
+
+/* The nested rows of a CLI_COL_ROWS cell: n rows from base, stride bytes apart, described by
+ * cols (ncols), with user passed to their getters. */
+typedef struct cli_subrows {
+  const struct cli_column *cols;
+  size_t ncols;
+  const void *base;
+  size_t stride, n;
+  const void *user;
+} cli_subrows;
 
 /* A getter's answer (the field of its kind). */
 typedef struct cli_cell {
@@ -55,6 +69,7 @@ typedef struct cli_cell {
   const char *str;
   const char *strs[CLI_CELL_MAX_STRS];
   size_t nstrs;
+  cli_subrows sub;
   char buf[1024]; /* scratch for a getter that formats its string (str may point here) */
 } cli_cell;
 
@@ -91,13 +106,13 @@ typedef struct cli_column {
 /* A getter in one line: `CLI_GETTER(get_release, ru_product, c->str = ru_release_kind_name(row->release.kind))`
  * defines static void get_release(...) with `row` (the typed row), `i` (its index), `user` and
  * `c` (the cell) in scope. */
-#define CLI_GETTER(fn, type, body)                                                  \
+#define CLI_GETTER(fn, type, ...)                                                   \
   static void fn(const void *row_, size_t i, const void *user, cli_cell *c) {      \
     const type *row = row_;                                                         \
     (void)row;                                                                      \
     (void)i;                                                                        \
     (void)user;                                                                     \
-    body;                                                                           \
+    __VA_ARGS__;                                                                    \
   }
 
 /* One time course. */
