@@ -156,7 +156,10 @@ static const char *cell_text(const cli_column *c, const cli_cell *v, char *buf, 
   return "";
 }
 
-static int shown(const cli_column *c, unsigned where) { return c->where == 0 || (c->where & where); }
+static int shown(const cli_column *c, unsigned where) {
+  const unsigned w = c->where & CLI_IN_ALL;
+  return w == 0 || (w & where);
+}
 
 static cJSON *row_json(cli_result *r, const cli_column *cols, size_t ncols, const void *row,
                        size_t index, const void *user, cJSON *into);
@@ -229,6 +232,10 @@ static cJSON *row_json(cli_result *r, const cli_column *cols, size_t ncols, cons
     if (!shown(c, CLI_IN_JSON)) continue;
     cli_cell v;
     cell_of(c, row, index, user, &v);
+    if ((c->where & CLI_OMIT_MISSING) &&
+        ((c->kind == CLI_COL_NUM && !isfinite(v.num)) || ((c->kind == CLI_COL_STR || c->kind == CLI_COL_STRP) && v.str == NULL))) {
+      continue;
+    }
     cJSON *dst = o;
     if (c->group != NULL) {
       dst = cJSON_GetObjectItemCaseSensitive(o, c->group);
@@ -280,6 +287,10 @@ cli_result *cli_result_new(cli_ctx *ctx) {
     if (r->csv != NULL) ru_csv_writer_set_cancel(r->csv, ctx->stop);
   }
   return r;
+}
+
+void cli_result_oom(cli_result *r) {
+  if (r != NULL) r->oom = 1;
 }
 
 void cli_result_free(cli_result *r) {

@@ -35,6 +35,9 @@
 #define CLI_IN_CSV 4u
 #define CLI_IN_TEXT (CLI_IN_TABLE | CLI_IN_CSV)
 #define CLI_IN_ALL (CLI_IN_JSON | CLI_IN_TABLE | CLI_IN_CSV)
+/* a column flag: JSON leaves the key out when the value is missing (NaN, NULL string) rather than
+ * writing null (for keys the contract defines as present only with a value) */
+#define CLI_OMIT_MISSING 8u
 
 typedef enum cli_col_kind {
   CLI_COL_NUM,  /* double: JSON number (null when not finite), text %.*g ("NA") */
@@ -85,7 +88,7 @@ typedef struct cli_column {
                       * int for BOOL and INT, an inline char array for STR) */
   cli_getter get;    /* computed value (NULL: read the field at offset) */
   const char *group; /* JSON: nested in an object of this name ("occupancy": {"SERT": x}) */
-  unsigned where;    /* CLI_IN_* mask; 0: everywhere its section is */
+  unsigned where;    /* CLI_IN_* mask (0: everywhere its section is), | CLI_OMIT_MISSING */
   const char *json;  /* rows that are parsed JSON (the library's documents): each row is a
                       * `const cJSON *` (the rows array holds pointers) and the value is its
                       * member of this key; NULL: a struct row */
@@ -178,6 +181,8 @@ void cli_result_end(cli_result *r);
  * line; CSV carries none), frees r, and returns the exit code: 0, 2 (--output cannot be
  * written), 1 (out of memory), 130 (interrupted). */
 int cli_result_finish(cli_result *r);
+/* Marks r out of memory (a command's own allocation for it failed): finish reports it. */
+void cli_result_oom(cli_result *r);
 /* Discards r (an error after it was started): nothing is published. NULL-safe. */
 void cli_result_free(cli_result *r);
 
