@@ -118,17 +118,14 @@ static const char *kind_name(cli_vkind k) {
   return names[k];
 }
 
-/* Adds a '\n'-separated text as an array of strings. */
-static void add_lines(cJSON *obj, const char *key, const char *text) {
+/* Adds text split at any of the characters of sep as an array of strings under key. */
+static void add_words(cJSON *obj, const char *key, const char *text, const char *sep) {
   cJSON *arr = cJSON_AddArrayToObject(obj, key);
-  const char *p = text;
-  while (arr != NULL && p != NULL && *p != '\0') {
-    const char *nl = strchr(p, '\n');
-    const size_t len = nl ? (size_t)(nl - p) : strlen(p);
-    char line[512];
-    snprintf(line, sizeof line, "%.*s", (int)len, p);
-    cJSON_AddItemToArray(arr, cJSON_CreateString(line));
-    p = nl ? nl + 1 : NULL;
+  char buf[2048];
+  snprintf(buf, sizeof buf, "%s", text ? text : "");
+  char *save = NULL;
+  for (char *w = strtok_r(buf, sep, &save); w && arr; w = strtok_r(NULL, sep, &save)) {
+    cJSON_AddItemToArray(arr, cJSON_CreateString(w));
   }
 }
 
@@ -136,7 +133,7 @@ char *cli_help_json(const cli_command *cmd) {
   cJSON *root = cJSON_CreateObject();
   cJSON_AddStringToObject(root, "command", cmd->name);
   cJSON_AddStringToObject(root, "summary", cmd->summary);
-  add_lines(root, "synopsis", cmd->synopsis);
+  add_words(root, "synopsis", cmd->synopsis, "\n");
   cJSON *opts = cJSON_AddArrayToObject(root, "options");
   for (const cli_optgroup *g = cmd->groups; g->title != NULL; g++) {
     for (const cli_option *o = g->opts; o->name != NULL; o++) {
@@ -154,29 +151,15 @@ char *cli_help_json(const cli_command *cmd) {
         cJSON_AddNumberToObject(j, "min", o->lo);
         cJSON_AddNumberToObject(j, "max", o->hi);
       }
-      if (o->choices) {
-        cJSON *c = cJSON_AddArrayToObject(j, "choices");
-        char buf[256];
-        snprintf(buf, sizeof buf, "%s", o->choices);
-        char *save = NULL;
-        for (char *w = strtok_r(buf, "|", &save); w && c; w = strtok_r(NULL, "|", &save)) {
-          cJSON_AddItemToArray(c, cJSON_CreateString(w));
-        }
-      }
+      if (o->choices) add_words(j, "choices", o->choices, "|");
       if (o->example) cJSON_AddStringToObject(j, "example", o->example);
       cJSON_AddBoolToObject(j, "repeatable", (o->flags & CLI_REPEAT) != 0);
       cJSON_AddBoolToObject(j, "greedy", (o->flags & CLI_GREEDY) != 0);
       cJSON_AddItemToArray(opts, j);
     }
   }
-  add_lines(root, "examples", cmd->examples);
-  cJSON *probe = cJSON_AddArrayToObject(root, "probe");
-  char buf[512];
-  snprintf(buf, sizeof buf, "%s", cmd->probe);
-  char *save = NULL;
-  for (char *w = strtok_r(buf, " ", &save); w && probe; w = strtok_r(NULL, " ", &save)) {
-    cJSON_AddItemToArray(probe, cJSON_CreateString(w));
-  }
+  add_words(root, "examples", cmd->examples, "\n");
+  add_words(root, "probe", cmd->probe, " ");
   char *text = cJSON_Print(root);
   cJSON_Delete(root);
   return text;
