@@ -225,6 +225,11 @@ static const char FINAL_NOTE[] =
     "fraction of subjects meeting the criterion at every grid point of the end window (the last "
     "dosing interval: for >= criteria, the steady-state trough)";
 
+/* cJSON_AddItemToObject that frees the item when it cannot be added (out of memory). */
+static void json_add(cJSON *obj, const char *key, cJSON *item) {
+  if (!cJSON_AddItemToObject(obj, key, item)) cJSON_Delete(item);
+}
+
 static cJSON *json_series(const double *v, size_t n) {
   cJSON *a = cJSON_CreateArray();
   for (size_t j = 0; j < n; j++) cJSON_AddItemToArray(a, cli_json_number(v[j]));
@@ -255,7 +260,7 @@ static int emit_json(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, con
     cJSON_AddItemToArray(c19, o1);
   }
   cJSON_AddStringToObject(root, "engine", ru_pop_engine(p));
-  cJSON_AddItemToObject(root, "time_h", json_series(t, nt));
+  json_add(root, "time_h", json_series(t, nt));
   cJSON *bands = cJSON_AddArrayToObject(root, "bands");
   char key[32];
   for (size_t b = 0; b < ru_pop_band_count(p); b++) {
@@ -269,7 +274,7 @@ static int emit_json(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, con
     cJSON *pc = cJSON_AddObjectToObject(o1, "percentiles");
     for (size_t q = 0; q < o->npct; q++) {
       for (size_t j = 0; j < nt; j++) buf[j] = ru_pop_band_percentile(p, s, b, j, o->pct[q]);
-      cJSON_AddItemToObject(pc, pct_key(key, sizeof key, o->pct[q]), json_series(buf, nt));
+      json_add(pc, pct_key(key, sizeof key, o->pct[q]), json_series(buf, nt));
     }
     cJSON_AddItemToArray(bands, o1);
   }
@@ -281,8 +286,8 @@ static int emit_json(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, con
     cJSON_AddStringToObject(o1, "comparison", c->at_least ? ">=" : "<=");
     cJSON_AddNumberToObject(o1, "threshold", c->threshold);
     for (size_t j = 0; j < nt; j++) buf[j] = ru_pop_attainment(p, s, k, j);
-    cJSON_AddItemToObject(o1, "probability", json_series(buf, nt));
-    cJSON_AddItemToObject(o1, "final", cli_json_number(ru_pop_attainment_final(p, s, k)));
+    json_add(o1, "probability", json_series(buf, nt));
+    json_add(o1, "final", cli_json_number(ru_pop_attainment_final(p, s, k)));
     cJSON_AddItemToArray(att, o1);
   }
   cJSON_AddStringToObject(root, "attainment_final_definition", FINAL_NOTE);
@@ -298,11 +303,11 @@ static int emit_json(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, con
       cJSON_AddNumberToObject(o1, "frequency", ru_pop_phenotype_frequency(p, g));
       cJSON_AddStringToObject(o1, "compound", ru_pop_compound_name(p, i));
       cJSON_AddNumberToObject(o1, "n", (double)e.n);
-      cJSON_AddItemToObject(o1, "auc_mean", cli_json_number(e.auc_mean));
-      cJSON_AddItemToObject(o1, "auc_p5", cli_json_number(e.auc_p5));
-      cJSON_AddItemToObject(o1, "auc_p50", cli_json_number(e.auc_p50));
-      cJSON_AddItemToObject(o1, "auc_p95", cli_json_number(e.auc_p95));
-      cJSON_AddItemToObject(o1, "cavg_mean", cli_json_number(e.cavg_mean));
+      json_add(o1, "auc_mean", cli_json_number(e.auc_mean));
+      json_add(o1, "auc_p5", cli_json_number(e.auc_p5));
+      json_add(o1, "auc_p50", cli_json_number(e.auc_p50));
+      json_add(o1, "auc_p95", cli_json_number(e.auc_p95));
+      json_add(o1, "cavg_mean", cli_json_number(e.cavg_mean));
       cJSON_AddStringToObject(o1, "auc_unit", "ng*h/mL");
       cJSON_AddStringToObject(o1, "cavg_unit", "ng/mL");
       cJSON_AddItemToArray(byp, o1);

@@ -269,6 +269,16 @@ ru_status ru_sim_add_regimen(ru_sim *s, const ru_regimen *r, ru_error *err) {
         s->c[idx].dosed = 1;
       }
     }
+    if (s->nev + ncopy > s->capev) {
+      /* the first pass sized the array; a lookup that failed there for lack of memory and
+       * succeeded here (a product counted as one compound) must not write past it */
+      ru_event *ne = rui_realloc(s->ev, (s->nev + ncopy) * sizeof *ne);
+      if (ne == NULL) {
+        return ru_error_set(err, RU_ENOMEM, "out of memory");
+      }
+      s->ev = ne;
+      s->capev = s->nev + ncopy;
+    }
     for (size_t k = 0; k < ncopy; k++) s->ev[s->nev++] = copy[k];
   }
   s->prepared = 0;
@@ -444,6 +454,10 @@ ru_status ru_sim_scale_param(ru_sim *s, const char *compound, const char *key, d
     }
   }
   return add_override(s, canon, key, factor, 1, err);
+}
+
+void ru_sim_set_cancel(ru_sim *s, const volatile sig_atomic_t *cancel) {
+  if (s != NULL) s->cancel = cancel;
 }
 
 void ru_sim_set_force_ode(ru_sim *s, int force) {
@@ -1076,11 +1090,13 @@ static int any_saturable(const ru_sim *s) {
 typedef struct state_out {
   double *states;
   size_t n;
+  const volatile sig_atomic_t *cancel;
 } state_out;
 
 static int state_emit(void *user, size_t j, double t_h, const double *y) {
   const state_out *o = user;
   (void)t_h;
+  if (o->cancel != NULL && *o->cancel != 0) return 1; /* the walker stops: RU_EINTERRUPTED */
   memcpy(&o->states[j * o->n], y, o->n * sizeof *y);
   return 0;
 }
@@ -1121,7 +1137,7 @@ ru_status rui_sim_ode_states(ru_sim *s, const double *times_h, size_t nt, double
   rui_ode_work *w = NULL;
   st = rui_ode_work_new(s->nstate, &opt, &w, err);
   if (st == RU_OK) {
-    state_out o = {states, s->nstate};
+    state_out o = {states, s->nstate, s->cancel};
     st = rui_ode_walk(w, rui_sim_rhs, s, y0, &tl, &sso, times_h, nt, state_emit, &o, err);
   }
   rui_ode_work_free(w);

@@ -91,6 +91,7 @@ struct ru_sim {
   size_t nstate;       /* ODE states: compartments + enzymes + AUC accumulators */
   char *mech;
   rui_products *products; /* product regimens (pk/product.h); NULL when none */
+  const volatile sig_atomic_t *cancel; /* ru_sim_set_cancel; NULL: never */
 };
 
 /* The organs at one state: what the liver and gut see and pass on (deriv.c). */
