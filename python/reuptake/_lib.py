@@ -2,7 +2,7 @@
 calls, with ctypes (standard library: no compiler, nothing built at import time).
 
 Where the library is looked for, in order (the first that loads wins):
-  1. the file named by the environment variable REUPTAKE_LIBRARY;
+  1. the file named by the environment variable REUPTAKE_LIBRARY (when set, only that file);
   2. libreuptake.so.0 next to this package (a wheel or a copy that carries it);
   3. the installed library recorded by ``make install`` (_install.py: a path relative to this
      package, so a prefix moved with ``cmake --install --prefix DIR`` still works);
@@ -64,9 +64,6 @@ def _candidates() -> List[Tuple[str, str]]:
     """(what, path-or-name) in the order they are tried."""
     here = Path(__file__).resolve().parent
     found: List[Tuple[str, str]] = []
-    env = os.environ.get("REUPTAKE_LIBRARY")
-    if env:
-        found.append(("REUPTAKE_LIBRARY", env))
     found.append(("next to the package", str(here / LIBRARY_SONAME)))
     try:
         from . import _install  # written by make install
@@ -85,6 +82,13 @@ def _candidates() -> List[Tuple[str, str]]:
 
 def _load() -> ctypes.CDLL:
     tried = []
+    env = os.environ.get("REUPTAKE_LIBRARY")
+    if env:  # an explicit choice is not second-guessed: it loads or the import fails
+        try:
+            return ctypes.CDLL(env)
+        except OSError as exc:
+            raise LibraryNotFoundError(
+                f"reuptake: REUPTAKE_LIBRARY={env} cannot be loaded ({exc})") from None
     for what, path in _candidates():
         if path.startswith("!"):
             tried.append(f"{what}: {path[1:]}")
