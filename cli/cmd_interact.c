@@ -11,12 +11,44 @@
 #include "common.h"
 #include "simargs.h"
 
+#define NGRID 3000
+
 typedef struct interact_args {
   const char *victim;
   const char *perps[16];
   size_t nperp;
   double stop_after_h; /* NaN: perpetrators continue */
 } interact_args;
+
+/* Victim clearance multiplier m(t) = CL(t)/CL(no inhibition) from the enzyme activities. */
+static void clearance_multiplier(ru_kb *kb, ru_sim *s, const char *victim, const double *act,
+                                 size_t nt, const double *activity_pheno, double *m) {
+  ru_compound c;
+  if (ru_kb_compound(kb, victim, &c, NULL) != RU_OK) {
+    for (size_t j = 0; j < nt; j++) m[j] = 1.0;
+    return;
+  }
+  const size_t ne = ru_sim_enzyme_count(s);
+  double base = 1.0;
+  for (size_t f = 0; f < c.pk.n_fm; f++) base -= isfinite(c.pk.fm[f].fm.value) ? c.pk.fm[f].fm.value : 0.0;
+  for (size_t j = 0; j < nt; j++) {
+    double num = base, den = base;
+    for (size_t f = 0; f < c.pk.n_fm; f++) {
+      const double fm = c.pk.fm[f].fm.value;
+      if (!isfinite(fm)) continue;
+      double g = 1.0, a = 1.0;
+      for (size_t e = 0; e < ne; e++) {
+        if (strcasecmp(ru_sim_enzyme_name(s, e), c.pk.fm[f].enzyme) == 0) {
+          g = act[e * nt + j];
+          a = activity_pheno ? activity_pheno[e] : 1.0;
+        }
+      }
+      num += fm * a * g;
+      den += fm * a;
+    }
+    m[j] = den > 0.0 ? num / den : 1.0;
+  }
+}
 
 int cmd_interact(cli_ctx *ctx) {
   simargs a;
@@ -76,11 +108,50 @@ int cmd_interact(cli_ctx *ctx) {
   const char *victim = res.victim;
   ru_sim *with = NULL;
   st = ru_ddi_build(kb, ia.victim, ia.perps, ia.nperp, &opt, 1, res.shift_h, &with, &err);
-  /* onset and offset from the victim's clearance multiplier over time (the library's) */
-  ru_ddi_onset on = {nan(""), nan(""), nan("")};
-  if (st == RU_OK) st = ru_ddi_onset_offset(kb, ia.victim, ia.perps, ia.nperp, &opt, &res, &on, &err);
-  const double t_reach = on.time_to_90pct_effect_h, t_lose = on.time_to_lose_90pct_effect_h;
-  const double m_ss = on.clearance_multiplier;
+  /* onset and offset from the victim's clearance multiplier over time */
+  double t_reach = nan(""), t_lose = nan(""), m_ss = nan("");
+  if (st == RU_OK && ru_sim_is_nonlinear(with)) {
+    const double settle = ru_sim_settling_time_h(with);
+    const double horizon = (isfinite(ia.stop_after_h) ? ia.stop_after_h : 0.0) + settle;
+    const size_t ne = ru_sim_enzyme_count(with);
+    double *t = malloc(NGRID * sizeof *t), *act = malloc((ne + 1) * NGRID * sizeof *act),
+           *m = malloc(NGRID * sizeof *m);
+    if (t && act && m) {
+      /* the victim's own dosing does not matter for its clearance multiplier: perpetrators
+       * alone drive it (unless the victim inhibits itself, which the with-sim includes) */
+      ru_sim *onset = NULL;
+      st = ru_ddi_build(kb, ia.victim, ia.perps, ia.nperp, &opt, 1, 0.0, &onset, &err);
+      for (size_t j = 0; j < NGRID; j++) t[j] = horizon * (double)j / (double)(NGRID - 1);
+      if (st == RU_OK) st = ru_sim_run_enzymes(onset, t, NGRID, act, &err);
+      if (st == RU_OK) {
+        clearance_multiplier(kb, onset, victim, act, NGRID, NULL, m);
+        const double stop = isfinite(ia.stop_after_h) ? ia.stop_after_h : horizon;
+        size_t js = 0;
+        while (js + 1 < NGRID && t[js + 1] <= stop) js++;
+        m_ss = m[js];
+        const double full = 1.0 - m_ss;
+        if (full > 0.01) {
+          for (size_t j = 0; j <= js; j++)
+            if (1.0 - m[j] >= 0.9 * full) {
+              t_reach = t[j];
+              break;
+            }
+          if (isfinite(ia.stop_after_h)) {
+            const double at_stop = 1.0 - m[js];
+            for (size_t j = js; j < NGRID; j++)
+              if (1.0 - m[j] <= 0.1 * at_stop) {
+                t_lose = t[j] - stop;
+                break;
+              }
+          }
+        }
+      }
+      ru_sim_free(onset);
+    }
+    free(t);
+    free(act);
+    free(m);
+  }
   if (st != RU_OK) {
     ru_sim_free(with);
     return cli_fail(ctx, st, &err);

@@ -77,28 +77,6 @@ RU_API ru_status ru_ddi_interaction(const ru_kb *kb, const char *victim, const c
                                     size_t nperp, const ru_ddi_options *opt, ru_ddi_result *out,
                                     ru_error *err);
 
-/* Onset and offset of an interaction over time, read from the victim's clearance multiplier
- * m(t) = CL(t) / CL(no inhibition): the victim's pathway fractions (KB, normal metabolizer)
- * weighted by the relative enzyme activities of a simulation with the perpetrators dosed from
- * time 0, on RU_DDI_ONSET_POINTS equally spaced times up to stop_after_h (when finite) plus the
- * settling time of the system (ru_sim_settling_time_h). */
-#define RU_DDI_ONSET_POINTS 3000
-typedef struct ru_ddi_onset {
-  double clearance_multiplier;        /* m at the perpetrators' steady state, or at the stop
-                                         (NaN when nothing inhibits: a linear system) */
-  double time_to_90pct_effect_h;      /* first time 1 - m reaches 90 % of that effect (h after
-                                         the first perpetrator dose); NaN under a 1 % effect */
-  double time_to_lose_90pct_effect_h; /* h after the stop until 90 % of the effect at the stop is
-                                         lost; NaN when the perpetrators continue (or no effect) */
-} ru_ddi_onset;
-
-/* Fills out for the victim regimen with the perpetrators and options of ru_ddi_interaction;
- * res is that call's result (victim name and dose shift). Errors as ru_ddi_build; RU_EINVAL for
- * NULL arguments. */
-RU_API ru_status ru_ddi_onset_offset(const ru_kb *kb, const char *victim, const char *const *perps,
-                                     size_t nperp, const ru_ddi_options *opt,
-                                     const ru_ddi_result *res, ru_ddi_onset *out, ru_error *err);
-
 /* Short name of a reason ("acts", "too_weak", "constant_missing", "no_shared_enzyme",
  * "not_inhibitable", "no_pathways"). Static; cannot fail. */
 RU_API const char *ru_ddi_reason_name(ru_ddi_reason r);
