@@ -159,7 +159,26 @@ static cJSON *row_json(const map_row *r) {
   return o;
 }
 
-static int plot_map(cli_ctx *ctx, const map_row *rows, size_t n, const char *dose_word) {
+/* One line naming the products the heatmap leaves out, each with the kind of reason (the table
+ * and JSON carry the full reasons). */
+static void not_shown_note(const map_row *all, size_t nall, char *buf, size_t cap) {
+  buf[0] = '\0';
+  size_t len = 0, k = 0;
+  for (size_t i = 0; i < nall && len + 1 < cap; i++) {
+    const char *why = all[i].skipped;
+    if (why[0] == '\0') continue;
+    const char *kind = strncmp(why, "incomplete", 10) == 0 ? "incomplete"
+                       : strncmp(why, "no sourced", 10) == 0 ? "no sourced dose" : "a value missing";
+    const int w = snprintf(buf + len, cap - len, "%s%s (%s)", k ? ", " : "Not shown: ", all[i].p.name, kind);
+    if (w < 0 || (size_t)w >= cap - len) break;
+    len += (size_t)w;
+    k++;
+  }
+  if (k > 0 && len + 2 < cap) snprintf(buf + len, cap - len, "; reasons in 'reuptake map'.");
+}
+
+static int plot_map(cli_ctx *ctx, const map_row *rows, size_t n, const map_row *all, size_t nall,
+                    const char *dose_word) {
   const char *labels[MAXP], *groups[MAXP], *ratio[MAXP], *inh[MAXP];
   static char lab[MAXP][96], rat[MAXP][32];
   double *v = malloc((n * NT + 1) * sizeof *v);
@@ -198,6 +217,9 @@ static int plot_map(cli_ctx *ctx, const map_row *rows, size_t n, const char *dos
   h.text[0] = ratio;
   h.text[1] = inh;
   h.footer = CLI_DISCLAIMER;
+  char note[1024];
+  not_shown_note(all, nall, note, sizeof note);
+  h.note = note;
   ru_error err;
   ru_error_clear(&err);
   const ru_status st = ru_plot_heatmap(ctx->plot_path, &h, &err);
@@ -282,7 +304,7 @@ int cmd_map(cli_ctx *ctx) {
     return cli_usage(ctx, "no product could be mapped at its %s dose (run with --format json for the reasons)", dose);
   }
   if (ctx->plot_path != NULL) {
-    rc = plot_map(ctx, mapped, nm, dose);
+    rc = plot_map(ctx, mapped, nm, rows, n, dose);
     if (rc != 0) {
       free(rows);
       free(mapped);

@@ -10,7 +10,7 @@
 
 #include "common.h"
 
-static const char *const SETS[] = {"pet", "ddi", "pm", "microdialysis", "physiology"};
+static const char *const SETS[] = {"pet", "ddi", "pm", "washout", "microdialysis", "physiology"};
 #define NSETS (sizeof SETS / sizeof SETS[0])
 
 static int is_set_name(const char *s) {
@@ -92,7 +92,8 @@ static void set_table(cli_out *o, const ru_vset *v, cli_format fmt) {
     cli_fmt(pr, sizeof pr, r->predicted, 4);
     const char *unit = strcmp(r->unit, "%") == 0 ? " pp" : "x";
     char tmp[32];
-    snprintf(er, sizeof er, "%s%s", cli_fmt(tmp, sizeof tmp, r->error, 3), unit);
+    snprintf(er, sizeof er, "%s%s", cli_fmt(tmp, sizeof tmp, r->error, 3),
+             isfinite(r->error) ? unit : "");
     cp[0] = ce[0] = '\0';
     if (isfinite(r->cv_predicted)) {
       cli_fmt(cp, sizeof cp, r->cv_predicted, 4);
@@ -236,8 +237,8 @@ int cmd_validate(cli_ctx *ctx) {
     } else if (strchr(ctx->sets[i], '=') != NULL) {
       overrides[nov++] = ctx->sets[i];
     } else {
-      return cli_usage(ctx, "--set '%s': expected pet, ddi, pm, microdialysis, physiology or "
-                            "DRUG.KEY=VALUE", ctx->sets[i]);
+      return cli_usage(ctx, "--set '%s': expected pet, ddi, pm, washout, microdialysis, "
+                            "physiology or DRUG.KEY=VALUE", ctx->sets[i]);
     }
   }
   if (data != NULL && only == NULL) {

@@ -77,6 +77,31 @@ RU_API ru_status ru_ddi_interaction(const ru_kb *kb, const char *victim, const c
                                     size_t nperp, const ru_ddi_options *opt, ru_ddi_result *out,
                                     ru_error *err);
 
+/* The interaction over time: how fast it builds and, when the perpetrators stop
+ * (opt->stop_after_h), how fast it goes. The quantity is the lost fraction of intrinsic
+ * clearance, d(t) = 1 - CLint(t) / CLint(uninhibited, same phenotypes): the victim's (its
+ * pathway fractions weighting the enzymes' activities) or, when enzyme is given, that liver
+ * enzyme's alone (victim may then be NULL: the perpetrators are simulated by themselves).
+ * Times come from the simulated enzyme states (competitive inhibition falls with the inhibitor's
+ * levels, inactivated enzyme returns at its turnover rate), interpolated between 4000 samples. */
+typedef struct ru_ddi_course {
+  double effect;          /* d at the stop, or at steady state without a stop (0..1) */
+  double onset_90_h;      /* first time d reaches 90 % of effect (from the first dose) */
+  double stop_h;          /* when the perpetrators stop (NaN: they continue) */
+  double recovery_50_h;   /* from the stop until d falls to 50 % of effect (NaN: no stop, no
+                           * effect, or not within the horizon) */
+  double recovery_90_h;   /* ... until d falls to 10 % of effect (90 % recovered) */
+  double horizon_h;       /* how long was simulated */
+} ru_ddi_course;
+
+/* effect below this is "no interaction": onset and recovery are then NaN */
+#define RU_DDI_COURSE_MIN_EFFECT 0.01
+
+RU_API ru_status ru_ddi_time_course(const ru_kb *kb, const char *victim,
+                                    const char *const *perps, size_t nperp,
+                                    const ru_ddi_options *opt, const char *enzyme,
+                                    ru_ddi_course *out, ru_error *err);
+
 /* Short name of a reason ("acts", "too_weak", "constant_missing", "no_shared_enzyme",
  * "not_inhibitable", "no_pathways"). Static; cannot fail. */
 RU_API const char *ru_ddi_reason_name(ru_ddi_reason r);

@@ -36,8 +36,8 @@ RU_API ru_status ru_plot_panels(const char *path, const char *title, const char 
 
 /* A heatmap (rows x columns, colour = a value in [0, 1]) for `reuptake map`: rows grouped by a
  * label (a separator and the group name where it changes), the value printed in each cell, up
- * to two text columns after the colour columns (e.g. a ratio and a list), a colour key and a
- * footer line. values[r * ncols + c]; non-finite = no value (grey, "-"). Written atomically to
+ * to two text columns after the colour columns (e.g. a ratio and a list), a colour key, an
+ * optional note line and a footer line. values[r * ncols + c]; non-finite = no value (grey, "-"). Written atomically to
  * path (.png, .svg or .pdf). */
 typedef struct ru_heatmap {
   const char *title;
@@ -52,6 +52,7 @@ typedef struct ru_heatmap {
   const char *text_headers[2];
   const char *const *text[2];      /* nrows strings each */
   const char *footer;              /* e.g. the disclaimer */
+  const char *note;                /* NULL or a line above the footer (e.g. what is not shown) */
 } ru_heatmap;
 RU_API ru_status ru_plot_heatmap(const char *path, const ru_heatmap *h, ru_error *err);
 

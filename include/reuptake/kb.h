@@ -245,7 +245,7 @@ typedef enum ru_release_kind {
   RU_RELEASE_IMMEDIATE = 1, /* all of the dose into the compound's absorption depot at once */
   RU_RELEASE_DELAYED,       /* lag, then first-order absorption (optionally at a product ka) */
   RU_RELEASE_ZERO_ORDER,    /* zero-order over a duration (after an optional lag) */
-  RU_RELEASE_OROS,          /* immediate-release overcoat + delayed zero-order osmotic core */
+  RU_RELEASE_OROS,          /* immediate-release overcoat + delayed osmotic core (constant or ascending) */
   RU_RELEASE_TWO_PULSE,     /* immediate beads + delayed beads (a second pulse after a lag) */
   RU_RELEASE_WEIBULL,       /* Weibull cumulative release (piecewise-constant rates) */
   RU_RELEASE_FIRST_ORDER,   /* first-order release into the absorption depot (sequential) */
@@ -261,6 +261,8 @@ typedef struct ru_release_params {
   ru_value ir_duration_h;   /* oros: the immediate part is released over this time (0 = bolus) */
   ru_value zo_lag_h;        /* zero_order, oros: start of the zero-order part (h after dosing) */
   ru_value zo_duration_h;   /* zero_order, oros: duration of the zero-order part (h) */
+  ru_value zo_steps;        /* zero_order, oros: the part delivered in n equal-time steps whose amounts
+                             * ascend 1:2:...:n (an ascending osmotic core); missing = one constant rate */
   ru_value pulse2_lag_h;    /* two_pulse: time of the second pulse (h after dosing) */
   ru_value weibull_td_h;    /* weibull: time scale (63.2 % released at tlag + td) */
   ru_value weibull_beta;    /* weibull: shape */

@@ -110,6 +110,12 @@ RU_API ru_status ru_sim_run(ru_sim *s, const double *times_h, size_t nt, double 
  * from ru_sim_enzyme_name. activity[k * nt + j]; may be NULL. */
 RU_API size_t ru_sim_enzyme_count(const ru_sim *s);
 RU_API const char *ru_sim_enzyme_name(const ru_sim *s, size_t k);
+/* Keeps the liver enzyme in the subject although no compound given is cleared by it, so what the
+ * inhibitors do to it can be read with ru_sim_run_enzymes (a probe without a probe drug). */
+RU_API ru_status ru_sim_track_enzyme(ru_sim *s, const char *enzyme, ru_error *err);
+/* The phenotype activity of enzyme k relative to a normal metabolizer (1 unless a phenotype was
+ * set): its activity before any inhibition. NaN for a bad index. */
+RU_API double ru_sim_enzyme_activity(const ru_sim *s, size_t k);
 RU_API ru_status ru_sim_run_enzymes(ru_sim *s, const double *times_h, size_t nt,
                                     double *activity, ru_error *err);
 

@@ -1,7 +1,8 @@
 /* Validation against published human (and rat microdialysis) outcomes.
  *
  * Sets: "pet" (pet_occupancy.csv + calibration_pet.csv), "ddi" (ddi.csv), "pm"
- * (calibration_pm_nm.csv), "microdialysis", "physiology". The tables shipped in validation/ are
+ * (calibration_pm_nm.csv + pm_nm.csv), "washout" (washout.csv: enzyme recovery after the
+ * perpetrators stop), "microdialysis", "physiology". The tables shipped in validation/ are
  * embedded in the library; any other table of the same columns can be run (path).
  * Rows from files named calibration_* are marked calibration = 1: they may inform the declared
  * scaling factors (ru_validate_calibrate), every other row is a prediction and never tunes a

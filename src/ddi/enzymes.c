@@ -23,6 +23,7 @@ void rui_enz_free(rui_enzymes *z) {
   rui_free(z->inh);
   rui_free(z->pheno);
   rui_free(z->note);
+  rui_free(z->track);
   memset(z, 0, sizeof *z);
 }
 
@@ -112,6 +113,35 @@ ru_status rui_enz_index(rui_enzymes *z, const char *name, rui_site site, int cre
   e->activity = rui_enz_activity_of(z, e->name);
   e->state = -1;
   *index = (long)z->n++;
+  return RU_OK;
+}
+
+ru_status rui_enz_track(rui_enzymes *z, const char *name, ru_error *err) {
+  if (name == NULL || name[0] == '\0' || strlen(name) >= RU_NAME_MAX) {
+    return ru_error_set(err, RU_EINVAL, "enzyme name missing or longer than %d characters",
+                        RU_NAME_MAX - 1);
+  }
+  for (size_t i = 0; i < z->ntrack; i++) {
+    if (strcasecmp(z->track[i], name) == 0) return RU_OK;
+  }
+  if (z->ntrack >= RUI_ENZ_MAX) {
+    return ru_error_set(err, RU_ELIMIT, "more than %d tracked enzymes (limit RUI_ENZ_MAX)",
+                        RUI_ENZ_MAX);
+  }
+  if (!grow((void **)&z->track, &z->captrack, z->ntrack + 1, sizeof *z->track)) {
+    return ru_error_set(err, RU_ENOMEM, "out of memory");
+  }
+  rui_strlcpy(z->track[z->ntrack], name, sizeof z->track[0]);
+  upper(z->track[z->ntrack++]);
+  return RU_OK;
+}
+
+ru_status rui_enz_add_tracked(rui_enzymes *z, ru_error *err) {
+  for (size_t i = 0; i < z->ntrack; i++) {
+    long k;
+    ru_status st = rui_enz_index(z, z->track[i], RUI_SITE_LIVER, 1, &k, err);
+    if (st != RU_OK) return st;
+  }
   return RU_OK;
 }
 

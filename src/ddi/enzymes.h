@@ -47,6 +47,9 @@ typedef struct rui_enzymes {
     double activity;
   } *pheno;               /* phenotypes set by the user (gene -> activity), applied by name */
   size_t npheno, cappheno;
+  char (*track)[RU_NAME_MAX]; /* liver enzymes kept in the room although no compound is cleared
+                               * by them (a probe without a probe drug), applied by prepare */
+  size_t ntrack, captrack;
   char (*note)[192];      /* inhibitions that could not be modelled, and why */
   size_t nnote, capnote;
 } rui_enzymes;
@@ -54,13 +57,20 @@ typedef struct rui_enzymes {
 /* Empty set / free its arrays (the struct is the caller's). Cannot fail; free is NULL-safe. */
 void rui_enz_init(rui_enzymes *z);
 void rui_enz_free(rui_enzymes *z);
-/* Forgets enzymes, inhibitions and notes, keeps the phenotypes (a subject is re-prepared). */
+/* Forgets enzymes, inhibitions and notes, keeps the phenotypes and the tracked names (a subject
+ * is re-prepared). */
 void rui_enz_reset(rui_enzymes *z);
 
 /* Sets gene's activity (0..10, 1 = NM); applies to the enzyme of that name at every site. */
 ru_status rui_enz_set_activity(rui_enzymes *z, const char *gene, double activity, ru_error *err);
 /* The phenotype activity of an enzyme name (1 when none was set). Cannot fail. */
 double rui_enz_activity_of(const rui_enzymes *z, const char *name);
+
+/* Asks that the liver enzyme name be in the room even when no compound is cleared by it, so the
+ * inhibitors' effect on it can be read (ru_sim_track_enzyme). Kept across reset, like the
+ * phenotypes; rui_enz_add_tracked creates them. */
+ru_status rui_enz_track(rui_enzymes *z, const char *name, ru_error *err);
+ru_status rui_enz_add_tracked(rui_enzymes *z, ru_error *err);
 
 /* Index of (name, site), created when create != 0. RU_ELIMIT beyond RUI_ENZ_MAX. */
 #define RUI_ENZ_MAX 32

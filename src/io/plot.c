@@ -341,7 +341,28 @@ ru_status ru_plot_heatmap(const char *path, const ru_heatmap *h, ru_error *err) 
   double width = left + cell_w * (double)h->ncols + 30.0;
   for (size_t t = 0; t < h->ntext; t++) width += text_w[t];
   const double grid_h = cell_h * (double)h->nrows + group_gap * (double)ngroups;
-  const double height = top + grid_h + 120.0;
+  /* the note is wrapped at spaces to the width (12 px sans-serif averages under 7 px a character) */
+  char note[8][256];
+  size_t nnote = 0;
+  if (h->note != NULL && h->note[0] != '\0') {
+    const size_t per_line = (size_t)((width - 40.0) / 7.0) < sizeof note[0] ? (size_t)((width - 40.0) / 7.0)
+                                                                           : sizeof note[0] - 1;
+    const char *q = h->note;
+    while (*q != '\0' && nnote < 8) {
+      size_t len = strlen(q);
+      if (len > per_line) {
+        len = per_line;
+        while (len > 0 && q[len] != ' ') len--;
+        if (len == 0) len = per_line; /* one long word: cut it */
+      }
+      memcpy(note[nnote], q, len);
+      note[nnote][len] = '\0';
+      nnote++;
+      q += len;
+      while (*q == ' ') q++;
+    }
+  }
+  const double height = top + grid_h + 120.0 + 18.0 * (double)nnote;
   plot_file pf;
   ru_status st = plot_open(path, width, height, &pf, err);
   if (st != RU_OK) return st;
@@ -430,6 +451,10 @@ ru_status ru_plot_heatmap(const char *path, const ru_heatmap *h, ru_error *err) 
   text_at(cr, kx + kw, ky + kh + 15.0, "100%", 2);
   text_at(cr, kx + kw + 14.0, ky + 13.0, h->value_label ? h->value_label : "", 0);
   cairo_set_font_size(cr, 12.0);
+  cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
+  for (size_t k = 0; k < nnote; k++) {
+    text_at(cr, 20.0, height - 42.0 - 18.0 * (double)(nnote - 1 - k), note[k], 0);
+  }
   cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
   text_at(cr, 20.0, height - 18.0, h->footer ? h->footer : "", 0);
   return plot_close(&pf, path, err);

@@ -932,7 +932,77 @@ static ru_status exec_bound(sqlite3 *db, const char *sql, const char *const *arg
   return rc;
 }
 
-/* User CSV: compound,key,value,unit,source. key is a pk.csv key, "mw_g_per_mol" or "ki_nm.<TARGET>".
+/* A user inhibition constant (docs/knowledge-base.md, User compounds): ki_um.ENZYME is a
+ * competitive Ki (uM, unbound), mbi_ki_um.ENZYME and kinact_per_h.ENZYME the two constants of a
+ * mechanism-based inhibition (one row; both must be given). A user row replaces the shipped rows
+ * of the same perpetrator, enzyme and mechanism. */
+static ru_status user_inhibition(ru_kb *kb, const char *file, size_t line, const char *name,
+                                 const char *ukey, const char *unit, double x, const char *source,
+                                 ru_error *err) {
+  const int comp = strncmp(ukey, "ki_um.", 6) == 0, kin = strncmp(ukey, "kinact_per_h.", 13) == 0;
+  const char *enzyme = strchr(ukey, '.') + 1;
+  const char *want = kin ? "1/h" : "umol/L";
+  if (enzyme[0] == '\0' || strlen(enzyme) >= RU_NAME_MAX) {
+    return ru_error_set(err, RU_EDATA, "%s:%zu: field 'key': '%s' needs an enzyme name (e.g. %.*sCYP2D6)",
+                        file, line, ukey, (int)(enzyme - ukey), ukey);
+  }
+  if (strcmp(unit, want) != 0) {
+    return ru_error_set(err, RU_EDATA, "%s:%zu: field 'unit': '%s' is not the unit of '%s' (%s)", file,
+                        line, unit, ukey, want);
+  }
+  if (!(x > 0.0) || !isfinite(x)) {
+    return ru_error_set(err, RU_EDATA, "%s:%zu: field 'value': %s must be > 0", file, line, ukey);
+  }
+  char enz[RU_NAME_MAX];
+  rui_strlcpy(enz, enzyme, sizeof enz);
+  for (char *q = enz; *q; q++) *q = (char)toupper((unsigned char)*q);
+  const char *mech = comp ? "competitive" : "mechanism_based";
+  const char *a[4] = {name, enz, mech, source};
+  /* a user row of this mechanism exists (line 0): fill the column; else retire the shipped rows */
+  ru_status rc = exec_bound(kb->db,
+                            "UPDATE cyp_inhibition SET used = 0 WHERE perpetrator = ?1 COLLATE NOCASE "
+                            "AND enzyme = ?2 COLLATE NOCASE AND mechanism = ?3 AND line <> 0",
+                            a, 3, NULL, err);
+  if (rc == RU_OK) {
+    rc = exec_bound(kb->db,
+                    "INSERT INTO cyp_inhibition (line, perpetrator, enzyme, mechanism, ki_um, ki_inact_um, "
+                    "kinact_per_h, source, used, notes, found_at, fu_mic, fu_mic_method) SELECT 0, ?1, ?2, "
+                    "?3, NULL, NULL, NULL, ?4, 1, 'user file', '', NULL, '' WHERE NOT EXISTS (SELECT 1 FROM "
+                    "cyp_inhibition WHERE line = 0 AND perpetrator = ?1 AND enzyme = ?2 AND mechanism = ?3)",
+                    a, 4, NULL, err);
+  }
+  if (rc == RU_OK) {
+    const char *sql = comp ? "UPDATE cyp_inhibition SET ki_um = ?1 WHERE line = 0 AND perpetrator = ?2 "
+                             "AND enzyme = ?3 AND mechanism = ?4"
+                      : kin ? "UPDATE cyp_inhibition SET kinact_per_h = ?1 WHERE line = 0 AND perpetrator "
+                              "= ?2 AND enzyme = ?3 AND mechanism = ?4"
+                            : "UPDATE cyp_inhibition SET ki_inact_um = ?1 WHERE line = 0 AND perpetrator "
+                              "= ?2 AND enzyme = ?3 AND mechanism = ?4";
+    const char *b[4] = {NULL, name, enz, mech};
+    rc = exec_bound(kb->db, sql, b, 4, &x, err);
+  }
+  return rc;
+}
+
+/* Every user mechanism-based row has both of its constants. */
+static ru_status user_inhibitions_complete(ru_kb *kb, const char *file, ru_error *err) {
+  sqlite3_stmt *st = NULL;
+  ru_status rc = prepare(kb,
+                         "SELECT perpetrator, enzyme FROM cyp_inhibition WHERE line = 0 AND mechanism = "
+                         "'mechanism_based' AND (ki_inact_um IS NULL OR kinact_per_h IS NULL)",
+                         &st, err);
+  if (rc != RU_OK) return rc;
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    rc = ru_error_set(err, RU_EDATA, "%s: %s on %s: a mechanism-based inhibition needs both mbi_ki_um.%s "
+                      "and kinact_per_h.%s", file, col_text(st, 0), col_text(st, 1), col_text(st, 1),
+                      col_text(st, 1));
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* User CSV: compound,key,value,unit,source. key is a pk.csv key, "mw_g_per_mol", "ki_nm.<TARGET>"
+ * or an inhibition constant ("ki_um.<ENZYME>", "mbi_ki_um.<ENZYME>", "kinact_per_h.<ENZYME>").
  * source is a sources.csv key or free text (stored as a 'user' source). Unknown compounds are
  * added as user drugs. The rows replace the used rows of the same compound and key. */
 ru_status ru_kb_load_user(ru_kb *kb, const char *csv_path, ru_error *err) {
@@ -1048,6 +1118,9 @@ ru_status ru_kb_load_user(ru_kb *kb, const char *csv_path, ru_error *err) {
                         "source, used, found_at, notes) VALUES (0, ?1, ?2, ?2, ?3, 'Ki', 'user', ?4, 1, '', 'user file')",
                         a, 4, &x, err);
       }
+    } else if (strncmp(f[1], "ki_um.", 6) == 0 || strncmp(f[1], "mbi_ki_um.", 10) == 0 ||
+               strncmp(f[1], "kinact_per_h.", 13) == 0) {
+      rc = user_inhibition(kb, file, line, name, f[1], f[3], x, key, err);
     } else {
       const long k = rui_pk_key_find(f[1]);
       if (k < 0) {
@@ -1086,6 +1159,7 @@ ru_status ru_kb_load_user(ru_kb *kb, const char *csv_path, ru_error *err) {
     }
   }
   rui_csv_close(csv);
+  if (rc == RU_OK) rc = user_inhibitions_complete(kb, file, err);
   char *msg = NULL;
   sqlite3_exec(kb->db, rc == RU_OK ? "RELEASE user_load" : "ROLLBACK TO user_load; RELEASE user_load", NULL,
                NULL, &msg);

@@ -26,7 +26,11 @@
 
 /* --- keys and release models ------------------------------------------------------------------ */
 
-typedef enum pkind { PK_TEXT = 0, PK_POS, PK_NONNEG, PK_FRAC, PK_RELEASE } pkind;
+typedef enum pkind { PK_TEXT = 0, PK_POS, PK_NONNEG, PK_FRAC, PK_RELEASE, PK_COUNT } pkind;
+
+/* largest zo_steps accepted: the release plan's piece limit (pk/release.h RUI_RELEASE_MAX_PIECES = 260)
+ * less the overcoat piece, kept a round number */
+#define ZO_STEPS_MAX 256
 
 typedef struct pkey {
   const char *key;  /* exact key, or a prefix ending in '.' (factor.<compound>) */
@@ -41,7 +45,8 @@ static const pkey KEYS[] = {
     {"tlag_h", "h", PK_NONNEG},       {"ka_per_h", "1/h", PK_POS},
     {"k_release_per_h", "1/h", PK_POS}, {"ir_fraction", "fraction", PK_FRAC},
     {"ir_duration_h", "h", PK_NONNEG}, {"zo_lag_h", "h", PK_NONNEG},
-    {"zo_duration_h", "h", PK_POS},   {"pulse2_lag_h", "h", PK_POS},
+    {"zo_duration_h", "h", PK_POS},   {"zo_steps", "-", PK_COUNT},
+    {"pulse2_lag_h", "h", PK_POS},
     {"weibull_td_h", "h", PK_POS},    {"weibull_beta", "-", PK_POS},
     {"f_rel", "fraction", PK_FRAC},   {"usual_dose_mg", "mg", PK_POS},
     {"low_dose_mg", "mg", PK_POS},    {"high_dose_mg", "mg", PK_POS},
@@ -169,6 +174,13 @@ static ru_status check_row(const char *const f[NCOLS], size_t line, ru_error *er
   if (k->kind == PK_TEXT && strcmp(f[1], "incomplete") == 0 && strlen(f[2]) >= RU_PRODUCT_REASON_MAX) {
     return ru_error_set(err, RU_EDATA, FILE_NAME ":%zu: field 'value': reason longer than %d bytes",
                         line, RU_PRODUCT_REASON_MAX - 1);
+  }
+  if (k->kind == PK_COUNT) {
+    double x = 0.0;
+    if (!rui_kb_parse_double(f[2], &x) || !(x >= 1.0 && x <= ZO_STEPS_MAX) || x != floor(x)) {
+      return ru_error_set(err, RU_EDATA, FILE_NAME ":%zu: field 'value': '%s' is not a whole number in [1, %d]",
+                          line, f[2], ZO_STEPS_MAX);
+    }
   }
   if (k->kind == PK_POS || k->kind == PK_NONNEG || k->kind == PK_FRAC) {
     double x = 0.0;
@@ -542,6 +554,7 @@ static ru_value *release_slot(ru_product *p, const char *key) {
              {"ir_duration_h", &r->ir_duration_h},
              {"zo_lag_h", &r->zo_lag_h},
              {"zo_duration_h", &r->zo_duration_h},
+             {"zo_steps", &r->zo_steps},
              {"pulse2_lag_h", &r->pulse2_lag_h},
              {"weibull_td_h", &r->weibull_td_h},
              {"weibull_beta", &r->weibull_beta},
@@ -562,7 +575,8 @@ static void product_init(ru_product *p) {
   memset(p, 0, sizeof *p);
   ru_release_params *r = &p->release;
   ru_value *all[] = {&r->tlag_h,         &r->ka_per_h,      &r->k_release_per_h, &r->ir_fraction,
-                     &r->ir_duration_h,  &r->zo_lag_h,      &r->zo_duration_h,   &r->pulse2_lag_h,
+                     &r->ir_duration_h,  &r->zo_lag_h,      &r->zo_duration_h,   &r->zo_steps,
+                     &r->pulse2_lag_h,
                      &r->weibull_td_h,   &r->weibull_beta,  &r->f_rel,           &p->usual_dose_mg,
                      &p->low_dose_mg,    &p->high_dose_mg,  &p->interval_h};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {

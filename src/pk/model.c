@@ -758,6 +758,10 @@ ru_status ru_sim_prepare(ru_sim *s, ru_error *err) {
       c->n_form++;
     }
   }
+  {
+    ru_status st = rui_enz_add_tracked(&s->enz, err);
+    if (st != RU_OK) return st;
+  }
   /* inhibition between compounds present (the enzyme room) */
   for (size_t i = 0; i < s->nc && s->inhibition_enabled; i++) {
     const sim_compound *c = &s->c[i];
@@ -840,6 +844,17 @@ const char *ru_sim_enzyme_name(const ru_sim *s, size_t k) {
   if (s == NULL || k >= s->enz.n) return NULL;
   return s->enz.e[k].site == RUI_SITE_GUT ? "CYP3A4 (intestine)" : s->enz.e[k].name;
 }
+ru_status ru_sim_track_enzyme(ru_sim *s, const char *enzyme, ru_error *err) {
+  if (s == NULL) return ru_error_set(err, RU_EINVAL, "no simulation");
+  ru_status st = rui_enz_track(&s->enz, enzyme, err);
+  if (st == RU_OK) s->prepared = 0;
+  return st;
+}
+
+double ru_sim_enzyme_activity(const ru_sim *s, size_t k) {
+  if (s == NULL || k >= s->enz.n) return nan("");
+  return s->enz.e[k].activity;
+}
 
 const char *ru_sim_mechanisms(ru_sim *s) {
   if (s == NULL) return "";
@@ -876,6 +891,18 @@ const char *ru_sim_mechanisms(ru_sim *s) {
       w = snprintf(buf + len, cap - len, "%s: %s\n", c->name, c->route_why);
     }
     if (w > 0 && (size_t)w < cap - len) len += (size_t)w;
+    /* saturable pathways: their Km and its source, from the compound's own parameters */
+    for (size_t q = 0; q < c->p.n_km && len < cap; q++) {
+      for (size_t p = 0; p < c->n_path; p++) {
+        if (c->path[p].renal || !isfinite(c->path[p].km_um) ||
+            strcasecmp(c->p.km[q].enzyme, s->enz.e[c->path[p].enzyme].name) != 0)
+          continue;
+        w = snprintf(buf + len, cap - len,
+                     "%s: %s pathway saturable (Michaelis-Menten, Km %.4g uM unbound; source %s)\n",
+                     c->name, c->p.km[q].enzyme, c->path[p].km_um, c->p.km[q].km_um.source);
+        if (w > 0 && (size_t)w < cap - len) len += (size_t)w;
+      }
+    }
   }
   rui_free(s->mech);
   s->mech = buf;

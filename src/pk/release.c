@@ -25,6 +25,50 @@ static void add_piece(rui_release_plan *p, double fraction, double offset_h, dou
   q->target = target;
 }
 
+/* Breakpoints of piecewise-constant inputs lie on a binary grid of 2^-20 h (3.4 ms): sums of
+ * offsets and durations are then exact in floating point, so no engine sees the end of one piece
+ * a rounding error away from the start of the next. */
+static double on_grid(double t_h) {
+  const double grid = 1.0 / 1048576.0;
+  return round(t_h / grid) * grid;
+}
+
+/* A zero-order part of `fraction` of the dose over [lag, lag + d): one constant rate, or, with
+ * steps = n, n consecutive pieces of duration d/n whose amounts ascend 1:2:...:n (piece k carries
+ * fraction x 2k / (n (n + 1)); the last takes the remainder so the part sums exactly). The
+ * ascending core of an osmotic pump (docs/products.md, Concerta) is such a staircase: each step
+ * is a constant rate, so the system stays linear and the closed form exact. */
+static void add_zero_order_part(rui_release_plan *p, double fraction, double lag_h, double d_h, size_t steps) {
+  if (steps <= 1) {
+    add_piece(p, fraction, lag_h, d_h, RUI_RELEASE_TO_DEPOT);
+    return;
+  }
+  const double nn = (double)steps;
+  double b_prev = on_grid(lag_h), used = 0.0;
+  for (size_t k = 1; k <= steps; k++) {
+    double b = on_grid(lag_h + d_h * (double)k / nn);
+    if (!(b > b_prev)) b = b_prev + 1.0 / 1048576.0;
+    const double f = k == steps ? fraction - used : fraction * 2.0 * (double)k / (nn * (nn + 1.0));
+    add_piece(p, f, b_prev, b - b_prev, RUI_RELEASE_TO_DEPOT);
+    used += f;
+    b_prev = b;
+  }
+}
+
+/* zo_steps as a piece count: 0 when missing (one constant rate), else n (the importer checks it
+ * is a whole number in [1, 256]). */
+static ru_status zo_steps_of(const ru_release_params *r, size_t *n, ru_error *err) {
+  *n = 0;
+  if (!isfinite(r->zo_steps.value)) return RU_OK;
+  const double x = r->zo_steps.value;
+  if (!(x >= 1.0) || x != floor(x) || x + 2.0 > (double)RUI_RELEASE_MAX_PIECES) {
+    return ru_error_set(err, RU_EINVAL, "zo_steps %g must be a whole number in [1, %d]", x,
+                        RUI_RELEASE_MAX_PIECES - 2);
+  }
+  *n = (size_t)x;
+  return RU_OK;
+}
+
 /* Weibull quantile: time after the lag when a fraction u of the dose has been released. */
 static double weibull_quantile(double u, double td_h, double beta) {
   return td_h * pow(-log1p(-u), 1.0 / beta);
@@ -69,7 +113,9 @@ ru_status rui_release_plan_build(const ru_release_params *r, size_t weibull_piec
     if ((st = need(&r->zo_duration_h, "zo_duration_h", name, err)) != RU_OK) return st;
     const double d = r->zo_duration_h.value, lag = opt(&r->zo_lag_h, 0.0);
     if (!(d > 0.0) || !(lag >= 0.0)) return ru_error_set(err, RU_EINVAL, "zero-order duration must be > 0 and its lag >= 0");
-    add_piece(&p, 1.0, lag, d, RUI_RELEASE_TO_DEPOT);
+    size_t steps = 0;
+    if ((st = zo_steps_of(r, &steps, err)) != RU_OK) return st;
+    add_zero_order_part(&p, 1.0, lag, d, steps);
     break;
   }
   case RU_RELEASE_OROS: {
@@ -80,8 +126,10 @@ ru_status rui_release_plan_build(const ru_release_params *r, size_t weibull_piec
     if (!(f >= 0.0 && f <= 1.0) || !(ird >= 0.0) || !(d > 0.0) || !(lag >= 0.0)) {
       return ru_error_set(err, RU_EINVAL, "oros: ir_fraction must be in [0,1], durations > 0, lags >= 0");
     }
+    size_t steps = 0;
+    if ((st = zo_steps_of(r, &steps, err)) != RU_OK) return st;
     if (f > 0.0) add_piece(&p, f, 0.0, ird, RUI_RELEASE_TO_DEPOT);
-    if (f < 1.0) add_piece(&p, 1.0 - f, lag, d, RUI_RELEASE_TO_DEPOT);
+    if (f < 1.0) add_zero_order_part(&p, 1.0 - f, lag, d, steps);
     break;
   }
   case RU_RELEASE_TWO_PULSE: {
@@ -117,16 +165,14 @@ ru_status rui_release_plan_build(const ru_release_params *r, size_t weibull_piec
     p.tlag_h = tlag;
     p.td_h = td;
     p.beta = beta;
-    /* breakpoints on a binary grid of 2^-20 h (3.4 ms): sums of offsets and durations are then
-     * exact in floating point, so no engine sees the end of one piece a rounding error away
-     * from the start of the next; each piece delivers exactly F(b_k) - F(b_{k-1}) */
+    /* breakpoints on the binary grid (on_grid); each piece delivers exactly F(b_k) - F(b_{k-1}) */
     const double grid = 1.0 / 1048576.0;
     const double eps = RUI_RELEASE_WEIBULL_EPS;
-    const double b0 = round(tlag / grid) * grid;
+    const double b0 = on_grid(tlag);
     double b_prev = b0, f_prev = 0.0;
     for (size_t k = 1; k <= m; k++) {
       const double u = (double)k * (1.0 - eps) / (double)m;
-      double b = round((tlag + weibull_quantile(u, td, beta)) / grid) * grid;
+      double b = on_grid(tlag + weibull_quantile(u, td, beta));
       if (!(b > b_prev)) b = b_prev + grid;
       /* the last piece also carries the tail beyond its quantile */
       const double f = k == m ? 1.0 : -expm1(-pow((b - tlag) / td, beta));

@@ -17,6 +17,9 @@
  *   zero_order           rate dose/D over [zo_lag, zo_lag + D) into the depot
  *   oros                 ir_fraction over [0, ir_duration) (bolus if 0), the rest at a constant
  *                        rate over [zo_lag, zo_lag + zo_duration) into the depot
+ *   (zo_steps = n)       zero_order and oros: the zero-order part as n consecutive steps of
+ *                        duration D/n whose amounts ascend 1:2:...:n (an ascending osmotic core;
+ *                        each step a constant rate, breakpoints on the 2^-20 h grid below)
  *   two_pulse            ir_fraction at 0, the rest at pulse2_lag, both into the depot
  *   first_order          1 bolus at tlag into aux, aux -> depot at k_release
  *   weibull              F(t) = 1 - exp(-((t - tlag)/td)^beta): m pieces between the breakpoints

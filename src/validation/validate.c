@@ -163,9 +163,9 @@ typedef ru_status (*ratio_fn)(const ru_kb *kb, const table_handle *t,
 /* Runs a table of exposure-ratio rows: each prediction graded by fold error (a prediction
  * inside an observed range is exact) and direction (a rise predicted for an observed rise). */
 static ru_status run_ratio_table(const ru_kb *kb, const char *file, int embedded,
-                                 const char *const *required, size_t nreq, ratio_fn fn,
-                                 const ru_validate_options *opt, ru_vset *v, size_t *cap,
-                                 ru_error *err) {
+                                 const char *const *required, size_t nreq, const char *unit,
+                                 ratio_fn fn, const ru_validate_options *opt, ru_vset *v,
+                                 size_t *cap, ru_error *err) {
   table_handle t;
   ru_status st = rui_validate_open(file, embedded, &t, err);
   if (st != RU_OK) return st;
@@ -175,7 +175,7 @@ static ru_status run_ratio_table(const ru_kb *kb, const char *file, int embedded
     st = rui_csv_next(t.csv, &eof, err);
     if (st != RU_OK || eof) break;
     ru_vrow *r;
-    st = rui_validate_row_from_record(v, cap, &t, "observed", "ratio", &r, err);
+    st = rui_validate_row_from_record(v, cap, &t, "observed", unit, &r, err);
     if (st != RU_OK) break;
     ru_error row_err;
     ru_error_clear(&row_err);
@@ -312,6 +312,42 @@ static ru_status pm_row(const ru_kb *kb, const table_handle *t, const ru_validat
   return RU_OK;
 }
 
+/* washout.csv: how fast an enzyme's lost activity returns after the perpetrators stop (ddi.h,
+ * ru_ddi_time_course on the enzyme alone, no probe drug). */
+static ru_status washout_row(const ru_kb *kb, const table_handle *t, const ru_validate_options *opt,
+                             ru_vrow *r, ru_error *row_err) {
+  char perps_buf[512];
+  rui_strlcpy(perps_buf, rui_validate_text(t, "perpetrator_regimens"), sizeof perps_buf);
+  const char *enzyme = rui_validate_text(t, "enzyme"), *stop = rui_validate_text(t, "stop_after");
+  snprintf(r->what, sizeof r->what, "%.150s, %.20s, stopped after %.20s", perps_buf, enzyme, stop);
+  rui_strlcpy(r->quantity, rui_validate_text(t, "measure"), sizeof r->quantity);
+  const char *perps[8];
+  size_t np = 0;
+  char *save = NULL;
+  for (char *tok = strtok_r(perps_buf, ";+", &save); tok && np < 8; tok = strtok_r(NULL, ";+", &save)) {
+    while (*tok == ' ') tok++;
+    perps[np++] = tok;
+  }
+  double stop_h = nan("");
+  ru_status st = ru_units_parse(RU_UNIT_TIME, stop, "h", 0.0, &stop_h, row_err);
+  if (st != RU_OK) return st;
+  const int half = strcmp(r->quantity, "recovery_half_life_d") == 0;
+  if (!half && strcmp(r->quantity, "recovery_90_d") != 0)
+    return ru_error_set(row_err, RU_EDATA, "unknown washout measure '%s' (recovery_half_life_d, "
+                        "recovery_90_d)", r->quantity);
+  ru_ddi_options o = {NULL, 0, opt ? opt->overrides : NULL, opt ? opt->noverrides : 0, stop_h};
+  ru_ddi_course c;
+  st = ru_ddi_time_course(kb, NULL, perps, np, &o, enzyme, &c, row_err);
+  if (st != RU_OK) return st;
+  if (!(c.effect >= RU_DDI_COURSE_MIN_EFFECT))
+    return ru_error_set(row_err, RU_EMISSING, "no %s inhibition predicted at the stop (lost "
+                        "activity %.2g %%): nothing to recover", enzyme, 100.0 * c.effect);
+  r->predicted = (half ? c.recovery_50_h : c.recovery_90_h) / 24.0;
+  return RU_OK;
+}
+
+static const char *const WASHOUT_REQUIRED[] = {"id", "perpetrator_regimens", "enzyme",
+                                               "stop_after", "measure"};
 static const char *const DDI_REQUIRED[] = {"id", "victim_regimen", "perpetrator_regimens", "measure"};
 static const char *const PM_REQUIRED[] = {"id", "regimen", "phenotype_a", "phenotype_b", "compound",
                                           "measure"};
@@ -377,18 +413,26 @@ ru_status ru_validate_run(const ru_kb *kb, const char *set, const char *path,
   if (strcmp(set, "pet") == 0) {
     st = rui_validate_pet(kb, path, opt, v, &cap, err);
   } else if (strcmp(set, "ddi") == 0) {
-    st = run_ratio_table(kb, path ? path : "ddi.csv", path == NULL, DDI_REQUIRED, 4, ddi_row, opt,
-                         v, &cap, err);
+    st = run_ratio_table(kb, path ? path : "ddi.csv", path == NULL, DDI_REQUIRED, 4, "ratio",
+                         ddi_row, opt, v, &cap, err);
     if (st == RU_OK) ratio_metrics(v);
   } else if (strcmp(set, "pm") == 0) {
+    /* embedded: the calibration rows, then the predictions */
     st = run_ratio_table(kb, path ? path : "calibration_pm_nm.csv", path == NULL, PM_REQUIRED, 6,
-                         pm_row, opt, v, &cap, err);
+                         "ratio", pm_row, opt, v, &cap, err);
+    if (st == RU_OK && path == NULL)
+      st = run_ratio_table(kb, "pm_nm.csv", 1, PM_REQUIRED, 6, "ratio", pm_row, opt, v, &cap, err);
+    if (st == RU_OK) ratio_metrics(v);
+  } else if (strcmp(set, "washout") == 0) {
+    st = run_ratio_table(kb, path ? path : "washout.csv", path == NULL, WASHOUT_REQUIRED, 5, "d",
+                         washout_row, opt, v, &cap, err);
     if (st == RU_OK) ratio_metrics(v);
   } else if (strcmp(set, "microdialysis") == 0 || strcmp(set, "physiology") == 0) {
     st = rui_validate_synapse_set(kb, set, path, v, &cap, err);
   } else {
     st = ru_error_set(err, RU_EINVAL,
-                      "unknown validation set '%s' (pet, ddi, pm, microdialysis, physiology)", set);
+                      "unknown validation set '%s' (pet, ddi, pm, washout, microdialysis, "
+                      "physiology)", set);
   }
   if (st == RU_OK && opt && opt->cross_validate && !v->cross_validated) {
     rui_strlcpy(v->cv_note, "nothing is fitted on this set: every row is a prediction, its "

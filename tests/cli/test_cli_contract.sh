@@ -76,7 +76,7 @@ expect_input_error "interact without --with exits 2" interact desipramine:50mg:q
 
 # --- validate ----------------------------------------------------------------------------------
 "$bin" validate --set pm --format json >"$tmp/val.json" &&
-  json_has "$tmp/val.json" "d['sets'][0]['set']=='pm' and len(d['sets'][0]['rows'])==2 and 'metrics' in d['sets'][0]" &&
+  json_has "$tmp/val.json" "d['sets'][0]['set']=='pm' and sum(r['calibration'] for r in d['sets'][0]['rows'])==2 and len(d['sets'][0]['rows'])>=5 and 'metrics' in d['sets'][0]" &&
   ok "validate JSON fields" || bad "validate JSON"
 expect_input_error "validate unknown set exits 2" validate --set nonsense
 

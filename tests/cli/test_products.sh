@@ -34,8 +34,8 @@ trap 'rm -rf "$tmp"' EXIT
   ok "interact Concerta:36mg:qd --with Paxil:20mg:qd" || bad "interact products"
 "$bin" population Strattera:40mg:bid --subjects 20 --format json >"$tmp/p.json" &&
   ok "population takes a product" || bad "population Strattera"
-expect_input_error "an incomplete product is a one-line input error" simulate Focalin-XR:20mg:qd
-"$bin" simulate Focalin-XR:20mg:qd 2>&1 >/dev/null | grep -q "incomplete: no dexmethylphenidate" &&
+expect_input_error "an incomplete product is a one-line input error" simulate Paxil-CR:25mg:qd
+"$bin" simulate Paxil-CR:25mg:qd 2>&1 >/dev/null | grep -q "incomplete: Paxil CR gastric-emptying lag" &&
   ok "the incomplete product names its reason" || bad "incomplete reason"
 expect_input_error "a product given IV is refused" simulate Concerta:18mg:iv
 
@@ -43,6 +43,10 @@ expect_input_error "a product given IV is refused" simulate Concerta:18mg:iv
   json_has "$tmp/m.json" "len(d['products'])>=5 and all(set(p)>={'product','compounds','dose_mg','interval_h','occupancy','net_sert_ratio','inhibits'} and set(p['occupancy'])=={'SERT','NET','DAT','H1','M1','alpha1','5-HT2A','5-HT2C'} for p in d['products']) and all(r['reason'] for r in d['not_mapped']) and 'disclaimer' in d" &&
   ok "map JSON has the DESIGN.md fields and names every product it could not map" || bad "map JSON"
 ! grep -qi "nan" "$tmp/m.json" && ok "map JSON has no NaN" || bad "map NaN"
+json_has "$tmp/m.json" "len(d['products'])>=29 and {'Concerta','Paxil','Effexor XR','Wellbutrin XL','Adderall','Focalin XR','Zyban','Elavil'} <= {p['product'] for p in d['products']} and all(('incomplete' in r['reason']) or ('fu is missing' in r['reason']) or ('no sourced usual dose' in r['reason']) for r in d['not_mapped'])" &&
+  ok "map maps every product with a sourced usual dose and complete data (29 of 36)" || bad "map coverage"
+"$bin" map --class TCA --plot "$tmp/tca.png" >/dev/null 2>&1 && [ -s "$tmp/tca.png" ] &&
+  ok "map --class TCA --plot draws one class" || bad "map --class --plot"
 "$bin" map --class SNRI --format json >"$tmp/m2.json" &&
   json_has "$tmp/m2.json" "len(d['products'])>=1 and all('SNRI' in p['class'] for p in d['products'])" &&
   ok "map --class SNRI" || bad "map --class"

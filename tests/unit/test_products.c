@@ -127,21 +127,27 @@ static void test_salt_conversions_match_their_sourced_factors(void **state) {
   /* Dexedrine: d-amphetamine base per mg of dextroamphetamine sulfate */
   assert_int_equal(ru_kb_product(kb, "Dexedrine", &p, &err), RU_OK);
   assert_true(fabs(p.component[0].mg_per_label_mg.value - 2 * amph / sulf) < 5e-5);
+  /* Focalin XR: 1 mg of dexmethylphenidate HCl carries the d-MPH of 2 mg of the 1:1 racemate the
+   * methylphenidate PK counts (the label starts patients at half the racemic daily dose) */
+  assert_int_equal(ru_kb_product(kb, "Focalin XR", &p, &err), RU_OK);
+  assert_true(p.incomplete[0] == '\0' && p.n_components == 1);
+  assert_string_equal(p.component[0].compound, "methylphenidate");
+  assert_true(p.component[0].mg_per_label_mg.value == 2.0);
 }
 
 static void test_incomplete_product_names_its_reason_everywhere(void **state) {
   (void)state;
   ru_product p;
   ru_error err;
-  assert_int_equal(ru_kb_product(kb, "Focalin XR", &p, &err), RU_OK);
-  assert_non_null(strstr(p.incomplete, "dexmethylphenidate"));
+  assert_int_equal(ru_kb_product(kb, "Paxil CR", &p, &err), RU_OK);
+  assert_non_null(strstr(p.incomplete, "gastric-emptying lag"));
   ru_regimen *r = NULL;
   ru_sim *s = NULL;
   assert_int_equal(ru_regimen_new(&r, &err), RU_OK);
-  assert_int_equal(ru_regimen_parse(r, "Focalin-XR:20mg:qd", &err), RU_OK);
+  assert_int_equal(ru_regimen_parse(r, "Paxil-CR:25mg:qd", &err), RU_OK);
   assert_int_equal(ru_sim_new(kb, &s, &err), RU_OK);
   assert_int_equal(ru_sim_add_regimen(s, r, &err), RU_EMISSING);
-  assert_non_null(strstr(err.message, "Focalin XR is incomplete"));
+  assert_non_null(strstr(err.message, "Paxil CR is incomplete"));
   assert_int_equal(ru_sim_compound_count(s), 0); /* nothing half-added */
   ru_sim_free(s);
   ru_regimen_free(r);
@@ -174,7 +180,7 @@ static void copy_file(const char *from, const char *to) {
   fclose(b);
 }
 
-/* A fresh temporary directory holding a copy of every data/*.csv; rm_dir removes it. */
+/* A fresh temporary directory holding a copy of every CSV file of data/; rm_dir removes it. */
 static void copy_data_dir(char *dir) {
   assert_non_null(mkdtemp(dir));
   char src[4096], dst[4096];

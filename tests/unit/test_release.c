@@ -1,7 +1,7 @@
 /* Product release models (src/pk/release.c) as the specification of docs/products.md: every
  * model delivers exactly dose x factor x f_rel; lags and pulses land where the model says; the
  * Weibull pieces match the Weibull cumulative exactly at their breakpoints and within the stated
- * bound between them; an SS record resets once; the expanded inputs give the same
+ * bound between them; an ascending osmotic core steps up 1:2:...:n and sums exactly; an SS record resets once; the expanded inputs give the same
  * concentrations on the closed form (Pade matrix exponential) and on CVODE (1e-8 of the peak);
  * nothing is lost (mass balance over depot, aux, central and the eliminated amount). */
 #include <math.h>
@@ -29,8 +29,8 @@ static ru_release_params params(ru_release_kind kind) {
   ru_release_params r;
   memset(&r, 0, sizeof r);
   ru_value *all[] = {&r.tlag_h, &r.ka_per_h, &r.k_release_per_h, &r.ir_fraction, &r.ir_duration_h,
-                     &r.zo_lag_h, &r.zo_duration_h, &r.pulse2_lag_h, &r.weibull_td_h, &r.weibull_beta,
-                     &r.f_rel};
+                     &r.zo_lag_h, &r.zo_duration_h, &r.zo_steps, &r.pulse2_lag_h, &r.weibull_td_h,
+                     &r.weibull_beta, &r.f_rel};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
     all[i]->value = (double)NAN;
     all[i]->status = RU_VALUE_MISSING;
@@ -82,6 +82,16 @@ static const ru_release_kind ALL[] = {RU_RELEASE_IMMEDIATE, RU_RELEASE_DELAYED, 
                                       RU_RELEASE_FIRST_ORDER, RU_RELEASE_PRODRUG};
 #define NALL (sizeof ALL / sizeof ALL[0])
 
+/* Every model, plus the ascending osmotic core (oros and zero_order with zo_steps) */
+#define NVAR (NALL + 2)
+static ru_release_params variant(size_t m) {
+  if (m < NALL) return model_params(ALL[m]);
+  ru_release_params r = model_params(m == NALL ? RU_RELEASE_OROS : RU_RELEASE_ZERO_ORDER);
+  r.zo_duration_h = val(7.0);
+  r.zo_steps = val(14.0);
+  return r;
+}
+
 static rui_dose dose_record(double t, double amt, double ii, long addl, int ss) {
   rui_dose d;
   memset(&d, 0, sizeof d);
@@ -98,8 +108,8 @@ static void test_every_model_delivers_dose_times_factor_times_frel(void **state)
   (void)state;
   /* 36 mg labelled x 0.7339 mg/mg (a salt factor) x f_rel 0.8 */
   const double expect = 36.0 * 0.7339 * 0.8;
-  for (size_t m = 0; m < NALL; m++) {
-    const ru_release_params r = model_params(ALL[m]);
+  for (size_t m = 0; m < NVAR; m++) {
+    const ru_release_params r = variant(m);
     rui_release_plan p;
     ru_error err;
     assert_int_equal(rui_release_plan_build(&r, 0, &p, &err), RU_OK);
@@ -213,6 +223,44 @@ static void test_weibull_error_is_within_the_stated_bound(void **state) {
       assert_true(worst > 0.0); /* it is an approximation, and the test can see it */
     }
   }
+}
+
+static void test_ascending_core_steps_up_and_delivers_exactly(void **state) {
+  (void)state;
+  /* an overcoat of 20 % over the first hour, then the core in 14 half-hour steps from 1 h to 8 h
+   * whose amounts ascend 1:2:...:14 (the shape of docs/products.md, Concerta) */
+  ru_release_params r = model_params(RU_RELEASE_OROS);
+  r.zo_duration_h = val(7.0);
+  r.zo_steps = val(14.0);
+  rui_release_plan p;
+  ru_error err;
+  assert_int_equal(rui_release_plan_build(&r, 0, &p, &err), RU_OK);
+  assert_int_equal(p.n, 15);
+  const double nn = 14.0;
+  double prev_rate = 0.0;
+  for (size_t k = 1; k <= 14; k++) {
+    const rui_release_piece *q = &p.piece[k];
+    assert_true(q->offset_h == 1.0 + 0.5 * (double)(k - 1) && q->duration_h == 0.5);
+    assert_true(fabs(q->fraction - 0.8 * 2.0 * (double)k / (nn * (nn + 1.0))) <= 1e-15);
+    const double rate = q->fraction / q->duration_h;
+    assert_true(rate > prev_rate); /* ascending */
+    prev_rate = rate;
+    /* the delivered cumulative at the end of step k: 0.2 + 0.8 k (k + 1) / (n (n + 1)) */
+    const double t = q->offset_h + q->duration_h;
+    const double expect = 0.2 + 0.8 * (double)k * ((double)k + 1.0) / (nn * (nn + 1.0));
+    assert_true(fabs(rui_release_plan_cumulative(&p, t) - expect) <= 1e-12);
+  }
+  /* the last step carries the remainder: the whole dose by 8 h, exactly */
+  assert_true(fabs(rui_release_plan_cumulative(&p, 8.0) - 1.0) <= 1e-15);
+  /* a step count must be a whole number within the plan's size */
+  r.zo_steps = val(2.5);
+  assert_int_equal(rui_release_plan_build(&r, 0, &p, &err), RU_EINVAL);
+  assert_non_null(strstr(err.message, "zo_steps"));
+  r.zo_steps = val((double)RUI_RELEASE_MAX_PIECES);
+  assert_int_equal(rui_release_plan_build(&r, 0, &p, &err), RU_EINVAL);
+  r.zo_steps = val(1.0); /* one step is the constant-rate core */
+  assert_int_equal(rui_release_plan_build(&r, 0, &p, &err), RU_OK);
+  assert_true(p.n == 2 && p.piece[1].duration_h == 7.0 && fabs(p.piece[1].fraction - 0.8) <= 1e-15);
 }
 
 static void test_steady_state_record_resets_once(void **state) {
@@ -342,8 +390,8 @@ static void test_closed_form_matches_cvode_for_every_model(void **state) {
   (void)state;
   static double lin[NT * N], ode[NT * N];
   double times[NT];
-  for (size_t m = 0; m < NALL; m++) {
-    const ru_release_params r = model_params(ALL[m]);
+  for (size_t m = 0; m < NVAR; m++) {
+    const ru_release_params r = variant(m);
     rui_release_plan p;
     ru_error err;
     assert_int_equal(rui_release_plan_build(&r, 16, &p, &err), RU_OK);
@@ -362,8 +410,8 @@ static void test_nothing_is_lost(void **state) {
   /* mass balance: depot + aux + central + eliminated = everything delivered so far (closed form) */
   static double lin[NT * N], ode[NT * N];
   double times[NT];
-  for (size_t m = 0; m < NALL; m++) {
-    const ru_release_params r = model_params(ALL[m]);
+  for (size_t m = 0; m < NVAR; m++) {
+    const ru_release_params r = variant(m);
     rui_release_plan p;
     ru_error err;
     assert_int_equal(rui_release_plan_build(&r, 16, &p, &err), RU_OK);
@@ -395,6 +443,7 @@ int main(void) {
       cmocka_unit_test(test_lag_and_pulse_timing),
       cmocka_unit_test(test_weibull_pieces_are_exact_at_their_breakpoints),
       cmocka_unit_test(test_weibull_error_is_within_the_stated_bound),
+      cmocka_unit_test(test_ascending_core_steps_up_and_delivers_exactly),
       cmocka_unit_test(test_steady_state_record_resets_once),
       cmocka_unit_test(test_bad_input_is_refused_with_a_reason),
       cmocka_unit_test(test_closed_form_matches_cvode_for_every_model),
