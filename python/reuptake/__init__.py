@@ -20,7 +20,7 @@ from ._errors import Error, InputError, InternalError, LibraryNotFoundError
 from ._lib import lib as _clib
 from ._core import KnowledgeBase, Table, default_kb
 from ._sim import dose_response, exposure, occupancy, simulate, wide
-from ._ddi import interact
+from ._ddi import interact, time_course
 from ._validate import calibrate, scaling, validate
 from ._pending import physiology, population, synapse
 from . import drugs
@@ -47,7 +47,7 @@ if library_version().split(".")[:2] != __version__.split(".")[:2]:
         f"{library_version()}; install the matching library (make install) or set "
         "REUPTAKE_LIBRARY")
 
-__all__ = ["simulate", "wide", "exposure", "occupancy", "dose_response", "interact", "synapse",
+__all__ = ["simulate", "wide", "exposure", "occupancy", "dose_response", "interact", "time_course", "synapse",
            "physiology", "population", "validate", "calibrate", "scaling", "drugs",
            "KnowledgeBase", "Table", "default_kb", "Error", "InputError", "InternalError",
            "LibraryNotFoundError", "library_version", "library_path", "DISCLAIMER"]

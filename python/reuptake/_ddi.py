@@ -1,6 +1,7 @@
-"""interact: a victim regimen with vs without perpetrator regimens (`reuptake interact`), through
-ru_ddi_interaction, ru_ddi_onset_offset and the mechanisms of the simulation with the
-perpetrators (ru_ddi_build), as cli/cmd_interact.c."""
+"""interact and time_course: a victim regimen with vs without perpetrator regimens (`reuptake
+interact`) through ru_ddi_interaction and the mechanisms of the simulation with the perpetrators
+(ru_ddi_build), as cli/cmd_interact.c; the interaction over time (onset, and recovery after a
+stop) through the library's ru_ddi_time_course."""
 
 from __future__ import annotations
 
@@ -9,7 +10,47 @@ from ctypes import byref
 from typing import Any, Dict, Optional
 
 from . import _core as C
-from ._lib import RuDdiOnset, RuDdiOptions, RuDdiResult, lib
+from ._lib import RuDdiCourse, RuDdiOptions, RuDdiResult, lib
+
+
+def _course_dict(c: RuDdiCourse) -> Dict[str, float]:
+    return {"effect": c.effect, "onset_90_h": c.onset_90_h, "stop_h": c.stop_h,
+            "recovery_50_h": c.recovery_50_h, "recovery_90_h": c.recovery_90_h,
+            "horizon_h": c.horizon_h}
+
+
+def _options(phenotype: C.Strings, set: C.Overrides, stop_after: C.Hours):
+    stop = C.parse_hours(stop_after, "stop_after") if stop_after is not None else math.nan
+    parr, pkeep = C.cstr_array(C.phenotype_list(phenotype))
+    oarr, okeep = C.cstr_array(C.override_list(set))
+    return RuDdiOptions(parr, len(pkeep), oarr, len(okeep), stop), (parr, pkeep, oarr, okeep)
+
+
+def time_course(with_: C.Regimens, victim: Optional[str] = None, *,
+                enzyme: Optional[str] = None, phenotype: C.Strings = None,
+                set: C.Overrides = None, stop_after: C.Hours = None,
+                kb: Optional[C.KnowledgeBase] = None) -> Dict[str, float]:
+    """The interaction over time (ru_ddi_time_course): the lost fraction of the victim's
+    intrinsic clearance (or, with ``enzyme`` such as 'CYP2D6', of that liver enzyme's, with no
+    victim needed) while the perpetrators ``with_`` are given from time 0 and, with
+    ``stop_after``, after they stop. Returns effect (at the stop or at steady state, 0..1),
+    onset_90_h, stop_h, recovery_50_h and recovery_90_h (from the stop), horizon_h; NaN where it
+    does not apply (an effect under 1 % has no onset)."""
+    perps = C.regimen_list(with_)
+    if not perps:
+        raise C.usage("no perpetrator (give with_=REGIMEN)")
+    if victim is None and enzyme is None:
+        raise C.usage("time_course: give a victim regimen or an enzyme")
+    k = C.kb_of(kb)
+    opt, keep = _options(phenotype, set, stop_after)
+    warr, wkeep = C.cstr_array(perps)
+    out = RuDdiCourse()
+    err = C.new_error()
+    C.check(lib.ru_ddi_time_course(k.handle, C.enc(victim) if victim is not None else None,
+                                   warr, len(wkeep), byref(opt),
+                                   C.enc(enzyme) if enzyme is not None else None, byref(out),
+                                   byref(err)), err)
+    return _course_dict(out)
 
 
 def interact(victim: str, with_: C.Regimens = (), *, phenotype: C.Strings = None,
@@ -19,31 +60,29 @@ def interact(victim: str, with_: C.Regimens = (), *, phenotype: C.Strings = None
     list), as dynamics: AUC and Cmax ratios at the victim's steady state (or after a single
     victim dose given once the perpetrators are at steady state), the mechanisms acting, why
     each victim pathway is or is not inhibited (``pathways`` table), the ratios of the victim's
-    metabolites (``metabolites`` table), and the time to reach 90 % of the effect and, with
-    ``stop_after`` ('14d', or hours), to lose 90 % of it. Keys as the CLI's JSON."""
+    metabolites (``metabolites`` table), and ``time_course``: how fast the interaction builds
+    and, with ``stop_after`` ('14d', or hours), how fast it goes (see time_course()). Other keys
+    as the CLI's JSON."""
     if not isinstance(victim, str):
         raise TypeError("victim: expected one regimen string")
     perps = C.regimen_list(with_)
     if not perps:
         raise C.usage("no perpetrator (give with_=REGIMEN)")
-    stop = C.parse_hours(stop_after, "stop_after") if stop_after is not None else math.nan
     k = C.kb_of(kb)
-    parr, pkeep = C.cstr_array(C.phenotype_list(phenotype))
-    oarr, okeep = C.cstr_array(C.override_list(set))
+    opt, keep = _options(phenotype, set, stop_after)
     warr, wkeep = C.cstr_array(perps)
-    opt = RuDdiOptions(parr, len(pkeep), oarr, len(okeep), stop)
     v = C.enc(victim)
     res = RuDdiResult()
-    on = RuDdiOnset(math.nan, math.nan, math.nan)
+    course = RuDdiCourse()
     err = C.new_error()
     C.check(lib.ru_ddi_interaction(k.handle, v, warr, len(wkeep), byref(opt), byref(res),
                                    byref(err)), err)
     with C.Handle(lib.ru_sim_free) as with_sim:
         C.check(lib.ru_ddi_build(k.handle, v, warr, len(wkeep), byref(opt), 1, res.shift_h,
                                  byref(with_sim.h), byref(err)), err)
-        C.check(lib.ru_ddi_onset_offset(k.handle, v, warr, len(wkeep), byref(opt), byref(res),
-                                        byref(on), byref(err)), err)
         mechanisms = C.mechanisms_of(with_sim)
+    C.check(lib.ru_ddi_time_course(k.handle, v, warr, len(wkeep), byref(opt), None,
+                                   byref(course), byref(err)), err)
     pathways: Dict[str, list] = {k2: [] for k2 in ("pathway", "fm", "perpetrator", "reason",
                                                    "strength", "text")}
     for i in range(res.nexplain):
@@ -74,10 +113,8 @@ def interact(victim: str, with_: C.Regimens = (), *, phenotype: C.Strings = None
                         "cmax_ng_per_ml": res.without.cmax_ng_per_ml},
             "with": {"auc_ng_h_per_ml": res.with_.auc_ng_h_per_ml,
                      "cmax_ng_per_ml": res.with_.cmax_ng_per_ml}},
-        "clearance_multiplier": on.clearance_multiplier,
-        "time_to_90pct_effect_h": on.time_to_90pct_effect_h,
+        "time_course": _course_dict(course),
     }
-    if math.isfinite(stop):
-        out["stop_after_h"] = stop
-        out["time_to_lose_90pct_effect_h"] = on.time_to_lose_90pct_effect_h
+    if math.isfinite(opt.stop_after_h):
+        out["stop_after_h"] = opt.stop_after_h
     return out

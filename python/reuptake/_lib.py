@@ -174,9 +174,10 @@ class RuDdiResult(Structure):
                 ("metabolites", RuDdiMetabolite * RU_MAX_METABOLITES)]
 
 
-class RuDdiOnset(Structure):
-    _fields_ = [("clearance_multiplier", c_double), ("time_to_90pct_effect_h", c_double),
-                ("time_to_lose_90pct_effect_h", c_double)]
+class RuDdiCourse(Structure):
+    _fields_ = [("effect", c_double), ("onset_90_h", c_double), ("stop_h", c_double),
+                ("recovery_50_h", c_double), ("recovery_90_h", c_double),
+                ("horizon_h", c_double)]
 
 
 class RuVrow(Structure):
@@ -226,7 +227,7 @@ class RuCalibration(Structure):
 class RuReleaseParams(Structure):
     _fields_ = [("kind", c_int)] + [(n, RuValue) for n in (
         "tlag_h", "ka_per_h", "k_release_per_h", "ir_fraction", "ir_duration_h", "zo_lag_h",
-        "zo_duration_h", "pulse2_lag_h", "weibull_td_h", "weibull_beta", "f_rel")]
+        "zo_duration_h", "zo_steps", "pulse2_lag_h", "weibull_td_h", "weibull_beta", "f_rel")]
 
 
 class RuProductComponent(Structure):
@@ -248,7 +249,7 @@ STRUCTS = {
     "ru_pd_share": RuPdShare, "ru_pd_summary": RuPdSummary,
     "ru_pd_dose_options": RuPdDoseOptions, "ru_ddi_options": RuDdiOptions,
     "ru_ddi_explanation": RuDdiExplanation, "ru_ddi_metabolite": RuDdiMetabolite,
-    "ru_ddi_result": RuDdiResult, "ru_ddi_onset": RuDdiOnset, "ru_vrow": RuVrow,
+    "ru_ddi_result": RuDdiResult, "ru_ddi_course": RuDdiCourse, "ru_vrow": RuVrow,
     "ru_vmetric": RuVmetric, "ru_vfold": RuVfold, "ru_vset": RuVset,
     "ru_validate_options": RuValidateOptions, "ru_calibration_row": RuCalibrationRow,
     "ru_calibration": RuCalibration, "ru_release_params": RuReleaseParams,
@@ -341,8 +342,8 @@ _SIGNATURES = {
                              c_double, _PP, _ERR]),
     "ru_ddi_interaction": (c_int, [_P, c_char_p, _CPP, c_size_t, POINTER(RuDdiOptions),
                                    POINTER(RuDdiResult), _ERR]),
-    "ru_ddi_onset_offset": (c_int, [_P, c_char_p, _CPP, c_size_t, POINTER(RuDdiOptions),
-                                    POINTER(RuDdiResult), POINTER(RuDdiOnset), _ERR]),
+    "ru_ddi_time_course": (c_int, [_P, c_char_p, _CPP, c_size_t, POINTER(RuDdiOptions),
+                                   c_char_p, POINTER(RuDdiCourse), _ERR]),
     "ru_ddi_reason_name": (c_char_p, [c_int]),
     # validate
     "ru_validate_run": (c_int, [_P, c_char_p, c_char_p, POINTER(RuValidateOptions),
@@ -375,5 +376,5 @@ lib = _Lib()
 
 # Re-exported for the other modules of the package.
 __all__ = ["lib", "RuError", "RuValue", "RuExposure", "RuPdShare", "RuPdSummary",
-           "RuPdDoseOptions", "RuDdiOptions", "RuDdiResult", "RuDdiOnset", "RuVset", "RuVrow",
+           "RuPdDoseOptions", "RuDdiOptions", "RuDdiResult", "RuDdiCourse", "RuVset", "RuVrow",
            "RuValidateOptions", "RuCalibration", "STRUCTS", "c_uint64"]

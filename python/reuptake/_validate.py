@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Optional
 from . import _core as C
 from ._lib import RuCalibration, RuValidateOptions, RuValue, RuVset, lib
 
-SETS = ("pet", "ddi", "pm", "microdialysis", "physiology")
+SETS = ("pet", "ddi", "pm", "washout", "microdialysis", "physiology")  # cmd_validate.c
 _MAX_CAL = 16  # validate.h RU_VALIDATE_MAX_PARAMS, as the CLI sizes it
 
 
@@ -63,7 +63,7 @@ def _set_dict(v: RuVset) -> Dict[str, Any]:
 def validate(name: Optional[str] = None, *, data: Optional[str] = None,
              cross_validate: bool = False, set: C.Overrides = None,
              kb: Optional[C.KnowledgeBase] = None) -> Dict[str, Any]:
-    """Every published row of one validation set (``name``: 'pet', 'ddi', 'pm',
+    """Every published row of one validation set (``name``: 'pet', 'ddi', 'pm', 'washout',
     'microdialysis', 'physiology'; None: all), predicted vs observed with its source, and the
     summary metrics (`reuptake validate --set NAME`). ``data`` runs another table of the same
     columns (needs ``name``); ``cross_validate`` adds the leave-one-study-out refit

@@ -56,8 +56,9 @@ int main(void) {
   F(ru_ddi_result, auc_ratio); F(ru_ddi_result, cmax_ratio); F(ru_ddi_result, nexplain);
   F(ru_ddi_result, explain); F(ru_ddi_result, nmetabolites); F(ru_ddi_result, metabolites);
   end();
-  S(ru_ddi_onset); F(ru_ddi_onset, clearance_multiplier); F(ru_ddi_onset, time_to_90pct_effect_h);
-  F(ru_ddi_onset, time_to_lose_90pct_effect_h); end();
+  S(ru_ddi_course); F(ru_ddi_course, effect); F(ru_ddi_course, onset_90_h);
+  F(ru_ddi_course, stop_h); F(ru_ddi_course, recovery_50_h); F(ru_ddi_course, recovery_90_h);
+  F(ru_ddi_course, horizon_h); end();
   S(ru_vrow); F(ru_vrow, id); F(ru_vrow, calibration); F(ru_vrow, what); F(ru_vrow, quantity);
   F(ru_vrow, unit); F(ru_vrow, observed); F(ru_vrow, observed_low); F(ru_vrow, observed_high);
   F(ru_vrow, predicted); F(ru_vrow, error); F(ru_vrow, within_2x); F(ru_vrow, within_1_5x);
@@ -82,6 +83,7 @@ int main(void) {
   F(ru_release_params, ka_per_h); F(ru_release_params, k_release_per_h);
   F(ru_release_params, ir_fraction); F(ru_release_params, ir_duration_h);
   F(ru_release_params, zo_lag_h); F(ru_release_params, zo_duration_h);
+  F(ru_release_params, zo_steps);
   F(ru_release_params, pulse2_lag_h); F(ru_release_params, weibull_td_h);
   F(ru_release_params, weibull_beta); F(ru_release_params, f_rel); end();
   S(ru_product_component); F(ru_product_component, compound);
