@@ -1158,8 +1158,9 @@ ru_status ru_kb_load_user(ru_kb *kb, const char *csv_path, ru_error *err) {
       }
     }
   }
-  rui_csv_close(csv);
+  /* file is the reader's copy of the name: check before closing it */
   if (rc == RU_OK) rc = user_inhibitions_complete(kb, file, err);
+  rui_csv_close(csv);
   char *msg = NULL;
   sqlite3_exec(kb->db, rc == RU_OK ? "RELEASE user_load" : "ROLLBACK TO user_load; RELEASE user_load", NULL,
                NULL, &msg);
