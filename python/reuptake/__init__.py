@@ -22,7 +22,8 @@ from ._core import KnowledgeBase, Table, default_kb
 from ._sim import dose_response, exposure, occupancy, simulate, wide
 from ._ddi import interact, time_course
 from ._validate import calibrate, scaling, validate
-from ._pending import physiology, population, synapse
+from ._pending import physiology, synapse
+from ._pop import ancestries, population
 from . import drugs
 
 __version__ = "0.1.0"
@@ -48,6 +49,6 @@ if library_version().split(".")[:2] != __version__.split(".")[:2]:
         "REUPTAKE_LIBRARY")
 
 __all__ = ["simulate", "wide", "exposure", "occupancy", "dose_response", "interact", "time_course", "synapse",
-           "physiology", "population", "validate", "calibrate", "scaling", "drugs",
+           "physiology", "population", "ancestries", "validate", "calibrate", "scaling", "drugs",
            "KnowledgeBase", "Table", "default_kb", "Error", "InputError", "InternalError",
            "LibraryNotFoundError", "library_version", "library_path", "DISCLAIMER"]

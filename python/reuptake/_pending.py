@@ -1,7 +1,7 @@
-"""The commands whose library layers are being changed on other branches when this package was
-written: synapse and physiology (synapse.h, physio.h on branch `synapse`) and population (pop.h on
-branch `hybrid`). Each raises NotImplementedError naming why, so no second copy of their logic
-(still in cli/) is made here; they are filled in once those headers land on main."""
+"""The commands whose library layer was being changed on another branch when this package was
+written: synapse and physiology (synapse.h, physio.h on branch `synapse`). Each raises
+NotImplementedError naming why, so no second copy of their logic (still in cli/) is made here;
+they are filled in once those headers land on main."""
 
 from __future__ import annotations
 
@@ -22,11 +22,3 @@ def physiology(*args: Any, **kwargs: Any) -> Any:
         "reuptake.physiology: waits for the physiology layer's new API (include/reuptake/physio.h "
         "on branch 'synapse', not merged into main when this package was built); use the CLI "
         "`reuptake physiology` meanwhile")
-
-
-def population(*args: Any, **kwargs: Any) -> Any:
-    """Virtual-population bands (`reuptake population`): not yet available."""
-    raise NotImplementedError(
-        "reuptake.population: waits for the population layer's new API (include/reuptake/pop.h "
-        "on branch 'hybrid': no fixed compound count in ru_pop_subject), not merged into main "
-        "when this package was built; use the CLI `reuptake population` meanwhile")

@@ -92,6 +92,23 @@ int main(void) {
   F(ru_product, component); F(ru_product, release); F(ru_product, release_source);
   F(ru_product, usual_dose_mg); F(ru_product, low_dose_mg); F(ru_product, high_dose_mg);
   F(ru_product, interval_h); F(ru_product, incomplete); end();
+#ifdef RU_POP_DEFAULT_LANES /* the population API of the hybrid solver (python/reuptake/_pop.py) */
+  S(ru_pop_criterion); F(ru_pop_criterion, target); F(ru_pop_criterion, threshold);
+  F(ru_pop_criterion, at_least); end();
+  S(ru_pop_config); F(ru_pop_config, seed); F(ru_pop_config, ancestry); F(ru_pop_config, times_h);
+  F(ru_pop_config, nt); F(ru_pop_config, targets); F(ru_pop_config, ntargets);
+  F(ru_pop_config, criteria); F(ru_pop_config, ncriteria); F(ru_pop_config, overrides);
+  F(ru_pop_config, noverrides); F(ru_pop_config, phenotypes); F(ru_pop_config, nphenotypes);
+  F(ru_pop_config, cv_cl); F(ru_pop_config, cv_v); F(ru_pop_config, cv_ka);
+  F(ru_pop_config, force_general); F(ru_pop_config, lanes); end();
+  S(ru_pop_band_info); F(ru_pop_band_info, name); F(ru_pop_band_info, is_target);
+  F(ru_pop_band_info, quantity); F(ru_pop_band_info, unit); F(ru_pop_band_info, resolution); end();
+  S(ru_pop_exposure); F(ru_pop_exposure, n); F(ru_pop_exposure, auc_mean);
+  F(ru_pop_exposure, cavg_mean); F(ru_pop_exposure, auc_p5); F(ru_pop_exposure, auc_p50);
+  F(ru_pop_exposure, auc_p95); end();
+  S(ru_pop_variability); F(ru_pop_variability, compound); F(ru_pop_variability, key);
+  F(ru_pop_variability, cv); F(ru_pop_variability, source); F(ru_pop_variability, sourced); end();
+#endif
   printf("\n}\n");
   return 0;
 }
