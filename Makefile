@@ -34,7 +34,7 @@ test-fast: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 test-asan:
-	cmake -S . -B $(ASAN_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DRU_SANITIZE=ON -DRU_WERROR=$(RU_WERROR) -DRU_WITH_MPI=OFF
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DRU_SANITIZE=ON -DRU_ALLOC_FAULTS=ON -DRU_WERROR=$(RU_WERROR) -DRU_WITH_MPI=OFF
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -LE nosan
 
@@ -47,14 +47,21 @@ test-tsan:
 install: build
 	cmake --install $(BUILD)
 
+# The long fuzz run: every fuzzer (regimen grammar, NONMEM datasets, the whole argv) for
+# RU_FUZZ_SECONDS each (default 600) under ASan/UBSan, one after the other; executions and
+# coverage are printed at the end of each (docs/testing.md records a run).
 fuzz:
-	cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DRU_FUZZ=ON -DRU_WITH_MPI=OFF
+	cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRU_FUZZ=ON -DRU_SANITIZE=ON -DRU_WITH_MPI=OFF
 	cmake --build build-fuzz -j $(JOBS)
-	cd build-fuzz && RU_FUZZ_SECONDS=$${RU_FUZZ_SECONDS:-300} ctest -L fuzz --output-on-failure
+	cd build-fuzz && RU_FUZZ_SECONDS=$${RU_FUZZ_SECONDS:-600} ctest -L fuzz --output-on-failure -V
 
 bench: build
 	RU_WITH_BENCH=1 bash scripts/install-deps
 	bash bench/run $(BUILD)
+
+# The hybrid solver's benchmark (bench/README.md): one run, results in $(BUILD)/bench/hybrid.txt.
+bench-hybrid: build
+	bash bench/run_hybrid $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) build-fuzz

@@ -1,11 +1,13 @@
 /* `reuptake drugs list|show NAME|search TEXT` and `reuptake kb check`: the knowledge base as
- * users see it, every value with its citation. */
+ * users see it, every value with its citation. `show` JSON is the library's document (the
+ * DESIGN.md contract); its table and CSV are rows described once below. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <math.h>
 
 #include "common.h"
+#include "result.h"
 
 /* The brain exposure the occupancy model uses for the compound (pd.h): the KB Kp,uu,brain, or
  * the stated default when there is no evidence, flagged. Added to the JSON as
@@ -24,14 +26,12 @@ static void add_brain_exposure(ru_kb *kb, const char *name, cJSON *root) {
   cJSON_AddBoolToObject(b, "default", dflt);
 }
 
-/* The `drugs show` JSON of a compound or a product, parsed; JSON output is emitted at once
- * (*done = 1 with the exit code returned). */
-static cJSON *show_json(cli_ctx *ctx, ru_kb *kb, const char *name, int product, int *done, int *rc) {
+/* The `drugs show` JSON document of a compound or a product, parsed. NULL after reporting. */
+static cJSON *show_doc(cli_ctx *ctx, ru_kb *kb, const char *name, int product, int *rc) {
   ru_error err;
   ru_error_clear(&err);
   char *json = NULL;
   ru_status st = product ? ru_kb_product_json(kb, name, &json, &err) : ru_kb_compound_json(kb, name, &json, &err);
-  *done = 1;
   if (st != RU_OK) {
     *rc = cli_fail(ctx, st, &err);
     return NULL;
@@ -39,289 +39,353 @@ static cJSON *show_json(cli_ctx *ctx, ru_kb *kb, const char *name, int product, 
   cJSON *root = cJSON_Parse(json);
   ru_free(json);
   if (root == NULL) {
-    *rc = cli_usage(ctx, "internal error: bad JSON from the knowledge base");
-    return NULL;
+    *rc = cli_fail(ctx, RU_EINTERNAL, NULL);
+  } else if (!product) {
+    add_brain_exposure(kb, name, root);
   }
-  if (!product) add_brain_exposure(kb, name, root);
-  if (ctx->format == CLI_FMT_JSON) {
-    *rc = cli_emit_json(ctx, root);
-    return NULL;
-  }
-  *done = 0;
   return root;
 }
 
-static int show(cli_ctx *ctx, ru_kb *kb, const char *name) {
-  int done = 0, rc = 0;
-  cJSON *root = show_json(ctx, kb, name, 0, &done, &rc);
-  if (done) return rc;
-  cli_out *o = cli_out_new();
-  const cJSON *nm = cJSON_GetObjectItem(root, "name"), *cl = cJSON_GetObjectItem(root, "class");
-  const cJSON *mw = cJSON_GetObjectItem(root, "mw");
-  if (ctx->format == CLI_FMT_TABLE) {
-    cli_out_printf(o, "%s (%s), MW %s g/mol\n", cJSON_IsString(nm) ? nm->valuestring : name,
-                   cJSON_IsString(cl) ? cl->valuestring : "?",
-                   cJSON_IsNumber(mw) ? cJSON_PrintUnformatted(mw) : "missing");
-    const cJSON *b = cJSON_GetObjectItem(root, "brain_exposure");
-    const cJSON *bv = cJSON_GetObjectItem(b, "kpuu_brain"), *bs = cJSON_GetObjectItem(b, "status");
-    const cJSON *bsrc = cJSON_GetObjectItem(b, "source");
-    char kv[32];
-    const int dflt = cJSON_IsTrue(cJSON_GetObjectItem(b, "default"));
-    const char *src = cJSON_IsString(bsrc) ? bsrc->valuestring : "";
-    cli_out_printf(o, "brain exposure: Kp,uu,brain %s (%s%s%s)\n\n",
-                   cli_fmt(kv, sizeof kv, cJSON_IsNumber(bv) ? bv->valuedouble : nan(""), 4),
-                   dflt ? "DEFAULT (no brain-exposure evidence)"
-                        : cJSON_IsString(bs) ? bs->valuestring : "missing",
-                   src[0] ? ", " : "", src);
-  }
-  static const char *const ah[] = {"section", "item", "value", "unit/measure", "status", "source"};
-  cli_table *t = cli_table_new(6, ah);
-  const cJSON *aff = cJSON_GetObjectItem(root, "affinities");
+static const char *jstr(const cJSON *o, const char *k) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+  return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static double jnum(const cJSON *o, const char *k) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+  return cJSON_IsNumber(v) ? v->valuedouble : nan("");
+}
+
+/* --- show COMPOUND: one row per affinity, PK value and fm ----------------------------------- */
+
+typedef struct value_row {
+  const char *section; /* affinity, pk */
+  char item[96];
+  double value;        /* NaN: text or missing */
+  const char *text;    /* a text value ("2cmt"); NULL: the number (or "missing") */
+  int digits;
+  const char *unit;    /* unit or measure */
+  const char *status;
+  const char *source;
+} value_row;
+
+/* a number with its digits, a text value, or "missing" */
+CLI_GETTER(get_value, value_row,
+           c->str = row->text ? row->text : isfinite(row->value) ? cli_fmt(c->buf, sizeof c->buf, row->value, row->digits) : "missing")
+
+static const cli_column VALUE_COLUMNS[] = {
+    CLI_FIELD_STRP("section", value_row, section),
+    CLI_FIELD_STR("item", value_row, item),
+    CLI_GET("value", NULL, 0, CLI_COL_STR, get_value),
+    CLI_FIELD_STRP("unit/measure", value_row, unit),
+    CLI_FIELD_STRP("status", value_row, status),
+    CLI_FIELD_STRP("source", value_row, source),
+};
+
+/* The rows of a compound's document (strings point into doc). */
+static value_row *value_rows(const cJSON *doc, size_t *n) {
+  const cJSON *aff = cJSON_GetObjectItemCaseSensitive(doc, "affinities");
+  const cJSON *pk = cJSON_GetObjectItemCaseSensitive(doc, "pk");
+  const cJSON *fm = cJSON_GetObjectItemCaseSensitive(pk, "fm");
+  const cJSON *fms = cJSON_GetObjectItemCaseSensitive(pk, "fm_source");
+  const size_t cap = (size_t)cJSON_GetArraySize(aff) + (size_t)cJSON_GetArraySize(pk) + (size_t)cJSON_GetArraySize(fm);
+  value_row *rows = calloc(cap + 1, sizeof *rows);
+  *n = 0;
+  if (rows == NULL) return NULL;
   const cJSON *it;
   cJSON_ArrayForEach(it, aff) {
-    char v[32];
-    const cJSON *val = cJSON_GetObjectItem(it, "value_nM");
-    const cJSON *used = cJSON_GetObjectItem(it, "used");
-    const cJSON *tg = cJSON_GetObjectItem(it, "target"), *ms = cJSON_GetObjectItem(it, "measure");
-    const cJSON *src = cJSON_GetObjectItem(it, "source");
-    const char *cells[6] = {"affinity", cJSON_IsString(tg) ? tg->valuestring : "",
-                            cli_fmt(v, sizeof v, cJSON_IsNumber(val) ? val->valuedouble : nan(""), 4),
-                            cJSON_IsString(ms) ? ms->valuestring : "",
-                            cJSON_IsTrue(used) || (cJSON_IsNumber(used) && used->valueint) ? "used" : "kept",
-                            cJSON_IsString(src) ? src->valuestring : ""};
-    cli_table_add(t, cells);
+    value_row *r = &rows[(*n)++];
+    const cJSON *used = cJSON_GetObjectItemCaseSensitive(it, "used");
+    r->section = "affinity";
+    snprintf(r->item, sizeof r->item, "%s", jstr(it, "target"));
+    r->value = jnum(it, "value_nM");
+    r->digits = 4;
+    r->unit = jstr(it, "measure");
+    r->status = cJSON_IsTrue(used) || (cJSON_IsNumber(used) && used->valueint) ? "used" : "kept";
+    r->source = jstr(it, "source");
   }
-  const cJSON *pk = cJSON_GetObjectItem(root, "pk");
   cJSON_ArrayForEach(it, pk) {
     if (strstr(it->string, "_source") != NULL || strstr(it->string, "_status") != NULL ||
         strcmp(it->string, "fm") == 0)
       continue;
-    char v[64], key[96], skey[96];
-    snprintf(key, sizeof key, "%s_source", it->string);
-    snprintf(skey, sizeof skey, "%s_status", it->string);
-    const cJSON *src = cJSON_GetObjectItem(pk, key);
-    const cJSON *stat = cJSON_GetObjectItem(pk, skey);
-    const char *val = cJSON_IsNumber(it) ? cli_fmt(v, sizeof v, it->valuedouble, 5)
-                      : cJSON_IsString(it) ? it->valuestring : "missing";
+    char key[128];
+    value_row *r = &rows[(*n)++];
+    r->section = "pk";
+    snprintf(r->item, sizeof r->item, "%s", it->string);
+    r->value = cJSON_IsNumber(it) ? it->valuedouble : nan("");
+    r->text = cJSON_IsString(it) ? it->valuestring : NULL;
+    r->digits = 5;
+    r->unit = "";
     /* the status marks derived, secondary and missing values (JSON lists conflicts row by row) */
-    const char *cells[6] = {"pk", it->string, val, "", cJSON_IsString(stat) ? stat->valuestring : "",
-                            cJSON_IsString(src) ? src->valuestring : ""};
-    cli_table_add(t, cells);
+    snprintf(key, sizeof key, "%s_status", it->string);
+    r->status = jstr(pk, key);
+    snprintf(key, sizeof key, "%s_source", it->string);
+    r->source = jstr(pk, key);
   }
-  const cJSON *fm = cJSON_GetObjectItem(pk, "fm");
-  const cJSON *fms = cJSON_GetObjectItem(pk, "fm_source");
   cJSON_ArrayForEach(it, fm) {
-    char v[32], key[96];
-    snprintf(key, sizeof key, "fm.%s", it->string);
-    const cJSON *src = fms ? cJSON_GetObjectItem(fms, it->string) : NULL;
-    const char *cells[6] = {"pk", key, cli_fmt(v, sizeof v, cJSON_IsNumber(it) ? it->valuedouble : nan(""), 4),
-                            "fraction", "", cJSON_IsString(src) ? src->valuestring : ""};
-    cli_table_add(t, cells);
+    value_row *r = &rows[(*n)++];
+    r->section = "pk";
+    snprintf(r->item, sizeof r->item, "fm.%s", it->string);
+    r->value = cJSON_IsNumber(it) ? it->valuedouble : nan("");
+    r->digits = 4;
+    r->unit = "fraction";
+    r->status = "";
+    r->source = jstr(fms, it->string);
   }
-  cli_table_render(t, ctx->format, o);
-  cli_table_free(t);
-  if (ctx->format == CLI_FMT_TABLE) {
-    const cJSON *srcs = cJSON_GetObjectItem(root, "sources");
-    cli_out_printf(o, "\nsources:\n");
-    cJSON_ArrayForEach(it, srcs) {
-      const cJSON *k = cJSON_GetObjectItem(it, "key"), *c = cJSON_GetObjectItem(it, "citation");
-      cli_out_printf(o, "  %-28s %s\n", cJSON_IsString(k) ? k->valuestring : "",
-                     cJSON_IsString(c) ? c->valuestring : "");
-    }
-    cli_out_printf(o, "\n(--format json lists every row with status, derivations and conflicts)\n");
-  }
-  cJSON_Delete(root);
-  return cli_out_commit(ctx, o);
+  return rows;
 }
 
-/* --- products (issue 13): `drugs show PRODUCT` and `drugs list --products` ----------------- */
-
-static const char *jstr(const cJSON *o, const char *k) {
-  const cJSON *v = cJSON_GetObjectItem(o, k);
-  return cJSON_IsString(v) ? v->valuestring : "";
+/* The full citation of every source, under the table. */
+static void sources_note(cli_result *res, const cJSON *doc) {
+  cli_result_note(res, "\nsources:\n");
+  const cJSON *it;
+  cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(doc, "sources")) {
+    cli_result_note(res, "  %-28s %s\n", jstr(it, "key"), jstr(it, "citation"));
+  }
 }
 
-/* A product: compounds and factors, release model and its parameters, doses, every row with its
- * status and source, then the full citation of every source. */
+static int show(cli_ctx *ctx, ru_kb *kb, const char *name) {
+  int rc = 0;
+  cJSON *doc = show_doc(ctx, kb, name, 0, &rc);
+  if (doc == NULL) return rc;
+  size_t n = 0;
+  value_row *rows = ctx->format == CLI_FMT_JSON ? NULL : value_rows(doc, &n);
+  cli_result *res = (ctx->format == CLI_FMT_JSON || rows != NULL) ? cli_result_new(ctx) : NULL;
+  if (res == NULL) {
+    free(rows);
+    cJSON_Delete(doc);
+    return cli_fail(ctx, RU_ENOMEM, NULL);
+  }
+  const cJSON *mw = cJSON_GetObjectItemCaseSensitive(doc, "mw");
+  char mwt[32];
+  cli_result_note(res, "%s (%s), MW %s g/mol\n", jstr(doc, "name")[0] ? jstr(doc, "name") : name,
+                  jstr(doc, "class")[0] ? jstr(doc, "class") : "?",
+                  cJSON_IsNumber(mw) ? cli_fmt(mwt, sizeof mwt, mw->valuedouble, 8) : "missing");
+  const cJSON *b = cJSON_GetObjectItemCaseSensitive(doc, "brain_exposure");
+  char kv[32];
+  const char *src = jstr(b, "source");
+  cli_result_note(res, "brain exposure: Kp,uu,brain %s (%s%s%s)\n\n",
+                  cli_fmt(kv, sizeof kv, jnum(b, "kpuu_brain"), 4),
+                  cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "default")) ? "DEFAULT (no brain-exposure evidence)"
+                  : jstr(b, "status")[0] ? jstr(b, "status") : "missing",
+                  src[0] ? ", " : "", src);
+  cli_result_rows(res, NULL, NULL, VALUE_COLUMNS, sizeof VALUE_COLUMNS / sizeof VALUE_COLUMNS[0], rows,
+                  sizeof *rows, n, NULL, CLI_IN_TEXT);
+  sources_note(res, doc);
+  cli_result_note(res, "\n(--format json lists every row with status, derivations and conflicts)\n");
+  free(rows);
+  cli_result_merge(res, doc);
+  return cli_result_finish(res);
+}
+
+/* --- show PRODUCT: its rows as the document lists them --------------------------------------- */
+
+/* the derivation and the notes of a product row, in one column */
+typedef const cJSON *json_row;
+CLI_GETTER(get_notes, json_row, const char *der = jstr(*row, "derivation"); const char *nt = jstr(*row, "notes");
+           snprintf(c->buf, sizeof c->buf, "%s%s%s", der, (*der && *nt) ? "; " : "", nt); c->str = c->buf)
+
+static const cli_column PRODUCT_COLUMNS[] = {
+    CLI_JSON("key", NULL, 0, CLI_COL_STR, "key"),
+    CLI_JSON("value", NULL, 0, CLI_COL_STR, "value"),
+    CLI_JSON("unit", NULL, 0, CLI_COL_STR, "unit"),
+    CLI_JSON("status", NULL, 0, CLI_COL_STR, "status"),
+    CLI_JSON("source", NULL, 0, CLI_COL_STR, "source"),
+    CLI_GET("derivation / notes", NULL, 0, CLI_COL_STR, get_notes),
+};
+
 static int show_product(cli_ctx *ctx, ru_kb *kb, const char *name) {
-  int done = 0, rc = 0;
-  cJSON *root = show_json(ctx, kb, name, 1, &done, &rc);
-  if (done) return rc;
-  cli_out *o = cli_out_new();
-  const cJSON *rel = cJSON_GetObjectItem(root, "release");
-  if (ctx->format == CLI_FMT_TABLE) {
-    cli_out_printf(o, "%s (product, %s): release model %s\n", jstr(root, "name"), jstr(root, "class"),
-                   jstr(rel, "model"));
-    const cJSON *comps = cJSON_GetObjectItem(root, "compounds"), *c;
-    cJSON_ArrayForEach(c, comps) {
-      const cJSON *f = cJSON_GetObjectItem(c, "mg_per_label_mg");
-      char v[32];
-      cli_out_printf(o, "  %s: %s mg per mg labelled (%s)\n", jstr(c, "compound"),
-                     cli_fmt(v, sizeof v, cJSON_IsNumber(f) ? f->valuedouble : nan(""), 6), jstr(c, "source"));
-    }
-    if (cJSON_IsString(cJSON_GetObjectItem(root, "incomplete"))) {
-      cli_out_printf(o, "  INCOMPLETE: %s\n", jstr(root, "incomplete"));
-    }
-    cli_out_printf(o, "\n");
+  int rc = 0;
+  cJSON *doc = show_doc(ctx, kb, name, 1, &rc);
+  if (doc == NULL) return rc;
+  const cJSON *list = cJSON_GetObjectItemCaseSensitive(doc, "rows"), *r;
+  const cJSON **rows = calloc((size_t)cJSON_GetArraySize(list) + 1, sizeof *rows);
+  cli_result *res = rows != NULL ? cli_result_new(ctx) : NULL;
+  if (res == NULL) {
+    free(rows);
+    cJSON_Delete(doc);
+    return cli_fail(ctx, RU_ENOMEM, NULL);
   }
-  static const char *const hdr[] = {"key", "value", "unit", "status", "source", "derivation / notes"};
-  cli_table *t = cli_table_new(6, hdr);
-  const cJSON *rows = cJSON_GetObjectItem(root, "rows"), *r;
-  cJSON_ArrayForEach(r, rows) {
-    const char *k = jstr(r, "key");
-    if (strcmp(k, "brand") == 0) continue;
-    char note[512];
-    const char *der = jstr(r, "derivation"), *nt = jstr(r, "notes");
-    snprintf(note, sizeof note, "%s%s%s", der, (*der && *nt) ? "; " : "", nt);
-    const char *cells[6] = {k, jstr(r, "value"), jstr(r, "unit"), jstr(r, "status"), jstr(r, "source"), note};
-    cli_table_add(t, cells);
+  size_t n = 0;
+  cJSON_ArrayForEach(r, list) {
+    if (strcmp(jstr(r, "key"), "brand") != 0) rows[n++] = r;
   }
-  cli_table_render(t, ctx->format, o);
-  cli_table_free(t);
-  if (ctx->format == CLI_FMT_TABLE) {
-    cli_out_printf(o, "\nsources:\n");
-    const cJSON *srcs = cJSON_GetObjectItem(root, "sources"), *it;
-    cJSON_ArrayForEach(it, srcs) {
-      cli_out_printf(o, "  %-28s %s\n", jstr(it, "key"), jstr(it, "citation"));
-    }
+  const cJSON *rel = cJSON_GetObjectItemCaseSensitive(doc, "release");
+  cli_result_note(res, "%s (product, %s): release model %s\n", jstr(doc, "name"), jstr(doc, "class"),
+                  jstr(rel, "model"));
+  const cJSON *c;
+  cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(doc, "compounds")) {
+    char v[32];
+    cli_result_note(res, "  %s: %s mg per mg labelled (%s)\n", jstr(c, "compound"),
+                    cli_fmt(v, sizeof v, jnum(c, "mg_per_label_mg"), 6), jstr(c, "source"));
   }
-  cJSON_Delete(root);
-  return cli_out_commit(ctx, o);
+  if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(doc, "incomplete"))) {
+    cli_result_note(res, "  INCOMPLETE: %s\n", jstr(doc, "incomplete"));
+  }
+  cli_result_note(res, "\n");
+  cli_result_rows(res, NULL, NULL, PRODUCT_COLUMNS, sizeof PRODUCT_COLUMNS / sizeof PRODUCT_COLUMNS[0],
+                  rows, sizeof *rows, n, NULL, CLI_IN_TEXT);
+  sources_note(res, doc);
+  free(rows);
+  cli_result_merge(res, doc);
+  return cli_result_finish(res);
 }
 
-/* Every product with its compounds, release model, usual dose and completeness. */
+/* --- list --products ------------------------------------------------------------------------- */
+
+CLI_GETTER(get_components, ru_product,
+           for (size_t k = 0; k < row->n_components && k < CLI_CELL_MAX_STRS; k++) c->strs[c->nstrs++] =
+               row->component[k].compound)
+CLI_GETTER(get_release, ru_product, c->str = ru_release_kind_name(row->release.kind))
+CLI_GETTER(get_usual_dose, ru_product, c->num = row->usual_dose_mg.value)
+CLI_GETTER(get_interval, ru_product, c->num = row->interval_h.value)
+CLI_GETTER(get_incomplete, ru_product, c->str = row->incomplete[0] ? row->incomplete : NULL)
+CLI_GETTER(get_status, ru_product, c->str = row->incomplete[0] ? "incomplete" : "complete")
+
+static const cli_column PRODUCT_LIST_COLUMNS[] = {
+    CLI_FIELD_STR("product", ru_product, name),
+    CLI_FIELD_STR("class", ru_product, drug_class),
+    CLI_GET("compounds", NULL, 0, CLI_COL_STRS, get_components),
+    CLI_GET("release", NULL, 0, CLI_COL_STR, get_release),
+    CLI_GET("usual_dose_mg", "mg", 4, CLI_COL_NUM, get_usual_dose),
+    CLI_GET("interval_h", "h", 3, CLI_COL_NUM, get_interval),
+    {"incomplete", NULL, 0, CLI_COL_STR, 0, get_incomplete, NULL, CLI_IN_JSON, NULL},
+    {"status", NULL, 0, CLI_COL_STR, 0, get_status, NULL, CLI_IN_TEXT, NULL},
+};
+
 static int list_products(cli_ctx *ctx, ru_kb *kb, const char *klass) {
-  const size_t n = ru_kb_product_count(kb);
-  cJSON *root = cJSON_CreateObject();
-  cJSON *arr = cJSON_AddArrayToObject(root, "products");
-  static const char *const hdr[] = {"product", "class", "compounds", "release", "usual dose", "status"};
-  cli_table *t = cli_table_new(6, hdr);
-  for (size_t i = 0; i < n; i++) {
+  const size_t np = ru_kb_product_count(kb);
+  ru_product *rows = calloc(np + 1, sizeof *rows);
+  if (rows == NULL) return cli_fail(ctx, RU_ENOMEM, NULL);
+  size_t n = 0;
+  for (size_t i = 0; i < np; i++) {
     char name[RU_NAME_MAX];
-    ru_product p;
     ru_error err;
     ru_error_clear(&err);
     ru_status st = ru_kb_product_at(kb, i, name, &err);
-    if (st == RU_OK) st = ru_kb_product(kb, name, &p, &err);
+    if (st == RU_OK) st = ru_kb_product(kb, name, &rows[n], &err);
     if (st != RU_OK) {
-      cJSON_Delete(root);
-      cli_table_free(t);
+      free(rows);
       return cli_fail(ctx, st, &err);
     }
-    if (klass && strcasecmp(p.drug_class, klass) != 0) continue;
-    char comps[256] = "", dose[64] = "missing";
-    for (size_t c = 0; c < p.n_components; c++) {
-      const size_t len = strlen(comps);
-      snprintf(comps + len, sizeof comps - len, "%s%s", c ? "+" : "", p.component[c].compound);
-    }
-    char v[32];
-    if (isfinite(p.usual_dose_mg.value)) {
-      snprintf(dose, sizeof dose, "%s mg q%sh", cli_fmt(v, sizeof v, p.usual_dose_mg.value, 4),
-               isfinite(p.interval_h.value) ? cli_fmt((char[32]){0}, 32, p.interval_h.value, 3) : "?");
-    }
-    const char *status = p.incomplete[0] ? p.incomplete : "complete";
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "product", p.name);
-    cJSON_AddStringToObject(o, "class", p.drug_class);
-    cJSON *ca = cJSON_AddArrayToObject(o, "compounds");
-    for (size_t c = 0; c < p.n_components; c++) cJSON_AddItemToArray(ca, cJSON_CreateString(p.component[c].compound));
-    cJSON_AddStringToObject(o, "release", ru_release_kind_name(p.release.kind));
-    cJSON_AddItemToObject(o, "usual_dose_mg", cli_json_number(p.usual_dose_mg.value));
-    cJSON_AddItemToObject(o, "interval_h", cli_json_number(p.interval_h.value));
-    if (p.incomplete[0]) cJSON_AddStringToObject(o, "incomplete", p.incomplete);
-    else cJSON_AddNullToObject(o, "incomplete");
-    cJSON_AddItemToArray(arr, o);
-    const char *cells[6] = {p.name, p.drug_class, comps, ru_release_kind_name(p.release.kind), dose,
-                            p.incomplete[0] ? "incomplete" : status};
-    cli_table_add(t, cells);
+    if (klass == NULL || strcasecmp(rows[n].drug_class, klass) == 0) n++;
   }
-  if (ctx->format == CLI_FMT_JSON) {
-    cli_table_free(t);
-    return cli_emit_json(ctx, root);
+  cli_result *res = cli_result_new(ctx);
+  if (res == NULL) {
+    free(rows);
+    return 1;
   }
-  cJSON_Delete(root);
-  cli_out *o = cli_out_new();
-  cli_table_render(t, ctx->format, o);
-  cli_table_free(t);
-  if (ctx->format == CLI_FMT_TABLE) {
-    cli_out_printf(o, "\n('reuptake drugs show PRODUCT' gives the release model, every value and its source)\n");
-  }
-  return cli_out_commit(ctx, o);
+  cli_result_rows(res, "products", NULL, PRODUCT_LIST_COLUMNS,
+                  sizeof PRODUCT_LIST_COLUMNS / sizeof PRODUCT_LIST_COLUMNS[0], rows, sizeof *rows, n,
+                  NULL, CLI_IN_ALL);
+  cli_result_note(res, "\n('reuptake drugs show PRODUCT' gives the release model, every value and its source)\n");
+  free(rows);
+  return cli_result_finish(res);
 }
 
+/* --- list, search: compounds ----------------------------------------------------------------- */
+
+/* rows are indices of compounds; user is the knowledge base */
+CLI_GETTER(get_name, size_t, c->str = ru_kb_compound_name(user, *row))
+CLI_GETTER(get_class, size_t, c->str = ru_kb_compound_class(user, *row))
+
+static const cli_column COMPOUND_COLUMNS[] = {
+    CLI_GET("name", NULL, 0, CLI_COL_STR, get_name),
+    CLI_GET("class", NULL, 0, CLI_COL_STR, get_class),
+};
+
 static int list(cli_ctx *ctx, ru_kb *kb, const char *text, const char *klass) {
-  size_t idx[512], n = 0;
+  const size_t count = ru_kb_compound_count(kb);
+  size_t *idx = calloc(count + 1, sizeof *idx), n = 0;
+  if (idx == NULL) return cli_fail(ctx, RU_ENOMEM, NULL);
   ru_error err;
   ru_error_clear(&err);
   if (text != NULL) {
-    ru_status st = ru_kb_search(kb, text, idx, 512, &n, &err);
-    if (st != RU_OK) return cli_fail(ctx, st, &err);
-    if (n > 512) n = 512;
-  } else {
-    n = ru_kb_compound_count(kb);
-    if (n > 512) n = 512;
-    for (size_t i = 0; i < n; i++) idx[i] = i;
-  }
-  if (ctx->format == CLI_FMT_JSON) {
-    cJSON *root = cJSON_CreateObject();
-    cJSON *arr = cJSON_AddArrayToObject(root, "compounds");
-    for (size_t k = 0; k < n; k++) {
-      const char *c = ru_kb_compound_class(kb, idx[k]);
-      if (klass && (c == NULL || strcasecmp(c, klass) != 0)) continue;
-      cJSON *o = cJSON_CreateObject();
-      cJSON_AddStringToObject(o, "name", ru_kb_compound_name(kb, idx[k]));
-      cJSON_AddStringToObject(o, "class", c ? c : "");
-      cJSON_AddItemToArray(arr, o);
+    const ru_status st = ru_kb_search(kb, text, idx, count, &n, &err);
+    if (st != RU_OK) {
+      free(idx);
+      return cli_fail(ctx, st, &err);
     }
-    return cli_emit_json(ctx, root);
+  } else {
+    for (size_t i = 0; i < count; i++) idx[n++] = i;
   }
-  static const char *const hdr[] = {"name", "class"};
-  cli_table *t = cli_table_new(2, hdr);
+  size_t m = 0;
   for (size_t k = 0; k < n; k++) {
     const char *c = ru_kb_compound_class(kb, idx[k]);
-    if (klass && (c == NULL || strcasecmp(c, klass) != 0)) continue;
-    const char *cells[2] = {ru_kb_compound_name(kb, idx[k]), c ? c : ""};
-    cli_table_add(t, cells);
+    if (klass == NULL || (c != NULL && strcasecmp(c, klass) == 0)) idx[m++] = idx[k];
   }
-  cli_out *o = cli_out_new();
-  cli_table_render(t, ctx->format, o);
-  cli_table_free(t);
-  return cli_out_commit(ctx, o);
+  cli_result *res = cli_result_new(ctx);
+  if (res == NULL) {
+    free(idx);
+    return 1;
+  }
+  cli_result_rows(res, "compounds", NULL, COMPOUND_COLUMNS, 2, idx, sizeof *idx, m, kb, CLI_IN_ALL);
+  free(idx);
+  return cli_result_finish(res);
 }
 
 int cmd_drugs(cli_ctx *ctx) {
-  if (ctx->nargs == 0) return cli_usage(ctx, "expected list, show NAME or search TEXT");
-  const char *sub = ctx->args[0];
+  if (cli_npos(ctx) == 0) return cli_usage(ctx, "expected list, show NAME or search TEXT");
+  const char *sub = cli_pos(ctx, 0);
+  const char *klass = cli_str(ctx, "--class");
+  const int products = cli_flag(ctx, "--products");
   int rc = 0;
   if (strcmp(sub, "list") == 0) {
-    const char *klass = NULL;
-    int products = 0;
-    for (size_t i = 1; i < ctx->nargs; i++) {
-      int missing = 0;
-      if (cli_is_flag(ctx, i, "--products")) {
-        products = 1;
-        continue;
-      }
-      const char *v = cli_opt_value(ctx, &i, "--class", &missing);
-      if (v) klass = v;
-      else return cli_usage(ctx, missing ? "--class needs a value" : "unexpected argument '%s'", ctx->args[i]);
-    }
+    if (cli_npos(ctx) > 1) return cli_usage(ctx, "unexpected argument '%s'", cli_pos(ctx, 1));
     ru_kb *kb = cli_kb(ctx, &rc);
     if (kb == NULL) return rc;
     return products ? list_products(ctx, kb, klass) : list(ctx, kb, NULL, klass);
   }
   if (strcmp(sub, "show") == 0 || strcmp(sub, "search") == 0) {
-    if (ctx->nargs != 2) return cli_usage(ctx, "%s needs exactly one %s", sub, sub[1] == 'h' ? "NAME" : "TEXT");
+    const int is_show = sub[1] == 'h';
+    if (cli_npos(ctx) != 2) return cli_usage(ctx, "%s needs exactly one %s", sub, is_show ? "NAME" : "TEXT");
+    if (klass != NULL || products) return cli_usage(ctx, "--class and --products belong to 'drugs list'");
     ru_kb *kb = cli_kb(ctx, &rc);
     if (kb == NULL) return rc;
-    if (sub[1] == 'h' && ru_kb_is_product(kb, ctx->args[1], NULL)) return show_product(ctx, kb, ctx->args[1]);
-    return sub[1] == 'h' ? show(ctx, kb, ctx->args[1]) : list(ctx, kb, ctx->args[1], NULL);
+    const char *what = cli_pos(ctx, 1);
+    if (is_show && ru_kb_is_product(kb, what, NULL)) return show_product(ctx, kb, what);
+    return is_show ? show(ctx, kb, what) : list(ctx, kb, what, NULL);
   }
   return cli_usage(ctx, "unknown subcommand '%s' (list, show NAME, search TEXT)", sub);
 }
 
+/* `kb check --format csv`: one row per compound and value, from the check's JSON document (each
+ * row a value object of compounds[].values[], with the compound's name added). */
+static const cli_column CHECK_COLUMNS[] = {
+    CLI_JSON("compound", NULL, 0, CLI_COL_STR, "compound"),
+    CLI_JSON("key", NULL, 0, CLI_COL_STR, "key"),
+    CLI_JSON("value", NULL, 6, CLI_COL_NUM, "value"),
+    CLI_JSON("status", NULL, 0, CLI_COL_STR, "status"),
+    CLI_JSON("source", NULL, 0, CLI_COL_STR, "source"),
+    CLI_JSON("source_quality", NULL, 0, CLI_COL_STR, "source_quality"),
+    CLI_JSON("weak", NULL, 0, CLI_COL_BOOL, "weak"),
+    CLI_JSON("needed", NULL, 0, CLI_COL_BOOL, "needed"),
+};
+
+/* The value rows of the check document (pointers into doc; the compound name is added to each). */
+static const cJSON **check_rows(cJSON *doc, size_t *n) {
+  *n = 0;
+  const cJSON *comps = cJSON_GetObjectItemCaseSensitive(doc, "compounds"), *c, *v;
+  cJSON_ArrayForEach(c, comps) *n += (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(c, "values"));
+  const cJSON **rows = calloc(*n + 1, sizeof *rows);
+  if (rows == NULL) return NULL;
+  size_t k = 0;
+  cJSON_ArrayForEach(c, comps) {
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(c, "name");
+    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(c, "values")) {
+      if (k < *n && cJSON_AddStringToObject((cJSON *)v, "compound", cJSON_IsString(name) ? name->valuestring : "") == NULL) {
+        free(rows);
+        return NULL;
+      }
+      if (k < *n) rows[k++] = v;
+    }
+  }
+  *n = k;
+  return rows;
+}
+
 int cmd_kb(cli_ctx *ctx) {
-  if (ctx->nargs != 1 || strcmp(ctx->args[0], "check") != 0) {
+  if (cli_npos(ctx) != 1 || strcmp(cli_pos(ctx, 0), "check") != 0) {
     return cli_usage(ctx, "expected 'kb check'");
   }
   int rc = 0;
@@ -331,24 +395,50 @@ int cmd_kb(cli_ctx *ctx) {
   size_t violations = 0;
   ru_error err;
   ru_error_clear(&err);
-  ru_status st = ctx->format == CLI_FMT_JSON ? ru_kb_check_json(kb, &report, &violations, &err)
-                                             : ru_kb_check(kb, &report, &violations, &err);
+  /* the table is the check's own text report; JSON and CSV come from its document */
+  ru_status st = ctx->format == CLI_FMT_TABLE ? ru_kb_check(kb, &report, &violations, &err)
+                                              : ru_kb_check_json(kb, &report, &violations, &err);
   if (st != RU_OK) return cli_fail(ctx, st, &err);
-  if (ctx->format == CLI_FMT_JSON) {
-    /* structured: per compound, per key, status and source quality (ru_kb_check_json) */
-    cJSON *root = cJSON_Parse(report ? report : "");
+  cJSON *doc = NULL;
+  if (ctx->format != CLI_FMT_TABLE) {
+    doc = cJSON_Parse(report ? report : "");
     ru_free(report);
-    if (root == NULL) return cli_usage(ctx, "internal error: bad JSON from the knowledge-base check");
-    rc = cli_emit_json(ctx, root);
-  } else {
-    cli_out *o = cli_out_new();
-    cli_out_printf(o, "%s", report ? report : "");
-    ru_free(report);
-    rc = cli_out_commit(ctx, o);
+    report = NULL;
+    if (doc == NULL) {
+      st = cJSON_GetErrorPtr() == NULL ? RU_ENOMEM : RU_EINTERNAL;
+      return cli_fail(ctx, st, NULL);
+    }
   }
-  if (rc == 0 && violations > 0) {
-    fprintf(stderr, "reuptake kb: %zu violation(s)\n", violations);
+  cli_result *res = cli_result_new(ctx);
+  if (res == NULL) {
+    ru_free(report);
+    cJSON_Delete(doc);
     return 1;
+  }
+  if (ctx->format == CLI_FMT_TABLE) {
+    cli_result_lines(res, NULL, NULL, report, NULL, CLI_IN_TABLE);
+    ru_free(report);
+  } else if (ctx->format == CLI_FMT_CSV) {
+    size_t n = 0;
+    const cJSON **rows = check_rows(doc, &n);
+    if (rows == NULL) {
+      cJSON_Delete(doc);
+      cli_result_free(res);
+      return cli_fail(ctx, RU_ENOMEM, NULL);
+    }
+    cli_result_rows(res, NULL, NULL, CHECK_COLUMNS, sizeof CHECK_COLUMNS / sizeof CHECK_COLUMNS[0],
+                    rows, sizeof *rows, n, NULL, CLI_IN_CSV);
+    free(rows);
+    cJSON_Delete(doc);
+  } else {
+    cli_result_merge(res, doc);
+  }
+  rc = cli_result_finish(res);
+  if (rc == 0 && violations > 0) {
+    /* the shipped knowledge base violating its rules is a defect (exit 1); a --kb or
+     * --compounds file given by the user is theirs to fix (exit 2) */
+    fprintf(stderr, "reuptake kb: %zu violation(s)\n", violations);
+    return ctx->kb_path != NULL || ctx->user_kb_path != NULL ? 2 : 1;
   }
   return rc;
 }

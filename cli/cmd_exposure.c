@@ -1,11 +1,28 @@
 /* `reuptake exposure`: steady-state AUCtau, Cmax, Cmin, Cavg and unbound Cavg per compound over
  * the last dosing interval; AUC0-inf, Cmax and tmax for a single dose (DESIGN.md contract). */
-#include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "common.h"
+#include "result.h"
 #include "simargs.h"
+
+/* rows are ru_exposure; user is the simulation */
+CLI_GETTER(get_compound, ru_exposure, c->str = ru_sim_compound_name(user, i))
+CLI_GETTER(get_state, ru_exposure, c->str = row->steady_state ? "steady" : "single")
+
+/* One row per compound; the JSON keys are the DESIGN.md contract. */
+static const cli_column COLUMNS[] = {
+    CLI_GET("compound", NULL, 0, CLI_COL_STR, get_compound),
+    {"steady_state", NULL, 0, CLI_COL_BOOL, offsetof(ru_exposure, steady_state), NULL, NULL, CLI_IN_JSON, NULL},
+    {"state", NULL, 0, CLI_COL_STR, 0, get_state, NULL, CLI_IN_TEXT, NULL},
+    CLI_FIELD_NUM("auc_ng_h_per_ml", "ng*h/mL", 5, ru_exposure, auc_ng_h_per_ml),
+    CLI_FIELD_NUM("cmax_ng_per_ml", "ng/mL", 5, ru_exposure, cmax_ng_per_ml),
+    CLI_FIELD_NUM("cmin_ng_per_ml", "ng/mL", 5, ru_exposure, cmin_ng_per_ml),
+    CLI_FIELD_NUM("cavg_ng_per_ml", "ng/mL", 5, ru_exposure, cavg_ng_per_ml),
+    CLI_FIELD_NUM("unbound_cavg_nM", "nM", 4, ru_exposure, unbound_cavg_nm),
+    CLI_FIELD_NUM("tmax_h", "h", 4, ru_exposure, tmax_h),
+    CLI_FIELD_NUM("tau_h", "h", 4, ru_exposure, tau_h),
+};
 
 int cmd_exposure(cli_ctx *ctx) {
   simargs a;
@@ -16,68 +33,21 @@ int cmd_exposure(cli_ctx *ctx) {
   rc = simargs_build(ctx, &a, &s);
   if (rc) return rc;
   const size_t nc = ru_sim_compound_count(s);
-  ru_exposure *e = calloc(nc, sizeof *e);
+  ru_exposure *e = calloc(nc + 1, sizeof *e);
   ru_error err;
   ru_error_clear(&err);
   ru_status st = e ? ru_sim_exposure(s, e, &err) : RU_ENOMEM;
-  if (st != RU_OK) {
-    free(e);
-    ru_sim_free(s);
-    return cli_fail(ctx, st, &err);
+  cli_result *res = st == RU_OK ? cli_result_new(ctx) : NULL;
+  if (st != RU_OK || res == NULL) {
+    rc = st != RU_OK ? cli_fail(ctx, st, &err) : 1;
+  } else {
+    cli_result_rows(res, "compounds", NULL, COLUMNS, sizeof COLUMNS / sizeof COLUMNS[0], e,
+                    sizeof *e, nc, s, CLI_IN_ALL);
+    cli_result_str(res, "solver", NULL, ru_sim_solver_name(s), CLI_IN_JSON);
+    cli_result_lines(res, "mechanisms", "mechanisms", ru_sim_mechanisms(s), NULL, CLI_IN_ALL);
+    rc = cli_result_finish(res);
   }
-  if (ctx->format == CLI_FMT_JSON) {
-    cJSON *root = cJSON_CreateObject();
-    cJSON *arr = cJSON_AddArrayToObject(root, "compounds");
-    for (size_t i = 0; i < nc; i++) {
-      cJSON *o = cJSON_CreateObject();
-      cJSON_AddStringToObject(o, "compound", ru_sim_compound_name(s, i));
-      cJSON_AddBoolToObject(o, "steady_state", e[i].steady_state);
-      cJSON_AddItemToObject(o, "auc_ng_h_per_ml", cli_json_number(e[i].auc_ng_h_per_ml));
-      cJSON_AddItemToObject(o, "cmax_ng_per_ml", cli_json_number(e[i].cmax_ng_per_ml));
-      cJSON_AddItemToObject(o, "cmin_ng_per_ml", cli_json_number(e[i].cmin_ng_per_ml));
-      cJSON_AddItemToObject(o, "cavg_ng_per_ml", cli_json_number(e[i].cavg_ng_per_ml));
-      cJSON_AddItemToObject(o, "unbound_cavg_nM", cli_json_number(e[i].unbound_cavg_nm));
-      cJSON_AddItemToObject(o, "tmax_h", cli_json_number(e[i].tmax_h));
-      cJSON_AddItemToObject(o, "tau_h", cli_json_number(e[i].tau_h));
-      cJSON_AddItemToArray(arr, o);
-    }
-    cJSON_AddStringToObject(root, "solver", ru_sim_is_nonlinear(s) ? "cvode" : "closed-form");
-    cJSON *m = cJSON_AddArrayToObject(root, "mechanisms");
-    char *copy = strdup(ru_sim_mechanisms(s));
-    char *save = NULL;
-    for (char *l = copy ? strtok_r(copy, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save))
-      cJSON_AddItemToArray(m, cJSON_CreateString(l));
-    free(copy);
-    free(e);
-    ru_sim_free(s);
-    return cli_emit_json(ctx, root);
-  }
-  static const char *const hdr[] = {"compound", "state", "auc_ng_h_per_ml", "cmax_ng_per_ml",
-                                    "cmin_ng_per_ml", "cavg_ng_per_ml", "unbound_cavg_nM",
-                                    "tmax_h", "tau_h"};
-  cli_table *t = cli_table_new(9, hdr);
-  for (size_t i = 0; i < nc; i++) {
-    char b[7][32];
-    const char *cells[9] = {ru_sim_compound_name(s, i),
-                            e[i].steady_state ? "steady" : "single",
-                            cli_fmt(b[0], 32, e[i].auc_ng_h_per_ml, 5),
-                            cli_fmt(b[1], 32, e[i].cmax_ng_per_ml, 5),
-                            cli_fmt(b[2], 32, e[i].cmin_ng_per_ml, 5),
-                            cli_fmt(b[3], 32, e[i].cavg_ng_per_ml, 5),
-                            cli_fmt(b[4], 32, e[i].unbound_cavg_nm, 4),
-                            cli_fmt(b[5], 32, e[i].tmax_h, 4),
-                            cli_fmt(b[6], 32, e[i].tau_h, 4)};
-    cli_table_add(t, cells);
-  }
-  cli_out *o = cli_out_new();
-  cli_table_render(t, ctx->format, o);
-  if (ctx->format == CLI_FMT_TABLE) {
-    const char *mech = ru_sim_mechanisms(s);
-    if (mech[0]) cli_out_printf(o, "\nmechanisms:\n%s", mech);
-    cli_out_printf(o, "\n%s\n", CLI_DISCLAIMER);
-  }
-  cli_table_free(t);
   free(e);
   ru_sim_free(s);
-  return cli_out_commit(ctx, o);
+  return rc;
 }

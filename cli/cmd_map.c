@@ -15,10 +15,10 @@
 #include <strings.h>
 
 #include "common.h"
+#include "result.h"
 
 #define NPROF RU_PD_STEADY_POINTS /* the steady-state grid every occupancy summary uses */
 #define MAXC 16
-#define MAXP 128
 #define R1_CUTOFF 1.02 /* FDA 2020 guidance, basic model for reversible inhibition */
 #define R2_CUTOFF 1.25 /* FDA 2020 guidance, basic model for time-dependent inhibition */
 
@@ -142,22 +142,40 @@ static ru_status map_one(ru_kb *kb, map_row *r, ru_error *err) {
   return st;
 }
 
-static cJSON *row_json(const map_row *r) {
-  cJSON *o = cJSON_CreateObject();
-  cJSON_AddStringToObject(o, "product", r->p.name);
-  cJSON_AddStringToObject(o, "class", r->p.drug_class);
-  cJSON *c = cJSON_AddArrayToObject(o, "compounds");
-  for (size_t i = 0; i < r->p.n_components; i++) cJSON_AddItemToArray(c, cJSON_CreateString(r->p.component[i].compound));
-  cJSON_AddItemToObject(o, "dose_mg", cli_json_number(r->dose_mg));
-  cJSON_AddItemToObject(o, "interval_h", cli_json_number(r->interval_h));
-  cJSON *occ = cJSON_AddObjectToObject(o, "occupancy");
-  for (size_t k = 0; k < NT; k++) cJSON_AddItemToObject(occ, TARGETS[k], cli_json_number(r->occ[k]));
-  cJSON_AddItemToObject(o, "net_sert_ratio", cli_json_number(r->net_sert));
-  cJSON *inh = cJSON_AddArrayToObject(o, "inhibits");
-  for (size_t i = 0; i < r->ninh; i++) cJSON_AddItemToArray(inh, cJSON_CreateString(r->names[i]));
-  if (r->kpuu_default[0]) cJSON_AddStringToObject(o, "kpuu_brain_default", r->kpuu_default);
-  return o;
-}
+/* --- the result: one row per product -------------------------------------------------------- */
+
+CLI_GETTER(get_compounds, map_row,
+           for (size_t k = 0; k < row->p.n_components && k < CLI_CELL_MAX_STRS; k++) c->strs[c->nstrs++] =
+               row->p.component[k].compound)
+CLI_GETTER(get_inhibited, map_row, for (size_t k = 0; k < row->ninh; k++) c->strs[c->nstrs++] = row->names[k])
+CLI_GETTER(get_product, map_row, c->str = row->p.name)
+CLI_GETTER(get_class, map_row, c->str = row->p.drug_class)
+CLI_GETTER(get_kpuu_default, map_row, c->str = row->kpuu_default[0] ? row->kpuu_default : NULL)
+
+/* mean occupancy of TARGETS[k] (fraction), nested under "occupancy" in JSON */
+#define OCC(k, name) \
+  {name, "fraction", 2, CLI_COL_NUM, offsetof(map_row, occ) + (k) * sizeof(double), NULL, "occupancy", 0, NULL}
+
+static const cli_column COLUMNS[] = {
+    CLI_GET("product", NULL, 0, CLI_COL_STR, get_product),
+    CLI_GET("class", NULL, 0, CLI_COL_STR, get_class),
+    {"compounds", NULL, 0, CLI_COL_STRS, 0, get_compounds, NULL, CLI_IN_JSON, NULL},
+    CLI_FIELD_NUM("dose_mg", "mg", 4, map_row, dose_mg),
+    CLI_FIELD_NUM("interval_h", "h", 3, map_row, interval_h),
+    OCC(0, "SERT"), OCC(1, "NET"), OCC(2, "DAT"), OCC(3, "H1"),
+    OCC(4, "M1"), OCC(5, "alpha1"), OCC(6, "5-HT2A"), OCC(7, "5-HT2C"),
+    CLI_FIELD_NUM("net_sert_ratio", NULL, 3, map_row, net_sert),
+    {"inhibits", NULL, 0, CLI_COL_STRS, 0, get_inhibited, NULL, CLI_IN_JSON, NULL},
+    {"inhibits", NULL, 0, CLI_COL_STR, offsetof(map_row, inhibits), NULL, NULL, CLI_IN_TEXT, NULL},
+    /* the compounds whose occupancy used the default Kp,uu,brain (no brain-exposure evidence) */
+    {"kpuu_brain_default", NULL, 0, CLI_COL_STR, 0, get_kpuu_default, NULL, CLI_IN_JSON, NULL},
+};
+_Static_assert(NT == 8, "one OCC column per target");
+
+static const cli_column NOT_MAPPED[] = {
+    CLI_GET("product", NULL, 0, CLI_COL_STR, get_product),
+    CLI_FIELD_STR("reason", map_row, skipped),
+};
 
 /* One line naming the products the heatmap leaves out, each with the kind of reason (the table
  * and JSON carry the full reasons). */
@@ -179,10 +197,18 @@ static void not_shown_note(const map_row *all, size_t nall, char *buf, size_t ca
 
 static int plot_map(cli_ctx *ctx, const map_row *rows, size_t n, const map_row *all, size_t nall,
                     const char *dose_word) {
-  const char *labels[MAXP], *groups[MAXP], *ratio[MAXP], *inh[MAXP];
-  static char lab[MAXP][96], rat[MAXP][32];
+  const char **labels = calloc(4 * n + 1, sizeof *labels);
+  const char **groups = labels + n, **ratio = labels + 2 * n, **inh = labels + 3 * n;
+  char (*lab)[96] = calloc(n + 1, sizeof *lab);
+  char (*rat)[32] = calloc(n + 1, sizeof *rat);
   double *v = malloc((n * NT + 1) * sizeof *v);
-  if (v == NULL) return cli_fail(ctx, RU_ENOMEM, NULL);
+  if (v == NULL || labels == NULL || lab == NULL || rat == NULL) {
+    free(v);
+    free(labels);
+    free(lab);
+    free(rat);
+    return cli_fail(ctx, RU_ENOMEM, NULL);
+  }
   for (size_t r = 0; r < n; r++) {
     snprintf(lab[r], sizeof lab[r], "%s %g mg q%gh", rows[r].p.name, rows[r].dose_mg, rows[r].interval_h);
     labels[r] = lab[r];
@@ -224,33 +250,21 @@ static int plot_map(cli_ctx *ctx, const map_row *rows, size_t n, const map_row *
   ru_error_clear(&err);
   const ru_status st = ru_plot_heatmap(ctx->plot_path, &h, &err);
   free(v);
+  free(labels);
+  free(lab);
+  free(rat);
   if (st != RU_OK) return cli_fail(ctx, st, &err);
   if (!ctx->quiet) fprintf(stderr, "reuptake map: heatmap written to %s\n", ctx->plot_path);
   return 0;
 }
 
 int cmd_map(cli_ctx *ctx) {
-  const char *klass = NULL, *dose = "usual";
-  for (size_t i = 0; i < ctx->nargs; i++) {
-    int missing = 0;
-    const char *v = cli_opt_value(ctx, &i, "--class", &missing);
-    if (v != NULL) {
-      klass = v;
-      continue;
-    }
-    if (missing) return cli_usage(ctx, "--class needs a value (e.g. SNRI)");
-    v = cli_opt_value(ctx, &i, "--dose", &missing);
-    if (v != NULL) {
-      if (strcmp(v, "low") != 0 && strcmp(v, "usual") != 0 && strcmp(v, "high") != 0) {
-        return cli_usage(ctx, "--dose '%s': expected low, usual or high", v);
-      }
-      dose = v;
-      continue;
-    }
-    if (missing) return cli_usage(ctx, "--dose needs a value (low, usual or high)");
+  if (cli_npos(ctx) > 0) {
     return cli_usage(ctx, "unexpected argument '%s' (map [--class CLASS] [--dose low|usual|high] [--plot FILE])",
-                     ctx->args[i]);
+                     cli_pos(ctx, 0));
   }
+  const char *klass = cli_str(ctx, "--class");
+  const char *dose = cli_str(ctx, "--dose") ? cli_str(ctx, "--dose") : "usual";
   int rc = 0;
   ru_kb *kb = cli_kb(ctx, &rc);
   if (kb == NULL) return rc;
@@ -258,7 +272,8 @@ int cmd_map(cli_ctx *ctx) {
   map_row *rows = calloc(np ? np : 1, sizeof *rows);
   if (rows == NULL) return cli_fail(ctx, RU_ENOMEM, NULL);
   size_t n = 0;
-  for (size_t i = 0; i < np && n < MAXP; i++) {
+  for (size_t i = 0; i < np; i++) {
+    if (cli_stopped(ctx)) break;
     char name[RU_NAME_MAX];
     ru_error err;
     ru_error_clear(&err);
@@ -282,6 +297,10 @@ int cmd_map(cli_ctx *ctx) {
     } else if ((st = map_one(kb, r, &err)) != RU_OK) {
       snprintf(r->skipped, sizeof r->skipped, "%s", err.message);
     }
+  }
+  if (cli_stopped(ctx)) {
+    free(rows);
+    return cli_interrupted(ctx);
   }
   if (n == 0) {
     free(rows);
@@ -311,72 +330,38 @@ int cmd_map(cli_ctx *ctx) {
       return rc;
     }
   }
-  if (ctx->format == CLI_FMT_JSON) {
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "dose", dose);
-    cJSON *arr = cJSON_AddArrayToObject(root, "products");
-    for (size_t i = 0; i < nm; i++) cJSON_AddItemToArray(arr, row_json(&mapped[i]));
-    cJSON *sk = cJSON_AddArrayToObject(root, "not_mapped");
-    for (size_t i = 0; i < n; i++) {
-      if (rows[i].skipped[0] == '\0') continue;
-      cJSON *o = cJSON_CreateObject();
-      cJSON_AddStringToObject(o, "product", rows[i].p.name);
-      cJSON_AddStringToObject(o, "reason", rows[i].skipped);
-      cJSON_AddItemToArray(sk, o);
-    }
-    cJSON_AddStringToObject(root, "inhibits_rule",
-                            "FDA 2020 in vitro DDI guidance basic models: R1 = 1 + Imax,u/Ki >= 1.02; "
-                            "R2 = (kobs + kdeg)/kdeg >= 1.25; Imax,u = unbound steady-state Cmax");
-    cJSON_AddStringToObject(root, "disclaimer", CLI_DISCLAIMER);
+  /* the rows that could not be mapped, with the reason, after the mapped ones */
+  size_t ns = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (rows[i].skipped[0] != '\0') rows[ns++] = rows[i];
+  }
+  cli_result *res = cli_result_new(ctx);
+  if (res == NULL) {
     free(rows);
     free(mapped);
-    return cli_emit_json(ctx, root);
+    return 1;
   }
-  const char *hdr[4 + NT + 2] = {"product", "class", "dose_mg", "interval_h"};
-  for (size_t k = 0; k < NT; k++) hdr[4 + k] = TARGETS[k];
-  hdr[4 + NT] = "net_sert_ratio";
-  hdr[5 + NT] = "inhibits";
-  cli_table *t = cli_table_new(6 + NT, hdr);
-  char b[4 + NT + 2][32];
-  for (size_t i = 0; i < nm; i++) {
-    const map_row *r = &mapped[i];
-    const char *cells[4 + NT + 2];
-    cells[0] = r->p.name;
-    cells[1] = r->p.drug_class;
-    cells[2] = cli_fmt(b[2], 32, r->dose_mg, 4);
-    cells[3] = cli_fmt(b[3], 32, r->interval_h, 3);
-    for (size_t k = 0; k < NT; k++) cells[4 + k] = cli_fmt(b[4 + k], 32, r->occ[k], 2);
-    cells[4 + NT] = cli_fmt(b[4 + NT], 32, r->net_sert, 3);
-    cells[5 + NT] = r->inhibits;
-    cli_table_add(t, cells);
+  cli_result_str(res, "dose", NULL, dose, CLI_IN_JSON);
+  cli_result_note(res, "Products at their %s label dose, steady state: mean occupancy (fraction) over the "
+                       "dosing interval\n\n", dose);
+  cli_result_rows(res, "products", NULL, COLUMNS, sizeof COLUMNS / sizeof COLUMNS[0], mapped,
+                  sizeof *mapped, nm, NULL, CLI_IN_ALL);
+  cli_result_note(res, "\nnet_sert_ratio: NET over SERT occupancy at that dose. inhibits: FDA 2020 basic models "
+                       "(R1 >= 1.02, R2 >= 1.25) at the unbound steady-state Cmax.\n");
+  for (size_t i = 0, any = 0; i < nm; i++) {
+    if (mapped[i].kpuu_default[0] == '\0') continue;
+    if (!any++) cli_result_note(res, "\nno brain-exposure evidence, default Kp,uu,brain used for:\n");
+    cli_result_note(res, "  %-14s %s\n", mapped[i].p.name, mapped[i].kpuu_default);
   }
-  cli_out *o = cli_out_new();
-  if (ctx->format == CLI_FMT_TABLE) {
-    cli_out_printf(o, "Products at their %s label dose, steady state: mean occupancy (fraction) over the "
-                      "dosing interval\n\n", dose);
+  if (ns > 0 || ctx->format == CLI_FMT_JSON) {
+    cli_result_rows(res, "not_mapped", "\nnot mapped", NOT_MAPPED, 2, rows, sizeof *rows, ns, NULL,
+                    CLI_IN_JSON | CLI_IN_TABLE);
   }
-  cli_table_render(t, ctx->format, o);
-  cli_table_free(t);
-  if (ctx->format == CLI_FMT_TABLE) {
-    cli_out_printf(o, "\nnet_sert_ratio: NET over SERT occupancy at that dose. inhibits: FDA 2020 basic models "
-                      "(R1 >= 1.02, R2 >= 1.25) at the unbound steady-state Cmax.\n");
-    int any = 0;
-    for (size_t i = 0; i < nm; i++) {
-      if (mapped[i].kpuu_default[0] == '\0') continue;
-      if (!any) cli_out_printf(o, "\nno brain-exposure evidence, default Kp,uu,brain used for:\n");
-      any = 1;
-      cli_out_printf(o, "  %-14s %s\n", mapped[i].p.name, mapped[i].kpuu_default);
-    }
-    any = 0;
-    for (size_t i = 0; i < n; i++) {
-      if (rows[i].skipped[0] == '\0') continue;
-      if (!any) cli_out_printf(o, "\nnot mapped:\n");
-      any = 1;
-      cli_out_printf(o, "  %-14s %s\n", rows[i].p.name, rows[i].skipped);
-    }
-    cli_out_printf(o, "\n%s\n", CLI_DISCLAIMER);
-  }
+  cli_result_str(res, "inhibits_rule", NULL,
+                 "FDA 2020 in vitro DDI guidance basic models: R1 = 1 + Imax,u/Ki >= 1.02; "
+                 "R2 = (kobs + kdeg)/kdeg >= 1.25; Imax,u = unbound steady-state Cmax",
+                 CLI_IN_JSON);
   free(rows);
   free(mapped);
-  return cli_out_commit(ctx, o);
+  return cli_result_finish(res);
 }

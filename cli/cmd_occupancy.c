@@ -7,100 +7,71 @@
 #include <string.h>
 
 #include "common.h"
+#include "result.h"
 #include "simargs.h"
 
 #define MAXT 16
 
-/* "name 0.42" per compound; a compound whose Kp,uu,brain is the stated default (no
- * brain-exposure evidence) is marked, so every output that uses the default says so. */
-static void shares_text(const ru_pd_summary *r, char *buf, size_t cap) {
-  size_t len = 0;
-  buf[0] = '\0';
-  for (size_t i = 0; i < r->nshares; i++) {
-    const ru_pd_share *sh = &r->shares[i];
-    const int w = snprintf(buf + len, cap - len, "%s%s %.3g%s", i ? ", " : "", sh->compound,
-                           sh->mean, sh->kpuu_is_default ? " (Kp,uu default)" : "");
-    if (w > 0 && (size_t)w < cap - len) len += (size_t)w;
-  }
-}
+/* --- the result: one row per target with the share of each compound ------------------------- */
 
-static int any_default(const ru_pd_summary *rows, size_t n) {
-  for (size_t k = 0; k < n; k++)
-    for (size_t i = 0; i < rows[k].nshares; i++)
-      if (rows[k].shares[i].kpuu_is_default) return 1;
-  return 0;
-}
+CLI_GETTER(get_kpuu_mark, ru_pd_share, c->str = row->kpuu_is_default ? "(Kp,uu default)" : "")
 
-static cJSON *rows_json(const ru_pd_summary *rows, size_t n, int only_bound) {
-  cJSON *arr = cJSON_CreateArray();
-  for (size_t k = 0; k < n; k++) {
-    if (only_bound && rows[k].nshares == 0) continue;
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "target", rows[k].target);
-    cJSON_AddItemToObject(o, "mean", cli_json_number(rows[k].mean));
-    cJSON_AddItemToObject(o, "trough", cli_json_number(rows[k].trough));
-    cJSON_AddItemToObject(o, "peak", cli_json_number(rows[k].peak));
-    cJSON_AddItemToObject(o, "scale", cli_json_number(rows[k].scale));
-    cJSON_AddBoolToObject(o, "scale_calibrated", rows[k].scale_calibrated);
-    cJSON *b = cJSON_AddArrayToObject(o, "by_compound");
-    for (size_t i = 0; i < rows[k].nshares; i++) {
-      const ru_pd_share *sh = &rows[k].shares[i];
-      cJSON *c = cJSON_CreateObject();
-      cJSON_AddStringToObject(c, "compound", sh->compound);
-      cJSON_AddItemToObject(c, "mean", cli_json_number(sh->mean));
-      cJSON_AddItemToObject(c, "kpuu_brain", cli_json_number(sh->kpuu_brain));
-      cJSON_AddBoolToObject(c, "kpuu_brain_default", sh->kpuu_is_default);
-      cJSON_AddItemToArray(b, c);
-    }
-    cJSON_AddItemToArray(arr, o);
-  }
-  return arr;
-}
+/* a compound's share; a compound whose Kp,uu,brain is the stated default (no brain-exposure
+ * evidence) is marked, so every output that uses the default says so */
+static const cli_column SHARES[] = {
+    CLI_FIELD_STR("compound", ru_pd_share, compound),
+    CLI_FIELD_NUM("mean", "fraction", 3, ru_pd_share, mean),
+    {"kpuu_brain", NULL, 3, CLI_COL_NUM, offsetof(ru_pd_share, kpuu_brain), NULL, NULL, CLI_IN_JSON, NULL},
+    {"kpuu_brain_default", NULL, 0, CLI_COL_BOOL, offsetof(ru_pd_share, kpuu_is_default), NULL, NULL, CLI_IN_JSON, NULL},
+    {"kpuu_mark", NULL, 0, CLI_COL_STR, 0, get_kpuu_mark, NULL, CLI_IN_TEXT, NULL},
+};
 
-static void rows_table(const ru_pd_summary *rows, size_t n, int only_bound, cli_table *t) {
-  for (size_t k = 0; k < n; k++) {
-    if (only_bound && rows[k].nshares == 0) continue;
-    char b[3][32], shares[1024];
-    shares_text(&rows[k], shares, sizeof shares);
-    const char *cells[5] = {rows[k].target, cli_fmt(b[0], 32, rows[k].mean, 3),
-                            cli_fmt(b[1], 32, rows[k].trough, 3), cli_fmt(b[2], 32, rows[k].peak, 3),
-                            shares};
-    cli_table_add(t, cells);
-  }
-}
+CLI_GETTER(get_shares, ru_pd_summary,
+           c->sub = (cli_subrows){SHARES, sizeof SHARES / sizeof SHARES[0], row->shares, sizeof *row->shares,
+                                  row->nshares, NULL})
 
-/* Renders summaries as table/CSV (with the brain-exposure flag line on a terminal) or JSON. */
+static const cli_column TARGETS[] = {
+    CLI_FIELD_STR("target", ru_pd_summary, target),
+    CLI_FIELD_NUM("mean", "fraction", 3, ru_pd_summary, mean),
+    CLI_FIELD_NUM("trough", "fraction", 3, ru_pd_summary, trough),
+    CLI_FIELD_NUM("peak", "fraction", 3, ru_pd_summary, peak),
+    {"scale", NULL, 4, CLI_COL_NUM, offsetof(ru_pd_summary, scale), NULL, NULL, CLI_IN_JSON, NULL},
+    {"scale_calibrated", NULL, 0, CLI_COL_BOOL, offsetof(ru_pd_summary, scale_calibrated), NULL, NULL, CLI_IN_JSON, NULL},
+    CLI_GET("by_compound", NULL, 0, CLI_COL_ROWS, get_shares),
+};
+
+/* Renders the summaries (only the targets something binds unless all is set), with the basis,
+ * the brain-exposure note when a default Kp,uu was used and an optional heading; frees rows. */
 static int emit_rows(cli_ctx *ctx, ru_pd_summary *rows, size_t n, int only_bound,
                      const char *basis, const char *heading) {
-  int rc;
-  if (ctx->format == CLI_FMT_JSON) {
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddItemToObject(root, "targets", rows_json(rows, n, only_bound));
-    cJSON_AddStringToObject(root, "basis", basis);
-    if (any_default(rows, n)) {
-      cJSON_AddStringToObject(root, "brain_exposure_note",
-                              "a compound marked kpuu_brain_default has no brain-exposure "
-                              "evidence: the stated default Kp,uu,brain was used");
-    }
-    cJSON_AddStringToObject(root, "disclaimer", CLI_DISCLAIMER);
-    rc = cli_emit_json(ctx, root);
-  } else {
-    static const char *const hdr[] = {"target", "mean", "trough", "peak", "by_compound (mean)"};
-    cli_table *t = cli_table_new(5, hdr);
-    rows_table(rows, n, only_bound, t);
-    cli_out *o = cli_out_new();
-    if (ctx->format == CLI_FMT_TABLE && heading) cli_out_printf(o, "%s\n", heading);
-    cli_table_render(t, ctx->format, o);
-    if (ctx->format == CLI_FMT_TABLE && any_default(rows, n)) {
-      cli_out_printf(o, "\n(Kp,uu default): no brain-exposure evidence for that compound; the "
-                        "stated default Kp,uu,brain was used (see `reuptake drugs show`)\n");
-    }
-    if (ctx->format == CLI_FMT_TABLE) cli_out_printf(o, "\n%s\n", CLI_DISCLAIMER);
-    cli_table_free(t);
-    rc = cli_out_commit(ctx, o);
+  ru_pd_summary *shown = calloc(n + 1, sizeof *shown);
+  cli_result *res = shown ? cli_result_new(ctx) : NULL;
+  if (res == NULL) {
+    free(shown);
+    ru_pd_summary_free(rows, n);
+    return cli_fail(ctx, RU_ENOMEM, NULL);
   }
+  size_t m = 0;
+  int any_default = 0;
+  for (size_t k = 0; k < n; k++) {
+    if (only_bound && rows[k].nshares == 0) continue;
+    shown[m++] = rows[k]; /* shallow: the shares stay owned by rows */
+    for (size_t i = 0; i < rows[k].nshares; i++) any_default |= rows[k].shares[i].kpuu_is_default;
+  }
+  if (heading != NULL) cli_result_note(res, "%s\n", heading);
+  cli_result_rows(res, "targets", NULL, TARGETS, sizeof TARGETS / sizeof TARGETS[0], shown, sizeof *shown,
+                  m, NULL, CLI_IN_ALL);
+  cli_result_str(res, "basis", NULL, basis, CLI_IN_JSON);
+  if (any_default) {
+    cli_result_str(res, "brain_exposure_note", NULL,
+                   "a compound marked kpuu_brain_default has no brain-exposure evidence: the stated "
+                   "default Kp,uu,brain was used", CLI_IN_JSON);
+    cli_result_note(res, "\n(Kp,uu default): no brain-exposure evidence for that compound; the stated "
+                         "default Kp,uu,brain was used (see `reuptake drugs show`)\n");
+  }
+  free(shown);
   ru_pd_summary_free(rows, n);
-  return rc;
+  return cli_result_finish(res);
 }
 
 /* Builds targets list from --target (default: all known). */
@@ -166,6 +137,13 @@ static int run_conc(cli_ctx *ctx, ru_kb *kb, const char *spec, const char *const
   return emit_rows(ctx, rows, ntar, 1, "given total plasma concentrations", NULL);
 }
 
+/* One dose of a dose-occupancy curve (or the ED50 row): the mean occupancy of each target. */
+typedef struct dose_row {
+  double dose_mg;
+  char label[32];
+  double v[MAXT];
+} dose_row;
+
 static int run_doses(cli_ctx *ctx, ru_kb *kb, const simargs *a, const char *drug,
                      const char *doses_spec, double tau_h, const char *const *targets,
                      size_t ntar) {
@@ -209,59 +187,45 @@ static int run_doses(cli_ctx *ctx, ru_kb *kb, const simargs *a, const char *drug
     free(mean);
     return cli_fail(ctx, st, &err);
   }
-  int rc;
-  if (ctx->format == CLI_FMT_JSON) {
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "compound", canon);
-    cJSON_AddNumberToObject(root, "interval_h", tau_h);
-    cJSON *arr = cJSON_AddArrayToObject(root, "doses");
-    for (size_t d = 0; d < nd; d++) {
-      cJSON *o = cJSON_CreateObject();
-      cJSON_AddNumberToObject(o, "dose_mg", doses[d]);
-      cJSON *tg = cJSON_AddObjectToObject(o, "mean");
-      for (size_t k = 0; k < ntar; k++)
-        if (bound[k]) cJSON_AddItemToObject(tg, targets[k], cli_json_number(mean[k * nd + d]));
-      cJSON_AddItemToArray(arr, o);
-    }
-    cJSON *e = cJSON_AddObjectToObject(root, "ed50_mg");
-    for (size_t k = 0; k < ntar; k++)
-      if (bound[k]) cJSON_AddItemToObject(e, targets[k], cli_json_number(ed50[k]));
-    rc = cli_emit_json(ctx, root);
-  } else {
-    const char *hdr[MAXT + 1];
-    hdr[0] = "dose_mg";
-    size_t nb = 0;
-    for (size_t k = 0; k < ntar; k++)
-      if (bound[k]) hdr[1 + nb++] = targets[k];
-    cli_table *t = cli_table_new(1 + nb, hdr);
-    char b[MAXT + 1][32];
-    const char *cells[MAXT + 1];
-    for (size_t d = 0; d < nd; d++) {
-      cells[0] = cli_fmt(b[0], 32, doses[d], 6);
-      size_t q = 1;
-      for (size_t k = 0; k < ntar; k++)
-        if (bound[k]) {
-          cells[q] = cli_fmt(b[q], 32, mean[k * nd + d], 3);
-          q++;
-        }
-      cli_table_add(t, cells);
-    }
-    cells[0] = "ED50_mg";
-    size_t q = 1;
-    for (size_t k = 0; k < ntar; k++)
-      if (bound[k]) {
-        cells[q] = cli_fmt(b[q], 32, ed50[k], 4);
-        q++;
-      }
-    cli_table_add(t, cells);
-    cli_out *o = cli_out_new();
-    if (ctx->format == CLI_FMT_TABLE)
-      cli_out_printf(o, "%s every %g h: mean steady-state occupancy (fraction)\n", canon, tau_h);
-    cli_table_render(t, ctx->format, o);
-    if (ctx->format == CLI_FMT_TABLE) cli_out_printf(o, "\n%s\n", CLI_DISCLAIMER);
-    cli_table_free(t);
-    rc = cli_out_commit(ctx, o);
+  /* one row per dose (the JSON "doses"), then the ED50 row in table and CSV ("ed50_mg" in JSON);
+   * one column per target that something binds, nested under "mean" in JSON */
+  dose_row *rows = calloc(nd + 1, sizeof *rows);
+  cli_column cols[2 + MAXT];
+  size_t ncols = 0;
+  cols[ncols++] = (cli_column){"dose_mg", "mg", 6, CLI_COL_NUM, offsetof(dose_row, dose_mg), NULL, NULL, CLI_IN_JSON, NULL};
+  cols[ncols++] = (cli_column){"dose_mg", "mg", 0, CLI_COL_STR, offsetof(dose_row, label), NULL, NULL, CLI_IN_TEXT, NULL};
+  for (size_t k = 0; k < ntar; k++) {
+    if (!bound[k]) continue;
+    cols[ncols++] = (cli_column){targets[k], "fraction", 3, CLI_COL_NUM,
+                                 offsetof(dose_row, v) + k * sizeof(double), NULL, "mean", 0, NULL};
   }
+  cli_result *res = rows != NULL ? cli_result_new(ctx) : NULL;
+  if (res == NULL) {
+    free(rows);
+    free(mean);
+    return cli_fail(ctx, RU_ENOMEM, NULL);
+  }
+  for (size_t d = 0; d <= nd; d++) {
+    rows[d].dose_mg = d < nd ? doses[d] : nan("");
+    if (d < nd) cli_fmt(rows[d].label, sizeof rows[d].label, doses[d], 6);
+    else snprintf(rows[d].label, sizeof rows[d].label, "ED50_mg");
+    for (size_t k = 0; k < ntar; k++) rows[d].v[k] = d < nd ? mean[k * nd + d] : ed50[k];
+  }
+  cli_result_note(res, "%s every %g h: mean steady-state occupancy (fraction)\n", canon, tau_h);
+  cli_result_str(res, "compound", NULL, canon, CLI_IN_JSON);
+  cli_result_num(res, "interval_h", tau_h);
+  cli_result_rows(res, "doses", NULL, cols, ncols, rows, sizeof *rows, nd, NULL, CLI_IN_JSON);
+  cli_result_rows(res, NULL, NULL, cols, ncols, rows, sizeof *rows, nd + 1, NULL, CLI_IN_TEXT);
+  /* the ED50 of each target, "ed50_mg": {"NET": x, ...}: the same target columns, ungrouped */
+  for (size_t k = 2; k < ncols; k++) {
+    cols[k].group = NULL;
+    cols[k].unit = "mg";
+  }
+  cli_result_begin(res, "ed50_mg", NULL);
+  cli_result_fields(res, NULL, cols + 2, ncols - 2, &rows[nd], NULL, CLI_IN_JSON);
+  cli_result_end(res);
+  free(rows);
+  const int rc = cli_result_finish(res);
   free(mean);
   return rc;
 }
@@ -270,38 +234,20 @@ int cmd_occupancy(cli_ctx *ctx) {
   simargs a;
   int rc = simargs_parse(ctx, &a);
   if (rc) return rc;
-  const char *conc = NULL, *doses = NULL, *every = NULL, *at = NULL, *drug = NULL;
-  int profile = 0;
+  /* the option table checked the kinds (--every and --at are durations) */
+  const char *conc = cli_str(ctx, "--conc"), *doses = cli_str(ctx, "--doses"), *drug = NULL;
+  const int profile = cli_flag(ctx, "--profile");
+  const double at_h = cli_num(ctx, "--at", nan(""));
   for (size_t i = 0; i < a.nrest; i++) {
     const char *x = a.rest[i];
-    const char **slot = NULL;
-    if (strcmp(x, "--conc") == 0) slot = &conc;
-    else if (strcmp(x, "--doses") == 0) slot = &doses;
-    else if (strcmp(x, "--every") == 0) slot = &every;
-    else if (strcmp(x, "--at") == 0) slot = &at;
-    else if (strcmp(x, "--profile") == 0) {
-      profile = 1;
+    if (x[0] == '-') {
+      const char *eq = strchr(x, '=');
+      const cli_option *o = cli_option_find(ctx->cmd->groups, x, eq ? (size_t)(eq - x) : strlen(x));
+      if (o != NULL && o->kind != CLI_V_FLAG && eq == NULL) i++; /* its value */
       continue;
-    } else if (x[0] != '-' && drug == NULL) {
-      drug = x;
-      continue;
-    } else if (strncmp(x, "--conc=", 7) == 0) {
-      conc = x + 7;
-      continue;
-    } else if (strncmp(x, "--doses=", 8) == 0) {
-      doses = x + 8;
-      continue;
-    } else if (strncmp(x, "--every=", 8) == 0) {
-      every = x + 8;
-      continue;
-    } else if (strncmp(x, "--at=", 5) == 0) {
-      at = x + 5;
-      continue;
-    } else {
-      return cli_usage(ctx, x[0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'", x);
     }
-    if (i + 1 >= a.nrest) return cli_usage(ctx, "option %s needs a value", x);
-    *slot = a.rest[++i];
+    if (drug != NULL) return cli_usage(ctx, "unexpected argument '%s'", x);
+    drug = x;
   }
   int krc = 0;
   ru_kb *kb = cli_kb(ctx, &krc);
@@ -315,20 +261,9 @@ int cmd_occupancy(cli_ctx *ctx) {
   }
   if (doses != NULL) {
     if (drug == NULL) return cli_usage(ctx, "--doses needs a compound: occupancy DRUG --doses 10,20,40");
-    double tau = 24.0;
-    ru_error err;
-    if (every && ru_units_parse(RU_UNIT_TIME, every, "h", 0.0, &tau, &err) != RU_OK)
-      return cli_usage(ctx, "--every: %s", err.message);
-    if (!(tau > 0.0)) return cli_usage(ctx, "--every must be > 0");
-    return run_doses(ctx, kb, &a, drug, doses, tau, targets, ntar);
+    return run_doses(ctx, kb, &a, drug, doses, cli_num(ctx, "--every", 24.0), targets, ntar);
   }
   if (drug != NULL) return cli_usage(ctx, "'%s' is not a regimen (expected DRUG:DOSE[:qINTERVAL])", drug);
-  double at_h = nan("");
-  if (at != NULL) {
-    ru_error err;
-    if (ru_units_parse(RU_UNIT_TIME, at, "h", 0.0, &at_h, &err) != RU_OK)
-      return cli_usage(ctx, "--at: %s", err.message);
-  }
   ru_sim *s = NULL;
   rc = simargs_build(ctx, &a, &s);
   if (rc) return rc;

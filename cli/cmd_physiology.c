@@ -1,6 +1,8 @@
-/* `reuptake physiology`: plasma noradrenaline (spillover, clearance, half-life) and heart rate
- * in a physiological state, without and with NET occupancy (--occupancy NET=x, or the mean
- * steady-state NET occupancy of a regimen). */
+/* `reuptake physiology`: plasma noradrenaline (spillover, clearance, half-life), sympathetic
+ * drive and heart rate in a physiological state, without and with NET blockade: held
+ * (--occupancy NET=x), a repeated regimen (steady state over the last dosing interval) or a
+ * single dose (the time course, reported at the time of peak NET occupancy). Parses, calls the
+ * library, renders. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +13,11 @@
 #include "reuptake/synapse.h"
 #include "simargs.h"
 
-#define NPROFILE 97 /* points over the steady-state dosing interval for the mean occupancy */
+#define SINGLE_DOSE_DAYS 1.0  /* default horizon of a single dose */
+#define ACUTE_H 3.0           /* held inputs: the acute response (DESIGN.md synapse default) */
+#define MAX_PARAM_OVERRIDES 32
 
-int cmd_synapse_params(cli_ctx *ctx, int physio_only);
+int cmd_model_params(cli_ctx *ctx, int physio);
 
 static cJSON *values_json(const ru_physio_values *v) {
   cJSON *o = cJSON_CreateObject();
@@ -22,70 +26,23 @@ static cJSON *values_json(const ru_physio_values *v) {
   cJSON_AddItemToObject(o, "spillover_ug_per_min", cli_json_number(v->spillover_ug_per_min));
   cJSON_AddItemToObject(o, "clearance_l_per_min", cli_json_number(v->clearance_l_per_min));
   cJSON_AddItemToObject(o, "heart_rate_bpm", cli_json_number(v->heart_rate_bpm));
+  cJSON_AddItemToObject(o, "sympathetic_drive_fold", cli_json_number(v->sympathetic_drive_fold));
+  cJSON_AddItemToObject(o, "cardiac_ne_fold", cli_json_number(v->cardiac_ne_fold));
   return o;
-}
-
-/* Mean steady-state NET occupancy of the regimens over the last dosing interval. */
-static int regimen_net_occupancy(cli_ctx *ctx, const simargs *a, double *occ_net) {
-  int rc = 0;
-  ru_regimen *reg = NULL;
-  ru_sim *sim = NULL;
-  double *conc = NULL;
-  double t[NPROFILE];
-  double occ[NPROFILE];
-  double tau = 0.0;
-  if ((rc = simargs_regimen(ctx, a, &reg)) != 0) {
-    return rc;
-  }
-  if ((rc = simargs_sim(ctx, a, reg, &sim)) != 0) {
-    goto done;
-  }
-  ru_kb *kb = cli_kb(ctx, &rc);
-  if (kb == NULL) {
-    goto done;
-  }
-  conc = malloc((ru_sim_compound_count(sim) * NPROFILE + 1) * sizeof *conc);
-  if (conc == NULL) {
-    rc = cli_fail(ctx, RU_ENOMEM, NULL);
-    goto done;
-  }
-  ru_error err;
-  ru_error_clear(&err);
-  ru_status st = ru_sim_steady_profile(sim, NPROFILE, t, conc, &tau, &err);
-  if (st == RU_OK) {
-    st = ru_pd_occupancy_series(kb, sim, "NET", conc, NPROFILE, occ, NULL, &err);
-  }
-  if (st != RU_OK) {
-    rc = cli_fail(ctx, st, &err);
-    goto done;
-  }
-  double acc = 0.0; /* trapezoid mean over the interval */
-  for (size_t j = 0; j < NPROFILE; j++) {
-    acc += ((j == 0 || j + 1 == NPROFILE) ? 0.5 : 1.0) * occ[j];
-  }
-  *occ_net = fmin(1.0, fmax(0.0, acc / (double)(NPROFILE - 1)));
-done:
-  free(conc);
-  ru_sim_free(sim);
-  ru_regimen_free(reg);
-  return rc;
 }
 
 /* Parses "NET=x" (other targets do not act on plasma NE and are refused with a message). */
 static int parse_net(cli_ctx *ctx, const char *spec, double *occ_net) {
   const char *eq = strchr(spec, '=');
-  if (eq == NULL) {
-    return cli_usage(ctx, "--occupancy: expected NET=x");
-  }
   char name[32];
-  const size_t len = (size_t)(eq - spec);
-  if (len == 0 || len >= sizeof name) {
+  const size_t len = eq != NULL ? (size_t)(eq - spec) : 0;
+  if (eq == NULL || len == 0 || len >= sizeof name) {
     return cli_usage(ctx, "--occupancy: expected NET=x");
   }
   memcpy(name, spec, len);
   name[len] = '\0';
-  ru_syn_target t;
-  if (ru_synapse_target_parse(name, &t, NULL) != RU_OK || t != RU_SYN_NET) {
+  ru_syn_input t;
+  if (ru_synapse_input_parse(name, &t, NULL) != RU_OK || t != RU_SYN_NET) {
     return cli_usage(ctx, "--occupancy: only NET acts on plasma NE kinetics (got '%s')", name);
   }
   if (!cli_parse_double(ctx, "--occupancy", eq + 1, 0.0, 1.0, occ_net)) {
@@ -113,6 +70,7 @@ static int emit_table(cli_ctx *ctx, const char *state, double occ_net, const ru_
       {"half_life", b->half_life_min, d->half_life_min, "min"},
       {"spillover", b->spillover_ug_per_min, d->spillover_ug_per_min, "ug/min"},
       {"clearance", b->clearance_l_per_min, d->clearance_l_per_min, "L/min"},
+      {"sympathetic_drive", b->sympathetic_drive_fold, d->sympathetic_drive_fold, "fold"},
       {"heart_rate", b->heart_rate_bpm, d->heart_rate_bpm, "bpm"},
   };
   for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -133,101 +91,234 @@ static int emit_table(cli_ctx *ctx, const char *state, double occ_net, const ru_
   return cli_out_commit(ctx, o);
 }
 
+typedef struct phys_opts {
+  const char *state;
+  double occ_net;
+  int occ_given;
+  const char *pnames[MAX_PARAM_OVERRIDES];
+  double pvalues[MAX_PARAM_OVERRIDES];
+  size_t np;
+} phys_opts;
+
+static int parse_opts(cli_ctx *ctx, const simargs *a, phys_opts *o, int *params) {
+  static char names[MAX_PARAM_OVERRIDES][128];
+  o->state = "rest_supine";
+  for (size_t i = 0; i < a->nrest; i++) {
+    const char *arg = a->rest[i];
+    const char *v = NULL;
+    const char *opt = NULL;
+    static const char *const opts[] = {"--state", "--occupancy", "--param"};
+    if (strcmp(arg, "--params") == 0) {
+      *params = 1;
+      continue;
+    }
+    for (size_t k = 0; k < 3 && opt == NULL; k++) {
+      const size_t n = strlen(opts[k]);
+      if (strncmp(arg, opts[k], n) == 0 && arg[n] == '=') {
+        opt = opts[k];
+        v = arg + n + 1;
+      } else if (strcmp(arg, opts[k]) == 0) {
+        if (i + 1 >= a->nrest) {
+          return cli_usage(ctx, "option %s needs a value", arg);
+        }
+        opt = opts[k];
+        v = a->rest[++i];
+      }
+    }
+    if (opt == NULL) {
+      return cli_usage(ctx, arg[0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'",
+                       arg);
+    }
+    int rc = 0;
+    if (strcmp(opt, "--state") == 0) {
+      o->state = v;
+    } else if (strcmp(opt, "--occupancy") == 0) {
+      rc = parse_net(ctx, v, &o->occ_net);
+      o->occ_given = 1;
+    } else {
+      const char *eq = strchr(v, '=');
+      const size_t len = eq != NULL ? (size_t)(eq - v) : 0;
+      if (eq == NULL || len == 0 || len >= sizeof names[0] || o->np >= MAX_PARAM_OVERRIDES) {
+        return cli_usage(ctx, "--param: expected NAME=VALUE (see --params)");
+      }
+      if (!cli_parse_double(ctx, "--param", eq + 1, -1e300, 1e300, &o->pvalues[o->np])) {
+        return 2;
+      }
+      memcpy(names[o->np], v, len);
+      names[o->np][len] = '\0';
+      o->pnames[o->np] = names[o->np];
+      o->np++;
+    }
+    if (rc != 0) {
+      return rc;
+    }
+  }
+  return 0;
+}
+
 int cmd_physiology(cli_ctx *ctx) {
   simargs a;
   int rc = simargs_parse(ctx, &a);
   if (rc != 0) {
     return rc;
   }
-  const char *state_name = "rest_supine";
-  double occ_net = 0.0;
-  int occ_given = 0;
-  for (size_t i = 0; i < a.nrest; i++) {
-    const char *arg = a.rest[i];
-    const char *v = NULL;
-    int is_state = 0;
-    if (strcmp(arg, "--params") == 0) {
-      return cmd_synapse_params(ctx, 1);
-    }
-    if (strncmp(arg, "--state=", 8) == 0) {
-      v = arg + 8;
-      is_state = 1;
-    } else if (strncmp(arg, "--occupancy=", 12) == 0) {
-      v = arg + 12;
-    } else if (strcmp(arg, "--state") == 0 || strcmp(arg, "--occupancy") == 0) {
-      if (i + 1 >= a.nrest) {
-        return cli_usage(ctx, "option %s needs a value", arg);
-      }
-      is_state = strcmp(arg, "--state") == 0;
-      v = a.rest[++i];
-    } else if (arg[0] == '-') {
-      return cli_usage(ctx, "unknown option '%s'", arg);
-    } else {
-      return cli_usage(ctx, "unexpected argument '%s'", arg);
-    }
-    if (is_state) {
-      state_name = v;
-    } else {
-      if ((rc = parse_net(ctx, v, &occ_net)) != 0) {
-        return rc;
-      }
-      occ_given = 1;
-    }
+  phys_opts o;
+  memset(&o, 0, sizeof o);
+  int params = 0;
+  if ((rc = parse_opts(ctx, &a, &o, &params)) != 0) {
+    return rc;
+  }
+  if (params) {
+    return cmd_model_params(ctx, 1);
   }
   ru_error err;
   ru_error_clear(&err);
   size_t state = 0;
-  ru_status st = ru_physio_state_find(state_name, &state, &err);
+  ru_status st = ru_physio_state_find(o.state, &state, &err);
   if (st != RU_OK) {
+    return cli_fail(ctx, st, &err);
+  }
+  ru_kb *kb = cli_kb(ctx, &rc);
+  if (kb == NULL) {
+    return rc;
+  }
+  ru_physio *p = NULL;
+  st = ru_physio_new(kb, &p, &err);
+  for (size_t i = 0; st == RU_OK && i < o.np; i++) {
+    st = ru_physio_set_param(p, o.pnames[i], o.pvalues[i], &err);
+  }
+  if (st != RU_OK) {
+    ru_physio_free(p);
     return cli_fail(ctx, st, &err);
   }
   const int regimen = a.nregimens > 0 || a.data_path != NULL;
+  double held[RU_SYN_NINPUTS] = {0};
+  held[RU_SYN_NET] = o.occ_net;
+  ru_physio_drug drug = {0.0, 1.0};
+  ru_sim *sim = NULL;
+  double *tt = NULL;
+  double *conc = NULL;
+  double *in = NULL;
+  ru_physio_drug *series = NULL;
+  size_t nt = 0;
+  size_t kpeak = 0;
+  int single = 0;
+  const char *input = o.occ_given ? "held (--occupancy)" : "none";
   if (regimen) {
-    double reg_occ = 0.0;
-    if ((rc = regimen_net_occupancy(ctx, &a, &reg_occ)) != 0) {
-      return rc;
+    if ((rc = simargs_build(ctx, &a, &sim)) != 0) {
+      goto done;
     }
-    /* an explicit --occupancy NET adds as an independent block */
-    occ_net = 1.0 - (1.0 - reg_occ) * (1.0 - occ_net);
+    single = !(ru_sim_longest_interval_h(sim) > 0.0);
+    if (!single) {
+      double mean[RU_SYN_NINPUTS];
+      ru_error e;
+      ru_error_clear(&e);
+      const ru_status sst = ru_synapse_steady_inputs(kb, sim, held, mean, &e);
+      if (sst != RU_OK) {
+        rc = cli_fail(ctx, sst, &e);
+        goto done;
+      }
+      memcpy(held, mean, sizeof mean);
+      input = "regimen: mean steady-state occupancy over the last dosing interval";
+    } else {
+      if ((rc = simargs_times(ctx, &a, SINGLE_DOSE_DAYS, &tt, &nt)) != 0) {
+        goto done;
+      }
+      conc = malloc((ru_sim_compound_count(sim) * nt + 1) * sizeof *conc);
+      in = malloc(nt * RU_SYN_NINPUTS * sizeof *in);
+      series = malloc(nt * sizeof *series);
+      if (conc == NULL || in == NULL || series == NULL) {
+        rc = cli_fail(ctx, RU_ENOMEM, NULL);
+        goto done;
+      }
+      st = ru_sim_run(sim, tt, nt, conc, &err);
+      if (st == RU_OK) {
+        st = ru_synapse_inputs_from_sim(kb, sim, conc, nt, held, in, &err);
+      }
+      if (st == RU_OK) {
+        st = ru_physio_drug_series(kb, tt, nt, in, series, &err);
+      }
+      if (st != RU_OK) {
+        rc = cli_fail(ctx, st, &err);
+        goto done;
+      }
+      /* samples after the dose instant (at t = 0 of an i.v. bolus the synapse has not
+       * responded yet) */
+      kpeak = nt > 1 ? 1 : 0;
+      for (size_t k = kpeak + 1; k < nt; k++) {
+        if (series[k].net_occupancy > series[kpeak].net_occupancy) {
+          kpeak = k;
+        }
+      }
+      drug = series[kpeak];
+      input = "single dose: time course, reported at the time of peak NET occupancy";
+    }
+  }
+  if (!single && (regimen || o.occ_given)) {
+    st = ru_physio_drug_from_inputs(kb, held, ACUTE_H, &drug, &err);
+    if (st != RU_OK) {
+      rc = cli_fail(ctx, st, &err);
+      goto done;
+    }
   }
   ru_physio_values base;
-  ru_physio_values drug;
-  st = ru_physio_steady_state(state, 0.0, &base, &err);
+  ru_physio_values dv;
+  st = ru_physio_steady_state(p, state, NULL, &base, &err);
   if (st == RU_OK) {
-    st = ru_physio_steady_state(state, occ_net, &drug, &err);
+    st = ru_physio_steady_state(p, state, &drug, &dv, &err);
   }
   if (st != RU_OK) {
-    return cli_fail(ctx, st, &err);
+    rc = cli_fail(ctx, st, &err);
+    goto done;
   }
   if (ctx->format != CLI_FMT_JSON) {
-    return emit_table(ctx, ru_physio_state_name(state), occ_net, &base, &drug);
+    rc = emit_table(ctx, ru_physio_state_name(state), drug.net_occupancy, &base, &dv);
+    goto done;
   }
-  cJSON *root = values_json(&drug);
+  cJSON *root = values_json(&dv);
   cJSON_AddStringToObject(root, "state", ru_physio_state_name(state));
-  cJSON_AddItemToObject(root, "net_occupancy", cli_json_number(occ_net));
-  cJSON_AddStringToObject(root, "occupancy_input",
-                          regimen ? "regimen: mean steady-state NET occupancy"
-                                  : (occ_given ? "held (--occupancy)" : "none"));
+  cJSON_AddItemToObject(root, "net_occupancy", cli_json_number(drug.net_occupancy));
+  cJSON_AddStringToObject(root, "occupancy_input", input);
   cJSON_AddItemToObject(root, "baseline", values_json(&base));
   cJSON_AddItemToObject(root, "plasma_ne_fold",
-                        cli_json_number(drug.plasma_ne_pg_per_ml / base.plasma_ne_pg_per_ml));
-  cJSON_AddItemToObject(root, "volume_l", cli_json_number(drug.volume_l));
-  cJSON *src = cJSON_AddArrayToObject(root, "sources");
-  cJSON_AddItemToArray(src, cJSON_CreateString(ru_physio_state_source(state)));
-  static const char *const keys[] = {"physio.clearance", "physio.half_life", "physio.spillover",
-                                     "physio.net_clearance_slope", "physio.dmi_spillover_drop",
-                                     "physio.cardiac_spillover_rise_dmi", "physio.hr_gain"};
-  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-    const ru_synapse_param *p = ru_synapse_param_find(keys[i]);
-    if (p != NULL) {
-      cJSON_AddItemToArray(src, cJSON_CreateString(p->source));
+                        cli_json_number(dv.plasma_ne_pg_per_ml / base.plasma_ne_pg_per_ml));
+  cJSON_AddItemToObject(root, "volume_l", cli_json_number(dv.volume_l));
+  cJSON_AddBoolToObject(root, "clearance_change_sourced", dv.clearance_status != RU_VALUE_MISSING);
+  if (single && nt > 0) {
+    cJSON_AddItemToObject(root, "time_of_peak_h", cli_json_number(tt[kpeak]));
+    cJSON *ts = cJSON_AddObjectToObject(root, "time_course");
+    cJSON *th = cJSON_AddArrayToObject(ts, "time_h");
+    cJSON *oc = cJSON_AddArrayToObject(ts, "net_occupancy");
+    cJSON *pn = cJSON_AddArrayToObject(ts, "plasma_ne_pg_per_ml");
+    cJSON *hr = cJSON_AddArrayToObject(ts, "heart_rate_bpm");
+    for (size_t k = 0; k < nt; k++) {
+      ru_physio_values vk;
+      if (ru_physio_steady_state(p, state, &series[k], &vk, NULL) != RU_OK) {
+        continue;
+      }
+      cJSON_AddItemToArray(th, cli_json_number(tt[k]));
+      cJSON_AddItemToArray(oc, cli_json_number(series[k].net_occupancy));
+      cJSON_AddItemToArray(pn, cli_json_number(vk.plasma_ne_pg_per_ml));
+      cJSON_AddItemToArray(hr, cli_json_number(vk.heart_rate_bpm));
     }
   }
+  const char *src = ru_physio_state_source(p, state);
+  cJSON_AddStringToObject(root, "state_source", src != NULL ? src : "missing");
+  cJSON_AddStringToObject(root, "parameters", "reuptake physiology --params");
   cJSON_AddStringToObject(root, "notes",
-                          "one-compartment plasma NE (Vd = CL*t1/2/ln2); heart rate from cardiac "
-                          "sympathetic drive, not plasma NE; null where no sourced value exists. "
-                          "'plasma NE unchanged under NET block' is built into the clearance "
-                          "slope (see reuptake physiology --params)");
+                          "one-compartment plasma NE (Vd = CL*t1/2/ln2); NET block lowers "
+                          "clearance (uptake-1) and changes spillover through two separate "
+                          "paths: peripheral (less reuptake: more spillover per release) and "
+                          "central (sympathetic drive = LC firing of the synapse model); heart "
+                          "rate from cardiac junctional NE; null where no sourced value exists");
   cJSON_AddStringToObject(root, "disclaimer", CLI_DISCLAIMER);
-  return cli_emit_json(ctx, root);
+  rc = cli_emit_json(ctx, root);
+done:
+  free(tt);
+  free(conc);
+  free(in);
+  free(series);
+  ru_sim_free(sim);
+  ru_physio_free(p);
+  return rc;
 }

@@ -225,6 +225,11 @@ static const char FINAL_NOTE[] =
     "fraction of subjects meeting the criterion at every grid point of the end window (the last "
     "dosing interval: for >= criteria, the steady-state trough)";
 
+/* cJSON_AddItemToObject that frees the item when it cannot be added (out of memory). */
+static void json_add(cJSON *obj, const char *key, cJSON *item) {
+  if (!cJSON_AddItemToObject(obj, key, item)) cJSON_Delete(item);
+}
+
 static cJSON *json_series(const double *v, size_t n) {
   cJSON *a = cJSON_CreateArray();
   for (size_t j = 0; j < n; j++) cJSON_AddItemToArray(a, cli_json_number(v[j]));
@@ -254,9 +259,8 @@ static int emit_json(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, con
     cJSON_AddBoolToObject(o1, "activity_unsourced_simulated_as_nm", as_nm);
     cJSON_AddItemToArray(c19, o1);
   }
-  cJSON_AddStringToObject(root, "engine", ru_pop_fast_path(p) ? "closed-form fixed-step propagator"
-                                                              : "ru_sim_run");
-  cJSON_AddItemToObject(root, "time_h", json_series(t, nt));
+  cJSON_AddStringToObject(root, "engine", ru_pop_engine(p));
+  json_add(root, "time_h", json_series(t, nt));
   cJSON *bands = cJSON_AddArrayToObject(root, "bands");
   char key[32];
   for (size_t b = 0; b < ru_pop_band_count(p); b++) {
@@ -270,7 +274,7 @@ static int emit_json(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, con
     cJSON *pc = cJSON_AddObjectToObject(o1, "percentiles");
     for (size_t q = 0; q < o->npct; q++) {
       for (size_t j = 0; j < nt; j++) buf[j] = ru_pop_band_percentile(p, s, b, j, o->pct[q]);
-      cJSON_AddItemToObject(pc, pct_key(key, sizeof key, o->pct[q]), json_series(buf, nt));
+      json_add(pc, pct_key(key, sizeof key, o->pct[q]), json_series(buf, nt));
     }
     cJSON_AddItemToArray(bands, o1);
   }
@@ -282,8 +286,8 @@ static int emit_json(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, con
     cJSON_AddStringToObject(o1, "comparison", c->at_least ? ">=" : "<=");
     cJSON_AddNumberToObject(o1, "threshold", c->threshold);
     for (size_t j = 0; j < nt; j++) buf[j] = ru_pop_attainment(p, s, k, j);
-    cJSON_AddItemToObject(o1, "probability", json_series(buf, nt));
-    cJSON_AddItemToObject(o1, "final", cli_json_number(ru_pop_attainment_final(p, s, k)));
+    json_add(o1, "probability", json_series(buf, nt));
+    json_add(o1, "final", cli_json_number(ru_pop_attainment_final(p, s, k)));
     cJSON_AddItemToArray(att, o1);
   }
   cJSON_AddStringToObject(root, "attainment_final_definition", FINAL_NOTE);
@@ -299,11 +303,11 @@ static int emit_json(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, con
       cJSON_AddNumberToObject(o1, "frequency", ru_pop_phenotype_frequency(p, g));
       cJSON_AddStringToObject(o1, "compound", ru_pop_compound_name(p, i));
       cJSON_AddNumberToObject(o1, "n", (double)e.n);
-      cJSON_AddItemToObject(o1, "auc_mean", cli_json_number(e.auc_mean));
-      cJSON_AddItemToObject(o1, "auc_p5", cli_json_number(e.auc_p5));
-      cJSON_AddItemToObject(o1, "auc_p50", cli_json_number(e.auc_p50));
-      cJSON_AddItemToObject(o1, "auc_p95", cli_json_number(e.auc_p95));
-      cJSON_AddItemToObject(o1, "cavg_mean", cli_json_number(e.cavg_mean));
+      json_add(o1, "auc_mean", cli_json_number(e.auc_mean));
+      json_add(o1, "auc_p5", cli_json_number(e.auc_p5));
+      json_add(o1, "auc_p50", cli_json_number(e.auc_p50));
+      json_add(o1, "auc_p95", cli_json_number(e.auc_p95));
+      json_add(o1, "cavg_mean", cli_json_number(e.cavg_mean));
       cJSON_AddStringToObject(o1, "auc_unit", "ng*h/mL");
       cJSON_AddStringToObject(o1, "cavg_unit", "ng/mL");
       cJSON_AddItemToArray(byp, o1);
@@ -382,7 +386,7 @@ static int emit_table(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, co
     }
     cli_out_printf(out, ")");
   }
-  cli_out_printf(out, "; engine: %s\n\n", ru_pop_fast_path(p) ? "closed-form fixed-step" : "ru_sim_run");
+  cli_out_printf(out, "; engine: %s\n\n", ru_pop_engine(p));
   /* final-time percentiles */
   {
     const char *hdr[MAX_PCT + 3];
@@ -558,7 +562,16 @@ static int draw(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s) {
   return 0;
 }
 
-static int run(cli_ctx *ctx, int rank, int size) {
+/* The command on this rank. *synced is set once every rank is past the point where a failure
+ * could leave the others waiting in a collective (the first one is the status exchange after the
+ * subjects are run). */
+static int run(cli_ctx *ctx, int rank, int size, int *synced) {
+  /* test hook (tests/cli/test_population.sh): one rank fails before the first collective, as an
+   * out-of-memory or a bad file on one node would */
+  const char *inject = getenv("RU_POP_FAIL_RANK");
+  if (inject != NULL && size > 1 && atoi(inject) == rank) {
+    return cli_usage(ctx, "rank %d failed on purpose (RU_POP_FAIL_RANK)", rank);
+  }
   simargs a;
   int rc = simargs_parse(ctx, &a);
   if (rc) return rc;
@@ -633,6 +646,7 @@ static int run(cli_ctx *ctx, int rank, int size) {
   st = ru_pop_run(p, first, count, sum, &g_stop, show ? on_progress : NULL, &ps, &err);
   /* every rank learns whether any stopped or failed: 1 interrupted, 2 failed */
   const int mine = st == RU_OK ? 0 : (st == RU_EINTERRUPTED ? 1 : 2);
+  *synced = 1;
   const int any = ru_pop_mpi_max(mine);
   if (any != 0) {
     if (show) fputc('\n', stderr);
@@ -675,15 +689,46 @@ static int run(cli_ctx *ctx, int rank, int size) {
   return rc;
 }
 
+/* Copies what this rank wrote to its captured stderr to the real one, each line marked with the
+ * rank (only rank 0 speaks normally: the others would repeat its lines). */
+static void forward_messages(FILE *cap, int fd, int rank) {
+  if (cap == NULL || fd < 0) return;
+  fflush(stderr);
+  rewind(cap);
+  char line[1024];
+  while (fgets(line, sizeof line, cap) != NULL) {
+    char buf[1100];
+    const int n = snprintf(buf, sizeof buf, "[rank %d] %s", rank, line);
+    if (n > 0) {
+      const size_t len = strlen(buf);
+      if (write(fd, buf, len) < 0) return;
+    }
+  }
+}
+
 int cmd_population(cli_ctx *ctx) {
   ru_error err;
   ru_error_clear(&err);
   int rank = 0, size = 1;
   ru_status st = ru_pop_mpi_init(&rank, &size, &err);
   if (st != RU_OK) return cli_fail(ctx, st, &err);
-  /* only rank 0 speaks: the other ranks compute the same arguments and would repeat its lines */
-  if (rank != 0 && freopen("/dev/null", "w", stderr) == NULL) {
-    /* keep the original stderr */
+  /* under an MPI launcher every rank sees a pty: the JSON layout must not depend on it, so that
+   * 1 and N ranks write byte-identical output */
+  if (ru_pop_mpi_launched()) ctx->json_compact = 1;
+  /* only rank 0 speaks: the other ranks compute the same arguments and would repeat its lines;
+   * their messages are kept aside, and shown only when that rank fails on its own */
+  FILE *cap = NULL;
+  int orig = -1;
+  if (rank != 0) {
+    orig = dup(STDERR_FILENO);
+    cap = tmpfile();
+    if (cap != NULL) {
+      fflush(stderr);
+      if (dup2(fileno(cap), STDERR_FILENO) < 0) {
+        fclose(cap);
+        cap = NULL;
+      }
+    }
   }
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -691,7 +736,15 @@ int cmd_population(cli_ctx *ctx) {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
-  const int rc = run(ctx, rank, size);
+  int synced = 0;
+  const int rc = run(ctx, rank, size, &synced);
+  if (rc != 0 && size > 1 && !synced) {
+    /* failed before the first collective: the other ranks would wait for this one forever */
+    forward_messages(cap, orig, rank);
+    ru_pop_mpi_abort(rc);
+  }
+  if (cap != NULL) fclose(cap);
+  if (orig >= 0) close(orig);
   ru_pop_mpi_finalize();
   return rc;
 }

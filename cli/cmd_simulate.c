@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "result.h"
 #include "simargs.h"
 
 #define MAX_T 16
@@ -29,251 +30,96 @@ static void sim_out_free(sim_out *o) {
   free(o->occ_by);
 }
 
-static double unbound_nm(const sim_out *o, size_t i, size_t j) {
-  const double fu = ru_sim_compound_fu(o->s, i), mw = ru_sim_compound_mw(o->s, i);
-  return (isfinite(fu) && isfinite(mw)) ? ru_pd_unbound_nm(o->conc[i * o->nt + j], fu, mw) : nan("");
+/* The subject's time courses as one description (result.h): total and unbound concentration of
+ * each compound, then per target the combined occupancy ("all") and each compound's share (JSON
+ * only). Names and values live in the returned arrays; free with series_free. */
+typedef struct series_view {
+  cli_series *s;
+  size_t n;
+  char (*names)[RU_NAME_MAX + 32];
+  double *unbound; /* nc*nt nM */
+} series_view;
+
+static void series_free(series_view *v) {
+  free(v->s);
+  free(v->names);
+  free(v->unbound);
 }
 
-/* One subject's time course as the DESIGN.md object (time_h, series, mechanisms, solver). */
-static cJSON *subject_json(const sim_out *o) {
-  cJSON *root = cJSON_CreateObject();
-  cJSON *tj = cJSON_AddArrayToObject(root, "time_h");
-  for (size_t j = 0; j < o->nt; j++) cJSON_AddItemToArray(tj, cJSON_CreateNumber(o->t[j]));
-  cJSON *series = cJSON_AddArrayToObject(root, "series");
+static int series_of(cli_ctx *ctx, const sim_out *o, series_view *v) {
+  memset(v, 0, sizeof *v);
+  const size_t cap = 2 * o->nc + o->ntargets * (1 + o->nc);
+  v->s = calloc(cap + 1, sizeof *v->s);
+  v->names = calloc(cap + 1, sizeof *v->names);
+  v->unbound = malloc((o->nc * o->nt + 1) * sizeof *v->unbound);
+  if (v->s == NULL || v->names == NULL || v->unbound == NULL) {
+    series_free(v);
+    return cli_fail(ctx, RU_ENOMEM, NULL);
+  }
   for (size_t i = 0; i < o->nc; i++) {
     const char *name = ru_sim_compound_name(o->s, i);
-    cJSON *a = cJSON_CreateObject();
-    cJSON_AddStringToObject(a, "compound", name);
-    cJSON_AddStringToObject(a, "quantity", "total");
-    cJSON_AddStringToObject(a, "unit", "ng/mL");
-    cJSON *v = cJSON_AddArrayToObject(a, "values");
-    for (size_t j = 0; j < o->nt; j++) cJSON_AddItemToArray(v, cJSON_CreateNumber(o->conc[i * o->nt + j]));
-    cJSON_AddItemToArray(series, a);
     const double fu = ru_sim_compound_fu(o->s, i), mw = ru_sim_compound_mw(o->s, i);
-    if (isfinite(fu) && isfinite(mw)) {
-      cJSON *b = cJSON_CreateObject();
-      cJSON_AddStringToObject(b, "compound", name);
-      cJSON_AddStringToObject(b, "quantity", "unbound");
-      cJSON_AddStringToObject(b, "unit", "nM");
-      cJSON *w = cJSON_AddArrayToObject(b, "values");
-      for (size_t j = 0; j < o->nt; j++) cJSON_AddItemToArray(w, cJSON_CreateNumber(unbound_nm(o, i, j)));
-      cJSON_AddItemToArray(series, b);
+    double *u = v->unbound + i * o->nt;
+    for (size_t j = 0; j < o->nt; j++) {
+      u[j] = (isfinite(fu) && isfinite(mw)) ? ru_pd_unbound_nm(o->conc[i * o->nt + j], fu, mw) : nan("");
     }
+    snprintf(v->names[v->n], sizeof v->names[0], "%s_ng_per_ml", name);
+    v->s[v->n] = (cli_series){name, "total", "ng/mL", NULL, o->conc + i * o->nt, 5, v->names[v->n]};
+    v->n++;
+    snprintf(v->names[v->n], sizeof v->names[0], "%s_unbound_nM", name);
+    v->s[v->n] = (cli_series){name, "unbound", "nM", NULL, u, 4, v->names[v->n]};
+    v->n++;
   }
   for (size_t k = 0; k < o->ntargets; k++) {
-    cJSON *a = cJSON_CreateObject();
-    cJSON_AddStringToObject(a, "compound", "all");
-    cJSON_AddStringToObject(a, "quantity", "occupancy");
-    cJSON_AddStringToObject(a, "target", o->targets[k]);
-    cJSON_AddStringToObject(a, "unit", "fraction");
-    cJSON *v = cJSON_AddArrayToObject(a, "values");
-    for (size_t j = 0; j < o->nt; j++) cJSON_AddItemToArray(v, cJSON_CreateNumber(o->occ[k * o->nt + j]));
-    cJSON_AddItemToArray(series, a);
+    snprintf(v->names[v->n], sizeof v->names[0], "%s_occupancy", o->targets[k]);
+    v->s[v->n] = (cli_series){"all", "occupancy", "fraction", o->targets[k], o->occ + k * o->nt, 3, v->names[v->n]};
+    v->n++;
     for (size_t i = 0; i < o->nc && o->nc > 1; i++) {
       const double *by = o->occ_by + (k * o->nc + i) * o->nt;
       double mx = 0.0;
       for (size_t j = 0; j < o->nt; j++) mx = fmax(mx, by[j]);
       if (mx <= 0.0) continue;
-      cJSON *b = cJSON_CreateObject();
-      cJSON_AddStringToObject(b, "compound", ru_sim_compound_name(o->s, i));
-      cJSON_AddStringToObject(b, "quantity", "occupancy");
-      cJSON_AddStringToObject(b, "target", o->targets[k]);
-      cJSON_AddStringToObject(b, "unit", "fraction");
-      cJSON *w = cJSON_AddArrayToObject(b, "values");
-      for (size_t j = 0; j < o->nt; j++) cJSON_AddItemToArray(w, cJSON_CreateNumber(by[j]));
-      cJSON_AddItemToArray(series, b);
+      v->s[v->n++] = (cli_series){ru_sim_compound_name(o->s, i), "occupancy", "fraction", o->targets[k], by, 3, NULL};
     }
-  }
-  const char *mech = ru_sim_mechanisms(o->s);
-  cJSON *m = cJSON_AddArrayToObject(root, "mechanisms");
-  char *copy = strdup(mech);
-  char *save = NULL;
-  for (char *line = copy ? strtok_r(copy, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
-    cJSON_AddItemToArray(m, cJSON_CreateString(line));
-  }
-  free(copy);
-  cJSON_AddStringToObject(root, "solver", ru_sim_is_nonlinear(o->s) ? "cvode" : "closed-form");
-  return root;
-}
-
-/* Renders one subject's table into out; with_footer adds the mechanisms and solver lines. */
-static int table_into(cli_out *out, const sim_out *o, int all_rows, int with_footer) {
-  const size_t ncol = 1 + 2 * o->nc + o->ntargets;
-  const char **hdr = calloc(ncol, sizeof *hdr);
-  char **owned = calloc(ncol, sizeof *owned);
-  if (hdr == NULL || owned == NULL) {
-    free(hdr);
-    free(owned);
-    fprintf(stderr, "reuptake simulate: out of memory\n");
-    return 1;
-  }
-  size_t c = 0;
-  hdr[c++] = "time_h";
-  for (size_t i = 0; i < o->nc; i++) {
-    const char *nm = ru_sim_compound_name(o->s, i);
-    owned[c] = malloc(strlen(nm) + 24);
-    sprintf(owned[c], "%s_ng_per_ml", nm);
-    hdr[c] = owned[c];
-    c++;
-    owned[c] = malloc(strlen(nm) + 24);
-    sprintf(owned[c], "%s_unbound_nM", nm);
-    hdr[c] = owned[c];
-    c++;
-  }
-  for (size_t k = 0; k < o->ntargets; k++) {
-    owned[c] = malloc(strlen(o->targets[k]) + 16);
-    sprintf(owned[c], "%s_occupancy", o->targets[k]);
-    hdr[c] = owned[c];
-    c++;
-  }
-  cli_table *t = cli_table_new(ncol, hdr);
-  /* on a terminal table, keep it concise: about 30 rows unless --step/--times chose them */
-  size_t stride = 1;
-  if (!all_rows && o->nt > 40) {
-    stride = (o->nt + 29) / 30;
-    /* rows on whole days (or hours) so the table does not alias against the dosing interval */
-    const double step = o->t[1] - o->t[0];
-    const double unit = o->t[o->nt - 1] > 72.0 ? 24.0 : 1.0;
-    if (step > 0.0 && step <= unit) {
-      const size_t per_unit = (size_t)llround(unit / step);
-      if (per_unit > 0) stride = per_unit * ((stride + per_unit - 1) / per_unit);
-    }
-  }
-  char (*buf)[32] = calloc(ncol, sizeof *buf);
-  const char **cells = calloc(ncol, sizeof *cells);
-  for (size_t j = 0; j < o->nt && buf && cells; j++) {
-    if (j % stride != 0 && j + 1 != o->nt) continue;
-    size_t q = 0;
-    cells[q] = cli_fmt(buf[q], sizeof buf[q], o->t[j], 6);
-    q++;
-    for (size_t i = 0; i < o->nc; i++) {
-      cells[q] = cli_fmt(buf[q], sizeof buf[q], o->conc[i * o->nt + j], 5);
-      q++;
-      cells[q] = cli_fmt(buf[q], sizeof buf[q], unbound_nm(o, i, j), 4);
-      q++;
-    }
-    for (size_t k = 0; k < o->ntargets; k++) {
-      cells[q] = cli_fmt(buf[q], sizeof buf[q], o->occ[k * o->nt + j], 3);
-      q++;
-    }
-    cli_table_add(t, cells);
-  }
-  cli_table_render(t, CLI_FMT_TABLE, out);
-  if (with_footer) {
-    const char *mech = ru_sim_mechanisms(o->s);
-    if (mech[0]) cli_out_printf(out, "\nmechanisms:\n%s", mech);
-    cli_out_printf(out, "\nsolver: %s.  %s\n",
-                   ru_sim_is_nonlinear(o->s) ? "CVODE (enzyme inhibition couples the compounds)"
-                                             : "closed form (linear system)",
-                   CLI_DISCLAIMER);
-  }
-  cli_table_free(t);
-  free(buf);
-  free(cells);
-  for (size_t k = 0; k < ncol; k++) free(owned[k]);
-  free(owned);
-  free(hdr);
-  return 0;
-}
-
-static int emit_table(cli_ctx *ctx, const sim_out *o, int all_rows) {
-  cli_out *out = cli_out_new();
-  const int rc = table_into(out, o, all_rows, 1);
-  if (rc) {
-    cli_out_free(out);
-    return rc;
-  }
-  return cli_out_commit(ctx, out);
-}
-
-/* --format csv: every row streamed through the library's CSV writer (no per-cell strings, no
- * printf; the text is the same %.*g as the table's cells), written atomically to --output.
- * Several subjects (a multi-ID dataset) are written in long form, below. */
-static void csv_header(ru_csv_writer *w, const sim_out *o) {
-  char name[256];
-  ru_csv_writer_str(w, "time_h");
-  for (size_t i = 0; i < o->nc; i++) {
-    const char *nm = ru_sim_compound_name(o->s, i);
-    snprintf(name, sizeof name, "%s_ng_per_ml", nm);
-    ru_csv_writer_str(w, name);
-    snprintf(name, sizeof name, "%s_unbound_nM", nm);
-    ru_csv_writer_str(w, name);
-  }
-  for (size_t k = 0; k < o->ntargets; k++) {
-    snprintf(name, sizeof name, "%s_occupancy", o->targets[k]);
-    ru_csv_writer_str(w, name);
-  }
-  ru_csv_writer_end_row(w);
-}
-
-static void csv_rows(ru_csv_writer *w, const sim_out *o) {
-  for (size_t j = 0; j < o->nt && ru_csv_writer_status(w) == RU_OK; j++) {
-    ru_csv_writer_double(w, o->t[j], 6);
-    for (size_t i = 0; i < o->nc; i++) {
-      ru_csv_writer_double(w, o->conc[i * o->nt + j], 5);
-      ru_csv_writer_double(w, unbound_nm(o, i, j), 4);
-    }
-    for (size_t k = 0; k < o->ntargets; k++) {
-      ru_csv_writer_double(w, o->occ[k * o->nt + j], 3);
-    }
-    ru_csv_writer_end_row(w);
-  }
-}
-
-/* Long ("tidy") rows for multi-subject datasets, whose subjects may take different compounds:
- * id,time_h,compound,quantity,target,unit,value. */
-static void csv_long_header(ru_csv_writer *w) {
-  static const char *const cols[] = {"id", "time_h", "compound", "quantity", "target", "unit", "value"};
-  for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) ru_csv_writer_str(w, cols[c]);
-  ru_csv_writer_end_row(w);
-}
-
-static void csv_long_row(ru_csv_writer *w, long id, double t, const char *compound,
-                         const char *quantity, const char *target, const char *unit, double v,
-                         int sig) {
-  ru_csv_writer_int(w, id);
-  ru_csv_writer_double(w, t, 6);
-  ru_csv_writer_str(w, compound);
-  ru_csv_writer_str(w, quantity);
-  ru_csv_writer_str(w, target);
-  ru_csv_writer_str(w, unit);
-  ru_csv_writer_double(w, v, sig);
-  ru_csv_writer_end_row(w);
-}
-
-static void csv_long_rows(ru_csv_writer *w, const sim_out *o, long id) {
-  for (size_t j = 0; j < o->nt && ru_csv_writer_status(w) == RU_OK; j++) {
-    for (size_t i = 0; i < o->nc; i++) {
-      const char *nm = ru_sim_compound_name(o->s, i);
-      csv_long_row(w, id, o->t[j], nm, "total", "", "ng/mL", o->conc[i * o->nt + j], 5);
-      csv_long_row(w, id, o->t[j], nm, "unbound", "", "nM", unbound_nm(o, i, j), 4);
-    }
-    for (size_t k = 0; k < o->ntargets; k++) {
-      csv_long_row(w, id, o->t[j], "all", "occupancy", o->targets[k], "fraction",
-                   o->occ[k * o->nt + j], 3);
-    }
-  }
-}
-
-static int csv_open(cli_ctx *ctx, ru_csv_writer **w) {
-  ru_error err;
-  ru_error_clear(&err);
-  ru_status st = ru_csv_writer_open(ctx->output_path, 0, w, &err);
-  if (st != RU_OK) {
-    cli_fail(ctx, st, &err);
-    return 2; /* as cli_write_file_atomic: an unwritable --output is the caller's to fix */
   }
   return 0;
 }
 
-static int csv_commit(cli_ctx *ctx, ru_csv_writer *w) {
-  ru_error err;
-  ru_error_clear(&err);
-  ru_status st = ru_csv_writer_commit(w, &err);
-  ru_csv_writer_free(w);
-  if (st != RU_OK) {
-    cli_fail(ctx, st, &err);
-    return ctx->output_path != NULL ? 2 : 1;
+/* The table shows about 30 rows unless --step/--times chose them, on whole days (or hours) so
+ * it does not alias against the dosing interval. */
+static size_t table_stride(const sim_out *o, int all_rows) {
+  if (all_rows || o->nt <= 40) return 1;
+  size_t stride = (o->nt + 29) / 30;
+  const double step = o->t[1] - o->t[0];
+  const double unit = o->t[o->nt - 1] > 72.0 ? 24.0 : 1.0;
+  if (step > 0.0 && step <= unit) {
+    const size_t per_unit = (size_t)llround(unit / step);
+    if (per_unit > 0) stride = per_unit * ((stride + per_unit - 1) / per_unit);
+  }
+  return stride;
+}
+
+/* One subject into the result: its series (CSV wide, or long with the id for a dataset), the
+ * mechanisms acting and the solver used. */
+static int subject_result(cli_ctx *ctx, cli_result *res, const sim_out *o, int all_rows,
+                          int dataset, long id) {
+  series_view v;
+  const int rc = series_of(ctx, o, &v);
+  if (rc) return rc;
+  const cli_series_set set = {o->t, o->nt, v.s, v.n, table_stride(o, all_rows), dataset, id};
+  cli_result_series(res, &set, CLI_IN_ALL);
+  series_free(&v);
+  if (dataset) cli_result_num(res, "id", (double)id);
+  cli_result_lines(res, "mechanisms", "mechanisms", ru_sim_mechanisms(o->s), NULL, CLI_IN_ALL);
+  const char *solver = ru_sim_solver_name(o->s);
+  cli_result_str(res, "solver", NULL, solver, CLI_IN_JSON);
+  if (!dataset) {
+    cli_result_note(res, "\nsolver: %s\n",
+                    !ru_sim_is_nonlinear(o->s) ? "closed form (linear system)"
+                    : strcmp(solver, "cvode") == 0
+                        ? "CVODE (enzyme inhibition couples the compounds)"
+                        : "hybrid: closed form for the linear blocks, Gauss-Legendre collocation "
+                          "for the coupled ones");
   }
   return 0;
 }
@@ -323,7 +169,7 @@ static int subject_times(cli_ctx *ctx, const simargs *a, const ru_regimen *r, si
     }
     if (n > 0) {
       o->t = malloc(n * sizeof *o->t);
-      if (o->t == NULL) return cli_usage(ctx, "out of memory");
+      if (o->t == NULL) return cli_fail(ctx, RU_ENOMEM, NULL);
       for (size_t k = 0; k < ru_regimen_count(r); k++) {
         const ru_event *e = ru_regimen_event(r, k);
         if (e->evid != RU_EVID_OBSERVATION && e->evid != RU_EVID_OTHER) continue;
@@ -346,7 +192,7 @@ static int run_subject(cli_ctx *ctx, const simargs *a, const ru_regimen *r, sim_
   ru_error err;
   ru_error_clear(&err);
   o->conc = malloc(o->nc * o->nt * sizeof *o->conc);
-  if (o->conc == NULL) return cli_usage(ctx, "out of memory for %zu time points", o->nt);
+  if (o->conc == NULL) return cli_fail(ctx, RU_ENOMEM, NULL);
   ru_status st = ru_sim_run(o->s, o->t, o->nt, o->conc, &err);
   if (st != RU_OK) return cli_fail(ctx, st, &err);
   /* occupancy of the transporters by default; --targets all|LIST for more */
@@ -361,7 +207,7 @@ static int run_subject(cli_ctx *ctx, const simargs *a, const ru_regimen *r, sim_
   if (kb == NULL) return kb_rc;
   o->occ = calloc(nt * o->nt + 1, sizeof *o->occ);
   o->occ_by = calloc(nt * o->nc * o->nt + 1, sizeof *o->occ_by);
-  if (o->occ == NULL || o->occ_by == NULL) return cli_usage(ctx, "out of memory");
+  if (o->occ == NULL || o->occ_by == NULL) return cli_fail(ctx, RU_ENOMEM, NULL);
   for (size_t k = 0; k < nt; k++) {
     double *occ = o->occ + o->ntargets * o->nt;
     double *by = o->occ_by + o->ntargets * o->nc * o->nt;
@@ -376,19 +222,18 @@ static int run_subject(cli_ctx *ctx, const simargs *a, const ru_regimen *r, sim_
   return 0;
 }
 
-/* A multi-subject dataset: every subject simulated, one output with an ID per row (CSV,
- * table) or a "subjects" array (JSON). */
-static int run_dataset(cli_ctx *ctx, const simargs *a, const ru_regimen *r) {
+/* A multi-subject dataset: every subject simulated, one output with an ID per row (CSV long
+ * form, table) or a "subjects" array (JSON). */
+static int run_dataset(cli_ctx *ctx, const simargs *a, const ru_regimen *r, int all_rows) {
   const size_t nid = ru_regimen_id_count(r);
   if (ctx->plot_path != NULL) {
     return cli_usage(ctx, "--plot draws one subject: the dataset has %zu (choose one with --id)", nid);
   }
-  cJSON *root = ctx->format == CLI_FMT_JSON ? cJSON_CreateObject() : NULL;
-  cJSON *subjects = root ? cJSON_AddArrayToObject(root, "subjects") : NULL;
-  ru_csv_writer *w = NULL;
-  int rc = ctx->format == CLI_FMT_CSV ? csv_open(ctx, &w) : 0;
-  cli_out *out = ctx->format == CLI_FMT_TABLE ? cli_out_new() : NULL;
+  cli_result *res = cli_result_new(ctx);
+  if (res == NULL) return 1;
+  int rc = 0;
   for (size_t k = 0; rc == 0 && k < nid; k++) {
+    if (cli_stopped(ctx)) break;
     const long id = ru_regimen_id(r, k);
     ru_regimen *sub = NULL;
     ru_error err;
@@ -402,65 +247,32 @@ static int run_dataset(cli_ctx *ctx, const simargs *a, const ru_regimen *r) {
     rc = run_subject(ctx, a, sub, &o);
     ru_regimen_free(sub);
     if (rc == 0) {
-      if (root) {
-        cJSON *js = subject_json(&o);
-        cJSON_AddNumberToObject(js, "id", (double)id);
-        cJSON_AddItemToArray(subjects, js);
-      } else if (w) {
-        if (k == 0) csv_long_header(w);
-        csv_long_rows(w, &o, id);
-      } else {
-        cli_out_printf(out, "%ssubject %ld\n", k ? "\n" : "", id);
-        rc = table_into(out, &o, 1, 0);
-      }
+      char title[64];
+      snprintf(title, sizeof title, "%ssubject %ld", k ? "\n" : "", id);
+      cli_result_begin_item(res, "subjects", title);
+      rc = subject_result(ctx, res, &o, all_rows, 1, id);
+      cli_result_end(res);
     }
     sim_out_free(&o);
   }
-  if (root) {
-    if (rc) {
-      cJSON_Delete(root);
-      return rc;
-    }
-    cJSON_AddStringToObject(root, "disclaimer", CLI_DISCLAIMER);
-    return cli_emit_json(ctx, root);
-  }
-  if (w) {
-    if (rc) {
-      ru_csv_writer_free(w);
-      return rc;
-    }
-    return csv_commit(ctx, w);
-  }
   if (rc) {
-    cli_out_free(out);
+    cli_result_free(res);
     return rc;
   }
-  cli_out_printf(out, "\n%s\n", CLI_DISCLAIMER);
-  return cli_out_commit(ctx, out);
+  return cli_result_finish(res);
 }
 
 int cmd_simulate(cli_ctx *ctx) {
   simargs a;
   int rc = simargs_parse(ctx, &a);
   if (rc) return rc;
-  long only_id = 0;
-  int have_id = 0;
-  for (size_t i = 0; i < a.nrest; i++) {
-    if (strcmp(a.rest[i], "--id") == 0 && i + 1 < a.nrest) {
-      double v;
-      if (!cli_parse_double(ctx, "--id", a.rest[i + 1], -1e15, 1e15, &v)) return 2;
-      only_id = (long)v;
-      have_id = 1;
-      /* remove the pair from the leftovers */
-      for (size_t j = i; j + 2 < a.nrest; j++) a.rest[j] = a.rest[j + 2];
-      a.nrest -= 2;
-      break;
-    }
-  }
   if ((rc = simargs_no_rest(ctx, &a))) return rc;
+  const cli_arg *id = cli_get(ctx, "--id");
+  const int all_rows = isfinite(a.step_h) || a.times != NULL;
   ru_regimen *r = NULL;
   if ((rc = simargs_regimen(ctx, &a, &r))) return rc;
-  if (have_id) {
+  if (id != NULL) {
+    const long only_id = (long)id->num;
     ru_regimen *sub = NULL;
     ru_error err;
     ru_error_clear(&err);
@@ -470,30 +282,22 @@ int cmd_simulate(cli_ctx *ctx) {
     if (st != RU_OK) return cli_fail(ctx, st, &err);
     r = sub;
   } else if (ru_regimen_id_count(r) > 1) {
-    rc = run_dataset(ctx, &a, r);
+    rc = run_dataset(ctx, &a, r, 1);
     ru_regimen_free(r);
     return rc;
   }
   sim_out o;
   rc = run_subject(ctx, &a, r, &o);
   ru_regimen_free(r);
+  if (rc == 0 && cli_stopped(ctx)) rc = cli_interrupted(ctx);
   if (rc == 0 && ctx->plot_path != NULL) rc = draw(ctx, &o);
+  cli_result *res = rc == 0 ? cli_result_new(ctx) : NULL;
+  if (rc == 0 && res == NULL) rc = 1;
+  if (rc == 0) rc = subject_result(ctx, res, &o, all_rows, 0, 0);
   if (rc == 0) {
-    if (ctx->format == CLI_FMT_JSON) {
-      cJSON *root = subject_json(&o);
-      cJSON_AddStringToObject(root, "disclaimer", CLI_DISCLAIMER);
-      rc = cli_emit_json(ctx, root);
-    } else if (ctx->format == CLI_FMT_CSV) {
-      ru_csv_writer *w = NULL;
-      rc = csv_open(ctx, &w);
-      if (rc == 0) {
-        csv_header(w, &o);
-        csv_rows(w, &o);
-        rc = csv_commit(ctx, w);
-      }
-    } else {
-      rc = emit_table(ctx, &o, isfinite(a.step_h) || a.times != NULL);
-    }
+    rc = cli_result_finish(res);
+  } else {
+    cli_result_free(res);
   }
   sim_out_free(&o);
   return rc;

@@ -33,9 +33,16 @@ ru_kb *cli_kb(cli_ctx *ctx, int *exit_code) {
 }
 
 int cli_fail(const cli_ctx *ctx, ru_status st, const ru_error *err) {
+  if (st == RU_EINTERRUPTED) return cli_interrupted(ctx);
   const char *msg = (err != NULL && err->message[0] != '\0') ? err->message : ru_strerror(st);
+  /* one line whatever the message holds */
+  char line[RU_ERROR_MESSAGE_MAX];
+  snprintf(line, sizeof line, "%s", msg);
+  for (char *p = line; *p; p++) {
+    if (*p == '\n' || *p == '\r') *p = ' ';
+  }
   fprintf(stderr, "reuptake%s%s: %s\n", ctx && ctx->command ? " " : "",
-          ctx && ctx->command ? ctx->command : "", msg);
+          ctx && ctx->command ? ctx->command : "", line);
   return ru_status_is_input_error(st) ? 2 : 1;
 }
 
@@ -110,6 +117,10 @@ void cli_out_free(cli_out *o) {
   }
 }
 
+void cli_out_fail(cli_out *o) {
+  if (o != NULL) o->failed = 1;
+}
+
 void cli_out_write(cli_out *o, const char *data, size_t n) {
   if (o == NULL || o->failed) return;
   if (o->len + n + 1 > o->cap) {
@@ -154,27 +165,21 @@ void cli_out_printf(cli_out *o, const char *fmt, ...) {
   free(big);
 }
 
-int cli_write_file_atomic(const char *path, const void *data, size_t n, const char *what) {
-  ru_error err;
-  ru_error_clear(&err);
-  const ru_status st = ru_file_write_atomic(path, data, n, &err);
-  if (st != RU_OK) {
-    fprintf(stderr, "reuptake: %s: %s\n", what, err.message);
-    return ru_status_is_input_error(st) ? 2 : 1;
-  }
-  return 0;
-}
-
 int cli_out_commit(const cli_ctx *ctx, cli_out *o) {
   if (o == NULL || o->failed) {
-    fprintf(stderr, "reuptake: out of memory formatting output\n");
     cli_out_free(o);
-    return 1;
+    return cli_fail(ctx, RU_ENOMEM, NULL);
+  }
+  if (cli_stopped(ctx)) {
+    cli_out_free(o);
+    return cli_interrupted(ctx);
   }
   /* --output or stdout, through the library's one atomic-file helper */
-  const int rc = cli_write_file_atomic(ctx->output_path, o->data ? o->data : "", o->len, "output");
+  ru_error err;
+  ru_error_clear(&err);
+  const ru_status st = ru_file_write_atomic(ctx->output_path, o->data ? o->data : "", o->len, &err);
   cli_out_free(o);
-  return rc;
+  return st == RU_OK ? 0 : cli_fail(ctx, st, &err);
 }
 
 cJSON *cli_json_number(double v) { return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull(); }
@@ -188,23 +193,17 @@ static int json_all_finite(const cJSON *n) {
 }
 
 int cli_emit_json(const cli_ctx *ctx, cJSON *root) {
-  if (root == NULL) {
-    fprintf(stderr, "reuptake: out of memory building JSON\n");
-    return 1;
-  }
+  if (root == NULL) return cli_fail(ctx, RU_ENOMEM, NULL);
   if (!json_all_finite(root)) {
     cJSON_Delete(root);
     fprintf(stderr, "reuptake %s: internal error: a non-finite number reached the output\n",
             ctx->command ? ctx->command : "");
     return 1;
   }
-  const int pretty = ctx->output_path == NULL && isatty(STDOUT_FILENO);
+  const int pretty = !ctx->json_compact && ctx->output_path == NULL && isatty(STDOUT_FILENO);
   char *text = pretty ? cJSON_Print(root) : cJSON_PrintUnformatted(root);
   cJSON_Delete(root);
-  if (text == NULL) {
-    fprintf(stderr, "reuptake: out of memory printing JSON\n");
-    return 1;
-  }
+  if (text == NULL) return cli_fail(ctx, RU_ENOMEM, NULL);
   cli_out *o = cli_out_new();
   cli_out_write(o, text, strlen(text));
   cli_out_write(o, "\n", 1);
@@ -217,6 +216,7 @@ int cli_emit_json(const cli_ctx *ctx, cJSON *root) {
 struct cli_table {
   size_t ncols, nrows, cap;
   char **cells; /* nrows*ncols, row 0 = headers */
+  int failed;   /* a row could not be stored (out of memory) */
 };
 
 cli_table *cli_table_new(size_t ncols, const char *const *headers) {
@@ -235,20 +235,31 @@ void cli_table_free(cli_table *t) {
 }
 
 void cli_table_add(cli_table *t, const char *const *cells) {
-  if (t == NULL) return;
+  if (t == NULL || t->failed) return;
   if (t->nrows == t->cap) {
     const size_t cap = t->cap ? t->cap * 2 : 16;
-    char **c = realloc(t->cells, cap * t->ncols * sizeof *c);
-    if (c == NULL) return;
+    char **c = realloc(t->cells, (cap * t->ncols + 1) * sizeof *c);
+    if (c == NULL) {
+      t->failed = 1;
+      return;
+    }
     t->cells = c;
     t->cap = cap;
   }
   for (size_t j = 0; j < t->ncols; j++) {
     const char *s = cells[j] ? cells[j] : "";
-    t->cells[t->nrows * t->ncols + j] = strdup(s);
+    char *d = strdup(s);
+    if (d == NULL) {
+      for (size_t k = 0; k < j; k++) free(t->cells[t->nrows * t->ncols + k]);
+      t->failed = 1;
+      return;
+    }
+    t->cells[t->nrows * t->ncols + j] = d;
   }
   t->nrows++;
 }
+
+int cli_table_failed(const cli_table *t) { return t == NULL || t->failed; }
 
 const char *cli_fmt(char *buf, size_t cap, double v, int sig) {
   if (!isfinite(v)) {
@@ -265,6 +276,48 @@ static size_t utf8_width(const char *s) {
     if (((unsigned char)*s & 0xC0) != 0x80) w++;
   }
   return w;
+}
+
+/* Aligned rows from first_row on, each line starting with indent; with a rule under row 0. */
+static void render_aligned(const cli_table *t, cli_out *o, size_t first_row, const char *indent) {
+  size_t *w = calloc(t->ncols + 1, sizeof *w);
+  if (w == NULL) {
+    cli_out_fail(o);
+    return;
+  }
+  for (size_t i = first_row; i < t->nrows; i++)
+    for (size_t j = 0; j < t->ncols; j++) {
+      const char *s = t->cells[i * t->ncols + j];
+      const size_t l = s ? utf8_width(s) : 0;
+      if (l > w[j]) w[j] = l;
+    }
+  for (size_t i = first_row; i < t->nrows; i++) {
+    cli_out_write(o, indent, strlen(indent));
+    size_t pending = 0; /* spaces owed before the next non-empty cell (no trailing blanks) */
+    for (size_t j = 0; j < t->ncols; j++) {
+      const char *s = t->cells[i * t->ncols + j] ? t->cells[i * t->ncols + j] : "";
+      if (*s != '\0') {
+        for (size_t k = 0; k < pending; k++) cli_out_write(o, " ", 1);
+        cli_out_write(o, s, strlen(s));
+        pending = 0;
+      }
+      if (j + 1 < t->ncols) pending += w[j] + 2 - (*s ? utf8_width(s) : 0);
+    }
+    cli_out_write(o, "\n", 1);
+    if (i == 0) {
+      cli_out_write(o, indent, strlen(indent));
+      for (size_t j = 0; j < t->ncols; j++) {
+        for (size_t k = 0; k < w[j]; k++) cli_out_write(o, "-", 1);
+        if (j + 1 < t->ncols) cli_out_write(o, "  ", 2);
+      }
+      cli_out_write(o, "\n", 1);
+    }
+  }
+  free(w);
+}
+
+void cli_table_render_body(const cli_table *t, cli_out *o, const char *indent) {
+  if (t != NULL) render_aligned(t, o, 1, indent);
 }
 
 void cli_table_render(const cli_table *t, cli_format fmt, cli_out *o) {
@@ -289,30 +342,5 @@ void cli_table_render(const cli_table *t, cli_format fmt, cli_out *o) {
     }
     return;
   }
-  size_t *w = calloc(t->ncols, sizeof *w);
-  if (w == NULL) return;
-  for (size_t i = 0; i < t->nrows; i++)
-    for (size_t j = 0; j < t->ncols; j++) {
-      const char *s = t->cells[i * t->ncols + j];
-      const size_t l = s ? utf8_width(s) : 0;
-      if (l > w[j]) w[j] = l;
-    }
-  for (size_t i = 0; i < t->nrows; i++) {
-    for (size_t j = 0; j < t->ncols; j++) {
-      const char *s = t->cells[i * t->ncols + j] ? t->cells[i * t->ncols + j] : "";
-      cli_out_write(o, s, strlen(s));
-      if (j + 1 < t->ncols) {
-        for (size_t k = utf8_width(s); k < w[j] + 2; k++) cli_out_write(o, " ", 1);
-      }
-    }
-    cli_out_write(o, "\n", 1);
-    if (i == 0) {
-      for (size_t j = 0; j < t->ncols; j++) {
-        for (size_t k = 0; k < w[j]; k++) cli_out_write(o, "-", 1);
-        if (j + 1 < t->ncols) cli_out_write(o, "  ", 2);
-      }
-      cli_out_write(o, "\n", 1);
-    }
-  }
-  free(w);
+  render_aligned(t, o, 0, "");
 }

@@ -12,6 +12,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <signal.h>
+
+#include "options.h"
 #include "reuptake.h"
 
 typedef enum cli_format { CLI_FMT_TABLE = 0, CLI_FMT_CSV, CLI_FMT_JSON } cli_format;
@@ -19,9 +22,29 @@ typedef enum cli_format { CLI_FMT_TABLE = 0, CLI_FMT_CSV, CLI_FMT_JSON } cli_for
 #define CLI_MAX_SETS 64
 #define CLI_MAX_ARGS 256
 
-/* Everything a subcommand needs from the global options. */
+struct cli_ctx;
+
+/* A subcommand: its help, its options (the parser's table) and its entry point. */
+typedef struct cli_command {
+  const char *name;
+  const char *summary;          /* one line in `reuptake --help` */
+  const char *synopsis;         /* usage lines after "reuptake NAME " ('\n' separated) */
+  const char *description;      /* paragraph(s) of `reuptake help NAME` */
+  const char *examples;         /* example command lines ('\n' separated) */
+  const cli_optgroup *groups;   /* its options, NULL-title terminated */
+  int (*run)(struct cli_ctx *ctx);
+  const char *probe;            /* cheap valid arguments: the option matrix and the fuzzer
+                                 * start from them so options reach the command's own checks */
+} cli_command;
+
+/* Everything a subcommand needs from the command line. */
 typedef struct cli_ctx {
   const char *command;          /* subcommand name */
+  const cli_command *cmd;       /* its descriptor */
+  cli_arg parsed[CLI_MAX_ARGS]; /* every argument after the command name, parsed and checked */
+  size_t nparsed;
+  char **argv;                  /* the tokens parsed[].first/ntok index */
+  const volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM: long commands stop early */
   cli_format format;            /* --format (default: table on a terminal, else table too) */
   const char *output_path;      /* --output FILE or NULL (stdout) */
   const char *kb_path;          /* --kb FILE or NULL (embedded) */
@@ -30,10 +53,13 @@ typedef struct cli_ctx {
   size_t nsets;
   const char *plot_path;        /* --plot FILE or NULL */
   int quiet;                    /* --quiet */
-  /* positional arguments and unrecognised options, in order, for the subcommand to parse */
+  /* the arguments other than the output, knowledge-base, --set and --plot options, as given, in
+   * order (for commands that read their own options from them) */
   const char *args[CLI_MAX_ARGS];
   size_t nargs;
   ru_kb *kb;                    /* opened lazily by cli_kb() */
+  int json_compact;             /* 1: JSON never pretty-printed (output identical on any
+                                 * terminal: population under MPI, where ranks see a pty) */
 } cli_ctx;
 
 /* Opens the knowledge base (embedded or --kb, plus --compounds) once; NULL on failure after
@@ -46,7 +72,34 @@ int cli_fail(const cli_ctx *ctx, ru_status st, const ru_error *err);
 /* Reports a usage error (one line, "reuptake CMD: ...") and returns 2. */
 int cli_usage(const cli_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Option helpers for subcommands: iterate ctx->args. cli_opt_value returns the value of an
+/* Parses argv[start..argc) against cmd's option table into ctx (parsed, and the legacy fields:
+ * format, output_path, kb_path, user_kb_path, sets, plot_path, quiet, args). Returns 0 or 2 after
+ * a one-line message (unknown option, missing or malformed value). */
+int cli_parse(cli_ctx *ctx, const cli_command *cmd, int argc, char **argv, int start);
+
+/* 1 for the options every command reads through ctx fields (--format, --output, --quiet, --kb,
+ * --compounds, --plot, --set). */
+int cli_is_common(const cli_option *o);
+
+/* The parsed options, by name (a name the command does not declare is a programming error:
+ * asserted). cli_get: the last occurrence or NULL; cli_str: its text (NULL when absent);
+ * cli_num: its number (dflt when absent); cli_flag: 1 when given; cli_count / cli_nth: every
+ * value of a repeatable or greedy option, in order. */
+const cli_arg *cli_get(const cli_ctx *ctx, const char *name);
+const char *cli_str(const cli_ctx *ctx, const char *name);
+double cli_num(const cli_ctx *ctx, const char *name, double dflt);
+int cli_flag(const cli_ctx *ctx, const char *name);
+size_t cli_count(const cli_ctx *ctx, const char *name);
+const char *cli_nth(const cli_ctx *ctx, const char *name, size_t k);
+/* Positional arguments (those not taken by an option), in order. */
+size_t cli_npos(const cli_ctx *ctx);
+const char *cli_pos(const cli_ctx *ctx, size_t k);
+/* 1 when SIGINT/SIGTERM asked the command to stop. */
+int cli_stopped(const cli_ctx *ctx);
+/* Reports an interrupted command (one line) and returns its exit code, 130. */
+int cli_interrupted(const cli_ctx *ctx);
+
+/* Option helpers for subcommands that read ctx->args themselves. cli_opt_value returns the value of an
  * option given as "--name VALUE" or "--name=VALUE" and advances *i; NULL when args[*i] is not
  * that option. */
 const char *cli_opt_value(cli_ctx *ctx, size_t *i, const char *name, int *missing);
@@ -66,10 +119,11 @@ cli_out *cli_out_new(void);
 void cli_out_free(cli_out *o);
 void cli_out_printf(cli_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cli_out_write(cli_out *o, const char *data, size_t n);
-/* Commits to ctx->output_path or stdout; returns exit code (0, or 1 on I/O failure). Frees o. */
+/* Marks o failed (out of memory): commit reports it and publishes nothing. */
+void cli_out_fail(cli_out *o);
+/* Commits to ctx->output_path or stdout (ru_file_write_atomic); returns the exit code: 0, 2 (the
+ * output file cannot be written), 1 (out of memory), 130 (interrupted: nothing written). Frees o. */
 int cli_out_commit(const cli_ctx *ctx, cli_out *o);
-/* Writes any memory buffer atomically to path (used for plots too). Returns 0 or 1. */
-int cli_write_file_atomic(const char *path, const void *data, size_t n, const char *what);
 
 /* JSON: serialises root (pretty when on a terminal) with a trailing newline, commits, frees
  * root. Non-finite numbers are refused (returns 1): a NaN never reaches output. */
@@ -86,6 +140,10 @@ void cli_table_add(cli_table *t, const char *const *cells);  /* ncols cells, cop
 const char *cli_fmt(char *buf, size_t cap, double v, int sig);
 /* Renders as aligned text (table) or RFC 4180 CSV into o. */
 void cli_table_render(const cli_table *t, cli_format fmt, cli_out *o);
+/* The rows without the header row, aligned, each line after indent. */
+void cli_table_render_body(const cli_table *t, cli_out *o, const char *indent);
+/* 1 when a row could not be stored (out of memory) or t is NULL. */
+int cli_table_failed(const cli_table *t);
 
 /* The disclaimer printed in --help and under tables on a terminal. */
 extern const char CLI_DISCLAIMER[];
@@ -103,7 +161,14 @@ int cmd_population(cli_ctx *ctx);
 int cmd_validate(cli_ctx *ctx);
 int cmd_map(cli_ctx *ctx); /* cmd_map.c: every product at its label dose */
 
-/* Per-command help text (NULL if unknown). */
-const char *cli_help_text(const char *command);
+/* The command table (commands.c): every subcommand with its options. */
+extern const cli_command *const CLI_COMMANDS[];
+const cli_command *cli_command_find(const char *name);
+
+/* Generated help (help.c): the overview, and one command's usage, options and examples. The JSON
+ * form lists every option with its kind, range and example (`reuptake help CMD --format json`). */
+void cli_help_overview(FILE *f);
+int cli_help_command(const cli_command *cmd, FILE *f);
+char *cli_help_json(const cli_command *cmd); /* cJSON_free the result; NULL: out of memory */
 
 #endif

@@ -1,94 +1,166 @@
-/* Per-command help texts (`reuptake help COMMAND`, `reuptake COMMAND --help`). */
+/* Help generated from the command table (commands.c): the overview of `reuptake --help`, and
+ * for one command its usage, description, every option it accepts (grouped, with the value it
+ * takes and its range or choices) and examples. The JSON form is the same table for scripts and
+ * tests (`reuptake help COMMAND --format json`). */
 #include <string.h>
 
 #include "common.h"
 
-static const struct {
-  const char *name;
-  const char *text;
-} HELP[] = {
-    {"drugs",
-     "reuptake drugs list [--class CLASS] [--products]\n"
-     "reuptake drugs show NAME        every value with its citation (brand names accepted)\n"
-     "reuptake drugs search TEXT      names, brand names, synonyms and classes\n\n"
-     "  reuptake drugs show venlafaxine --format json\n"
-     "Products (brands as labelled: Concerta, Effexor XR, Adderall) are shown with their release\n"
-     "model, compounds, salt factors and label doses; --products lists them.\n\n"
-     "  reuptake drugs show Concerta\n"
-     "  reuptake drugs list --products"},
-    {"map",
-     "reuptake map [--class SSRI|SNRI|NRI|NDRI|TCA|stimulant|...] [--dose low|usual|high]\n"
-     "             [--plot FILE.png|svg|pdf] [--format table|csv|json]\n"
-     "Every product at its label dose (usual by default), steady state, one row each: mean\n"
-     "occupancy of SERT, NET, DAT, H1, M1, alpha1, 5-HT2A and 5-HT2C over the dosing interval,\n"
-     "the NET/SERT occupancy ratio at that dose, and the CYP enzymes the product inhibits at\n"
-     "that dose (FDA 2020 basic static models). --plot draws the heatmap (rows by class).\n"
-     "Products without a sourced dose or with a missing value are listed with the reason.\n\n"
-     "  reuptake map --plot map.png\n"
-     "  reuptake map --class SNRI --dose high --format json"},
-    {"kb",
-     "reuptake kb check    sources resolve, units known, no duplicates, fractions in [0,1],\n"
-     "                     metabolites point to parents; prints coverage; exit 1 on violation\n"
-     "Options: --kb FILE (another database), --compounds FILE (user compounds)"},
-    {"simulate",
-     "reuptake simulate REGIMEN... [--days N|--hours H] [--step H|--times T1,T2,...]\n"
-     "                  [--phenotype CYP2D6=PM] [--targets SERT,NET|all] [--data FILE.csv]\n"
-     "                  [--data-map F=COL,ALAG=COL,R=COL,D=COL] [--id N] [--solver auto|cvode]\n"
-     "                  [--set DRUG.KEY=VALUE] [--plot FILE.png|svg|pdf]\n"
-     "Total (ng/mL) and unbound (nM) concentrations of every compound and metabolite, and\n"
-     "occupancy of the targets they bind. Time zero is the first dose.\n"
-     "With --data, each subject (ID) of the dataset is simulated at its observation records\n"
-     "(EVID 0/2) unless a grid is given; --id N selects one; CSV is then in long form.\n"
-     "Per-record F, ALAG, R (RATE=-1) and D (RATE=-2) columns are read as NONMEM data items;\n"
-     "--data-map names the dataset's own columns for them (docs/regimens.md).\n\n"
-     "  reuptake simulate paroxetine:20mg:qd atomoxetine:40mg:bid --days 28 --plot demo.png\n"
-     "  reuptake simulate atomoxetine:40mg:q12h --phenotype CYP2D6=PM --format json"},
-    {"exposure",
-     "reuptake exposure REGIMEN... [--phenotype GENE=PHENO] [--set ...]\n"
-     "Steady state over the last dosing interval: AUCtau, Cmax, Cmin, Cavg, unbound Cavg; for a\n"
-     "single dose AUC0-inf, Cmax and tmax.\n\n"
-     "  reuptake exposure venlafaxine:75mg:q12h"},
-    {"occupancy",
-     "reuptake occupancy REGIMEN... [--target T] [--phenotype ...]\n"
-     "reuptake occupancy --conc DRUG=LEVEL[,DRUG=LEVEL...]   at measured plasma levels\n"
-     "reuptake occupancy DRUG --doses 10,20,40,80 [--every 24h]   dose-occupancy curve, ED50\n"
-     "reuptake occupancy REGIMEN... --profile   targets engaged above 50 %\n"
-     "Steady-state mean, trough and peak occupancy per target with per-compound shares.\n\n"
-     "  reuptake occupancy venlafaxine:225mg:q24h --target NET\n"
-     "  reuptake occupancy --conc nortriptyline=50ng/mL"},
-    {"interact",
-     "reuptake interact VICTIM_REGIMEN --with PERPETRATOR_REGIMEN... [--stop-after DURATION]\n"
-     "Victim AUC and Cmax ratios with vs without the perpetrator(s), the mechanisms, and the\n"
-     "time to reach and to lose the interaction.\n\n"
-     "  reuptake interact desipramine:50mg:q24h --with paroxetine:20mg:q24h"},
-    {"synapse",
-     "reuptake synapse (REGIMEN...|--occupancy NET=0.9,DAT=0.1,...) [--region pfc|striatum|\n"
-     "                 hippocampus] [--hours H|--days D] [--plot FILE]\n"
-     "                 [--antagonist idazoxan=0.9|WAY-100635=0.9|alpha2=x|D2=x|5-HT1A=x]\n"
-     "                 [--expression NET=x,DAT=x,SERT=x] [--genotype SERT+/-|SERT-/-|\n"
-     "                 DAT-overexpression|NET-182T] [--param NAME=VALUE] [--params]\n"
-     "Extracellular NE, DA and 5-HT as fold of baseline, firing of LC, VTA and raphe.\n"
-     "--params lists every model number with its source and status (docs/synapse.md)."},
-    {"physiology",
-     "reuptake physiology [--state rest_supine|standing|exercise_max|mental_stress|...]\n"
-     "                    [REGIMEN...|--occupancy NET=x]\n"
-     "                    [--params]\n"
-     "Plasma noradrenaline, its kinetics and heart rate, with and without NET blockade.\n"
-     "States: rest_supine, standing, exercise_submax, exercise_max, mental_stress, cold_pressor."},
-    {"population",
-     "reuptake population REGIMEN... --subjects N [--seed S] [--ancestry NAME]\n"
-     "Virtual population: percentile bands and target attainment (runs under mpirun)."},
-    {"validate",
-     "reuptake validate [--set pet|ddi|pm|microdialysis|physiology] [--data FILE] [--calibrate]\n"
-     "                  [--cross-validate]\n"
-     "Predicted vs observed for every published row with its source, and summary metrics.\n"
-     "--calibrate refits the per-family Ki scaling on calibration rows (factors, rows, residuals);\n"
-     "--cross-validate refits leaving one study out at a time: in-sample vs held-out error."},
-};
-
-const char *cli_help_text(const char *command) {
-  for (size_t i = 0; i < sizeof HELP / sizeof HELP[0]; i++) {
-    if (strcmp(HELP[i].name, command) == 0) return HELP[i].text;
+void cli_help_overview(FILE *f) {
+  fprintf(f, "usage: reuptake COMMAND [ARGS...] [OPTIONS]\n\ncommands:\n");
+  for (size_t i = 0; CLI_COMMANDS[i] != NULL; i++) {
+    fprintf(f, "  %-11s %s\n", CLI_COMMANDS[i]->name, CLI_COMMANDS[i]->summary);
   }
-  return NULL;
+  fprintf(f,
+          "\n  reuptake help COMMAND   usage, every option and examples of one command\n"
+          "  reuptake --version\n\n"
+          "Regimen: DRUG:DOSE[:qINTERVAL][:for=DURATION|:n=COUNT][:start=TIME]\n"
+          "  e.g. paroxetine:20mg:q24h  atomoxetine:40mg:q12h:start=14d  bupropion:150mg:bid\n"
+          "  DRUG may be a product (brand): Concerta:36mg:qd, Effexor-XR:150mg:qd\n\n"
+          "Exit status: 0 success, 2 a usage or input error you can fix (one line on stderr),\n"
+          "1 an internal failure, 130 interrupted.\n\n"
+          "%s\n",
+          CLI_DISCLAIMER);
+}
+
+/* The value column of an option line: "--name, -a METAVAR". */
+static void option_head(const cli_option *o, char *buf, size_t cap) {
+  snprintf(buf, cap, "%s%s%s%s%s", o->name, o->alias ? ", " : "", o->alias ? o->alias : "",
+           o->kind == CLI_V_FLAG ? "" : " ", o->kind == CLI_V_FLAG ? "" : (o->metavar ? o->metavar : "X"));
+}
+
+/* "[1e-06, 3650]", "table|csv|json", "repeatable" after the help text. */
+static void option_tail(const cli_option *o, char *buf, size_t cap) {
+  size_t k = 0;
+  buf[0] = '\0';
+  if (o->kind == CLI_V_NUMBER || o->kind == CLI_V_INTEGER) {
+    k += (size_t)snprintf(buf + k, cap - k, " [%g, %g]", o->lo, o->hi);
+  } else if (o->kind == CLI_V_DURATION) {
+    k += (size_t)snprintf(buf + k, cap - k, " [%g h, %g h]", o->lo, o->hi);
+  } else if (o->kind == CLI_V_CHOICE) {
+    k += (size_t)snprintf(buf + k, cap - k, " (%s)", o->choices);
+  }
+  if ((o->flags & CLI_REPEAT) && k < cap && strstr(o->help, "repeatable") == NULL) {
+    snprintf(buf + k, cap - k, " (repeatable)");
+  }
+}
+
+/* Prints lines of text, each indented. */
+static void print_lines(FILE *f, const char *indent, const char *prefix, const char *text) {
+  const char *p = text;
+  while (p != NULL && *p != '\0') {
+    const char *nl = strchr(p, '\n');
+    const int len = nl ? (int)(nl - p) : (int)strlen(p);
+    fprintf(f, "%s%s%.*s\n", indent, prefix, len, p);
+    p = nl ? nl + 1 : NULL;
+  }
+}
+
+/* "  HEAD   text..." with text wrapped at 96 columns under itself. */
+static void print_wrapped(FILE *f, const char *head, const char *text) {
+  enum { COL = 33, WIDTH = 96 };
+  fprintf(f, "  %-30s ", head);
+  int col = (int)strlen(head) > 30 ? 3 + (int)strlen(head) : COL;
+  if (col > COL) {
+    fprintf(f, "\n%*s", COL, "");
+    col = COL;
+  }
+  const char *p = text;
+  while (*p != '\0') {
+    const char *sp = strchr(p, ' ');
+    const int len = sp ? (int)(sp - p) : (int)strlen(p);
+    if (col > COL && col + 1 + len > WIDTH) {
+      fprintf(f, "\n%*s", COL, "");
+      col = COL;
+    } else if (col > COL) {
+      fputc(' ', f);
+      col++;
+    }
+    fprintf(f, "%.*s", len, p);
+    col += len;
+    p = sp ? sp + 1 : p + len;
+  }
+  fputc('\n', f);
+}
+
+int cli_help_command(const cli_command *cmd, FILE *f) {
+  char prefix[64];
+  snprintf(prefix, sizeof prefix, "reuptake %s ", cmd->name);
+  fprintf(f, "usage: ");
+  const char *p = cmd->synopsis;
+  for (int first = 1; p != NULL && *p != '\0'; first = 0) {
+    const char *nl = strchr(p, '\n');
+    const int len = nl ? (int)(nl - p) : (int)strlen(p);
+    fprintf(f, "%s%s%.*s\n", first ? "" : "       ", prefix, len, p);
+    p = nl ? nl + 1 : NULL;
+  }
+  fprintf(f, "\n");
+  print_lines(f, "", "", cmd->description);
+  for (const cli_optgroup *g = cmd->groups; g->title != NULL; g++) {
+    fprintf(f, "\n%s%s:\n", strcmp(g->title, cmd->name) == 0 ? "Options of " : "", g->title);
+    for (const cli_option *o = g->opts; o->name != NULL; o++) {
+      char head[96], tail[96];
+      option_head(o, head, sizeof head);
+      option_tail(o, tail, sizeof tail);
+      char text[512];
+      snprintf(text, sizeof text, "%s%s", o->help, tail);
+      print_wrapped(f, head, text);
+    }
+  }
+  fprintf(f, "\nExamples:\n");
+  print_lines(f, "  ", "", cmd->examples);
+  fprintf(f, "\n%s\n", CLI_DISCLAIMER);
+  return 0;
+}
+
+static const char *kind_name(cli_vkind k) {
+  static const char *const names[] = {"flag", "text", "file", "number", "integer", "duration", "choice"};
+  return names[k];
+}
+
+/* Adds text split at any of the characters of sep as an array of strings under key. */
+static void add_words(cJSON *obj, const char *key, const char *text, const char *sep) {
+  cJSON *arr = cJSON_AddArrayToObject(obj, key);
+  char buf[2048];
+  snprintf(buf, sizeof buf, "%s", text ? text : "");
+  char *save = NULL;
+  for (char *w = strtok_r(buf, sep, &save); w && arr; w = strtok_r(NULL, sep, &save)) {
+    cJSON_AddItemToArray(arr, cJSON_CreateString(w));
+  }
+}
+
+char *cli_help_json(const cli_command *cmd) {
+  cJSON *root = cJSON_CreateObject();
+  cJSON_AddStringToObject(root, "command", cmd->name);
+  cJSON_AddStringToObject(root, "summary", cmd->summary);
+  add_words(root, "synopsis", cmd->synopsis, "\n");
+  cJSON *opts = cJSON_AddArrayToObject(root, "options");
+  for (const cli_optgroup *g = cmd->groups; g->title != NULL; g++) {
+    for (const cli_option *o = g->opts; o->name != NULL; o++) {
+      cJSON *j = cJSON_CreateObject();
+      cJSON_AddStringToObject(j, "name", o->name);
+      if (o->alias) cJSON_AddStringToObject(j, "alias", o->alias);
+      cJSON_AddStringToObject(j, "group", g->title);
+      cJSON_AddStringToObject(j, "kind", kind_name(o->kind));
+      if (o->metavar) cJSON_AddStringToObject(j, "metavar", o->metavar);
+      cJSON_AddStringToObject(j, "help", o->help);
+      char accepts[128];
+      cli_option_describe(o, accepts, sizeof accepts);
+      cJSON_AddStringToObject(j, "accepts", accepts);
+      if (o->kind == CLI_V_NUMBER || o->kind == CLI_V_INTEGER || o->kind == CLI_V_DURATION) {
+        cJSON_AddNumberToObject(j, "min", o->lo);
+        cJSON_AddNumberToObject(j, "max", o->hi);
+      }
+      if (o->choices) add_words(j, "choices", o->choices, "|");
+      if (o->example) cJSON_AddStringToObject(j, "example", o->example);
+      cJSON_AddBoolToObject(j, "repeatable", (o->flags & CLI_REPEAT) != 0);
+      cJSON_AddBoolToObject(j, "greedy", (o->flags & CLI_GREEDY) != 0);
+      cJSON_AddItemToArray(opts, j);
+    }
+  }
+  add_words(root, "examples", cmd->examples, "\n");
+  add_words(root, "probe", cmd->probe, " ");
+  char *text = cJSON_Print(root);
+  cJSON_Delete(root);
+  return text;
 }

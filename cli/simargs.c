@@ -6,56 +6,82 @@
 #include <string.h>
 #include <strings.h>
 
+/* The options this parser owns (the regimen, solver, grid and target groups). */
+static int is_sim_option(const cli_option *o) {
+  const cli_option *const groups[] = {CLI_OPTS_REGIMEN, CLI_OPTS_SOLVER, CLI_OPTS_GRID, CLI_OPTS_TARGETS};
+  for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+    for (const cli_option *p = groups[g]; p->name != NULL; p++) {
+      if (p == o) return 1;
+    }
+  }
+  return 0;
+}
+
 int simargs_parse(cli_ctx *ctx, simargs *a) {
   memset(a, 0, sizeof *a);
   a->days = nan("");
   a->hours = nan("");
   a->step_h = nan("");
-  for (size_t i = 0; i < ctx->nargs; i++) {
-    const char *arg = ctx->args[i];
-    int missing = 0;
-    const char *v;
-    if ((v = cli_opt_value(ctx, &i, "--phenotype", &missing)) != NULL) {
-      if (a->nphenotypes >= 8) return cli_usage(ctx, "too many --phenotype options");
-      a->phenotypes[a->nphenotypes++] = v;
-    } else if ((v = cli_opt_value(ctx, &i, "--data-map", &missing)) != NULL) {
-      a->data_map = v;
-    } else if ((v = cli_opt_value(ctx, &i, "--data", &missing)) != NULL) {
-      a->data_path = v;
-    } else if ((v = cli_opt_value(ctx, &i, "--days", &missing)) != NULL) {
-      if (!cli_parse_double(ctx, "--days", v, 1e-6, 3650.0, &a->days)) return 2;
-    } else if ((v = cli_opt_value(ctx, &i, "--hours", &missing)) != NULL) {
-      if (!cli_parse_double(ctx, "--hours", v, 1e-6, 87600.0, &a->hours)) return 2;
-    } else if ((v = cli_opt_value(ctx, &i, "--step", &missing)) != NULL) {
-      if (!cli_parse_double(ctx, "--step", v, 1e-4, 8760.0, &a->step_h)) return 2;
-    } else if ((v = cli_opt_value(ctx, &i, "--times", &missing)) != NULL) {
-      a->times = v;
-    } else if ((v = cli_opt_value(ctx, &i, "--target", &missing)) != NULL ||
-               (v = cli_opt_value(ctx, &i, "--targets", &missing)) != NULL) {
-      a->targets = v;
-    } else if ((v = cli_opt_value(ctx, &i, "--solver", &missing)) != NULL) {
-      if (strcmp(v, "cvode") == 0) a->force_ode = 1;
-      else if (strcmp(v, "auto") == 0) a->force_ode = 0;
-      else return cli_usage(ctx, "--solver '%s': expected auto or cvode", v);
-    } else if (missing) {
-      return cli_usage(ctx, "option %s needs a value", arg);
-    } else if (arg[0] != '-' && strchr(arg, ':') != NULL) {
-      if (a->nregimens >= SIMARGS_MAX) return cli_usage(ctx, "too many regimens");
-      a->regimens[a->nregimens++] = arg;
-    } else {
-      if (a->nrest >= CLI_MAX_ARGS) return cli_usage(ctx, "too many arguments");
-      a->rest[a->nrest++] = arg;
+  /* the values were checked against the option table (cli_parse): kinds and ranges hold */
+  for (size_t k = 0; k < ctx->nparsed; k++) {
+    const cli_arg *p = &ctx->parsed[k];
+    if (p->opt != NULL && cli_is_common(p->opt)) continue;
+    if (p->opt == NULL && p->text[0] != '-' && strchr(p->text, ':') != NULL) {
+      if (a->nregimens >= SIMARGS_MAX) return cli_usage(ctx, "too many regimens (at most %d)", SIMARGS_MAX);
+      a->regimens[a->nregimens++] = p->text;
+      continue;
+    }
+    if (p->opt == NULL || !is_sim_option(p->opt)) {
+      for (int t = 0; t < p->ntok; t++) {
+        if (a->nrest >= CLI_MAX_ARGS) return cli_usage(ctx, "too many arguments");
+        a->rest[a->nrest++] = ctx->argv[p->first + t];
+      }
+      continue;
+    }
+    const char *n = p->opt->name;
+    if (strcmp(n, "--phenotype") == 0) {
+      if (a->nphenotypes >= SIMARGS_MAX_PHENOTYPES) return cli_usage(ctx, "too many --phenotype options");
+      a->phenotypes[a->nphenotypes++] = p->text;
+    } else if (strcmp(n, "--data") == 0) {
+      a->data_path = p->text;
+    } else if (strcmp(n, "--data-map") == 0) {
+      a->data_map = p->text;
+    } else if (strcmp(n, "--solver") == 0) {
+      a->solver = strcmp(p->text, "cvode") == 0    ? RU_SOLVER_CVODE
+                  : strcmp(p->text, "hybrid") == 0 ? RU_SOLVER_HYBRID
+                                                   : RU_SOLVER_AUTO;
+    } else if (strcmp(n, "--tol") == 0) {
+      a->tol = p->num;
+    } else if (strcmp(n, "--days") == 0) {
+      a->days = p->num;
+    } else if (strcmp(n, "--hours") == 0) {
+      a->hours = p->num;
+    } else if (strcmp(n, "--step") == 0) {
+      a->step_h = p->num;
+    } else if (strcmp(n, "--times") == 0) {
+      a->times = p->text;
+    } else if (strcmp(n, "--targets") == 0) {
+      a->targets = p->text;
     }
   }
   return 0;
 }
 
 int simargs_no_rest(cli_ctx *ctx, const simargs *a) {
-  if (a->nrest == 0) return 0;
-  const char *r = a->rest[0];
-  if (r[0] == '-') return cli_usage(ctx, "unknown option '%s'", r);
-  return cli_usage(ctx, "'%s' is not a regimen (expected DRUG:DOSE[:qINTERVAL]..., e.g. "
-                        "paroxetine:20mg:q24h)", r);
+  /* options in rest were declared by the command (the table refused every other one): only a
+   * leftover positional is an error */
+  for (size_t i = 0; i < a->nrest; i++) {
+    const char *r = a->rest[i];
+    if (r[0] == '-' && r[1] != '\0') {
+      const char *eq = strchr(r, '=');
+      const cli_option *o = cli_option_find(ctx->cmd->groups, r, eq ? (size_t)(eq - r) : strlen(r));
+      if (o != NULL && o->kind != CLI_V_FLAG && eq == NULL) i++; /* and its value */
+      continue;
+    }
+    return cli_usage(ctx, "'%s' is not a regimen (expected DRUG:DOSE[:qINTERVAL]..., e.g. "
+                          "paroxetine:20mg:q24h)", r);
+  }
+  return 0;
 }
 
 int simargs_regimen(cli_ctx *ctx, const simargs *a, ru_regimen **out) {
@@ -121,7 +147,9 @@ int simargs_sim(cli_ctx *ctx, const simargs *a, const ru_regimen *r, ru_sim **ou
   for (size_t i = 0; st == RU_OK && i < ctx->nsets; i++) {
     st = ru_sim_set_override(s, ctx->sets[i], &err);
   }
-  if (s != NULL) ru_sim_set_force_ode(s, a->force_ode);
+  if (s != NULL) ru_sim_set_solver(s, a->solver);
+  if (s != NULL && a->tol > 0.0) (void)ru_sim_set_hybrid_tolerance(s, a->tol, NULL);
+  ru_sim_set_cancel(s, ctx->stop); /* Ctrl-C stops a long run */
   if (st == RU_OK) st = ru_sim_prepare(s, &err);
   if (st != RU_OK) {
     ru_sim_free(s);
@@ -140,54 +168,58 @@ int simargs_build(cli_ctx *ctx, const simargs *a, ru_sim **out) {
   return rc;
 }
 
+/* The --times list: ascending times with units (h when none). Returns 0 or an exit code. */
+static int parse_times(cli_ctx *ctx, const char *spec, double **times, size_t *nt) {
+  size_t cap = 16, n = 0;
+  double *t = malloc(cap * sizeof *t);
+  char *buf = strdup(spec);
+  int rc = 0;
+  if (t == NULL || buf == NULL) rc = cli_fail(ctx, RU_ENOMEM, NULL);
+  char *save = NULL;
+  for (char *tok = rc ? NULL : strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+    double v = 0.0;
+    ru_error err;
+    ru_error_clear(&err);
+    if (ru_units_parse(RU_UNIT_TIME, tok, "h", 0.0, &v, &err) != RU_OK) {
+      rc = cli_usage(ctx, "--times: %s", err.message);
+      break;
+    }
+    if (!(v <= SIMARGS_MAX_HORIZON_H)) {
+      rc = cli_usage(ctx, "--times: '%s' is outside [0, %g] h", tok, SIMARGS_MAX_HORIZON_H);
+      break;
+    }
+    if (n > 0 && v < t[n - 1]) {
+      /* the message names the token: report before buf (which holds it) is freed */
+      rc = cli_usage(ctx, "--times must be ascending ('%s')", tok);
+      break;
+    }
+    if (n == cap) {
+      cap *= 2;
+      double *grown = realloc(t, cap * sizeof *grown);
+      if (grown == NULL) {
+        rc = cli_fail(ctx, RU_ENOMEM, NULL);
+        break;
+      }
+      t = grown;
+    }
+    t[n++] = v;
+  }
+  free(buf);
+  if (rc == 0 && n == 0) rc = cli_usage(ctx, "--times: no times given");
+  if (rc != 0) {
+    free(t);
+    return rc;
+  }
+  *times = t;
+  *nt = n;
+  return 0;
+}
+
 int simargs_times(cli_ctx *ctx, const simargs *a, double default_days, double **times,
                   size_t *nt) {
   *times = NULL;
   *nt = 0;
-  if (a->times != NULL) {
-    size_t cap = 16, n = 0;
-    double *t = malloc(cap * sizeof *t);
-    char *buf = strdup(a->times);
-    if (t == NULL || buf == NULL) {
-      free(t);
-      free(buf);
-      return cli_usage(ctx, "out of memory");
-    }
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-      double v;
-      ru_error err;
-      if (ru_units_parse(RU_UNIT_TIME, tok, "h", 0.0, &v, &err) != RU_OK) {
-        free(t);
-        free(buf);
-        return cli_usage(ctx, "--times: %s", err.message);
-      }
-      if (n > 0 && v < t[n - 1]) {
-        free(t);
-        free(buf);
-        return cli_usage(ctx, "--times must be ascending ('%s')", tok);
-      }
-      if (n == cap) {
-        cap *= 2;
-        double *nt2 = realloc(t, cap * sizeof *nt2);
-        if (nt2 == NULL) {
-          free(t);
-          free(buf);
-          return cli_usage(ctx, "out of memory");
-        }
-        t = nt2;
-      }
-      t[n++] = v;
-    }
-    free(buf);
-    if (n == 0) {
-      free(t);
-      return cli_usage(ctx, "--times: no times given");
-    }
-    *times = t;
-    *nt = n;
-    return 0;
-  }
+  if (a->times != NULL) return parse_times(ctx, a->times, times, nt);
   double horizon = default_days * 24.0;
   if (isfinite(a->days)) horizon = a->days * 24.0;
   if (isfinite(a->hours)) horizon = a->hours;
@@ -202,7 +234,7 @@ int simargs_times(cli_ctx *ctx, const simargs *a, double default_days, double **
   }
   const size_t n = (size_t)count;
   double *t = malloc(n * sizeof *t);
-  if (t == NULL) return cli_usage(ctx, "out of memory");
+  if (t == NULL) return cli_fail(ctx, RU_ENOMEM, NULL);
   for (size_t j = 0; j < n; j++) t[j] = (double)j * step;
   *times = t;
   *nt = n;

@@ -6,11 +6,13 @@
 #include "common.h"
 
 #define SIMARGS_MAX 32
+#define SIMARGS_MAX_PHENOTYPES 8
+#define SIMARGS_MAX_HORIZON_H 87600.0 /* 10 years: the --hours and --times limit */
 
 typedef struct simargs {
   const char *regimens[SIMARGS_MAX]; /* positional DRUG:DOSE... */
   size_t nregimens;
-  const char *phenotypes[8];         /* --phenotype GENE=PHENO (repeatable, or comma list) */
+  const char *phenotypes[SIMARGS_MAX_PHENOTYPES];         /* --phenotype GENE=PHENO (repeatable, or comma list) */
   size_t nphenotypes;
   const char *data_path;             /* --data FILE */
   const char *data_map;              /* --data-map F=COL,ALAG=COL,R=COL,D=COL */
@@ -19,7 +21,8 @@ typedef struct simargs {
   double step_h;                     /* --step (NaN unset) */
   const char *times;                 /* --times t1,t2,... */
   const char *targets;               /* --target / --targets */
-  int force_ode;                     /* --solver cvode */
+  ru_solver solver;                  /* --solver auto|hybrid|cvode */
+  double tol;                        /* --tol: hybrid defect tolerance (0: default) */
   const char *rest[CLI_MAX_ARGS];    /* options this parser does not know, for the command */
   size_t nrest;
 } simargs;
@@ -36,7 +39,8 @@ int simargs_times(cli_ctx *ctx, const simargs *a, double default_days, double **
 /* The regimen-to-simulation path of most commands: regimen from the arguments, then the
  * subject simulation (the regimen is freed). Returns 0 or an exit code. */
 int simargs_build(cli_ctx *ctx, const simargs *a, ru_sim **out);
-/* Rejects leftover options: returns 0 if a->nrest == 0, else a usage error. */
+/* Rejects a leftover positional argument (not a regimen); the command's own options, already
+ * checked by its table, may remain. Returns 0 or a usage error. */
 int simargs_no_rest(cli_ctx *ctx, const simargs *a);
 /* Splits a comma list of targets ("SERT,NET" or "all") into names. */
 size_t simargs_target_list(const char *spec, const char **out, size_t max);

@@ -14,6 +14,7 @@
 #include "reuptake/kb.h"
 #include "reuptake/regimen.h"
 #include "reuptake/pk.h"
+#include "reuptake/effect.h"
 #include "reuptake/pd.h"
 #include "reuptake/io.h"
 #include "reuptake/pop.h"

@@ -27,7 +27,7 @@ FORMULAS = {
     'erythrohydrobupropion': ('C13H20ClNO', 'as threohydrobupropion (diastereomer)'),
     'desmethylsertraline': ('C16H15Cl2N', 'sertraline C17H17Cl2N minus CH2'),
     'desmethylcitalopram': ('C19H19FN2O', 'citalopram C20H21FN2O minus CH2'),
-    'nordoxepin': ('C18H19NO', 'doxepin C19H21NO minus CH2'),
+    'nordoxepin': ('C18H19NO', 'doxepin C19H21NO (USP monograph, below) minus CH2'),
     'paroxetine': ('C19H20FNO3', 'paroxetine tablets USP label, DESCRIPTION (C19H20FNO3.HCl.1/2H2O; free base 329.4)'),
     'modafinil': ('C15H15NO2S', 'Provigil label, DESCRIPTION (molecular formula C15H15NO2S, 273.35)'),
     'armodafinil': ('C15H15NO2S', 'R-enantiomer of modafinil: same formula (Provigil label DESCRIPTION)'),
@@ -36,6 +36,17 @@ FORMULAS = {
     'amitriptyline': ('C20H23N', 'USP monograph Amitriptyline Hydrochloride (USP29-NF24: C20H23N.HCl 313.86; pharmacopeia.cn/v29240/usp29nf24s0_m3480.html)'),
     'nortriptyline': ('C19H21N', 'USP monograph Nortriptyline Hydrochloride (USP28-NF23: C19H21N.HCl 299.84; newdruginfo.com/pharmacopeia/usp28/v28230/usp28nf23s0_m57800.htm); FDA GSRS UNII 00FN6IH15D lists the base C19H21N'),
     'bupropion': ('C13H18ClNO', 'AHFS Drug Information monograph Bupropion Hydrochloride (molecular formula C13H18ClNO.ClH; drugs.com/monograph/bupropion-hydrochloride.html)'),
+    'fluoxetine': ('C17H18F3NO', 'USP monograph Fluoxetine Hydrochloride (USP35-NF30: C17H18F3NO.HCl 345.79; drugfuture.com/Pharmacopoeia/USP35/data/v35300/usp35nf30s0_m33780.html; same in USP28 newdruginfo.com usp28nf23s0_m33780)'),
+    'norfluoxetine': ('C16H16F3NO', 'fluoxetine C17H18F3NO (USP monograph) minus CH2 (N-demethylation)'),
+    'venlafaxine': ('C17H27NO2', 'USP-NF monograph Venlafaxine Hydrochloride (C17H27NO2.HCl 313.86; doi.usp.org/USPNF/USPNF_M88080_40101_01.html preview); replaces the mis-cited mw_duloxetine source'),
+    'desvenlafaxine': ('C16H25NO2', 'venlafaxine C17H27NO2 (USP-NF monograph) minus CH2 (O-demethylation)'),
+    'o-desmethylvenlafaxine': ('C16H25NO2', 'the same molecule as desvenlafaxine: venlafaxine C17H27NO2 minus CH2'),
+    'atomoxetine': ('C17H21NO', 'USP monograph Atomoxetine Hydrochloride (USP38-NF33: C17H21NO.HCl 291.82; drugfuture.com/Pharmacopoeia/usp38/data/v38332/usp38nf33s2_m1417.html)'),
+    'imipramine': ('C19H24N2', 'USP monograph Imipramine Hydrochloride (USP29-NF24: C19H24N2.HCl 316.88; pharmacopeia.cn/v29240/usp29nf24s0_m40030.html)'),
+    'clomipramine': ('C19H23ClN2', 'USP monograph Clomipramine Hydrochloride (USP35-NF30: C19H23ClN2.HCl 351.31; drugfuture.com/Pharmacopoeia/USP35/data/v35300/usp35nf30s0_m18510.html)'),
+    'desmethylclomipramine': ('C18H21ClN2', 'clomipramine C19H23ClN2 (USP monograph) minus CH2 (N-demethylation)'),
+    'doxepin': ('C19H21NO', 'USP monograph Doxepin Hydrochloride (USP29-NF24: C19H21NO.HCl 315.84; ftp.uspbpep.com/v29240/usp29nf24s0_m28110.html; same in USP28)'),
+    'hydroxybupropion': ('C13H18ClNO2', 'bupropion C13H18ClNO (AHFS monograph) plus O (hydroxylation of the tert-butyl group)'),
 }
 
 if __name__ == '__main__':

@@ -19,6 +19,8 @@ typedef struct ru_ddi_options {
   const char *const *overrides;  /* "drug.key=value", ... (may be NULL) */
   size_t noverrides;
   double stop_after_h;           /* perpetrators stop after this long (NaN: continue) */
+  ru_solver solver;              /* engine of the nonlinear path (0 = RU_SOLVER_AUTO: hybrid) */
+  double hybrid_tol;             /* hybrid defect tolerance (0: the default) */
 } ru_ddi_options;
 
 #define RU_DDI_MAX_EXPLAIN 32   /* explanation lines (victim pathway x perpetrator) */

@@ -12,6 +12,7 @@
 #ifndef RU_PK_H
 #define RU_PK_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "reuptake/kb.h"
@@ -69,6 +70,20 @@ RU_API void ru_sim_set_inhibitor_driver(ru_sim *s, int hepatic_inlet);
 /* Runs the subject on CVODE even when the system is linear (1), for cross-checking the closed
  * forms; 0 (default) chooses the closed form whenever the system is linear. */
 RU_API void ru_sim_set_force_ode(ru_sim *s, int force);
+/* The engine: RU_SOLVER_AUTO (default) the closed form when the system is linear, the hybrid
+ * solver when it is not (closed forms for the linear blocks, Gauss-Legendre collocation for the
+ * rest; docs/numerics.md); RU_SOLVER_CVODE the CVODE BDF path always (the reference);
+ * RU_SOLVER_HYBRID the hybrid solver always. */
+typedef enum ru_solver { RU_SOLVER_AUTO = 0, RU_SOLVER_CVODE = 1, RU_SOLVER_HYBRID = 2 } ru_solver;
+RU_API void ru_sim_set_solver(ru_sim *s, ru_solver solver);
+/* "closed-form", "hybrid" or "cvode": the engine a run uses (after prepare). */
+RU_API const char *ru_sim_solver_name(const ru_sim *s);
+/* Endpoint-defect tolerance of the hybrid solver (default 1e-4: 1e-6 max relative error on the
+ * benchmark models, bench/README.md); smaller is more accurate. RU_EINVAL outside (0, 1). */
+RU_API ru_status ru_sim_set_hybrid_tolerance(ru_sim *s, double tol, ru_error *err);
+/* cancel (may be NULL) is read at every output time of a CVODE run: when it is non-zero the run
+ * stops with RU_EINTERRUPTED. Meant for a flag set by a SIGINT handler. NULL-safe. */
+RU_API void ru_sim_set_cancel(ru_sim *s, const volatile sig_atomic_t *cancel);
 /* Turns enzyme inhibition between compounds off (1) or on (0, default): reports with vs without. */
 RU_API void ru_sim_set_inhibition_enabled(ru_sim *s, int enabled);
 

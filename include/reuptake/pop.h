@@ -52,6 +52,7 @@ extern "C" {
 #define RU_POP_MAX_CYP2C19 5 /* PM, IM, NM, RM, UM */
 #define RU_POP_MAX_SUBJECTS 2000000000ULL /* fixed-point sums stay exact up to 2^31 subjects */
 #define RU_POP_BLOCK 1024ULL              /* shards are whole blocks of this many subjects */
+#define RU_POP_DEFAULT_LANES 8            /* hybrid lanes of the general path */
 
 typedef struct ru_pop ru_pop;
 typedef struct ru_pop_summary ru_pop_summary;
@@ -80,7 +81,10 @@ typedef struct ru_pop_config {
                                      * CYP2D6 is drawn and may not be given */
   size_t nphenotypes;
   double cv_cl, cv_v, cv_ka;        /* defaults where the KB has none (init: RU_POP_DEFAULT_CV_*) */
-  int force_general;                /* 1: never use the closed-form fixed-step fast path (tests) */
+  int force_general;                /* 1: never use the closed-form fixed-step fast path nor the
+                                     * hybrid batch: ru_sim_run per subject (the reference) */
+  size_t lanes;                     /* subjects per hybrid solve on the general path (0:
+                                     * RU_POP_DEFAULT_LANES); the numbers do not depend on it */
 } ru_pop_config;
 
 /* Sets every field to its default (seed 1, defaults above, everything else NULL/0). */
@@ -105,8 +109,13 @@ RU_API size_t ru_pop_nt(const ru_pop *p);
 RU_API const double *ru_pop_times(const ru_pop *p);
 RU_API const char *ru_pop_ancestry(const ru_pop *p);
 RU_API uint64_t ru_pop_seed(const ru_pop *p);
-/* 1 when subjects run on the closed-form fixed-step propagator, 0 on ru_sim_run. */
+/* 1 when subjects run on the closed-form fixed-step propagator, 0 otherwise. */
 RU_API int ru_pop_fast_path(const ru_pop *p);
+/* The engine: "closed-form fixed-step propagator" (linear subject, regular grid), "hybrid solver
+ * (SIMD lanes)" (any other subject: several subjects per solve) or "ru_sim_run" (force_general). */
+RU_API const char *ru_pop_engine(const ru_pop *p);
+/* Subjects per hybrid solve (1 on the other engines). */
+RU_API size_t ru_pop_lanes(const ru_pop *p);
 
 /* Compounds (parents and metabolites) in simulation order. */
 RU_API size_t ru_pop_compound_count(const ru_pop *p);
@@ -160,7 +169,9 @@ typedef struct ru_pop_subject {
   uint64_t index;
   size_t phenotype;             /* CYP2D6 group index (ru_pop_phenotype_name) */
   size_t cyp2c19;               /* CYP2C19 group index (ru_pop_cyp2c19_name); 0 when not drawn */
-  double factor[3 * 12];        /* multipliers: compound i, key k (0 CL, 1 V, 2 ka) at [3i+k] */
+  size_t nfactor;               /* 3 * ru_pop_compound_count */
+  const double *factor;         /* multipliers: compound i, key k (0 CL, 1 V, 2 ka) at [3i+k];
+                                 * owned by the ru_pop, valid until its next run or subject call */
 } ru_pop_subject;
 
 /* Computes subject `index` alone: draws into *subj; conc[i*nt + j] (ng/mL, compound i) and
@@ -189,9 +200,9 @@ RU_API ru_status ru_pop_summary_merge(ru_pop_summary *dst, const ru_pop_summary 
 /* 1 when a and b hold bitwise the same statistics. */
 RU_API int ru_pop_summary_equal(const ru_pop_summary *a, const ru_pop_summary *b);
 
-/* Runs subjects [first, first + count) into sum. cancel (may be NULL) is read between subjects:
- * when it becomes non-zero the call returns RU_EINTERRUPTED (sum then holds a partial count
- * and must not be reported). progress (may be NULL) is called about every RU_POP_BLOCK subjects. */
+/* Runs subjects [first, first + count) into sum. cancel (may be NULL) is read between tiles of
+ * 32 subjects: when it becomes non-zero the call returns RU_EINTERRUPTED (sum then holds a
+ * partial count and must not be reported). progress (may be NULL) is called about every RU_POP_BLOCK subjects. */
 RU_API ru_status ru_pop_run(ru_pop *p, uint64_t first, uint64_t count, ru_pop_summary *sum,
                             const volatile sig_atomic_t *cancel, ru_pop_progress_fn progress,
                             void *user, ru_error *err);
@@ -230,6 +241,12 @@ RU_API int ru_pop_mpi_available(void);
 RU_API ru_status ru_pop_mpi_init(int *rank, int *size, ru_error *err);
 /* Finalises MPI if ru_pop_mpi_init initialised it. */
 RU_API void ru_pop_mpi_finalize(void);
+/* 1 when started by an MPI launcher (mpirun / srun), whatever the rank count. */
+RU_API int ru_pop_mpi_launched(void);
+/* Aborts every rank of the job (MPI_Abort with code) when MPI runs with more than one rank;
+ * otherwise returns (the caller then exits normally). For a rank that fails before a
+ * collective the others are waiting in: returning instead would leave them blocked. */
+RU_API void ru_pop_mpi_abort(int code);
 /* Maximum of flag over all ranks (collective; flag itself with one rank). */
 RU_API int ru_pop_mpi_max(int flag);
 /* Sums every rank's summary into root's (collective, exact: integer sums and min/max). */

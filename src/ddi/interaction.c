@@ -41,6 +41,9 @@ ru_status ru_ddi_build(const ru_kb *kb, const char *victim, const char *const *p
     st = ru_sim_set_phenotype(s, opt->phenotypes[i], err);
   for (size_t i = 0; opt && st == RU_OK && i < opt->noverrides; i++)
     st = ru_sim_set_override(s, opt->overrides[i], err);
+  if (opt && st == RU_OK) ru_sim_set_solver(s, opt->solver);
+  if (opt && st == RU_OK && opt->hybrid_tol > 0.0)
+    st = ru_sim_set_hybrid_tolerance(s, opt->hybrid_tol, err);
   if (st == RU_OK) st = ru_sim_prepare(s, err);
   ru_regimen_free(r);
   ru_regimen_free(shifted);

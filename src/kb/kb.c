@@ -87,7 +87,23 @@ static const char *col_text(sqlite3_stmt *st, int i) {
 }
 
 static ru_status db_error(const ru_kb *kb, ru_error *err) {
+  if (sqlite3_errcode(kb->db) == SQLITE_NOMEM) {
+    return ru_error_set(err, RU_ENOMEM, "knowledge base: out of memory");
+  }
   return ru_error_set(err, RU_EDB, "knowledge base: %s", sqlite3_errmsg(kb->db));
+}
+
+ru_status rui_kb_finalize(const ru_kb *kb, sqlite3_stmt *st, ru_status rc, ru_error *err) {
+  (void)kb;
+  const int f = sqlite3_finalize(st);
+  if (f == SQLITE_OK || (rc != RU_OK && !ru_status_is_input_error(rc))) {
+    return rc;
+  }
+  /* the last evaluation failed: the loop ended early, or the lookup found nothing because of it */
+  if ((f & 0xff) == SQLITE_NOMEM) {
+    return ru_error_set(err, RU_ENOMEM, "knowledge base: out of memory");
+  }
+  return ru_error_set(err, RU_EDB, "knowledge base: %s", sqlite3_errstr(f));
 }
 
 static ru_status prepare(const ru_kb *kb, const char *sql, sqlite3_stmt **st, ru_error *err) {
@@ -101,7 +117,7 @@ ru_value_status rui_kb_source_status(const ru_kb *kb, const char *key) {
   sqlite3_stmt *st = NULL;
   ru_value_status s = RU_VALUE_MISSING;
   if (sqlite3_prepare_v2(kb->db, "SELECT quality FROM sources WHERE key = ?", -1, &st, NULL) == SQLITE_OK) {
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW) {
       s = rui_kb_status_of(col_text(st, 0));
     }
@@ -120,7 +136,9 @@ ru_status rui_kb_cache(ru_kb *kb, ru_error *err) {
   if (sqlite3_step(st) == SQLITE_ROW) {
     n = (size_t)sqlite3_column_int64(st, 0);
   }
-  sqlite3_finalize(st);
+  if ((rc = rui_kb_finalize(kb, st, rc, err)) != RU_OK) {
+    return rc;
+  }
   char(*names)[RU_NAME_MAX] = rui_calloc(n ? n : 1, sizeof *names);
   char(*classes)[RU_NAME_MAX] = rui_calloc(n ? n : 1, sizeof *classes);
   if (names == NULL || classes == NULL) {
@@ -135,7 +153,7 @@ ru_status rui_kb_cache(ru_kb *kb, ru_error *err) {
     rui_strlcpy(classes[i], col_text(st, 1), RU_NAME_MAX);
     i++;
   }
-  sqlite3_finalize(st);
+  rc = rui_kb_finalize(kb, st, rc, err);
   if (rc != RU_OK) {
     rui_free(names);
     rui_free(classes);
@@ -151,21 +169,29 @@ ru_status rui_kb_cache(ru_kb *kb, ru_error *err) {
 
 /* --- open / close ------------------------------------------------------------------------------ */
 
-static ru_status check_schema(ru_kb *kb, const char *what, ru_error *err) {
+/* A file the user named that is not a knowledge base (or not of this schema) is an input error
+ * (RU_EDATA, exit 2); the embedded one failing is an internal one (RU_EDB). Out of memory stays
+ * out of memory. */
+static ru_status check_schema(ru_kb *kb, const char *what, int user_file, ru_error *err) {
   sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(kb->db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st,
-                         NULL) != SQLITE_OK) {
+  const ru_status bad = user_file ? RU_EDATA : RU_EDB;
+  const int prc = sqlite3_prepare_v2(kb->db, "SELECT value FROM meta WHERE key = 'schema_version'",
+                                     -1, &st, NULL);
+  if (prc != SQLITE_OK) {
     sqlite3_finalize(st);
-    return ru_error_set(err, RU_EDB, "%s is not a reuptake knowledge base (%s)", what,
+    if (prc == SQLITE_NOMEM) return ru_error_set(err, RU_ENOMEM, "knowledge base: out of memory");
+    return ru_error_set(err, bad, "%s is not a reuptake knowledge base (%s)", what,
                         sqlite3_errmsg(kb->db));
   }
   ru_status rc = RU_OK;
-  if (sqlite3_step(st) != SQLITE_ROW || atoi(col_text(st, 0)) != RUI_KB_SCHEMA_VERSION) {
-    rc = ru_error_set(err, RU_EDB, "%s: knowledge-base schema version is not %d", what,
+  const int step = sqlite3_step(st);
+  if (step == SQLITE_NOMEM) {
+    rc = ru_error_set(err, RU_ENOMEM, "knowledge base: out of memory");
+  } else if (step != SQLITE_ROW || atoi(col_text(st, 0)) != RUI_KB_SCHEMA_VERSION) {
+    rc = ru_error_set(err, bad, "%s: knowledge-base schema version is not %d", what,
                       RUI_KB_SCHEMA_VERSION);
   }
-  sqlite3_finalize(st);
-  return rc;
+  return rui_kb_finalize(kb, st, rc, err);
 }
 
 /* Opens an in-memory connection holding a private copy of bytes; read-only unless writable. */
@@ -218,6 +244,8 @@ ru_status ru_kb_open(const char *path, ru_kb **out, ru_error *err) {
       return ru_error_set(err, RU_EDB, "no knowledge base is embedded in this build (use --kb FILE)");
     }
     rc = open_bytes(rui_kb_embedded, rui_kb_embedded_size, 0, &kb->db, err);
+  } else if (path[0] == '\0') {
+    rc = ru_error_set(err, RU_EINVAL, "knowledge base: empty file name");
   } else if (sqlite3_open_v2(path, &kb->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL) !=
              SQLITE_OK) {
     rc = ru_error_set(err, RU_EINPUT_IO, "cannot open knowledge base '%s': %s", path,
@@ -226,10 +254,15 @@ ru_status ru_kb_open(const char *path, ru_kb **out, ru_error *err) {
     rc = RU_OK;
   }
   if (rc == RU_OK) {
-    rc = check_schema(kb, what, err);
+    rc = check_schema(kb, what, path != NULL, err);
   }
   if (rc == RU_OK) {
     rc = rui_kb_cache(kb, err);
+    if (rc == RU_EDB && path != NULL) {
+      /* a query failing on the user's file: the file lacks what a knowledge base has */
+      rc = RU_EDATA;
+      if (err != NULL) err->code = rc;
+    }
   }
   if (rc != RU_OK) {
     ru_kb_free(kb);
@@ -325,13 +358,15 @@ ru_status ru_kb_resolve(const ru_kb *kb, const char *name, char canonical[RU_NAM
   if (rc != RU_OK) {
     return rc;
   }
-  sqlite3_bind_text(st, 1, s, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 1, s, -1, SQLITE_STATIC);
   if (sqlite3_step(st) == SQLITE_ROW) {
     rui_strlcpy(canonical, col_text(st, 0), RU_NAME_MAX);
     sqlite3_finalize(st);
     return RU_OK;
   }
-  sqlite3_finalize(st);
+  if ((rc = rui_kb_finalize(kb, st, rc, err)) != RU_OK) {
+    return rc;
+  }
   /* unknown: suggest the closest name or synonym */
   rc = prepare(kb, "SELECT synonym FROM synonyms", &st, err);
   if (rc != RU_OK) {
@@ -347,7 +382,9 @@ ru_status ru_kb_resolve(const ru_kb *kb, const char *name, char canonical[RU_NAM
       rui_strlcpy(best, cand, sizeof best);
     }
   }
-  sqlite3_finalize(st);
+  if ((rc = rui_kb_finalize(kb, st, rc, err)) != RU_OK) {
+    return rc;
+  }
   if (best[0] != '\0' && best_d <= 3 + strlen(s) / 3) {
     return ru_error_set(err, RU_ENOTFOUND, "unknown compound '%s' (did you mean '%s'?)", s, best);
   }
@@ -379,7 +416,7 @@ ru_status ru_kb_search(const ru_kb *kb, const char *text, size_t *idx, size_t ma
   if (rc != RU_OK) {
     return rc;
   }
-  sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
   while (sqlite3_step(st) == SQLITE_ROW) {
     const char *name = col_text(st, 0);
     for (size_t i = 0; i < kb->n_compounds; i++) {
@@ -461,7 +498,7 @@ ru_status ru_kb_compound_info(const ru_kb *kb, const char *name, ru_compound *ou
   if (rc != RU_OK) {
     return rc;
   }
-  sqlite3_bind_text(st, 1, canon, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 1, canon, -1, SQLITE_STATIC);
   if (sqlite3_step(st) == SQLITE_ROW) {
     rui_strlcpy(c.name, col_text(st, 0), sizeof c.name);
     rui_strlcpy(c.drug_class, col_text(st, 1), sizeof c.drug_class);
@@ -474,13 +511,15 @@ ru_status ru_kb_compound_info(const ru_kb *kb, const char *name, ru_compound *ou
     }
     rui_strlcpy(c.incomplete, col_text(st, 6), sizeof c.incomplete);
   }
-  sqlite3_finalize(st);
+  if ((rc = rui_kb_finalize(kb, st, rc, err)) != RU_OK) {
+    return rc;
+  }
   rc = prepare(kb, "SELECT key, value, source, status FROM pk WHERE compound = ? AND used = 1 ORDER BY line",
                &st, err);
   if (rc != RU_OK) {
     return rc;
   }
-  sqlite3_bind_text(st, 1, canon, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 1, canon, -1, SQLITE_STATIC);
   while (sqlite3_step(st) == SQLITE_ROW) {
     const char *key = col_text(st, 0);
     if (strcmp(key, "model") == 0) {
@@ -518,13 +557,15 @@ ru_status ru_kb_compound_info(const ru_kb *kb, const char *name, ru_compound *ou
       *slot = v;
     }
   }
-  sqlite3_finalize(st);
+  if ((rc = rui_kb_finalize(kb, st, rc, err)) != RU_OK) {
+    return rc;
+  }
   rc = prepare(kb, "SELECT metabolite, enzyme, fraction_formed, source, status FROM metabolites "
                    "WHERE parent = ? ORDER BY line", &st, err);
   if (rc != RU_OK) {
     return rc;
   }
-  sqlite3_bind_text(st, 1, canon, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 1, canon, -1, SQLITE_STATIC);
   while (sqlite3_step(st) == SQLITE_ROW) {
     if (c.n_formations >= RU_MAX_METABOLITES) {
       sqlite3_finalize(st);
@@ -538,7 +579,9 @@ ru_status ru_kb_compound_info(const ru_kb *kb, const char *name, ru_compound *ou
     rui_strlcpy(f->fraction_formed.source, col_text(st, 3), sizeof f->fraction_formed.source);
     f->fraction_formed.status = rui_kb_status_of(col_text(st, 4));
   }
-  sqlite3_finalize(st);
+  if ((rc = rui_kb_finalize(kb, st, rc, err)) != RU_OK) {
+    return rc;
+  }
   *out = c;
   return RU_OK;
 }
@@ -594,8 +637,8 @@ ru_status ru_kb_affinity(const ru_kb *kb, const char *compound, const char *targ
   if (rc != RU_OK) {
     return rc;
   }
-  sqlite3_bind_text(st, 1, canon, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 2, t, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 1, canon, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, t, -1, SQLITE_STATIC);
   if (sqlite3_step(st) == SQLITE_ROW) {
     ki_nm->value = sqlite3_column_double(st, 0);
     rui_strlcpy(ki_nm->source, col_text(st, 1), sizeof ki_nm->source);
@@ -618,7 +661,7 @@ ru_status ru_kb_scaling(const ru_kb *kb, const char *target, ru_value *factor, r
   if (rc != RU_OK) {
     return rc;
   }
-  sqlite3_bind_text(st, 1, t ? t : target, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 1, t ? t : target, -1, SQLITE_STATIC);
   if (sqlite3_step(st) == SQLITE_ROW) {
     factor->value = sqlite3_column_double(st, 0);
     rui_strlcpy(factor->source, col_text(st, 1), sizeof factor->source);
@@ -660,7 +703,7 @@ ru_status ru_kb_inhibitions(const ru_kb *kb, const char *perpetrator, ru_inhibit
   if (rc != RU_OK) {
     return rc;
   }
-  sqlite3_bind_text(st, 1, canon, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 1, canon, -1, SQLITE_STATIC);
   while (sqlite3_step(st) == SQLITE_ROW) {
     if (*n < max) {
       ru_inhibition *in = &out[*n];
@@ -702,8 +745,8 @@ int ru_kb_inhibition_observed(const ru_kb *kb, const char *perpetrator, const ch
   if (sqlite3_prepare_v2(kb->db, "SELECT source FROM cyp_inhibition WHERE perpetrator = ? COLLATE NOCASE AND "
                                  "enzyme = ? COLLATE NOCASE AND mechanism = 'observation' ORDER BY line LIMIT 1",
                          -1, &st, NULL) == SQLITE_OK) {
-    sqlite3_bind_text(st, 1, perpetrator, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, enzyme, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 1, perpetrator, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, enzyme, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW) {
       found = 1;
       if (source != NULL && cap > 0) {
@@ -731,8 +774,8 @@ ru_status ru_kb_enzyme_kdeg_at(const ru_kb *kb, const char *enzyme, const char *
   if (rc != RU_OK) {
     return rc;
   }
-  sqlite3_bind_text(st, 1, enzyme, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 2, site, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 1, enzyme, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, site, -1, SQLITE_STATIC);
   if (sqlite3_step(st) == SQLITE_ROW) {
     kdeg_per_h->value = sqlite3_column_double(st, 0);
     rui_strlcpy(kdeg_per_h->source, col_text(st, 1), sizeof kdeg_per_h->source);
@@ -744,8 +787,7 @@ ru_status ru_kb_enzyme_kdeg_at(const ru_kb *kb, const char *enzyme, const char *
     rc = ru_error_set(err, RU_ENOTFOUND, "no degradation rate for enzyme '%s' (%s) in the knowledge base",
                       enzyme, site);
   }
-  sqlite3_finalize(st);
-  return rc;
+  return rui_kb_finalize(kb, st, rc, err);
 }
 
 ru_status ru_kb_phenotype_activity(const ru_kb *kb, const char *gene, const char *phenotype,
@@ -783,8 +825,8 @@ ru_status ru_kb_phenotype_activity(const ru_kb *kb, const char *gene, const char
   if (rc != RU_OK) {
     return rc;
   }
-  sqlite3_bind_text(st, 1, gene, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 2, ph, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 1, gene, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, ph, -1, SQLITE_STATIC);
   if (sqlite3_step(st) == SQLITE_ROW) {
     activity->value = sqlite3_column_double(st, 0);
     rui_strlcpy(activity->source, col_text(st, 1), sizeof activity->source);
@@ -795,8 +837,7 @@ ru_status ru_kb_phenotype_activity(const ru_kb *kb, const char *gene, const char
                                                       : "one with an activity in the knowledge base, "
                                                         "e.g. PM, IM, NM, UM");
   }
-  sqlite3_finalize(st);
-  return rc;
+  return rui_kb_finalize(kb, st, rc, err);
 }
 
 #define NPHENOTYPES 5
@@ -816,8 +857,8 @@ ru_status ru_kb_phenotype_frequencies(const ru_kb *kb, const char *gene, const c
   if (rc != RU_OK) {
     return rc;
   }
-  sqlite3_bind_text(st, 1, gene, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 2, ancestry, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 1, gene, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, ancestry, -1, SQLITE_STATIC);
   double f[NPHENOTYPES] = {(double)NAN, (double)NAN, (double)NAN, (double)NAN, (double)NAN};
   int any = 0;
   while (sqlite3_step(st) == SQLITE_ROW) {
@@ -829,12 +870,14 @@ ru_status ru_kb_phenotype_frequencies(const ru_kb *kb, const char *gene, const c
       }
     }
   }
-  sqlite3_finalize(st);
+  if ((rc = rui_kb_finalize(kb, st, rc, err)) != RU_OK) {
+    return rc;
+  }
   if (!any) {
     rui_sbuf b = {0};
     if (prepare(kb, "SELECT DISTINCT ancestry FROM phenotype_frequencies WHERE gene = ? COLLATE NOCASE "
                     "ORDER BY ancestry", &st, err) == RU_OK) {
-      sqlite3_bind_text(st, 1, gene, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(st, 1, gene, -1, SQLITE_STATIC);
       while (sqlite3_step(st) == SQLITE_ROW) {
         rui_sbuf_printf(&b, "%s%s", b.len ? ", " : "", col_text(st, 0));
       }
@@ -871,8 +914,8 @@ ru_status ru_kb_param(const ru_kb *kb, const char *domain, const char *name, ru_
   if (rc != RU_OK) {
     return rc;
   }
-  sqlite3_bind_text(st, 1, domain, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 1, domain, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
   if (sqlite3_step(st) == SQLITE_ROW) {
     out->value = sqlite3_column_double(st, 0);
     rui_strlcpy(out->source, col_text(st, 1), sizeof out->source);
@@ -880,8 +923,7 @@ ru_status ru_kb_param(const ru_kb *kb, const char *domain, const char *name, ru_
   } else {
     rc = ru_error_set(err, RU_ENOTFOUND, "no model parameter '%s/%s' in the knowledge base", domain, name);
   }
-  sqlite3_finalize(st);
-  return rc;
+  return rui_kb_finalize(kb, st, rc, err);
 }
 
 ru_status ru_kb_source(const ru_kb *kb, const char *key, char *citation, size_t cap, ru_error *err) {
@@ -894,7 +936,7 @@ ru_status ru_kb_source(const ru_kb *kb, const char *key, char *citation, size_t 
   if (rc != RU_OK) {
     return rc;
   }
-  sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
   if (sqlite3_step(st) == SQLITE_ROW) {
     const char *fa = col_text(st, 1);
     if (*fa != '\0') {
@@ -905,8 +947,7 @@ ru_status ru_kb_source(const ru_kb *kb, const char *key, char *citation, size_t 
   } else {
     rc = ru_error_set(err, RU_ENOTFOUND, "unknown source key '%s'", key);
   }
-  sqlite3_finalize(st);
-  return rc;
+  return rui_kb_finalize(kb, st, rc, err);
 }
 
 /* --- user overrides ------------------------------------------------------------------------ */
@@ -921,11 +962,14 @@ static ru_status exec_bound(sqlite3 *db, const char *sql, const char *const *arg
     if (args[i] == NULL && num != NULL) {
       sqlite3_bind_double(st, (int)i + 1, *num);
     } else {
-      sqlite3_bind_text(st, (int)i + 1, args[i] ? args[i] : "", -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(st, (int)i + 1, args[i] ? args[i] : "", -1, SQLITE_STATIC);
     }
   }
   ru_status rc = RU_OK;
-  if (sqlite3_step(st) != SQLITE_DONE) {
+  const int step = sqlite3_step(st);
+  if (step == SQLITE_NOMEM) {
+    rc = ru_error_set(err, RU_ENOMEM, "knowledge base: out of memory");
+  } else if (step != SQLITE_DONE) {
     rc = ru_error_set(err, RU_EDB, "knowledge base: %s", sqlite3_errmsg(db));
   }
   sqlite3_finalize(st);

@@ -97,7 +97,7 @@ const char *ru_kb_source_weakness(const ru_kb *kb, const char *key) {
   const char *why = NULL;
   if (sqlite3_prepare_v2(kb->db, "SELECT citation, found_at, quality FROM sources WHERE key = ?", -1, &st,
                          NULL) == SQLITE_OK) {
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW) {
       const char *cit = txt(st, 0), *fa = txt(st, 1);
       for (size_t i = 0; why == NULL && i < sizeof WEAK / sizeof WEAK[0]; i++) {
@@ -116,7 +116,7 @@ static const char *source_quality(const ru_kb *kb, const char *key) {
   sqlite3_stmt *st = NULL;
   const char *q = "unknown";
   if (sqlite3_prepare_v2(kb->db, "SELECT quality FROM sources WHERE key = ?", -1, &st, NULL) == SQLITE_OK) {
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW) {
       for (size_t i = 0; i < sizeof Q / sizeof Q[0]; i++) {
         if (strcmp(txt(st, 0), Q[i]) == 0) q = Q[i];
@@ -160,8 +160,8 @@ static void gap_reason(const ru_kb *kb, const char *compound, const char *pathwa
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(kb->db, "SELECT reason FROM pathway_gaps WHERE compound = ? AND pathway = ?", -1, &st,
                          NULL) == SQLITE_OK) {
-    sqlite3_bind_text(st, 1, compound, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, pathway, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 1, compound, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, pathway, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW) rui_strlcpy(buf, txt(st, 0), cap);
   }
   sqlite3_finalize(st);
@@ -171,7 +171,7 @@ static int is_formed(const ru_kb *kb, const char *name) {
   sqlite3_stmt *st = NULL;
   int formed = 0;
   if (sqlite3_prepare_v2(kb->db, "SELECT 1 FROM metabolites WHERE metabolite = ?", -1, &st, NULL) == SQLITE_OK) {
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     formed = sqlite3_step(st) == SQLITE_ROW;
   }
   sqlite3_finalize(st);
@@ -372,7 +372,7 @@ static ru_status collect(const ru_kb *kb, cJSON **out, size_t *violations, ru_er
     if (sqlite3_prepare_v2(kb->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
       n = sqlite3_column_int64(st, 0);
     }
-    sqlite3_finalize(st);
+    sqlite3_finalize(st); /* a count it could not read stays -1 */
     cJSON_AddNumberToObject(rows, tables[t], (double)n);
   }
   cJSON *comps = cJSON_AddArrayToObject(root, "compounds");

@@ -52,6 +52,12 @@ ru_value_status rui_kb_status_of(const char *s);
 ru_value_status rui_kb_source_status(const ru_kb *kb, const char *key);
 /* Reloads the cached compound list. */
 ru_status rui_kb_cache(ru_kb *kb, ru_error *err);
+/* Finalizes a read statement. When its last evaluation failed (SQLite out of memory, a corrupt
+ * page), a row loop ended early or a lookup found nothing because of it: that is reported as
+ * RU_ENOMEM or RU_EDB in place of rc (an OK or an input error derived from the short read);
+ * otherwise rc is returned unchanged. Bound strings use SQLITE_STATIC (the caller's buffers
+ * outlive the statement), so binding itself cannot fail for lack of memory. */
+ru_status rui_kb_finalize(const ru_kb *kb, sqlite3_stmt *st, ru_status rc, ru_error *err);
 
 /* Products (kb_products.c): creates the products tables in db and imports data_dir/products.csv
  * with its own row and relational checks; run after the other tables (it reads compounds and

@@ -105,13 +105,16 @@ ru_status ru_kb_compound_json(const ru_kb *kb, const char *name, char **json, ru
     cJSON *syn = cJSON_AddArrayToObject(root, "synonyms");
     if (sqlite3_prepare_v2(kb->db, "SELECT synonym FROM synonyms WHERE name = ?1 AND synonym <> ?1", -1, &st,
                            NULL) == SQLITE_OK) {
-      sqlite3_bind_text(st, 1, c.name, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(st, 1, c.name, -1, SQLITE_STATIC);
       while (sqlite3_step(st) == SQLITE_ROW) {
         cJSON_AddItemToArray(syn, cJSON_CreateString(txt(st, 0)));
       }
     }
-    sqlite3_finalize(st);
+    rc = rui_kb_finalize(kb, st, rc, err);
     st = NULL;
+    if (rc != RU_OK) {
+      goto done;
+    }
   }
 
   /* affinities: every row of the compound (and of the molecule it is the same as), used first */
@@ -127,7 +130,7 @@ ru_status ru_kb_compound_json(const ru_kb *kb, const char *name, char **json, ru
       rc = ru_error_set(err, RU_EDB, "knowledge base: %s", sqlite3_errmsg(kb->db));
       goto done;
     }
-    sqlite3_bind_text(st, 1, c.name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 1, c.name, -1, SQLITE_STATIC);
     while (sqlite3_step(st) == SQLITE_ROW) {
       cJSON *a = cJSON_CreateObject();
       const char *mt = txt(st, 0);
@@ -147,8 +150,11 @@ ru_status ru_kb_compound_json(const ru_kb *kb, const char *name, char **json, ru
       }
       cJSON_AddItemToArray(aff, a);
     }
-    sqlite3_finalize(st);
+    rc = rui_kb_finalize(kb, st, rc, err);
     st = NULL;
+    if (rc != RU_OK) {
+      goto done;
+    }
   }
 
   /* pk: the model values */
@@ -160,15 +166,18 @@ ru_status ru_kb_compound_json(const ru_kb *kb, const char *name, char **json, ru
     const char *model_src = NULL;
     if (sqlite3_prepare_v2(kb->db, "SELECT source FROM pk WHERE compound = ? AND key = 'model' AND used = 1", -1,
                            &st, NULL) == SQLITE_OK) {
-      sqlite3_bind_text(st, 1, c.name, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(st, 1, c.name, -1, SQLITE_STATIC);
       if (sqlite3_step(st) == SQLITE_ROW) {
         cJSON_AddStringToObject(pk, "model_source", txt(st, 0));
         cite(keys, txt(st, 0));
         model_src = "";
       }
     }
-    sqlite3_finalize(st);
+    rc = rui_kb_finalize(kb, st, rc, err);
     st = NULL;
+    if (rc != RU_OK) {
+      goto done;
+    }
     if (model_src == NULL) {
       cJSON_AddNullToObject(pk, "model_source");
     }
@@ -228,7 +237,7 @@ ru_status ru_kb_compound_json(const ru_kb *kb, const char *name, char **json, ru
       rc = ru_error_set(err, RU_EDB, "knowledge base: %s", sqlite3_errmsg(kb->db));
       goto done;
     }
-    sqlite3_bind_text(st, 1, c.name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 1, c.name, -1, SQLITE_STATIC);
     while (sqlite3_step(st) == SQLITE_ROW) {
       cJSON *r = cJSON_CreateObject();
       cJSON_AddStringToObject(r, "key", txt(st, 0));
@@ -248,8 +257,11 @@ ru_status ru_kb_compound_json(const ru_kb *kb, const char *name, char **json, ru
       cite(keys, txt(st, 3));
       cJSON_AddItemToArray(rows, r);
     }
-    sqlite3_finalize(st);
+    rc = rui_kb_finalize(kb, st, rc, err);
     st = NULL;
+    if (rc != RU_OK) {
+      goto done;
+    }
   }
 
   /* metabolites formed, and inhibition constants */
@@ -297,7 +309,7 @@ ru_status ru_kb_compound_json(const ru_kb *kb, const char *name, char **json, ru
     cJSON *it = NULL;
     cJSON_ArrayForEach(it, keys) {
       sqlite3_reset(st);
-      sqlite3_bind_text(st, 1, it->valuestring, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(st, 1, it->valuestring, -1, SQLITE_STATIC);
       cJSON *s = cJSON_CreateObject();
       cJSON_AddStringToObject(s, "key", it->valuestring);
       if (sqlite3_step(st) == SQLITE_ROW) {
@@ -309,15 +321,18 @@ ru_status ru_kb_compound_json(const ru_kb *kb, const char *name, char **json, ru
       }
       cJSON_AddItemToArray(srcs, s);
     }
-    sqlite3_finalize(st);
+    rc = rui_kb_finalize(kb, st, rc, err);
     st = NULL;
+    if (rc != RU_OK) {
+      goto done;
+    }
   }
   *json = cJSON_PrintUnformatted(root);
   if (*json == NULL) {
     rc = ru_error_set(err, RU_ENOMEM, "out of memory");
   }
 done:
-  sqlite3_finalize(st);
+  rc = rui_kb_finalize(kb, st, rc, err);
   cJSON_Delete(root);
   cJSON_Delete(keys);
   return rc;

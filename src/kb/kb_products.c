@@ -213,8 +213,8 @@ static ru_status add_name(sqlite3 *db, const char *product, const char *spelling
     return ru_error_set(err, RU_EDB, "SQLite: %s", sqlite3_errmsg(db));
   }
   sqlite3_bind_int64(st, 1, (sqlite3_int64)line);
-  sqlite3_bind_text(st, 2, product, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 3, norm, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 2, product, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, norm, -1, SQLITE_STATIC);
   ru_status rc = RU_OK;
   if (sqlite3_step(st) != SQLITE_DONE) {
     rc = ru_error_set(err, RU_EDB, "SQLite: %s", sqlite3_errmsg(db));
@@ -334,7 +334,7 @@ static ru_status check_models(sqlite3 *db, ru_error *err) {
   while (rc == RU_OK && sqlite3_step(st) == SQLITE_ROW) {
     const model_spec *m = model_find((const char *)sqlite3_column_text(st, 2));
     for (size_t k = 0; m != NULL && k < 3 && m->required[k] != NULL && rc == RU_OK; k++) {
-      sqlite3_bind_text(q, 1, (const char *)sqlite3_column_text(st, 1), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(q, 1, (const char *)sqlite3_column_text(st, 1), -1, SQLITE_STATIC);
       sqlite3_bind_text(q, 2, m->required[k], -1, SQLITE_STATIC);
       if (sqlite3_step(q) != SQLITE_ROW) {
         rc = ru_error_set(err, RU_EDATA,
@@ -367,7 +367,7 @@ static ru_status check_compound_collisions(sqlite3 *db, ru_error *err) {
     const char *name = (const char *)sqlite3_column_text(st, 0);
     char norm[RU_NAME_MAX * 2];
     norm_name(name ? name : "", norm, sizeof norm);
-    sqlite3_bind_text(q, 1, norm, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 1, norm, -1, SQLITE_STATIC);
     if (sqlite3_step(q) == SQLITE_ROW) {
       rc = ru_error_set(err, RU_EDATA,
                         FILE_NAME ":%lld: field 'value': a spelling of product '%s' is the compound name '%s'",
@@ -439,7 +439,7 @@ ru_status rui_kb_import_products(sqlite3 *db, const char *data_dir, ru_error *er
     }
     sqlite3_bind_int64(ins, 1, (sqlite3_int64)line);
     for (size_t c = 0; c < NCOLS; c++) {
-      sqlite3_bind_text(ins, (int)c + 2, f[c], -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(ins, (int)c + 2, f[c], -1, SQLITE_STATIC);
     }
     if (sqlite3_step(ins) != SQLITE_DONE) {
       rc = ru_error_set(err, RU_EDB, "SQLite: %s", sqlite3_errmsg(db));
@@ -499,6 +499,7 @@ ru_status ru_kb_product_at(const ru_kb *kb, size_t i, char name[RU_NAME_MAX], ru
                          "SELECT DISTINCT product FROM products ORDER BY product COLLATE NOCASE LIMIT 1 OFFSET ?",
                          -1, &st, NULL) != SQLITE_OK) {
     sqlite3_finalize(st);
+    if (sqlite3_errcode(kb->db) == SQLITE_NOMEM) return ru_error_set(err, RU_ENOMEM, "knowledge base: out of memory");
     return ru_error_set(err, RU_ERANGE, "no product %zu (the knowledge base has no products)", i);
   }
   sqlite3_bind_int64(st, 1, (sqlite3_int64)i);
@@ -507,11 +508,11 @@ ru_status ru_kb_product_at(const ru_kb *kb, size_t i, char name[RU_NAME_MAX], ru
   } else {
     rc = ru_error_set(err, RU_ERANGE, "no product %zu (there are %zu)", i, ru_kb_product_count(kb));
   }
-  sqlite3_finalize(st);
-  return rc;
+  return rui_kb_finalize(kb, st, rc, err);
 }
 
-int ru_kb_is_product(const ru_kb *kb, const char *name, char canonical[RU_NAME_MAX]) {
+/* 1 found, 0 not a product, -1 the query failed (out of memory, a database error). */
+static int lookup_product(const ru_kb *kb, const char *name, char canonical[RU_NAME_MAX]) {
   if (kb == NULL || name == NULL) {
     return 0;
   }
@@ -521,19 +522,22 @@ int ru_kb_is_product(const ru_kb *kb, const char *name, char canonical[RU_NAME_M
     return 0;
   }
   sqlite3_stmt *st = NULL;
-  int found = 0;
+  int found = -1;
   if (sqlite3_prepare_v2(kb->db, "SELECT product FROM product_names WHERE norm = ? LIMIT 1", -1, &st, NULL) ==
       SQLITE_OK) {
-    sqlite3_bind_text(st, 1, norm, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-      found = 1;
-      if (canonical != NULL) {
-        rui_strlcpy(canonical, col_text(st, 0), RU_NAME_MAX);
-      }
+    sqlite3_bind_text(st, 1, norm, -1, SQLITE_STATIC);
+    const int step = sqlite3_step(st);
+    found = step == SQLITE_ROW ? 1 : step == SQLITE_DONE ? 0 : -1;
+    if (found == 1 && canonical != NULL) {
+      rui_strlcpy(canonical, col_text(st, 0), RU_NAME_MAX);
     }
   }
   sqlite3_finalize(st);
   return found;
+}
+
+int ru_kb_is_product(const ru_kb *kb, const char *name, char canonical[RU_NAME_MAX]) {
+  return lookup_product(kb, name, canonical) == 1;
 }
 
 static void value_missing(ru_value *v) {
@@ -585,7 +589,12 @@ static void product_init(ru_product *p) {
 }
 
 static ru_status resolve_product(const ru_kb *kb, const char *name, char canon[RU_NAME_MAX], ru_error *err) {
-  if (!ru_kb_is_product(kb, name, canon)) {
+  const int found = lookup_product(kb, name, canon);
+  if (found < 0) {
+    return sqlite3_errcode(kb->db) == SQLITE_NOMEM ? ru_error_set(err, RU_ENOMEM, "knowledge base: out of memory")
+                                                   : ru_error_set(err, RU_EDB, "knowledge base: %s", sqlite3_errmsg(kb->db));
+  }
+  if (found == 0) {
     return ru_error_set(err, RU_ENOTFOUND, "unknown product '%s' (see 'reuptake drugs list --products')", name);
   }
   return RU_OK;
@@ -608,7 +617,7 @@ ru_status ru_kb_product(const ru_kb *kb, const char *name, ru_product *out, ru_e
                          -1, &st, NULL) != SQLITE_OK) {
     return ru_error_set(err, RU_EDB, "knowledge base: %s", sqlite3_errmsg(kb->db));
   }
-  sqlite3_bind_text(st, 1, canon, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 1, canon, -1, SQLITE_STATIC);
   while (sqlite3_step(st) == SQLITE_ROW) {
     const char *key = col_text(st, 0), *val = col_text(st, 1), *src = col_text(st, 2);
     const ru_value_status status = rui_kb_status_of(col_text(st, 3));
@@ -642,7 +651,7 @@ ru_status ru_kb_product(const ru_kb *kb, const char *name, ru_product *out, ru_e
       }
     }
   }
-  sqlite3_finalize(st);
+  rc = rui_kb_finalize(kb, st, rc, err);
   /* compounds missing from this knowledge base make the product incomplete (a user --kb, or a
    * compound still to be added); the importer requires the reason in data/products.csv itself */
   for (size_t i = 0; i < p.n_components && p.incomplete[0] == '\0'; i++) {
@@ -739,7 +748,7 @@ ru_status ru_kb_product_json(const ru_kb *kb, const char *name, char **json, ru_
     cJSON_Delete(keys);
     return ru_error_set(err, RU_EDB, "knowledge base: %s", sqlite3_errmsg(kb->db));
   }
-  sqlite3_bind_text(st, 1, p.name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 1, p.name, -1, SQLITE_STATIC);
   while (sqlite3_step(st) == SQLITE_ROW) {
     const char *key = col_text(st, 0);
     cJSON *r = cJSON_CreateObject();
@@ -760,7 +769,7 @@ ru_status ru_kb_product_json(const ru_kb *kb, const char *name, char **json, ru_
       cJSON_AddStringToObject(dst, skey, slot->source);
     }
   }
-  sqlite3_finalize(st);
+  rc = rui_kb_finalize(kb, st, rc, err);
   cJSON *srcs = cJSON_AddArrayToObject(root, "sources");
   const cJSON *k = NULL;
   cJSON_ArrayForEach(k, keys) {

@@ -126,6 +126,10 @@ static ru_status lu_solve(double *m, size_t n, double *b, size_t nrhs) {
   return RU_OK;
 }
 
+ru_status rui_lin_lu_solve(double *m, size_t n, double *b, size_t nrhs) {
+  return lu_solve(m, n, b, nrhs);
+}
+
 /* Pade coefficients b_0..b_m of the [m/m] approximant to e^x (Higham 2005, Table 2.3 / the
  * recurrence b_j = (2m-j)! m! / ((2m)! j! (m-j)!) scaled to integers). */
 static const double pade3[] = {120.0, 60.0, 12.0, 1.0};

@@ -32,6 +32,11 @@ typedef rui_dose rui_lin_input;
 /* e^{A t} for an n x n row-major matrix (n <= RUI_LIN_MAX). out may not alias a. */
 ru_status rui_lin_expm(const double *a, size_t n, double t, double *out);
 
+/* Solves M X = B in place (M n x n row-major, destroyed; B n x nrhs row-major, overwritten by
+ * X) by LU with partial pivoting. RU_ENUMERIC when M is singular to working precision. Shared
+ * with the hybrid solver's closed-form set-up (hybrid_cf.c). */
+ru_status rui_lin_lu_solve(double *m, size_t n, double *b, size_t nrhs);
+
 /* Amounts at each of nt output times (ascending), written row-major to x_out[nt*n].
  * Inputs may be in any order; their semantics are the timeline's (events.h). x0 (may be NULL =
  * zeros) is the state at time 0. Output at a dose time includes that dose (right-continuous).

@@ -17,6 +17,7 @@
 #include "core/alloc.h"
 #include "pk/linear.h"
 #include "pk/model_impl.h"
+#include "pk/hybrid_sim.h"
 #include "pk/ode.h"
 #include "pk/route.h"
 #include "reuptake/pk.h"
@@ -268,6 +269,16 @@ ru_status ru_sim_add_regimen(ru_sim *s, const ru_regimen *r, ru_error *err) {
         s->c[idx].dosed = 1;
       }
     }
+    if (s->nev + ncopy > s->capev) {
+      /* the first pass sized the array; a lookup that failed there for lack of memory and
+       * succeeded here (a product counted as one compound) must not write past it */
+      ru_event *ne = rui_realloc(s->ev, (s->nev + ncopy) * sizeof *ne);
+      if (ne == NULL) {
+        return ru_error_set(err, RU_ENOMEM, "out of memory");
+      }
+      s->ev = ne;
+      s->capev = s->nev + ncopy;
+    }
     for (size_t k = 0; k < ncopy; k++) s->ev[s->nev++] = copy[k];
   }
   s->prepared = 0;
@@ -445,11 +456,37 @@ ru_status ru_sim_scale_param(ru_sim *s, const char *compound, const char *key, d
   return add_override(s, canon, key, factor, 1, err);
 }
 
+void ru_sim_set_cancel(ru_sim *s, const volatile sig_atomic_t *cancel) {
+  if (s != NULL) s->cancel = cancel;
+}
+
 void ru_sim_set_force_ode(ru_sim *s, int force) {
   if (s != NULL) {
     s->force_ode = force != 0;
+    s->solver = force ? RU_SOLVER_CVODE : RU_SOLVER_AUTO;
     s->prepared = 0;
   }
+}
+
+void ru_sim_set_solver(ru_sim *s, ru_solver solver) {
+  if (s != NULL) {
+    s->solver = solver == RU_SOLVER_CVODE || solver == RU_SOLVER_HYBRID ? solver : RU_SOLVER_AUTO;
+    s->force_ode = s->solver != RU_SOLVER_AUTO;
+    s->prepared = 0;
+  }
+}
+
+const char *ru_sim_solver_name(const ru_sim *s) {
+  if (s == NULL || !s->prepared || !s->nonlinear) return "closed-form";
+  return s->solver == RU_SOLVER_CVODE ? "cvode" : "hybrid";
+}
+
+ru_status ru_sim_set_hybrid_tolerance(ru_sim *s, double tol, ru_error *err) {
+  if (s == NULL || !(tol > 0.0 && tol < 1.0)) {
+    return ru_error_set(err, RU_EINVAL, "hybrid tolerance %g must be in (0, 1)", tol);
+  }
+  s->hyb_tol = tol;
+  return RU_OK;
 }
 
 void ru_sim_set_inhibitor_driver(ru_sim *s, int hepatic_inlet) {
@@ -882,11 +919,22 @@ const char *ru_sim_mechanisms(ru_sim *s) {
     const sim_compound *c = &s->c[i];
     int w = 0;
     if (c->route == SIM_ROUTE_PHYSIOLOGICAL) {
+      /* the consistency with an absolute F or an IV clearance where the KB has one (route.h) */
+      char check[160] = "";
+      const double f_iv = c->p.cl_iv_l_per_h.value / c->p.cl_f_l_per_h.value;
+      if (c->p.f.value > 0.0) {
+        snprintf(check, sizeof check, "; sourced F %.3g (%s): %.3gx the retrograde F", c->p.f.value,
+                 c->p.f.source, c->p.f.value / c->r.f_scale);
+      } else if (f_iv > 0.0 && isfinite(f_iv)) {
+        snprintf(check, sizeof check, "; F from the IV clearance %.3g (%s): %.3gx the retrograde F",
+                 f_iv, c->p.cl_iv_l_per_h.source, f_iv / c->r.f_scale);
+      }
       w = snprintf(buf + len, cap - len,
                    "%s: physiological oral route (F %.3g = Fa %.3g x Fg %.3g x Fh %.3g in a normal "
-                   "metabolizer; CLint,u %.4g L/h hepatic%s)\n", c->name, c->r.f_scale, c->r.fa,
+                   "metabolizer; CLint,u %.4g L/h hepatic%s%s)\n", c->name, c->r.f_scale, c->r.fa,
                    c->r.fg, c->r.fh, c->r.clint_h_l_per_h,
-                   c->bp_assumed ? "; B:P not in the knowledge base, 1 assumed (body default)" : "");
+                   c->bp_assumed ? "; B:P not in the knowledge base, 1 assumed (body default)" : "",
+                   check);
     } else if (c->route_why[0] != '\0') {
       w = snprintf(buf + len, cap - len, "%s: %s\n", c->name, c->route_why);
     }
@@ -1042,11 +1090,13 @@ static int any_saturable(const ru_sim *s) {
 typedef struct state_out {
   double *states;
   size_t n;
+  const volatile sig_atomic_t *cancel;
 } state_out;
 
 static int state_emit(void *user, size_t j, double t_h, const double *y) {
   const state_out *o = user;
   (void)t_h;
+  if (o->cancel != NULL && *o->cancel != 0) return 1; /* the walker stops: RU_EINTERRUPTED */
   memcpy(&o->states[j * o->n], y, o->n * sizeof *y);
   return 0;
 }
@@ -1055,6 +1105,9 @@ static int state_emit(void *user, size_t j, double t_h, const double *y) {
 ru_status rui_sim_ode_states(ru_sim *s, const double *times_h, size_t nt, double *states,
                              ru_error *err) {
   if (nt == 0) return RU_OK;
+  if (s->solver != RU_SOLVER_CVODE) {
+    return rui_hyb_sim_states(s, times_h, nt, states, err); /* the default (pk/hybrid_sim.c) */
+  }
   rui_timeline tl;
   ru_status st = rui_sim_timeline(s, times_h[nt - 1], &tl, err);
   if (st != RU_OK) return st;
@@ -1084,7 +1137,7 @@ ru_status rui_sim_ode_states(ru_sim *s, const double *times_h, size_t nt, double
   rui_ode_work *w = NULL;
   st = rui_ode_work_new(s->nstate, &opt, &w, err);
   if (st == RU_OK) {
-    state_out o = {states, s->nstate};
+    state_out o = {states, s->nstate, s->cancel};
     st = rui_ode_walk(w, rui_sim_rhs, s, y0, &tl, &sso, times_h, nt, state_emit, &o, err);
   }
   rui_ode_work_free(w);

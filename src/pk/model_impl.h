@@ -84,11 +84,14 @@ struct ru_sim {
   double bp_default;     /* blood:plasma ratio when a compound has none (KB body), NaN: none */
   int prepared;
   int nonlinear;
-  int force_ode;       /* run on CVODE even when linear (cross-checks, --solver cvode) */
+  int force_ode;       /* run on the ODE path even when linear (--solver cvode|hybrid) */
+  ru_solver solver;    /* engine of the nonlinear path: AUTO/HYBRID = hybrid, CVODE = CVODE */
+  double hyb_tol;      /* hybrid defect tolerance; 0 = RUI_HYB_DEFAULT_TOL */
   size_t ncmt;         /* compartments */
   size_t nstate;       /* ODE states: compartments + enzymes + AUC accumulators */
   char *mech;
   rui_products *products; /* product regimens (pk/product.h); NULL when none */
+  const volatile sig_atomic_t *cancel; /* ru_sim_set_cancel; NULL: never */
 };
 
 /* The organs at one state: what the liver and gut see and pass on (deriv.c). */

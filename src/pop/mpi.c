@@ -19,6 +19,8 @@ static int launched_by_mpi(void) {
 
 int ru_pop_mpi_available(void) { return 1; }
 
+int ru_pop_mpi_launched(void) { return launched_by_mpi(); }
+
 ru_status ru_pop_mpi_init(int *rank, int *size, ru_error *err) {
   *rank = 0;
   *size = 1;
@@ -70,6 +72,13 @@ static int reduce(void *buf, size_t n, MPI_Datatype type, size_t elem, MPI_Op op
   return MPI_SUCCESS;
 }
 
+void ru_pop_mpi_abort(int code) {
+  int size = 1;
+  if (!active()) return;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  if (size > 1) MPI_Abort(MPI_COMM_WORLD, code);
+}
+
 ru_status ru_pop_mpi_reduce(ru_pop_summary *s, int root, ru_error *err) {
   if (s == NULL) return ru_error_set(err, RU_EINVAL, "ru_pop_mpi_reduce: NULL summary");
   if (!active()) return RU_OK;
@@ -86,6 +95,10 @@ ru_status ru_pop_mpi_reduce(ru_pop_summary *s, int root, ru_error *err) {
 #else /* no MPI: one rank */
 
 int ru_pop_mpi_available(void) { return 0; }
+
+int ru_pop_mpi_launched(void) { return 0; }
+
+void ru_pop_mpi_abort(int code) { (void)code; }
 
 ru_status ru_pop_mpi_init(int *rank, int *size, ru_error *err) {
   (void)err;

@@ -88,7 +88,7 @@ typedef struct rui_pop_shape {
 struct ru_pop_summary {
   rui_pop_shape shape;
   /* offsets into cnt */
-  size_t off_band[RU_POP_MAX_TARGETS + 12]; /* band b histogram: nt x nbins(b) */
+  size_t *off_band; /* nbands: band b histogram, nt x nbins(b) */
   size_t off_att;   /* ncrit x nt */
   size_t off_fin;   /* ncrit */
   size_t off_ph;    /* nph x (1 + nc x (2 limbs + LOG_BINS)) */

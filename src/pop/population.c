@@ -29,6 +29,7 @@
 #include <Random123/philox.h>
 
 #include "core/alloc.h"
+#include "pk/hybrid_sim.h"
 #include "pk/linear.h"
 #include "pk/model_impl.h"
 #include "pop/pop_impl.h"
@@ -36,10 +37,14 @@
 #include "reuptake/pk.h"
 #include "reuptake/pop.h"
 
-#define MAXC 12 /* compounds tracked (ru_pop_subject.factor holds 3 per compound) */
-#define MAXB (MAXC + RU_POP_MAX_TARGETS)
 #define MAXH RU_POP_MAX_CYP2C19 /* CYP2C19 phenotype groups */
 #define PURPOSE_CYP2C19 2       /* Random123 counter purpose of the CYP2C19 draw */
+/* Subjects simulated and accumulated together (time-major accumulation; a multiple of the lane
+ * count and a divisor of RU_POP_BLOCK). */
+#define RUI_POP_TILE 32
+/* Fast-path subjects stepped together through the grid (stream_fast; a divisor of RU_POP_BLOCK):
+ * each time point's histogram rows are touched once per RUI_POP_STREAM subjects. */
+#define RUI_POP_STREAM 2048
 
 static const char *const KEYS[3] = {"cl_f_l_per_h", "v_f_l", "ka_per_h"};
 static const char *const TRANSPORTERS[3] = {"SERT", "NET", "DAT"};
@@ -59,17 +64,19 @@ struct ru_pop {
   size_t nt;
   /* compounds */
   size_t nc;
-  char names[MAXC][RU_NAME_MAX];
-  double fu[MAXC], mw[MAXC];
-  double kpuu[MAXC];     /* brain exposure Kp,uu,brain (pd.h; default where no evidence) */
-  double sigma[MAXC][3]; /* 0 = not varied */
-  ru_pop_variability var[3 * MAXC];
+  char (*names)[RU_NAME_MAX]; /* nc */
+  double *fu, *mw;            /* nc */
+  double *kpuu;               /* nc: brain exposure Kp,uu,brain (pd.h; default: no evidence) */
+  double (*sigma)[3];         /* nc: 0 = not varied */
+  ru_pop_variability *var;    /* 3 nc */
   size_t nvar;
   /* bands */
   size_t ntargets;
   char targets[RU_POP_MAX_TARGETS][RU_NAME_MAX];
-  double k_nm[RU_POP_MAX_TARGETS][MAXC];
-  char band_name[MAXB][RU_NAME_MAX];
+  double *k_nm; /* RU_POP_MAX_TARGETS * nc: target b, ligand i at [b * nc + i], Ki x scale */
+  double *ki;   /* the same layout: the KB's Ki (nM), NaN where the ligand does not bind */
+  double tscale[RU_POP_MAX_TARGETS]; /* the target's occupancy scale (ru_pd_target_scale) */
+  char (*band_name)[RU_NAME_MAX]; /* nc + RU_POP_MAX_TARGETS */
   ru_pop_criterion crit[RU_POP_MAX_CRITERIA];
   size_t crit_target[RU_POP_MAX_CRITERIA];
   size_t ncrit;
@@ -92,17 +99,29 @@ struct ru_pop {
   int fast;
   double h;
   ru_sim *gs[RU_POP_MAX_PHENOTYPES][MAXH];
-  double nom[RU_POP_MAX_PHENOTYPES][MAXH][MAXC][3];
+  double *nom;                /* nominal CL, V, ka of (CYP2D6 g, CYP2C19 h, compound i) at
+                               * ((g * MAXH + h) * nc + i) * 3 + k */
   size_t ncmt;
-  size_t central[MAXC];
+  size_t *central;            /* nc */
   dose_at *doses;
   size_t ndoses;
-  /* workspaces */
-  double *x;    /* nt * ncmt */
-  double *conc; /* nc * nt */
-  double *occ;  /* ntargets * nt */
+  /* general path on the hybrid solver: lanes subjects per solve */
+  rui_hyb_subject *hyb;
+  size_t lanes;
+  /* workspaces (a tile of RUI_POP_TILE subjects) */
+  double *x;              /* nt * ncmt */
+  double *conc;           /* TILE * nc * nt: slot k, compound i at (k * nc + i) * nt */
+  double *occ;            /* TILE * ntargets * nt */
+  ru_pop_subject *tile;   /* TILE */
+  double *factor;         /* TILE * 3 nc */
   ru_pop_observer_fn observer;
   void *observer_user;
+  /* the streaming fast path (stream_fast): RUI_POP_STREAM subjects, structure of arrays */
+  ru_pop_subject *stile; /* STREAM */
+  double *sfactor;       /* STREAM * 3 nc */
+  double *sw;            /* phi, x, scale, cur, prev, auc, occ (see stream_fast) */
+  unsigned char *sok;    /* STREAM * ncrit: criterion met at every point of the end window */
+  int32_t *sidx;         /* STREAM: histogram bins of one time point */
 };
 
 void ru_pop_config_init(ru_pop_config *cfg) {
@@ -122,10 +141,29 @@ void ru_pop_free(ru_pop *p) {
     for (size_t h = 0; h < MAXH; h++) ru_sim_free(p->gs[g][h]);
   }
   rui_free(p->t);
+  rui_free(p->names);
+  rui_free(p->fu);
+  rui_free(p->kpuu);
+  rui_free(p->mw);
+  rui_free(p->sigma);
+  rui_free(p->var);
+  rui_free(p->k_nm);
+  rui_free(p->ki);
+  rui_free(p->band_name);
+  rui_free(p->nom);
+  rui_free(p->central);
   rui_free(p->doses);
+  rui_hyb_subject_free(p->hyb);
   rui_free(p->x);
   rui_free(p->conc);
   rui_free(p->occ);
+  rui_free(p->tile);
+  rui_free(p->factor);
+  rui_free(p->stile);
+  rui_free(p->sfactor);
+  rui_free(p->sw);
+  rui_free(p->sok);
+  rui_free(p->sidx);
   rui_free(p);
 }
 
@@ -175,10 +213,12 @@ static ru_status add_target(ru_pop *p, const char *t, int must_bind, ru_error *e
   if (p->ntargets >= RU_POP_MAX_TARGETS) {
     return ru_error_set(err, RU_EINVAL, "too many targets (at most %d)", RU_POP_MAX_TARGETS);
   }
-  const char *ligands[MAXC];
+  const char **ligands = rui_malloc((p->nc + 1) * sizeof *ligands);
+  if (ligands == NULL) return ru_error_set(err, RU_ENOMEM, "out of memory");
   for (size_t i = 0; i < p->nc; i++) ligands[i] = p->names[i];
-  double *k = p->k_nm[p->ntargets];
+  double *k = p->k_nm + p->ntargets * p->nc;
   ru_status st = ru_pd_affinities(p->kb, name, p->nc, ligands, k, err);
+  rui_free(ligands);
   if (st != RU_OK) return st;
   int binds = 0;
   for (size_t i = 0; i < p->nc; i++) {
@@ -192,6 +232,16 @@ static ru_status add_target(ru_pop *p, const char *t, int must_bind, ru_error *e
     }
   }
   if (must_bind && !binds) return RU_OK;
+  /* the pd layer's own pieces of the occupancy (ru_pd_occupancy_series) */
+  st = ru_pd_target_scale(p->kb, name, &p->tscale[p->ntargets], NULL, err);
+  double *ki = p->ki + p->ntargets * p->nc;
+  for (size_t i = 0; st == RU_OK && i < p->nc; i++) {
+    ru_value v;
+    st = ru_kb_affinity(p->kb, p->names[i], name, &v, err);
+    ki[i] = (st == RU_OK && isfinite(k[i]) && isfinite(v.value) && v.value > 0.0) ? v.value
+                                                                                 : nan("");
+  }
+  if (st != RU_OK) return st;
   rui_strlcpy(p->targets[p->ntargets++], name, RU_NAME_MAX);
   return RU_OK;
 }
@@ -426,9 +476,25 @@ ru_status ru_pop_new(const ru_kb *kb, const ru_regimen *r, const ru_pop_config *
   if ((st = make_sim(p, cfg, &p->slow, err)) != RU_OK) goto fail;
   if ((st = ru_sim_prepare(p->slow, err)) != RU_OK) goto fail;
   p->nc = ru_sim_compound_count(p->slow);
-  if (p->nc > MAXC) {
-    st = ru_error_set(err, RU_ERANGE, "population: at most %d compounds", MAXC);
-    goto fail;
+  {
+    /* per-compound tables, sized by the subject (no fixed compound count) */
+    const size_t nc = p->nc;
+    p->names = rui_calloc(nc + 1, sizeof *p->names);
+    p->fu = rui_calloc(nc + 1, sizeof *p->fu);
+    p->mw = rui_calloc(nc + 1, sizeof *p->mw);
+    p->kpuu = rui_calloc(nc + 1, sizeof *p->kpuu);
+    p->sigma = rui_calloc(nc + 1, sizeof *p->sigma);
+    p->var = rui_calloc(3 * nc + 1, sizeof *p->var);
+    p->k_nm = rui_calloc(RU_POP_MAX_TARGETS * nc + 1, sizeof *p->k_nm);
+    p->ki = rui_calloc(RU_POP_MAX_TARGETS * nc + 1, sizeof *p->ki);
+    p->band_name = rui_calloc(nc + RU_POP_MAX_TARGETS, sizeof *p->band_name);
+    p->nom = rui_calloc(RU_POP_MAX_PHENOTYPES * MAXH * nc * 3 + 1, sizeof *p->nom);
+    p->central = rui_calloc(nc + 1, sizeof *p->central);
+    if (p->names == NULL || p->fu == NULL || p->mw == NULL || p->kpuu == NULL ||
+        p->sigma == NULL || p->var == NULL || p->k_nm == NULL || p->ki == NULL || p->band_name == NULL || p->nom == NULL || p->central == NULL) {
+      st = ru_error_set(err, RU_ENOMEM, "out of memory");
+      goto fail;
+    }
   }
   p->h_used = 0;
   for (size_t i = 0; i < p->nc; i++) {
@@ -518,9 +584,10 @@ ru_status ru_pop_new(const ru_kb *kb, const ru_regimen *r, const ru_pop_config *
         }
         for (size_t i = 0; st == RU_OK && i < p->nc; i++) {
           const ru_pk_params *pp = &(*gs)->c[i].p;
-          p->nom[g][h][i][0] = pp->cl_f_l_per_h.value;
-          p->nom[g][h][i][1] = pp->v_f_l.value;
-          p->nom[g][h][i][2] = pp->ka_per_h.value;
+          double *nom = p->nom + ((g * MAXH + h) * p->nc + i) * 3;
+          nom[0] = pp->cl_f_l_per_h.value;
+          nom[1] = pp->v_f_l.value;
+          nom[2] = pp->ka_per_h.value;
           p->central[i] = (size_t)(*gs)->c[i].central;
         }
       }
@@ -532,12 +599,41 @@ ru_status ru_pop_new(const ru_kb *kb, const ru_regimen *r, const ru_pop_config *
     goto fail;
   } else {
     p->x = rui_malloc(sizeof *p->x);
+    if (!cfg->force_general) {
+      /* the general path: the hybrid solver, several subjects per solve in SIMD lanes (one lane
+       * when steady-state records need the numeric steady state, which runs per subject) */
+      rui_timeline tl;
+      if ((st = rui_sim_timeline(p->slow, p->t[p->nt - 1], &tl, err)) != RU_OK) goto fail;
+      const int ss = tl.nss > 0;
+      rui_timeline_free(&tl);
+      p->lanes = ss ? 1 : (cfg->lanes > 0 ? cfg->lanes : RU_POP_DEFAULT_LANES);
+      if (p->lanes > RUI_HYB_LANES_MAX) p->lanes = RUI_HYB_LANES_MAX;
+      while (RUI_POP_TILE % p->lanes != 0) p->lanes--; /* whole batches per tile */
+      if ((st = rui_hyb_subject_new(p->slow, p->lanes, 0, NULL, 0, NULL, &p->hyb, err)) != RU_OK) {
+        goto fail;
+      }
+    }
   }
-  p->conc = rui_malloc(p->nc * p->nt * sizeof *p->conc);
-  p->occ = rui_malloc((p->ntargets * p->nt + 1) * sizeof *p->occ);
-  if (p->x == NULL || p->conc == NULL || p->occ == NULL) {
+  p->conc = rui_malloc(RUI_POP_TILE * p->nc * p->nt * sizeof *p->conc);
+  p->occ = rui_malloc((RUI_POP_TILE * p->ntargets * p->nt + 1) * sizeof *p->occ);
+  p->tile = rui_calloc(RUI_POP_TILE, sizeof *p->tile);
+  p->factor = rui_malloc((RUI_POP_TILE * 3 * p->nc + 1) * sizeof *p->factor);
+  if (p->x == NULL || p->conc == NULL || p->occ == NULL || p->tile == NULL || p->factor == NULL) {
     st = ru_error_set(err, RU_ENOMEM, "out of memory");
     goto fail;
+  }
+  if (p->fast) {
+    const size_t n = p->ncmt, M = RUI_POP_STREAM;
+    p->stile = rui_calloc(M, sizeof *p->stile);
+    p->sfactor = rui_malloc(M * 3 * p->nc * sizeof *p->sfactor);
+    p->sw = rui_malloc(M * (n * n + n + 4 * p->nc + p->ntargets) * sizeof *p->sw);
+    p->sok = rui_malloc(M * p->ncrit + 1);
+    p->sidx = rui_malloc(M * sizeof *p->sidx);
+    if (p->stile == NULL || p->sfactor == NULL || p->sw == NULL || p->sok == NULL ||
+        p->sidx == NULL) {
+      st = ru_error_set(err, RU_ENOMEM, "out of memory");
+      goto fail;
+    }
   }
   *out = p;
   return RU_OK;
@@ -553,6 +649,12 @@ const double *ru_pop_times(const ru_pop *p) { return p ? p->t : NULL; }
 const char *ru_pop_ancestry(const ru_pop *p) { return p ? p->ancestry : ""; }
 uint64_t ru_pop_seed(const ru_pop *p) { return p ? p->seed : 0; }
 int ru_pop_fast_path(const ru_pop *p) { return p ? p->fast : 0; }
+const char *ru_pop_engine(const ru_pop *p) {
+  if (p == NULL) return "";
+  return p->fast ? "closed-form fixed-step propagator"
+                 : p->hyb != NULL ? "hybrid solver (SIMD lanes)" : "ru_sim_run";
+}
+size_t ru_pop_lanes(const ru_pop *p) { return p != NULL && p->hyb != NULL ? p->lanes : 1; }
 size_t ru_pop_compound_count(const ru_pop *p) { return p ? p->nc : 0; }
 const char *ru_pop_compound_name(const ru_pop *p, size_t i) {
   return (p && i < p->nc) ? p->names[i] : NULL;
@@ -621,9 +723,12 @@ static double uniform01(uint64_t w) { /* (0, 1): never 0, so log() is finite */
   return ((double)(w >> 11) + 0.5) * (1.0 / 9007199254740992.0);
 }
 
-static void draw(const ru_pop *p, uint64_t index, ru_pop_subject *subj) {
+/* Draws of subject `index` into subj (its factors into factor[3 nc]). */
+static void draw(const ru_pop *p, uint64_t index, ru_pop_subject *subj, double *factor) {
   memset(subj, 0, sizeof *subj);
   subj->index = index;
+  subj->factor = factor;
+  subj->nfactor = 3 * p->nc;
   const philox4x64_key_t key = {{p->seed, index}};
   philox4x64_ctr_t ctr = {{0, 0, 0, 0}};
   philox4x64_ctr_t r = philox4x64(ctr, key);
@@ -640,23 +745,24 @@ static void draw(const ru_pop *p, uint64_t index, ru_pop_subject *subj) {
   }
   for (size_t i = 0; i < p->nc; i++) {
     for (size_t k = 0; k < 3; k++) {
-      subj->factor[3 * i + k] = 1.0;
+      factor[3 * i + k] = 1.0;
       if (p->sigma[i][k] <= 0.0) continue;
       ctr.v[0] = 1;
       ctr.v[1] = 3 * i + k;
       r = philox4x64(ctr, key);
       const double u1 = uniform01(r.v[0]), u2 = uniform01(r.v[1]);
       const double z = sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
-      subj->factor[3 * i + k] = exp(p->sigma[i][k] * z);
+      factor[3 * i + k] = exp(p->sigma[i][k] * z);
     }
   }
 }
 
-/* Concentrations of the subject into p->conc (fast path). */
-static ru_status simulate_fast(ru_pop *p, const ru_pop_subject *subj, ru_error *err) {
+/* Concentrations of the subject into conc[i * nt + j] (fast path). */
+static ru_status simulate_fast(ru_pop *p, const ru_pop_subject *subj, double *conc,
+                               ru_error *err) {
   const size_t g = subj->phenotype, h = p->h_used ? subj->cyp2c19 : 0;
   ru_sim *s = p->gs[g][h];
-  const double(*nom)[3] = p->nom[g][h];
+  const double(*nom)[3] = (const double(*)[3])(p->nom + (g * MAXH + h) * p->nc * 3);
   for (size_t i = 0; i < p->nc; i++) {
     ru_pk_params *pp = &s->c[i].p;
     pp->cl_f_l_per_h.value = nom[i][0] * subj->factor[3 * i];
@@ -684,7 +790,7 @@ static ru_status simulate_fast(ru_pop *p, const ru_pop_subject *subj, ru_error *
   for (size_t i = 0; i < p->nc; i++) {
     const double scale = 1000.0 / s->c[i].v_l; /* mg/L -> ng/mL */
     const size_t c = p->central[i];
-    double *out = p->conc + i * p->nt;
+    double *out = conc + i * p->nt;
     const double *xs = p->x + c;
     for (size_t q = 0; q < p->nt; q++) {
       const double v = xs[q * n] * scale;
@@ -694,8 +800,9 @@ static ru_status simulate_fast(ru_pop *p, const ru_pop_subject *subj, ru_error *
   return RU_OK;
 }
 
-/* Concentrations through the public simulation API (nonlinear systems, irregular grids). */
-static ru_status simulate_general(ru_pop *p, const ru_pop_subject *subj, ru_error *err) {
+/* Concentrations through the public simulation API (force_general: the reference path). */
+static ru_status simulate_general(ru_pop *p, const ru_pop_subject *subj, double *conc,
+                                  ru_error *err) {
   ru_status st = ru_sim_set_enzyme_activity(p->slow, "CYP2D6", p->act[subj->phenotype], err);
   if (st == RU_OK && p->nh > 0) {
     st = ru_sim_set_enzyme_activity(p->slow, "CYP2C19", p->hact[subj->cyp2c19], err);
@@ -706,90 +813,387 @@ static ru_status simulate_general(ru_pop *p, const ru_pop_subject *subj, ru_erro
       st = ru_sim_scale_param(p->slow, p->names[i], KEYS[k], subj->factor[3 * i + k], err);
     }
   }
-  if (st == RU_OK) st = ru_sim_run(p->slow, p->t, p->nt, p->conc, err);
+  if (st == RU_OK) st = ru_sim_run(p->slow, p->t, p->nt, conc, err);
   return st;
 }
 
-static void occupancy(ru_pop *p) {
-  double cu[MAXC];
-  for (size_t b = 0; b < p->ntargets; b++) {
-    const double *k = p->k_nm[b];
-    double *occ = p->occ + b * p->nt;
-    for (size_t j = 0; j < p->nt; j++) {
-      for (size_t i = 0; i < p->nc; i++) {
-        cu[i] = isfinite(k[i])
-                    ? ru_pd_unbound_nm(p->conc[i * p->nt + j], p->fu[i], p->mw[i]) * p->kpuu[i]
-                    : 0.0;
+/* The hybrid batch: tile slots k0 .. k0+m run as lanes of one hybrid solve (every lane's numbers
+ * are bitwise those of a solve on its own: hybrid.h). */
+typedef struct hyb_out {
+  ru_pop *p;
+  size_t k0, m;
+} hyb_out;
+
+static int hyb_emit(void *user, size_t lane, size_t j, double t_h, const double *y) {
+  const hyb_out *o = user;
+  const ru_pop *p = o->p;
+  (void)t_h;
+  if (lane >= o->m) {
+    return 0; /* a filler lane of a partial batch */
+  }
+  const ru_sim *ls = rui_hyb_subject_lane_sim(p->hyb, lane);
+  double *conc = p->conc + (o->k0 + lane) * p->nc * p->nt;
+  for (size_t i = 0; i < p->nc; i++) {
+    const double v = y[(size_t)ls->c[i].central] / ls->c[i].v_l * 1000.0;
+    conc[i * p->nt + j] = v > 0.0 ? v : 0.0; /* round-off below 0 clipped, as ru_sim_run does */
+  }
+  return 0;
+}
+
+static ru_status simulate_hybrid(ru_pop *p, size_t k0, size_t m, ru_error *err) {
+  ru_status st = RU_OK;
+  for (size_t l = 0; l < p->lanes && st == RU_OK; l++) {
+    const ru_pop_subject *subj = &p->tile[k0 + (l < m ? l : 0)];
+    st = rui_hyb_subject_set_activity(p->hyb, l, "CYP2D6", p->act[subj->phenotype], err);
+    if (st == RU_OK && p->nh > 0) {
+      st = rui_hyb_subject_set_activity(p->hyb, l, "CYP2C19", p->hact[subj->cyp2c19], err);
+    }
+    for (size_t i = 0; st == RU_OK && i < p->nc; i++) {
+      for (size_t k = 0; st == RU_OK && k < 3; k++) {
+        if (p->sigma[i][k] > 0.0) {
+          st = rui_hyb_subject_scale(p->hyb, l, i, KEYS[k], subj->factor[3 * i + k], err);
+        }
       }
-      ru_pd_occupancy_at(p->nc, k, cu, &occ[j], NULL);
+    }
+  }
+  hyb_out o = {p, k0, m};
+  if (st == RU_OK) st = rui_hyb_subject_run(p->hyb, p->t, p->nt, hyb_emit, &o, err);
+  return st;
+}
+
+/* Occupancy bands of tile slot k from its concentrations: the competitive-binding formula of
+ * pd.h (ru_pd_occupancy_series: binding ratios x_i = Cu_i Kp,uu_i / Ki_i summed in compound
+ * order, occupancy z / (1 + z) with z the sum over the target's scale) written over the time
+ * grid with the same operations in the same order per time point, so the numbers are bitwise the
+ * library's (tests/unit/test_pop_hybrid.c checks it); vectorisable over time. */
+static void occupancy(ru_pop *p, size_t k) {
+  const size_t nt = p->nt, nc = p->nc;
+  const double *conc = p->conc + k * nc * nt;
+  for (size_t b = 0; b < p->ntargets; b++) {
+    const double *kk = p->ki + b * nc;
+    double *occ = p->occ + (k * p->ntargets + b) * nt;
+    for (size_t j = 0; j < nt; j++) {
+      occ[j] = 0.0;
+    }
+    for (size_t i = 0; i < nc; i++) {
+      if (!isfinite(kk[i])) continue;
+      const double fu = p->fu[i], mw = p->mw[i], kp = p->kpuu[i], ki = kk[i];
+      const double *c = conc + i * nt;
+      for (size_t j = 0; j < nt; j++) {
+        const double x = c[j] * fu / mw * 1000.0 * kp / ki; /* ru_pd_unbound_nm x Kp,uu / Ki */
+        occ[j] += x > 0.0 ? x : 0.0;
+      }
+    }
+    const double scale = p->tscale[b];
+    for (size_t j = 0; j < nt; j++) {
+      const double z = occ[j] / scale; /* ru_pd_occupancy_of_ratio */
+      occ[j] = occ[j] > 0.0 && scale > 0.0 ? z / (1.0 + z) : 0.0;
     }
   }
 }
 
-static ru_status subject(ru_pop *p, uint64_t index, ru_pop_subject *subj, ru_error *err) {
-  draw(p, index, subj);
-  const ru_status st = p->fast ? simulate_fast(p, subj, err) : simulate_general(p, subj, err);
-  if (st != RU_OK) return st;
-  occupancy(p);
-  return RU_OK;
+/* Draws and simulates tile slots 0 .. m-1 for subjects first .. first+m-1. */
+static ru_status tile_run(ru_pop *p, uint64_t first, size_t m, ru_error *err) {
+  for (size_t k = 0; k < m; k++) {
+    draw(p, first + k, &p->tile[k], p->factor + k * 3 * p->nc);
+  }
+  ru_status st = RU_OK;
+  if (p->hyb != NULL) {
+    for (size_t k0 = 0; k0 < m && st == RU_OK; k0 += p->lanes) {
+      st = simulate_hybrid(p, k0, m - k0 < p->lanes ? m - k0 : p->lanes, err);
+    }
+  } else {
+    for (size_t k = 0; k < m && st == RU_OK; k++) {
+      double *conc = p->conc + k * p->nc * p->nt;
+      st = p->fast ? simulate_fast(p, &p->tile[k], conc, err)
+                   : simulate_general(p, &p->tile[k], conc, err);
+    }
+  }
+  for (size_t k = 0; k < m && st == RU_OK; k++) {
+    occupancy(p, k);
+  }
+  return st;
 }
 
-static void accumulate(const ru_pop *p, const ru_pop_subject *subj, ru_pop_summary *s) {
-  const size_t nt = p->nt;
-  s->cnt[0]++;
-  for (size_t b = 0; b < p->nc + p->ntargets; b++) {
-    const int is_conc = b < p->nc;
-    const double *v = is_conc ? p->conc + b * nt : p->occ + (b - p->nc) * nt;
+/* Adds tile slots 0 .. m-1 to the summary, time-major: at each time point every subject of the
+ * tile lands in the same neighbourhood of that point's histogram row, so the rows stay in cache
+ * (subject-major, every subject walked all the rows: 2 x 673 cache misses per subject on the
+ * atomoxetine problem, bench/README_pop.md). Integer sums and min/max: the order is immaterial,
+ * the summary is bitwise the same for any tile size. */
+static void accumulate(const ru_pop *p, size_t m, ru_pop_summary *s) {
+  const size_t nt = p->nt, nc = p->nc, ntg = p->ntargets;
+  s->cnt[0] += (int64_t)m;
+  for (size_t b = 0; b < nc + ntg; b++) {
+    const int is_conc = b < nc;
     int64_t *h = s->cnt + s->off_band[b];
     double *lo = s->lo + b * nt, *hi = s->hi + b * nt;
-    if (is_conc) {
-      for (size_t j = 0; j < nt; j++) {
-        h[j * (size_t)RUI_POP_LOG_BINS + rui_pop_log_bin(v[j])]++;
-        if (v[j] < lo[j]) lo[j] = v[j];
-        if (v[j] > hi[j]) hi[j] = v[j];
-      }
-    } else {
-      for (size_t j = 0; j < nt; j++) {
-        h[j * (size_t)RUI_POP_LIN_BINS + rui_pop_lin_bin(v[j])]++;
-        if (v[j] < lo[j]) lo[j] = v[j];
-        if (v[j] > hi[j]) hi[j] = v[j];
-      }
-    }
-  }
-  for (size_t k = 0; k < p->ncrit; k++) {
-    const double *occ = p->occ + p->crit_target[k] * nt;
-    const double thr = p->crit[k].threshold;
-    int64_t *a = s->cnt + s->off_att + k * nt;
-    int all = 1;
     for (size_t j = 0; j < nt; j++) {
-      const int meets = p->crit[k].at_least ? occ[j] >= thr : occ[j] <= thr;
-      a[j] += meets;
-      if (j >= p->j0 && !meets) all = 0;
+      int64_t *row = h + j * (is_conc ? (size_t)RUI_POP_LOG_BINS : (size_t)RUI_POP_LIN_BINS);
+      double l = lo[j], u = hi[j];
+      for (size_t k = 0; k < m; k++) {
+        const double v = is_conc ? p->conc[(k * nc + b) * nt + j]
+                                 : p->occ[(k * ntg + (b - nc)) * nt + j];
+        row[is_conc ? rui_pop_log_bin(v) : rui_pop_lin_bin(v)]++;
+        if (v < l) l = v;
+        if (v > u) u = v;
+      }
+      lo[j] = l;
+      hi[j] = u;
     }
-    s->cnt[s->off_fin + k] += all;
   }
-  int64_t *grp = s->cnt + s->off_ph + subj->phenotype * rui_pop_ph_stride(&s->shape);
-  grp[0]++;
-  for (size_t i = 0; i < p->nc; i++) {
-    const double *c = p->conc + i * nt;
-    double auc = 0.0;
-    for (size_t j = p->j0 + 1; j < nt; j++) {
-      auc += 0.5 * (c[j] + c[j - 1]) * (p->t[j] - p->t[j - 1]);
+  for (size_t c = 0; c < p->ncrit; c++) {
+    const double thr = p->crit[c].threshold;
+    const int at_least = p->crit[c].at_least;
+    int64_t *a = s->cnt + s->off_att + c * nt;
+    for (size_t k = 0; k < m; k++) {
+      const double *occ = p->occ + (k * ntg + p->crit_target[c]) * nt;
+      int all = 1;
+      for (size_t j = 0; j < nt; j++) {
+        const int meets = at_least ? occ[j] >= thr : occ[j] <= thr;
+        a[j] += meets;
+        if (j >= p->j0 && !meets) all = 0;
+      }
+      s->cnt[s->off_fin + c] += all;
     }
-    int64_t *e = grp + 1 + i * (2 + (size_t)RUI_POP_LOG_BINS);
-    rui_pop_fix_add(e, auc);
-    e[2 + rui_pop_log_bin(auc)]++;
-    const size_t m = (p->nc + p->ntargets) * nt + subj->phenotype * p->nc + i;
-    if (auc < s->lo[m]) s->lo[m] = auc;
-    if (auc > s->hi[m]) s->hi[m] = auc;
   }
+  for (size_t k = 0; k < m; k++) {
+    const ru_pop_subject *subj = &p->tile[k];
+    int64_t *grp = s->cnt + s->off_ph + subj->phenotype * rui_pop_ph_stride(&s->shape);
+    grp[0]++;
+    for (size_t i = 0; i < nc; i++) {
+      const double *c = p->conc + (k * nc + i) * nt;
+      double auc = 0.0;
+      for (size_t j = p->j0 + 1; j < nt; j++) {
+        auc += 0.5 * (c[j] + c[j - 1]) * (p->t[j] - p->t[j - 1]);
+      }
+      int64_t *e = grp + 1 + i * (2 + (size_t)RUI_POP_LOG_BINS);
+      rui_pop_fix_add(e, auc);
+      e[2 + rui_pop_log_bin(auc)]++;
+      const size_t mm = (nc + ntg) * nt + subj->phenotype * nc + i;
+      if (auc < s->lo[mm]) s->lo[mm] = auc;
+      if (auc > s->hi[mm]) s->hi[mm] = auc;
+    }
+  }
+}
+
+/* Function multiversioning of the streaming kernel (GCC on x86-64), as the hybrid solver's
+ * (src/pk/hybrid_step.c): AVX2 / AVX-512 clones picked at load time, the same IEEE operations in
+ * each (the file is built with -ffp-contract=off: CMakeLists.txt), so the summary does not depend
+ * on the CPU. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define POP_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define POP_CLONES
+#endif
+
+/* rui_pop_log_bin / rui_pop_lin_bin as branch-free selects on 32-bit indices (vectorisable;
+ * the same bins: values are converted only where they are in range). */
+static inline int32_t log_bin32(double v) {
+  const uint64_t q = (rui_pop_bits(v) - rui_pop_bits(RUI_POP_LOG_LO)) >> (52 - RUI_POP_SUB_BITS);
+  int32_t r = 2 + (int32_t)(q & 0xFFFFu); /* in range: q < RUI_POP_NLOG */
+  r = v >= RUI_POP_LOG_HI ? RUI_POP_LOG_BINS - 1 : r;
+  r = v < RUI_POP_LOG_LO ? 1 : r;
+  r = v <= 0.0 ? 0 : r;
+  r = v != v ? RUI_POP_LOG_BINS - 1 : r; /* NaN: overflow */
+  return r;
+}
+static inline int32_t lin_bin32(double v) {
+  double x = v * (double)RUI_POP_LIN_BINS;
+  x = x < (double)(RUI_POP_LIN_BINS - 1) ? x : (double)(RUI_POP_LIN_BINS - 1);
+  x = x > 0.0 ? x : 0.0;
+  const int32_t r = (int32_t)x;
+  return v > 0.0 ? r : 0;
+}
+
+/* x <- phi x for m subjects in structure of arrays (phi[(r n + c) M + k], x[c M + k]), with
+ * rui_lin_stepper_step's operations: unrolled sums from the first product for n <= 3, a sum from
+ * 0 for larger n. */
+static inline __attribute__((always_inline)) void step_soa(const double *phi, double *x, size_t n, size_t m, size_t M) {
+  if (n == 1) {
+#pragma omp simd
+    for (size_t k = 0; k < m; k++) x[k] *= phi[k];
+    return;
+  }
+  if (n == 2) {
+    const double *p0 = phi, *p1 = phi + M, *p2 = phi + 2 * M, *p3 = phi + 3 * M;
+    double *x0 = x, *x1 = x + M;
+#pragma omp simd
+    for (size_t k = 0; k < m; k++) {
+      const double a = x0[k], b = x1[k];
+      x0[k] = p0[k] * a + p1[k] * b;
+      x1[k] = p2[k] * a + p3[k] * b;
+    }
+    return;
+  }
+  double y[RUI_LIN_MAX];
+  for (size_t k = 0; k < m; k++) {
+    for (size_t r = 0; r < n; r++) {
+      double acc = n <= 3 ? phi[r * n * M + k] * x[k] : 0.0;
+      for (size_t c = n <= 3 ? 1 : 0; c < n; c++) acc += phi[(r * n + c) * M + k] * x[c * M + k];
+      y[r] = acc;
+    }
+    for (size_t r = 0; r < n; r++) x[r * M + k] = y[r];
+  }
+}
+
+/* The fast path streamed: subjects first .. first+m-1 (m <= RUI_POP_STREAM) stepped together
+ * through the grid in structure-of-arrays form (slot k of each array), each time point's
+ * concentrations, occupancies, histogram rows, attainment counts and AUC sums done for all of
+ * them before the next point. The numbers are those of simulate_fast + occupancy + accumulate
+ * operation for operation (the propagator product in rui_lin_stepper_step's order, the same
+ * conversions, integer sums): the summary is bitwise the tile path's (tests/unit/test_pop.c,
+ * with an observer forcing the tile path), while each histogram row is visited once per m
+ * subjects instead of once per RUI_POP_TILE (the cost of the layer: bench/README_pop.md). */
+POP_CLONES static ru_status stream_fast(ru_pop *p, uint64_t first, size_t m,
+                                        ru_pop_summary *s, ru_error *err) {
+  const size_t M = RUI_POP_STREAM, n = p->ncmt, nn = n * n, nc = p->nc, nt = p->nt;
+  const size_t ntg = p->ntargets;
+  double *phi = p->sw, *x = phi + nn * M, *scale = x + n * M, *cur = scale + nc * M;
+  double *prev = cur + nc * M, *auc = prev + nc * M, *occ = auc + nc * M;
+  for (size_t k = 0; k < m; k++) {
+    ru_pop_subject *subj = &p->stile[k];
+    draw(p, first + k, subj, p->sfactor + k * 3 * nc);
+    const size_t g = subj->phenotype, h = p->h_used ? subj->cyp2c19 : 0;
+    ru_sim *sim = p->gs[g][h];
+    const double(*nom)[3] = (const double(*)[3])(p->nom + (g * MAXH + h) * nc * 3);
+    for (size_t i = 0; i < nc; i++) {
+      ru_pk_params *pp = &sim->c[i].p;
+      pp->cl_f_l_per_h.value = nom[i][0] * subj->factor[3 * i];
+      pp->v_f_l.value = nom[i][1] * subj->factor[3 * i + 1];
+      if (isfinite(nom[i][2])) pp->ka_per_h.value = nom[i][2] * subj->factor[3 * i + 2];
+      rui_sim_rederive(sim, i);
+      scale[i * M + k] = 1000.0 / sim->c[i].v_l; /* mg/L -> ng/mL */
+    }
+    rui_lin_system sys;
+    rui_sim_linear_matrix(sim, &sys);
+    rui_lin_stepper stp;
+    const ru_status st = rui_lin_stepper_init(&stp, &sys, p->h);
+    if (st != RU_OK) return ru_error_set(err, st, "population: matrix exponential failed");
+    for (size_t q = 0; q < nn; q++) phi[q * M + k] = stp.phi[q];
+  }
+  memset(x, 0, n * M * sizeof *x);
+  memset(auc, 0, nc * M * sizeof *auc);
+  memset(p->sok, 1, M * p->ncrit + 1);
+  s->cnt[0] += (int64_t)m;
+  int32_t *idx = p->sidx;
+  size_t d = 0;
+  for (size_t j = 0; j < nt; j++) {
+    while (d < p->ndoses && p->doses[d].j == j) {
+      double *xc = x + p->doses[d].cmt * M;
+      const double a = p->doses[d].amount;
+#pragma omp simd
+      for (size_t k = 0; k < m; k++) xc[k] += a;
+      d++;
+    }
+    /* concentrations and their band */
+    for (size_t i = 0; i < nc; i++) {
+      const double *xi = x + p->central[i] * M, *sc = scale + i * M;
+      double *c = cur + i * M;
+      double lo = s->lo[i * nt + j], hi = s->hi[i * nt + j];
+#pragma omp simd reduction(min : lo) reduction(max : hi)
+      for (size_t k = 0; k < m; k++) {
+        const double v0 = xi[k] * sc[k];
+        const double v = v0 > 0.0 ? v0 : 0.0; /* round-off below 0 clipped, as ru_sim_run does */
+        c[k] = v;
+        idx[k] = log_bin32(v);
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+      }
+      s->lo[i * nt + j] = lo;
+      s->hi[i * nt + j] = hi;
+      int64_t *row = s->cnt + s->off_band[i] + j * (size_t)RUI_POP_LOG_BINS;
+      for (size_t k = 0; k < m; k++) row[idx[k]]++;
+    }
+    /* occupancies (as occupancy()) and their bands */
+    for (size_t b = 0; b < ntg; b++) {
+      const double *kk = p->ki + b * nc;
+      double *o = occ + b * M;
+#pragma omp simd
+      for (size_t k = 0; k < m; k++) o[k] = 0.0;
+      for (size_t i = 0; i < nc; i++) {
+        if (!isfinite(kk[i])) continue;
+        const double fu = p->fu[i], mw = p->mw[i], kp = p->kpuu[i], ki = kk[i];
+        const double *c = cur + i * M;
+#pragma omp simd
+        for (size_t k = 0; k < m; k++) {
+          const double xr = c[k] * fu / mw * 1000.0 * kp / ki;
+          o[k] += xr > 0.0 ? xr : 0.0;
+        }
+      }
+      const double sc = p->tscale[b];
+      const size_t band = nc + b;
+      double lo = s->lo[band * nt + j], hi = s->hi[band * nt + j];
+#pragma omp simd reduction(min : lo) reduction(max : hi)
+      for (size_t k = 0; k < m; k++) {
+        const double z = o[k] / sc;
+        const double v = o[k] > 0.0 && sc > 0.0 ? z / (1.0 + z) : 0.0;
+        o[k] = v;
+        idx[k] = lin_bin32(v);
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+      }
+      s->lo[band * nt + j] = lo;
+      s->hi[band * nt + j] = hi;
+      int64_t *row = s->cnt + s->off_band[band] + j * (size_t)RUI_POP_LIN_BINS;
+      for (size_t k = 0; k < m; k++) row[idx[k]]++;
+    }
+    for (size_t c = 0; c < p->ncrit; c++) {
+      const double thr = p->crit[c].threshold, *o = occ + p->crit_target[c] * M;
+      const int at_least = p->crit[c].at_least, window = j >= p->j0;
+      unsigned char *ok = p->sok + c * M;
+      int64_t met = 0;
+#pragma omp simd reduction(+ : met)
+      for (size_t k = 0; k < m; k++) {
+        const int meets = at_least ? o[k] >= thr : o[k] <= thr;
+        met += meets;
+        ok[k] = (unsigned char)(ok[k] & (meets | !window));
+      }
+      s->cnt[s->off_att + c * nt + j] += met;
+    }
+    /* the end-window AUC by the trapezoid rule, in the order of accumulate() */
+    if (j >= p->j0 + 1) {
+      const double dt = p->t[j] - p->t[j - 1];
+      for (size_t q = 0; q < nc * M; q += M) {
+        double *au = auc + q;
+        const double *cu = cur + q, *pv = prev + q;
+#pragma omp simd
+        for (size_t k = 0; k < m; k++) au[k] += 0.5 * (cu[k] + pv[k]) * dt;
+      }
+    }
+    double *sw = prev;
+    prev = cur;
+    cur = sw;
+    /* x <- e^{A h} x in rui_lin_stepper_step's order */
+    if (j + 1 < nt) step_soa(phi, x, n, m, M);
+  }
+  for (size_t c = 0; c < p->ncrit; c++) {
+    int64_t all = 0;
+    for (size_t k = 0; k < m; k++) all += p->sok[c * M + k];
+    s->cnt[s->off_fin + c] += all;
+  }
+  for (size_t k = 0; k < m; k++) {
+    const ru_pop_subject *subj = &p->stile[k];
+    int64_t *grp = s->cnt + s->off_ph + subj->phenotype * rui_pop_ph_stride(&s->shape);
+    grp[0]++;
+    for (size_t i = 0; i < nc; i++) {
+      const double a = auc[i * M + k];
+      int64_t *e = grp + 1 + i * (2 + (size_t)RUI_POP_LOG_BINS);
+      rui_pop_fix_add(e, a);
+      e[2 + rui_pop_log_bin(a)]++;
+      const size_t mm = (nc + ntg) * nt + subj->phenotype * nc + i;
+      if (a < s->lo[mm]) s->lo[mm] = a;
+      if (a > s->hi[mm]) s->hi[mm] = a;
+    }
+  }
+  return RU_OK;
 }
 
 ru_status ru_pop_subject_run(ru_pop *p, uint64_t index, ru_pop_subject *subj, double *conc,
                              double *occ, ru_error *err) {
   if (p == NULL || subj == NULL) return ru_error_set(err, RU_EINVAL, "ru_pop_subject_run: NULL");
-  const ru_status st = subject(p, index, subj, err);
+  const ru_status st = tile_run(p, index, 1, err);
   if (st != RU_OK) return st;
+  *subj = p->tile[0];
   if (conc) memcpy(conc, p->conc, p->nc * p->nt * sizeof *conc);
   if (occ) memcpy(occ, p->occ, p->ntargets * p->nt * sizeof *occ);
   return RU_OK;
@@ -807,18 +1211,38 @@ ru_status ru_pop_run(ru_pop *p, uint64_t first, uint64_t count, ru_pop_summary *
     return ru_error_set(err, RU_ERANGE, "at most %llu subjects per summary",
                         (unsigned long long)RU_POP_MAX_SUBJECTS);
   }
-  ru_pop_subject subj;
-  for (uint64_t k = 0; k < count; k++) {
+  if (p->fast && p->observer == NULL) {
+    for (uint64_t k = 0; k < count; k += RUI_POP_STREAM) {
+      if (cancel != NULL && *cancel) {
+        return ru_error_set(err, RU_EINTERRUPTED, "interrupted after %llu of %llu subjects",
+                            (unsigned long long)k, (unsigned long long)count);
+      }
+      const size_t m = count - k < RUI_POP_STREAM ? (size_t)(count - k) : RUI_POP_STREAM;
+      const ru_status st = stream_fast(p, first + k, m, sum, err);
+      if (st != RU_OK) return st;
+      if (progress != NULL && ((k + m) % RU_POP_BLOCK == 0 || k + m == count)) {
+        progress(k + m, count, user);
+      }
+    }
+    return RU_OK;
+  }
+  for (uint64_t k = 0; k < count; k += RUI_POP_TILE) {
     if (cancel != NULL && *cancel) {
       return ru_error_set(err, RU_EINTERRUPTED, "interrupted after %llu of %llu subjects",
                           (unsigned long long)k, (unsigned long long)count);
     }
-    const ru_status st = subject(p, first + k, &subj, err);
+    const size_t m = count - k < RUI_POP_TILE ? (size_t)(count - k) : RUI_POP_TILE;
+    const ru_status st = tile_run(p, first + k, m, err);
     if (st != RU_OK) return st;
-    if (p->observer) p->observer(&subj, p->conc, p->occ, p->observer_user);
-    accumulate(p, &subj, sum);
-    if (progress != NULL && ((k + 1) % RU_POP_BLOCK == 0 || k + 1 == count)) {
-      progress(k + 1, count, user);
+    if (p->observer) {
+      for (size_t q = 0; q < m; q++) {
+        p->observer(&p->tile[q], p->conc + q * p->nc * p->nt,
+                    p->occ + q * p->ntargets * p->nt, p->observer_user);
+      }
+    }
+    accumulate(p, m, sum);
+    if (progress != NULL && ((k + m) % RU_POP_BLOCK == 0 || k + m == count)) {
+      progress(k + m, count, user);
     }
   }
   return RU_OK;

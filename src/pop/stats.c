@@ -62,11 +62,16 @@ static size_t band_bins(const rui_pop_shape *s, size_t b) {
 
 ru_status rui_pop_summary_alloc(const rui_pop_shape *shape, ru_pop_summary **out, ru_error *err) {
   *out = NULL;
-  if (shape->nbands > RU_POP_MAX_TARGETS + 12 || shape->nt == 0) {
+  if (shape->nbands == 0 || shape->nt == 0) {
     return ru_error_set(err, RU_EINVAL, "population summary: bad shape");
   }
   ru_pop_summary *s = rui_calloc(1, sizeof *s);
   if (s == NULL) return ru_error_set(err, RU_ENOMEM, "out of memory");
+  s->off_band = rui_calloc(shape->nbands, sizeof *s->off_band);
+  if (s->off_band == NULL) {
+    rui_free(s);
+    return ru_error_set(err, RU_ENOMEM, "out of memory");
+  }
   s->shape = *shape;
   size_t off = 1;
   for (size_t b = 0; b < shape->nbands; b++) {
@@ -100,6 +105,7 @@ ru_status rui_pop_summary_alloc(const rui_pop_shape *shape, ru_pop_summary **out
 void ru_pop_summary_free(ru_pop_summary *s) {
   if (s == NULL) return;
   rui_free(s->cnt);
+  rui_free(s->off_band);
   rui_free(s->lo);
   rui_free(s->hi);
   rui_free(s);

@@ -208,7 +208,8 @@ static ru_status ddi_row(const ru_kb *kb, const table_handle *t, const ru_valida
     while (*tok == ' ') tok++;
     perps[np++] = tok;
   }
-  ru_ddi_options o = {NULL, 0, opt ? opt->overrides : NULL, opt ? opt->noverrides : 0, nan("")};
+  ru_ddi_options o = {NULL, 0, opt ? opt->overrides : NULL, opt ? opt->noverrides : 0, nan(""),
+                      RU_SOLVER_AUTO, 0.0};
   /* ANALYTE=NAME in the notes: the ratio was measured on that compound (the victim or one of its
    * metabolites, e.g. desipramine formed from imipramine) */
   char analyte[RU_NAME_MAX] = "";
@@ -335,7 +336,8 @@ static ru_status washout_row(const ru_kb *kb, const table_handle *t, const ru_va
   if (!half && strcmp(r->quantity, "recovery_90_d") != 0)
     return ru_error_set(row_err, RU_EDATA, "unknown washout measure '%s' (recovery_half_life_d, "
                         "recovery_90_d)", r->quantity);
-  ru_ddi_options o = {NULL, 0, opt ? opt->overrides : NULL, opt ? opt->noverrides : 0, stop_h};
+  ru_ddi_options o = {NULL, 0, opt ? opt->overrides : NULL, opt ? opt->noverrides : 0, stop_h,
+                      RU_SOLVER_AUTO, 0.0};
   ru_ddi_course c;
   st = ru_ddi_time_course(kb, NULL, perps, np, &o, enzyme, &c, row_err);
   if (st != RU_OK) return st;
@@ -427,11 +429,12 @@ ru_status ru_validate_run(const ru_kb *kb, const char *set, const char *path,
     st = run_ratio_table(kb, path ? path : "washout.csv", path == NULL, WASHOUT_REQUIRED, 5, "d",
                          washout_row, opt, v, &cap, err);
     if (st == RU_OK) ratio_metrics(v);
-  } else if (strcmp(set, "microdialysis") == 0 || strcmp(set, "physiology") == 0) {
-    st = rui_validate_synapse_set(kb, set, path, v, &cap, err);
+  } else if (strcmp(set, "microdialysis") == 0 || strcmp(set, "physiology") == 0 ||
+             strcmp(set, "firing") == 0) {
+    st = rui_validate_synapse_set(kb, set, path, opt != NULL && opt->cross_validate, v, &cap, err);
   } else {
     st = ru_error_set(err, RU_EINVAL,
-                      "unknown validation set '%s' (pet, ddi, pm, washout, microdialysis, "
+                      "unknown validation set '%s' (pet, ddi, pm, washout, microdialysis, firing, "
                       "physiology)", set);
   }
   if (st == RU_OK && opt && opt->cross_validate && !v->cross_validated) {

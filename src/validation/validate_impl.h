@@ -40,12 +40,13 @@ void rui_validate_metric(ru_vset *v, const char *name, double value, size_t n);
  * and with opt->cross_validate the leave-one-study-out refit of the scaling factors. */
 ru_status rui_validate_pet(const ru_kb *kb, const char *path, const ru_validate_options *opt,
                            ru_vset *v, size_t *cap, ru_error *err);
-/* Runs the microdialysis or physiology set on the synapse and plasma-NE models. */
-ru_status rui_validate_synapse_set(const ru_kb *kb, const char *set, const char *path, ru_vset *v,
-                                   size_t *cap, ru_error *err);
+/* Runs the microdialysis, firing or physiology set on the synapse and plasma-NE models
+ * (validate_synapse.c); cross_validate adds the leave-one-study-out metrics. */
+ru_status rui_validate_synapse_set(const ru_kb *kb, const char *set, const char *path,
+                                   int cross_validate, ru_vset *v, size_t *cap, ru_error *err);
 
 /* Runs the physiology set (plasma NE) on the physiology model. */
-ru_status rui_validate_physiology(const char *file, int embedded, ru_vset *v, size_t *cap,
+ru_status rui_validate_physiology(const ru_kb *kb, const char *file, int embedded, ru_vset *v, size_t *cap,
                                   ru_error *err);
 
 #endif

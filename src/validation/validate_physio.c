@@ -21,13 +21,20 @@ static int has_columns(const table_handle *t) {
   return 1;
 }
 
-ru_status rui_validate_physiology(const char *file, int embedded, ru_vset *v, size_t *cap,
+ru_status rui_validate_physiology(const ru_kb *kb, const char *file, int embedded, ru_vset *v, size_t *cap,
                                   ru_error *err) {
   table_handle t;
-  ru_status st = rui_validate_open(file, embedded, &t, err);
+  ru_physio *ph = NULL;
+  ru_status st = ru_physio_new(kb, &ph, err);
   if (st != RU_OK) return st;
+  st = rui_validate_open(file, embedded, &t, err);
+  if (st != RU_OK) {
+    ru_physio_free(ph);
+    return st;
+  }
   if (!has_columns(&t)) {
     rui_csv_close(t.csv);
+    ru_physio_free(ph);
     return ru_error_set(err, RU_EDATA, "%s: missing required columns", file);
   }
   size_t n = 0, inside = 0;
@@ -48,7 +55,7 @@ ru_status rui_validate_physiology(const char *file, int embedded, ru_vset *v, si
     double pred = nan("");
     if (strcasecmp(q, "plasma_ne") == 0 || strcasecmp(q, "plasma_ne_half_life") == 0) {
       if (ru_physio_state_find(state, &idx, &row_err) != RU_OK ||
-          ru_physio_steady_state(idx, 0.0, &pv, &row_err) != RU_OK) {
+          ru_physio_steady_state(ph, idx, NULL, &pv, &row_err) != RU_OK) {
         rui_strlcpy(r->note, row_err.message, sizeof r->note);
         continue;
       }
@@ -75,6 +82,7 @@ ru_status rui_validate_physiology(const char *file, int embedded, ru_vset *v, si
     inside += (ranged && r->error == 1.0) ? 1u : 0u;
   }
   rui_csv_close(t.csv);
+  ru_physio_free(ph);
   if (st == RU_OK && n > 0) {
     rui_validate_metric(v, "inside_reference_range", (double)inside / (double)n, n);
   }

@@ -2,12 +2,17 @@
  * fixed number of deterministic mutations of each (byte flips, truncations, splices), so the
  * harness runs in every build. The real coverage-guided run is `make fuzz` (clang). */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* optional, as in libFuzzer */
+int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
+
+static int g_mutations = 2000; /* per corpus file; RU_FUZZ_MUTATIONS overrides */
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
 static uint64_t next_rand(void) {
@@ -23,7 +28,7 @@ static const char *const DICT[] = {":", ",", "\n", "\"", "mg", "q", "h", "d", "-
 
 static void run_mutations(const uint8_t *seed, size_t n) {
   uint8_t buf[4096];
-  for (int iter = 0; iter < 2000; iter++) {
+  for (int iter = 0; iter < g_mutations; iter++) {
     size_t len = n < sizeof buf ? n : sizeof buf;
     memcpy(buf, seed, len);
     const int ops = 1 + (int)(next_rand() % 4);
@@ -62,15 +67,21 @@ static void run_mutations(const uint8_t *seed, size_t n) {
 
 int main(int argc, char **argv) {
   size_t files = 0;
-  for (int i = 1; i < argc; i++) {
-    DIR *d = opendir(argv[i]);
+  const char *m = getenv("RU_FUZZ_MUTATIONS");
+  if (m != NULL && atoi(m) >= 0) g_mutations = atoi(m);
+  /* corpus directories are opened before the harness may change directory */
+  DIR *dirs[16];
+  int nd = 0;
+  for (int i = 1; i < argc && nd < 16; i++) dirs[nd++] = opendir(argv[i]);
+  if (LLVMFuzzerInitialize != NULL) LLVMFuzzerInitialize(&argc, &argv);
+  for (int i = 0; i < nd; i++) {
+    DIR *d = dirs[i];
     if (d == NULL) continue;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
       if (e->d_name[0] == '.') continue;
-      char path[4096];
-      snprintf(path, sizeof path, "%s/%s", argv[i], e->d_name);
-      FILE *f = fopen(path, "rb");
+      const int fd = openat(dirfd(d), e->d_name, O_RDONLY);
+      FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
       if (f == NULL) continue;
       uint8_t data[4096];
       const size_t n = fread(data, 1, sizeof data, f);
@@ -81,6 +92,7 @@ int main(int argc, char **argv) {
     }
     closedir(d);
   }
-  printf("fuzz standalone: %zu corpus files, %zu inputs run, no crash\n", files, files * 2001);
+  printf("fuzz standalone: %zu corpus files, %zu inputs run, no crash\n", files,
+         files * (size_t)(g_mutations + 1));
   return 0;
 }

@@ -43,7 +43,7 @@ static double kdeg_2d6(void) {
 
 static ru_ddi_course course(const char *perp, double stop_h, const char *victim) {
   const char *p[1] = {perp};
-  ru_ddi_options o = {NULL, 0, NULL, 0, stop_h};
+  ru_ddi_options o = {NULL, 0, NULL, 0, stop_h, RU_SOLVER_AUTO, 0.0};
   ru_ddi_course c;
   ru_error err;
   ru_error_clear(&err);
@@ -103,7 +103,7 @@ static void without_a_stop_there_is_no_recovery(void **state) {
 static void an_enzyme_nobody_names_is_refused(void **state) {
   (void)state;
   const char *p[1] = {"compinh:10mg:iv:inf=24h:q24h"};
-  ru_ddi_options o = {NULL, 0, NULL, 0, 48.0};
+  ru_ddi_options o = {NULL, 0, NULL, 0, 48.0, RU_SOLVER_AUTO, 0.0};
   ru_ddi_course c;
   ru_error err;
   assert_int_not_equal(ru_ddi_time_course(KB, NULL, p, 1, &o, NULL, &c, &err), RU_OK);

@@ -189,9 +189,9 @@ static void test_model_queries_return_sourced_values(void **state) {
     sum += fr[i];
   }
   assert_true(fabs(sum - 1.0) < 0.01);
-  assert_int_equal(ru_kb_param(kb, "physiology", "plasma_ne_half_life_min", &v, NULL), RU_OK);
+  assert_int_equal(ru_kb_param(kb, "physiology", "physio.half_life_min", &v, NULL), RU_OK);
   assert_true(fabs(v.value - 2.4) < 1e-12);
-  assert_int_equal(ru_kb_param(kb, "synapse", "dat_km_um", &v, NULL), RU_OK);
+  assert_int_equal(ru_kb_param(kb, "synapse", "dat.km_um", &v, NULL), RU_OK);
   assert_true(fabs(v.value - 0.22) < 1e-12);
   ru_inhibition in[8];
   assert_int_equal(ru_kb_inhibitions(kb, "Paxil", in, 8, &n, NULL), RU_OK);

@@ -254,6 +254,25 @@ static void test_missing_fu_is_reported(void **state) {
   ru_sim_free(s);
 }
 
+/* Affinity rule 0, species identity (docs/validation.md "The affinity that drives occupancy"):
+ * the constant describes the molecule whose concentration the KB simulates. methylphenidate's
+ * concentrations are d-threo-MPH (Lyauk 2016), so its DAT constant is the one measured on
+ * dexmethylphenidate (GtoPdb, PMID 21129986: 25.1 nM), not the racemate's 110 nM halved;
+ * norfluoxetine's concentrations are racemic, so its SERT constant is the 1:1 mixture of Wong
+ * 1993's S (1.318 nM) and R (20x weaker) values, 1/(0.5/1.318 + 0.5/26.36) = 2.51 nM. */
+static void test_affinity_describes_the_simulated_species(void **state) {
+  (void)state;
+  ru_value ki;
+  ru_error err;
+  assert_int_equal(ru_kb_affinity(KB, "methylphenidate", "DAT", &ki, &err), RU_OK);
+  assert_float_equal(ki.value, 25.1, 1e-12);
+  assert_string_equal(ki.source, "gtopdb_pmid21129986");
+  assert_int_equal(ru_kb_affinity(KB, "norfluoxetine", "SERT", &ki, &err), RU_OK);
+  const double ks = pow(10.0, -8.88) * 1e9, kr = 20.0 * ks;
+  assert_float_equal(ki.value, 1.0 / (0.5 / ks + 0.5 / kr), 0.005); /* stored to 3 digits */
+  assert_string_equal(ki.source, "ki_racemic_norfluoxetine_wong1993");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_kpuu_one_is_the_plasma_unbound_model),
@@ -264,6 +283,7 @@ int main(void) {
       cmocka_unit_test(test_steady_state_summary_is_the_interval_average),
       cmocka_unit_test(test_dose_for_level_gives_that_level),
       cmocka_unit_test(test_missing_fu_is_reported),
+      cmocka_unit_test(test_affinity_describes_the_simulated_species),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -69,7 +69,7 @@ static void phenotype_contrast_shrinks_at_steady_state(void **state) {
 static void cyp2d6_recovers_after_paroxetine_stops(void **state) {
   (void)state;
   const char *p[1] = {"paroxetine:20mg:q24h"};
-  ru_ddi_options o = {NULL, 0, NULL, 0, 240.0};
+  ru_ddi_options o = {NULL, 0, NULL, 0, 240.0, RU_SOLVER_AUTO, 0.0};
   ru_ddi_course c;
   ru_error err;
   assert_int_equal(ru_ddi_time_course(KB, NULL, p, 1, &o, "CYP2D6", &c, &err), RU_OK);

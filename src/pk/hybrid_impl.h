@@ -1,0 +1,178 @@
+/* Internals shared by the hybrid solver's files (hybrid_cf.c, hybrid_step.c, hybrid_engine.c);
+ * not API. Layout conventions: per-lane arrays are structure-of-arrays, x[i * nl + l] for lane
+ * l; a closed-form lane's step-size entry is one flat array (see cf_slot). */
+#ifndef RU_PK_HYBRID_IMPL_H
+#define RU_PK_HYBRID_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pk/hybrid.h"
+
+/* Gauss-Legendre, 3 stages (Butcher 1964; Hairer & Wanner II, Table IV.5.3): nodes c, matrix A,
+ * weights b; d = b^T A^{-1} (y1 = y0 + sum d_i Z_i, Hairer & Wanner IV.8 eq 8.2b: d_i = l_i(1)
+ * / c_i for a collocation method), e = l_i(1) the Lagrange weights extrapolating the stage
+ * derivatives to the step end (the collocation polynomial's slope at t1). */
+#define RUI_SQRT15 3.87298334620741688518
+extern const double rui_gl3_c[3];
+extern const double rui_gl3_a[3][3];
+extern const double rui_gl3_b[3];
+extern const double rui_gl3_d[3];
+extern const double rui_gl3_e[3];
+extern const double rui_radau_c[3];
+extern const double rui_radau_a[3][3];
+extern const double rui_radau_dd[3];
+
+#define HYB_CACHE 12 /* step-size entries per lane and group */
+
+/* One cached step size of a closed-form lane. data: P[m*m] (e^{Ah}), R[nd*3*m] (driver rows at
+ * the three nodes: rho_d e^{A c_j h}, index (d*3 + j)*m + a), g[m] (Gamma(h) b), gn[nd*3]
+ * (rho_d Gamma(c_j h) b); for the eigen path also the modal factors Eh[m], Ph[m] (phi(h)),
+ * Ec[3m], Pc[3m], and at the Radau nodes Ecr[3m], Pcr[3m] (drivers of stiff blocks). */
+typedef struct cf_slot {
+  double h;
+  long bver;   /* version of b the g/gn parts were built for */
+  long stamp;  /* last use (LRU) */
+  double *data;
+} cf_slot;
+
+/* One group of one lane. */
+typedef struct cf_lane {
+  size_t m, nd;
+  int pade;        /* 1: Pade exponential (eigen-decomposition refused) */
+  double rho;      /* spectral radius (eigen) or ||A||_1 (Pade), 1/h */
+  double *a, *c;   /* m*m (group order), m: constant term */
+  double *lam;     /* m eigenvalues */
+  double *v, *w;   /* m*m eigenvectors (columns), w = v^{-1} */
+  double *q;       /* nd*m: rho_d v */
+  double *rows;    /* nd*m: driver rows rho_d (group coordinates) */
+  double *b;       /* m: c + input rates of the current segment */
+  unsigned char *radau; /* nd: 1 = the driver feeds a stiff block (Radau IIA nodes) */
+  double *wb;      /* m: w b */
+  long bver;
+  long clock;
+  int bzero;       /* 1: b == 0 (no Gamma terms) */
+  cf_slot slot[HYB_CACHE];
+  size_t slot_len; /* doubles per slot */
+} cf_lane;
+
+ru_status rui_hyb_cf_alloc(cf_lane *L, size_t m, size_t nd, ru_error *err);
+void rui_hyb_cf_release(cf_lane *L);
+/* Set-up from the lane's A (m*m, group order) and c: eigen-decomposition or Pade; drops the
+ * cache. scc[0..nscc] are the boundaries of the group's strongly connected components. */
+ru_status rui_hyb_cf_setup(cf_lane *L, const size_t *scc, size_t nscc, ru_error *err);
+/* Sets b = c + r (r: rates of the group's states, m values) and bumps the version if changed.
+ * Returns 1 when b changed. */
+int rui_hyb_cf_set_rates(cf_lane *L, const double *r);
+/* The data of step size h (built on a miss, *built set to 1). */
+ru_status rui_hyb_cf_entry(cf_lane *L, double h, const double **data, int *built, ru_error *err);
+/* Offsets into a slot's data. */
+static inline size_t cf_off_r(const cf_lane *L) { return L->m * L->m; }
+static inline size_t cf_off_g(const cf_lane *L) { return L->m * L->m + 3 * L->nd * L->m; }
+static inline size_t cf_off_gn(const cf_lane *L) { return cf_off_g(L) + L->m; }
+
+/* A driver: the part of one block input that reads one group. */
+typedef struct hyb_driver {
+  size_t block, input;
+} hyb_driver;
+
+typedef struct hyb_group {
+  size_t m;
+  const size_t *states;  /* into d.state */
+  size_t scc0, nscc;     /* d.gscc[scc0 .. scc0+nscc] */
+  size_t nd;
+  hyb_driver *drv;
+  int feeds;             /* 1: some collocation block reads it (steps follow the blocks) */
+} hyb_group;
+
+/* One term of a block input. */
+typedef struct hyb_term {
+  size_t state;
+  long group;            /* >= 0: closed-form group of the state; -1: a collocation state */
+  size_t gpos;           /* position in its group (group terms) */
+  size_t block, bpos;    /* its block and position (collocation terms) */
+} hyb_term;
+
+typedef struct hyb_input {
+  size_t nterm;
+  hyb_term *term;
+  double *coef;          /* nterm * nl */
+  size_t ndrv;
+  size_t *drv;           /* driver indices per group read: (group, driver index within group) */
+  size_t *drv_group;
+} hyb_input;
+
+typedef struct hyb_block {
+  size_t nb;
+  const size_t *rows;
+  rui_hyb_block_kind kind;
+  size_t ni;
+  hyb_input *in;
+  int has_rate;          /* some row receives an input rate in the current segment */
+  int no_jac;            /* the caller's Jacobian declined this block: difference quotients */
+} hyb_block;
+
+struct rui_hyb {
+  rui_hyb_system sys;
+  unsigned char *dep, *lti, *reset;
+  size_t *unit;
+  double *atol, *scale;
+  rui_hyb_decomp d;
+  rui_hyb_options opt;
+  size_t n, nl;
+  size_t ng, nb;
+  hyb_group *grp;
+  hyb_block *blk;
+  cf_lane *cfl;          /* ng * nl: group g of lane l at [g * nl + l] */
+  /* state (SoA) and per-lane control */
+  double *y;             /* n * nl */
+  double *dose_scale;    /* n * nl */
+  double *rate;          /* n: current input rates */
+  double *hprop;         /* nl: preferred next step */
+  unsigned char *flag;   /* ng * nl: discontinuity since the lane's last accepted step */
+  unsigned char *fvalid; /* nl: fstart holds f(t, y) */
+  double *fstart;        /* n * nl: f at the lane's current point (collocation rows) */
+  double *jnorm;         /* nb * nl: last ||J_block||_inf */
+  /* active propagators (SoA), per group */
+  double **pact, **ract, **gact, **gnact;
+  double *hact;          /* ng * nl: step size the active data is for (NaN = none) */
+  /* kernel scratch (SoA) */
+  double *xn;            /* per group: nd*3*nl node values (offset goff[g]) */
+  size_t *goff;
+  double *x1;            /* n * nl: end-of-step values of every state */
+  double *z;             /* per block: 3*nb*nl (offset boff[b]) */
+  size_t *boff;
+  double *fj;            /* per block: 3*nb*nl stage derivatives */
+  double *un;            /* per block: ni*3*nl inputs at the nodes (offset uoff[b]) */
+  size_t *uoff;
+  double *f1;            /* n * nl: f at the step end */
+  double *f0;            /* n * nl: f at the step start (fstart, or evaluated after an event) */
+  size_t maxb, maxi;     /* largest block size and input count */
+  double *pt_t, *pt_y, *pt_u, *pt_f; /* point buffers for rhs calls */
+  double *jac;           /* (3 nb)^2... Jacobian buffer: nb*nb*3*nl */
+  double *mat;           /* (3 nb)^2 * nl LU */
+  double *vec, *dz;      /* 3 nb * nl */
+  double *emat, *evec;   /* nb^2 * nl, nb * nl: the Radau error system */
+  size_t *piv, *epiv;    /* 3 nb * nl, nb * nl: pivots of the stiff blocks' solves */
+  double *err;           /* nl */
+  double *hl, *tl;       /* nl: step size and start time of the lane's current step */
+  int *level;            /* nl */
+  int *dose_level;       /* nl: level of the last first-step-after-a-discontinuity */
+  double *hlast;         /* nl: step size the lane's active propagators are for */
+  size_t *mov, nmov;     /* states of the groups that feed blocks (moved by each step) */
+  size_t *brow, nbrow;   /* states of the blocks */
+  int64_t *pos;          /* nl */
+  unsigned char *active, *redo, *done, *conv, *bad, *first;
+  double *hj;            /* nl: step-size reduction a redo asks for */
+  double *work;          /* one allocation behind the double arrays above */
+  double *lin_a;         /* n*n + n: the linear callback's output */
+  unsigned char *flags;  /* one allocation behind the byte arrays */
+  rui_hyb_stats stats;
+};
+
+/* One collocation step of every active lane (hl[l] > 0) from y; writes x1 (all states at the
+ * step end), err[l] (scaled defect, <= 1 accepts) and redo[l] (1: the step must be retried with
+ * a smaller size, hj[l] the factor needed). Returns RU_OK or an rhs abort. */
+ru_status rui_hyb_step(rui_hyb *h, ru_error *err);
+
+#endif
