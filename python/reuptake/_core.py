@@ -15,7 +15,7 @@ from ctypes import byref, c_char_p, c_double, c_void_p
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ._errors import Error, InputError, InternalError
-from ._lib import RuError, lib
+from ._lib import SOLVERS, RuError, lib
 
 try:  # optional: plain lists without it
     import numpy as _np
@@ -296,10 +296,34 @@ def regimen_warnings(r: Handle) -> List[str]:
     return [dec(lib.ru_regimen_warning(r.h, i)) for i in range(lib.ru_regimen_warning_count(r.h))]
 
 
+class Solver:
+    """The --solver and --tol options, checked as the CLI's option table checks them: the
+    engine (auto: the closed form where the system is linear, the hybrid solver where not;
+    hybrid: always; cvode: CVODE BDF, the reference) and the hybrid solver's defect tolerance
+    (None: the library's default)."""
+
+    TOL_RANGE = (1e-12, 0.1)  # cli/options.c CLI_OPTS_SOLVER --tol
+
+    def __init__(self, solver: str = "auto", tol: Optional[float] = None) -> None:
+        if not isinstance(solver, str) or solver not in SOLVERS:
+            raise usage(f"--solver '{solver}': expected auto, hybrid or cvode")
+        self.code = SOLVERS[solver]
+        self.tol = 0.0
+        if tol is not None:
+            if isinstance(tol, bool) or not isinstance(tol, (int, float)):
+                raise TypeError(f"tol: expected a number, got {type(tol).__name__}")
+            t = float(tol)
+            if not math.isfinite(t):
+                raise usage(f"--tol: '{tol}' is not a finite number")
+            self.tol = in_range(t, self.TOL_RANGE[0], self.TOL_RANGE[1], "--tol", tol)
+
+
 def build_sim(kb: KnowledgeBase, regimen: Optional[Handle], phenotypes: List[str],
-              overrides: List[str], force_ode: bool = False, prepare: bool = True) -> Handle:
+              overrides: List[str], solver: Optional[Solver] = None,
+              prepare: bool = True) -> Handle:
     """A subject simulation as cli/simargs.c simargs_sim builds it: regimen, phenotypes, --set
-    overrides, solver choice, prepared (a missing value fails here, naming it)."""
+    overrides, solver and tolerance, prepared (a missing value fails here, naming it)."""
+    sv = solver if solver is not None else Solver()
     s = Handle(lib.ru_sim_free)
     err = new_error()
     try:
@@ -310,21 +334,15 @@ def build_sim(kb: KnowledgeBase, regimen: Optional[Handle], phenotypes: List[str
             check(lib.ru_sim_set_phenotype(s.h, enc(p), byref(err)), err)
         for o in overrides:
             check(lib.ru_sim_set_override(s.h, enc(o), byref(err)), err)
-        lib.ru_sim_set_force_ode(s.h, 1 if force_ode else 0)
+        lib.ru_sim_set_solver(s.h, sv.code)
+        if sv.tol > 0.0:
+            check(lib.ru_sim_set_hybrid_tolerance(s.h, sv.tol, byref(err)), err)
         if prepare:
             check(lib.ru_sim_prepare(s.h, byref(err)), err)
     except BaseException:
         s.close()
         raise
     return s
-
-
-def solver_flag(solver: str) -> bool:
-    if solver == "cvode":
-        return True
-    if solver == "auto":
-        return False
-    raise usage(f"solver '{solver}': expected auto or cvode")
 
 
 def compounds_of(s: Handle) -> List[str]:
@@ -336,7 +354,8 @@ def mechanisms_of(s: Handle) -> List[str]:
 
 
 def solver_name(s: Handle) -> str:
-    return "cvode" if lib.ru_sim_is_nonlinear(s.h) else "closed-form"
+    """The engine the simulation runs on: "closed-form", "hybrid" or "cvode"."""
+    return dec(lib.ru_sim_solver_name(s.h))
 
 
 def known_targets() -> List[str]:

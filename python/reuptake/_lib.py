@@ -149,10 +149,15 @@ class RuPdDoseOptions(Structure):
                 ("overrides", POINTER(c_char_p)), ("noverrides", c_size_t)]
 
 
+# ru_solver (pk.h): an enum, int-sized
+RU_SOLVER_AUTO, RU_SOLVER_CVODE, RU_SOLVER_HYBRID = 0, 1, 2
+SOLVERS = {"auto": RU_SOLVER_AUTO, "cvode": RU_SOLVER_CVODE, "hybrid": RU_SOLVER_HYBRID}
+
+
 class RuDdiOptions(Structure):
     _fields_ = [("phenotypes", POINTER(c_char_p)), ("nphenotypes", c_size_t),
                 ("overrides", POINTER(c_char_p)), ("noverrides", c_size_t),
-                ("stop_after_h", c_double)]
+                ("stop_after_h", c_double), ("solver", c_int), ("hybrid_tol", c_double)]
 
 
 class RuDdiExplanation(Structure):
@@ -314,6 +319,9 @@ _SIGNATURES = {
     "ru_sim_set_phenotype": (c_int, [_P, c_char_p, _ERR]),
     "ru_sim_set_override": (c_int, [_P, c_char_p, _ERR]),
     "ru_sim_set_force_ode": (None, [_P, c_int]),
+    "ru_sim_set_solver": (None, [_P, c_int]),
+    "ru_sim_solver_name": (c_char_p, [_P]),
+    "ru_sim_set_hybrid_tolerance": (c_int, [_P, c_double, _ERR]),
     "ru_sim_prepare": (c_int, [_P, _ERR]),
     "ru_sim_compound_count": (c_size_t, [_P]),
     "ru_sim_compound_name": (c_char_p, [_P, c_size_t]),

@@ -31,11 +31,11 @@ def _dataset_times(r: C.Handle) -> List[float]:
 
 
 def _subject(kb: C.KnowledgeBase, r: C.Handle, phenotypes: List[str], overrides: List[str],
-             force_ode: bool, grid: Dict[str, Any], targets: Optional[C.Strings],
+             solver: C.Solver, grid: Dict[str, Any], targets: Optional[C.Strings],
              from_data: bool) -> Dict[str, Any]:
     """One subject's series, in the CLI's order: per compound total (and unbound where fu and
     MW exist), then per target the combined occupancy and each compound's share."""
-    with C.build_sim(kb, r, phenotypes, overrides, force_ode) as s:
+    with C.build_sim(kb, r, phenotypes, overrides, solver) as s:
         given = any(grid[k] is not None for k in ("times", "step", "days", "hours"))
         t: List[float] = _dataset_times(r) if from_data and not given else []
         if not t:
@@ -107,8 +107,9 @@ def simulate(regimens: Optional[C.Regimens] = None, *, days: C.Hours = None,
              hours: C.Hours = None, step: C.Hours = None,
              times: Optional[Sequence[Union[float, str]]] = None,
              phenotype: C.Strings = None, set: C.Overrides = None,
-             targets: C.Strings = None, solver: str = "auto", data: Optional[str] = None,
-             data_map: Optional[str] = None, id: Optional[int] = None,
+             targets: C.Strings = None, solver: str = "auto", tol: Optional[float] = None,
+             data: Optional[str] = None, data_map: Optional[str] = None,
+             id: Optional[int] = None,
              kb: Optional[C.KnowledgeBase] = None) -> Any:
     """Time course of every compound and metabolite (`reuptake simulate`).
 
@@ -121,12 +122,13 @@ def simulate(regimens: Optional[C.Regimens] = None, *, days: C.Hours = None,
     days/hours/step/times as the CLI's --days/--hours/--step/--times (numbers in days, hours,
     hours, hours; or texts with a unit such as '36h', '30min'); phenotype 'CYP2D6=PM' (or a
     list); set 'DRUG.KEY=VALUE' (or a list, or a dict); targets 'SERT,NET' or 'all' (default:
-    the transporters a compound binds); solver 'auto' or 'cvode'; data a NONMEM-style CSV
+    the transporters a compound binds); solver 'auto', 'hybrid' or 'cvode' and tol the hybrid
+    solver's defect tolerance (--solver, --tol); data a NONMEM-style CSV
     (with data_map as --data-map); id one subject of the dataset (--id).
     """
     k = C.kb_of(kb)
     phen, ov = C.phenotype_list(phenotype), C.override_list(set)
-    force = C.solver_flag(solver)
+    force = C.Solver(solver, tol)
     grid = {"days": days, "hours": hours, "step": step,
             "times": list(times) if times is not None else None}
     with C.build_regimen(C.regimen_list(regimens), data, data_map) as r:
@@ -193,15 +195,17 @@ def wide(long: Any) -> Any:
 
 
 def exposure(regimens: Optional[C.Regimens] = None, *, phenotype: C.Strings = None,
-             set: C.Overrides = None, solver: str = "auto", data: Optional[str] = None,
-             data_map: Optional[str] = None, kb: Optional[C.KnowledgeBase] = None) -> Any:
+             set: C.Overrides = None, solver: str = "auto", tol: Optional[float] = None,
+             data: Optional[str] = None, data_map: Optional[str] = None,
+             kb: Optional[C.KnowledgeBase] = None) -> Any:
     """Steady-state exposure over the last dosing interval per compound (`reuptake exposure`):
     AUCtau, Cmax, Cmin, Cavg, unbound Cavg (nM), tmax and tau; AUC0-inf, Cmax and tmax after a
-    single dose (steady_state False). One row per compound; attrs: mechanisms, solver."""
+    single dose (steady_state False). One row per compound; solver and tol as simulate().
+    attrs: mechanisms, solver (the engine used: closed-form, hybrid or cvode)."""
+    sv = C.Solver(solver, tol)
     k = C.kb_of(kb)
     with C.build_regimen(C.regimen_list(regimens), data, data_map, "exposure") as r, \
-            C.build_sim(k, r, C.phenotype_list(phenotype), C.override_list(set),
-                        C.solver_flag(solver)) as s:
+            C.build_sim(k, r, C.phenotype_list(phenotype), C.override_list(set), sv) as s:
         names = C.compounds_of(s)
         e = (RuExposure * max(1, len(names)))()
         err = C.new_error()
@@ -316,7 +320,7 @@ def _occupancy_at_levels(k: C.KnowledgeBase, conc: Union[str, Mapping[str, Any]]
 
 def occupancy(regimens: Optional[C.Regimens] = None, *, target: C.Strings = None,
               phenotype: C.Strings = None, set: C.Overrides = None, solver: str = "auto",
-              at: C.Hours = None, conc: Union[None, str, Mapping[str, Any]] = None,
+              tol: Optional[float] = None, at: C.Hours = None, conc: Union[None, str, Mapping[str, Any]] = None,
               profile: bool = False, data: Optional[str] = None, data_map: Optional[str] = None,
               kb: Optional[C.KnowledgeBase] = None) -> Any:
     """Steady-state occupancy of every target over the last dosing interval (`reuptake
@@ -325,8 +329,9 @@ def occupancy(regimens: Optional[C.Regimens] = None, *, target: C.Strings = None
     binds are left out. ``at`` gives the occupancy at a time after the first dose instead;
     ``conc`` ('nortriptyline=50ng/mL,...' or {'nortriptyline': '50ng/mL'}; a bare number is
     ng/mL) at measured total plasma levels; ``profile`` keeps the targets engaged above 50 %
-    (mean). target: 'SERT', a list, or 'all' (default). attrs: basis (and the brain-exposure
-    note when a default Kp,uu was used)."""
+    (mean). target: 'SERT', a list, or 'all' (default); solver and tol as simulate(). attrs:
+    basis (and the brain-exposure note when a default Kp,uu was used)."""
+    sv = C.Solver(solver, tol)
     k = C.kb_of(kb)
     targets = C.target_list(target, "all")
     ov = C.override_list(set)
@@ -337,7 +342,7 @@ def occupancy(regimens: Optional[C.Regimens] = None, *, target: C.Strings = None
         return _occupancy_at_levels(k, conc, targets, ov)
     at_h = C.parse_hours(at, "at") if at is not None else None
     with C.build_regimen(regs, data, data_map, "occupancy") as r, \
-            C.build_sim(k, r, C.phenotype_list(phenotype), ov, C.solver_flag(solver)) as s:
+            C.build_sim(k, r, C.phenotype_list(phenotype), ov, sv) as s:
         arr, keep = C.cstr_array(targets)
         n = len(targets)
         rows = (RuPdSummary * n)()

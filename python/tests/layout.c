@@ -45,7 +45,7 @@ int main(void) {
   F(ru_pd_dose_options, overrides); F(ru_pd_dose_options, noverrides); end();
   S(ru_ddi_options); F(ru_ddi_options, phenotypes); F(ru_ddi_options, nphenotypes);
   F(ru_ddi_options, overrides); F(ru_ddi_options, noverrides); F(ru_ddi_options, stop_after_h);
-  end();
+  F(ru_ddi_options, solver); F(ru_ddi_options, hybrid_tol); end();
   S(ru_ddi_explanation); F(ru_ddi_explanation, pathway); F(ru_ddi_explanation, fm);
   F(ru_ddi_explanation, perpetrator); F(ru_ddi_explanation, reason);
   F(ru_ddi_explanation, strength); F(ru_ddi_explanation, text); end();

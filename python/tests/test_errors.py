@@ -9,7 +9,7 @@ import tempfile
 import unittest
 from typing import Callable
 
-from helpers import cli_fail, need_cli, reuptake
+from helpers import CLI, cli_fail, need_cli, reuptake
 from reuptake import _core
 
 
@@ -68,6 +68,16 @@ class InputErrorsCarryTheCliLine(unittest.TestCase):
         self.check(lambda: reuptake.interact("nothing:20mg:q24h", with_="paroxetine:20mg:q24h"),
                    "interact", "nothing:20mg:q24h", "--with", "paroxetine:20mg:q24h", code=-3)
 
+    def test_bad_solver_options(self) -> None:
+        self.check(lambda: reuptake.simulate("paroxetine:20mg:q24h", solver="euler"),
+                   "simulate", "paroxetine:20mg:q24h", "--solver", "euler", code=-1)
+        self.check(lambda: reuptake.exposure("paroxetine:20mg:q24h", tol=2),
+                   "exposure", "paroxetine:20mg:q24h", "--tol", "2", code=-1)
+        self.check(lambda: reuptake.interact("desipramine:50mg", with_="paroxetine:20mg",
+                                             tol=1e-13),
+                   "interact", "desipramine:50mg", "--with", "paroxetine:20mg", "--tol",
+                   "1e-13", code=-1)
+
     def test_unknown_drug_in_show(self) -> None:
         self.check(lambda: reuptake.drugs.show("nothing"), "drugs", "show", "nothing", code=-3)
 
@@ -85,14 +95,20 @@ class ErrorMapping(unittest.TestCase):
                 self.assertTrue(ctx.exception.message)
                 self.assertEqual(ctx.exception.message, ctx.exception.code_name)
 
-    def test_a_corrupt_knowledge_base_is_internal(self) -> None:
+    def test_a_corrupt_knowledge_base_file_is_input(self) -> None:
+        """A file the user named that is not a knowledge base is bad input (RU_EDATA: the CLI's
+        exit 2 with the same line); only the embedded one failing is internal (kb.c)."""
         with tempfile.NamedTemporaryFile(suffix=".sqlite") as f:
             f.write(b"SQLite format 3\0" + b"garbage" * 200)
             f.flush()
-            with self.assertRaises(reuptake.InternalError) as ctx:
+            with self.assertRaises(reuptake.InputError) as ctx:
                 reuptake.KnowledgeBase(f.name)
             self.assertIn("is not a reuptake knowledge base", ctx.exception.message)
-            self.assertIsInstance(ctx.exception, RuntimeError)
+            self.assertEqual(ctx.exception.code_name, "malformed data file")
+            if CLI and os.path.exists(CLI):
+                p = cli_fail("drugs", "list", "--kb", f.name)
+                self.assertEqual(p.returncode, 2)
+                self.assertEqual(p.stderr.strip(), f"reuptake drugs: {ctx.exception.message}")
 
     def test_missing_knowledge_base_file_is_input(self) -> None:
         with self.assertRaises(reuptake.InputError) as ctx:
