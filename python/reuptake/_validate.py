@@ -21,7 +21,8 @@ def _options(set: C.Overrides, cross_validate: bool):
 
 def _rows(v: RuVset) -> Any:
     keys = ("id", "calibration", "scenario", "quantity", "unit", "observed", "observed_low",
-            "observed_high", "predicted", "error", "right_direction", "cv_predicted",
+            "observed_high", "predicted", "error", "right_direction", "within_1.5x",
+            "cv_predicted",
             "cv_error", "source", "note")
     cols: Dict[str, List[Any]] = {k: [] for k in keys}
     for i in range(v.nrows):
@@ -32,6 +33,7 @@ def _rows(v: RuVset) -> Any:
                        ("observed_low", r.observed_low), ("observed_high", r.observed_high),
                        ("predicted", r.predicted), ("error", r.error),
                        ("right_direction", bool(r.right_direction)),
+                       ("within_1.5x", bool(r.within_1_5x)),
                        ("cv_predicted", r.cv_predicted), ("cv_error", r.cv_error),
                        ("source", C.dec(r.source)), ("note", C.dec(r.note))):
             cols[k].append(val)

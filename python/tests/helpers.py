@@ -22,12 +22,18 @@ def need_cli(case: unittest.TestCase) -> None:
 
 
 def cli_json(*args: str) -> Any:
-    """`reuptake ARGS --format json` parsed (exit 0 required)."""
+    """`reuptake ARGS --format json` parsed (exit 0 required). The CLI's top-level
+    ``disclaimer`` (every JSON result carries it) is checked to be reuptake.DISCLAIMER and
+    removed: the package states it once, as reuptake.DISCLAIMER, not in every result."""
     out = subprocess.run([CLI, *args, "--format", "json"], capture_output=True, text=True,
                          check=False)
     if out.returncode != 0:
         raise AssertionError(f"reuptake {' '.join(args)} failed ({out.returncode}): {out.stderr}")
-    return json.loads(out.stdout)
+    js = json.loads(out.stdout)
+    if isinstance(js, dict) and "disclaimer" in js:
+        if js.pop("disclaimer") != reuptake.DISCLAIMER:
+            raise AssertionError("the CLI's disclaimer differs from reuptake.DISCLAIMER")
+    return js
 
 
 def cli_fail(*args: str) -> "subprocess.CompletedProcess[str]":

@@ -46,7 +46,6 @@ def as_cli_json(py: Dict[str, Any]) -> Dict[str, Any]:
     out["variability"] = [{k: plain(v) for k, v in r.items()}
                           for r in records(py["variability"])]
     out["cyp2c19"] = [{k: plain(v) for k, v in r.items()} for r in records(py["cyp2c19"])]
-    out["disclaimer"] = reuptake.DISCLAIMER
     return out
 
 
