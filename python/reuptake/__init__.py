@@ -22,7 +22,7 @@ from ._core import KnowledgeBase, Table, default_kb
 from ._sim import dose_response, exposure, occupancy, simulate, wide
 from ._ddi import interact, time_course
 from ._validate import calibrate, scaling, validate
-from ._pending import physiology, synapse
+from ._synapse import physiology, physiology_params, synapse, synapse_params
 from ._pop import ancestries, population
 from . import drugs
 
@@ -49,6 +49,6 @@ if library_version().split(".")[:2] != __version__.split(".")[:2]:
         "REUPTAKE_LIBRARY")
 
 __all__ = ["simulate", "wide", "exposure", "occupancy", "dose_response", "interact", "time_course", "synapse",
-           "physiology", "population", "ancestries", "validate", "calibrate", "scaling", "drugs",
+           "synapse_params", "physiology", "physiology_params", "population", "ancestries", "validate", "calibrate", "scaling", "drugs",
            "KnowledgeBase", "Table", "default_kb", "Error", "InputError", "InternalError",
            "LibraryNotFoundError", "library_version", "library_path", "DISCLAIMER"]

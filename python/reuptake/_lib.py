@@ -248,6 +248,28 @@ class RuProduct(Structure):
                 ("interval_h", RuValue), ("incomplete", c_char * RU_PRODUCT_REASON_MAX)]
 
 
+class RuModelParam(Structure):  # synapse.h
+    _fields_ = [("name", c_char_p), ("domain", c_char_p), ("unit", c_char_p),
+                ("meaning", c_char_p), ("value", RuValue), ("optional", c_int)]
+
+
+class RuSynLigand(Structure):  # synapse.h
+    _fields_ = [("name", c_char_p), ("kind", c_int), ("input", c_int), ("input2", c_int),
+                ("source", c_char_p), ("note", c_char_p)]
+
+
+class RuPhysioValues(Structure):  # physio.h
+    _fields_ = [("plasma_ne_pg_per_ml", c_double), ("half_life_min", c_double),
+                ("spillover_ug_per_min", c_double), ("clearance_l_per_min", c_double),
+                ("heart_rate_bpm", c_double), ("volume_l", c_double),
+                ("sympathetic_drive_fold", c_double), ("cardiac_ne_fold", c_double),
+                ("spillover_status", c_int), ("clearance_status", c_int)]
+
+
+class RuPhysioDrug(Structure):  # physio.h
+    _fields_ = [("net_occupancy", c_double), ("central_drive_fold", c_double)]
+
+
 # Structs whose layout tests/layout.c prints (name in C -> ctypes class).
 STRUCTS = {
     "ru_error": RuError, "ru_value": RuValue, "ru_event": RuEvent, "ru_exposure": RuExposure,
@@ -259,6 +281,8 @@ STRUCTS = {
     "ru_validate_options": RuValidateOptions, "ru_calibration_row": RuCalibrationRow,
     "ru_calibration": RuCalibration, "ru_release_params": RuReleaseParams,
     "ru_product_component": RuProductComponent, "ru_product": RuProduct,
+    "ru_model_param": RuModelParam, "ru_syn_ligand": RuSynLigand,
+    "ru_physio_values": RuPhysioValues, "ru_physio_drug": RuPhysioDrug,
 }
 
 # --- functions ---------------------------------------------------------------------------------
@@ -353,6 +377,53 @@ _SIGNATURES = {
     "ru_ddi_time_course": (c_int, [_P, c_char_p, _CPP, c_size_t, POINTER(RuDdiOptions),
                                    c_char_p, POINTER(RuDdiCourse), _ERR]),
     "ru_ddi_reason_name": (c_char_p, [c_int]),
+    "ru_sim_longest_interval_h": (c_double, [_P]),
+    "ru_units_parse_double": (c_int, [c_char_p, _DP]),
+    "ru_kb_source": (c_int, [_P, c_char_p, c_char_p, c_size_t, _ERR]),
+    # synapse
+    "ru_synapse_analyte_name": (c_char_p, [c_int]),
+    "ru_synapse_nucleus_name": (c_char_p, [c_int]),
+    "ru_synapse_input_name": (c_char_p, [c_int]),
+    "ru_synapse_receptor_name": (c_char_p, [c_int]),
+    "ru_synapse_input_parse": (c_int, [c_char_p, _IP, _ERR]),
+    "ru_synapse_receptor_parse": (c_int, [c_char_p, _IP, _ERR]),
+    "ru_synapse_ligand_find": (POINTER(RuSynLigand), [c_char_p]),
+    "ru_synapse_new": (c_int, [_P, _PP, _ERR]),
+    "ru_synapse_free": (None, [_P]),
+    "ru_synapse_set_tolerances": (c_int, [_P, c_double, c_double, _ERR]),
+    "ru_synapse_param_count": (c_size_t, [_P]),
+    "ru_synapse_param_at": (c_int, [_P, c_size_t, POINTER(RuModelParam), _ERR]),
+    "ru_synapse_set_param": (c_int, [_P, c_char_p, c_double, _ERR]),
+    "ru_synapse_get_param": (c_double, [_P, c_char_p]),
+    "ru_synapse_region_name": (c_char_p, [_P, c_size_t]),
+    "ru_synapse_region_find": (c_int, [_P, c_char_p, _SZP, _ERR]),
+    "ru_synapse_set_expression": (c_int, [_P, c_int, c_double, _ERR]),
+    "ru_synapse_set_inputs_constant": (c_int, [_P, _DP, _ERR]),
+    "ru_synapse_set_inputs_samples": (c_int, [_P, _DP, c_size_t, _DP, _ERR]),
+    "ru_synapse_combine_occupancy": (c_double, [c_double, c_double]),
+    "ru_synapse_inputs_from_sim": (c_int, [_P, _P, _DP, c_size_t, _DP, _DP, _ERR]),
+    "ru_synapse_steady_inputs": (c_int, [_P, _P, _DP, _DP, _ERR]),
+    "ru_synapse_run": (c_int, [_P, _DP, c_size_t, _ERR]),
+    "ru_synapse_result_count": (c_size_t, [_P]),
+    "ru_synapse_result_time": (c_double, [_P, c_size_t]),
+    "ru_synapse_fold": (c_double, [_P, c_size_t, c_size_t, c_int]),
+    "ru_synapse_firing_hz": (c_double, [_P, c_size_t, c_int]),
+    "ru_synapse_firing_fold": (c_double, [_P, c_size_t, c_int]),
+    "ru_synapse_soma_fold": (c_double, [_P, c_size_t, c_int]),
+    "ru_synapse_sensitivity": (c_double, [_P, c_size_t, c_int, c_size_t]),
+    # physio
+    "ru_physio_new": (c_int, [_P, _PP, _ERR]),
+    "ru_physio_free": (None, [_P]),
+    "ru_physio_param_count": (c_size_t, [_P]),
+    "ru_physio_param_at": (c_int, [_P, c_size_t, POINTER(RuModelParam), _ERR]),
+    "ru_physio_set_param": (c_int, [_P, c_char_p, c_double, _ERR]),
+    "ru_physio_state_name": (c_char_p, [c_size_t]),
+    "ru_physio_state_source": (c_char_p, [_P, c_size_t]),
+    "ru_physio_state_find": (c_int, [c_char_p, _SZP, _ERR]),
+    "ru_physio_steady_state": (c_int, [_P, c_size_t, POINTER(RuPhysioDrug),
+                                       POINTER(RuPhysioValues), _ERR]),
+    "ru_physio_drug_from_inputs": (c_int, [_P, _DP, c_double, POINTER(RuPhysioDrug), _ERR]),
+    "ru_physio_drug_series": (c_int, [_P, _DP, c_size_t, _DP, POINTER(RuPhysioDrug), _ERR]),
     # validate
     "ru_validate_run": (c_int, [_P, c_char_p, c_char_p, POINTER(RuValidateOptions),
                                 POINTER(POINTER(RuVset)), _ERR]),

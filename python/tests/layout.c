@@ -92,6 +92,17 @@ int main(void) {
   F(ru_product, component); F(ru_product, release); F(ru_product, release_source);
   F(ru_product, usual_dose_mg); F(ru_product, low_dose_mg); F(ru_product, high_dose_mg);
   F(ru_product, interval_h); F(ru_product, incomplete); end();
+  S(ru_model_param); F(ru_model_param, name); F(ru_model_param, domain); F(ru_model_param, unit);
+  F(ru_model_param, meaning); F(ru_model_param, value); F(ru_model_param, optional); end();
+  S(ru_syn_ligand); F(ru_syn_ligand, name); F(ru_syn_ligand, kind); F(ru_syn_ligand, input);
+  F(ru_syn_ligand, input2); F(ru_syn_ligand, source); F(ru_syn_ligand, note); end();
+  S(ru_physio_values); F(ru_physio_values, plasma_ne_pg_per_ml); F(ru_physio_values, half_life_min);
+  F(ru_physio_values, spillover_ug_per_min); F(ru_physio_values, clearance_l_per_min);
+  F(ru_physio_values, heart_rate_bpm); F(ru_physio_values, volume_l);
+  F(ru_physio_values, sympathetic_drive_fold); F(ru_physio_values, cardiac_ne_fold);
+  F(ru_physio_values, spillover_status); F(ru_physio_values, clearance_status); end();
+  S(ru_physio_drug); F(ru_physio_drug, net_occupancy); F(ru_physio_drug, central_drive_fold);
+  end();
 #ifdef RU_POP_DEFAULT_LANES /* the population API of the hybrid solver (python/reuptake/_pop.py) */
   S(ru_pop_criterion); F(ru_pop_criterion, target); F(ru_pop_criterion, threshold);
   F(ru_pop_criterion, at_least); end();
