@@ -22,6 +22,10 @@ CALLS: List[Callable[[], Any]] = [
     lambda: reuptake.drugs.show("duloxetine"),
     lambda: reuptake.exposure("bupropion:150mg:q12h", solver="cvode"),
     lambda: reuptake.dose_response("escitalopram", [5, 10, 20], target="SERT"),
+    lambda: reuptake.exposure(["paroxetine:20mg:q24h", "atomoxetine:40mg:q12h"],
+                              solver="hybrid", tol=1e-6),
+    lambda: reuptake.synapse("atomoxetine:40mg:q12h", days=1, step=1, occupancy="SERT=0.2"),
+    lambda: reuptake.physiology("atomoxetine:40mg", state="standing"),
 ]
 
 
@@ -34,13 +38,15 @@ def fingerprint(result: Any) -> Any:
         return {n: [repr(x) for x in col(result, n)] for n in names}
     if isinstance(result, list):
         return [fingerprint(x) for x in result]
+    if hasattr(result, "tolist"):  # a numpy array: every element at full precision
+        return [repr(x) for x in result.tolist()]
     return repr(result)
 
 
 class ThreadsAreSafe(unittest.TestCase):
     def test_concurrent_calls_equal_serial_calls(self) -> None:
         serial = [fingerprint(c()) for c in CALLS]
-        jobs = CALLS * 4  # 28 calls on 6 threads, every kind running beside the others
+        jobs = CALLS * 4  # 40 calls on 6 threads, every kind running beside the others
         with ThreadPoolExecutor(max_workers=6) as pool:
             results = list(pool.map(lambda c: fingerprint(c()), jobs))
         for i, r in enumerate(results):
