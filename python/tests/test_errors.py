@@ -139,17 +139,11 @@ class ErrorMapping(unittest.TestCase):
         out += captured_fds(lambda: reuptake.KnowledgeBase("/nonexistent/kb.sqlite"))
         self.assertEqual(out, "")
 
-    def test_pending_commands_say_why(self) -> None:
-        from reuptake import _pop
-        pending = [fn for fn in (reuptake.synapse, reuptake.physiology)
-                   if "not yet available" in (fn.__doc__ or "")]
-        if not _pop.AVAILABLE:
-            pending.append(lambda r: reuptake.population(r, subjects=10))
-        for fn in pending:
-            with self.assertRaises(NotImplementedError) as ctx:
-                fn("atomoxetine:80mg:q24h")
-            self.assertIn("merged", str(ctx.exception))
-
+    def test_synapse_and_physiology_print_nothing(self) -> None:
+        out = captured_fds(lambda: reuptake.synapse(occupancy="NET=0.9", region="nowhere"))
+        out += captured_fds(lambda: reuptake.physiology(state="asleep"))
+        out += captured_fds(lambda: reuptake.synapse(occupancy="NET=0.5", hours=1))
+        self.assertEqual(out, "")
 
 if __name__ == "__main__":
     unittest.main()
