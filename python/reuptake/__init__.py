@@ -48,7 +48,8 @@ if library_version().split(".")[:2] != __version__.split(".")[:2]:
         f"{library_version()}; install the matching library (make install) or set "
         "REUPTAKE_LIBRARY")
 
-__all__ = ["simulate", "wide", "exposure", "occupancy", "dose_response", "interact", "time_course", "synapse",
-           "synapse_params", "physiology", "physiology_params", "population", "ancestries", "validate", "calibrate", "scaling", "drugs",
+__all__ = ["simulate", "wide", "exposure", "occupancy", "dose_response", "interact",
+           "time_course", "synapse", "synapse_params", "physiology", "physiology_params",
+           "population", "ancestries", "validate", "calibrate", "scaling", "drugs",
            "KnowledgeBase", "Table", "default_kb", "Error", "InputError", "InternalError",
            "LibraryNotFoundError", "library_version", "library_path", "DISCLAIMER"]

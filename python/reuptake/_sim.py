@@ -320,7 +320,8 @@ def _occupancy_at_levels(k: C.KnowledgeBase, conc: Union[str, Mapping[str, Any]]
 
 def occupancy(regimens: Optional[C.Regimens] = None, *, target: C.Strings = None,
               phenotype: C.Strings = None, set: C.Overrides = None, solver: str = "auto",
-              tol: Optional[float] = None, at: C.Hours = None, conc: Union[None, str, Mapping[str, Any]] = None,
+              tol: Optional[float] = None, at: C.Hours = None,
+              conc: Union[None, str, Mapping[str, Any]] = None,
               profile: bool = False, data: Optional[str] = None, data_map: Optional[str] = None,
               kb: Optional[C.KnowledgeBase] = None) -> Any:
     """Steady-state occupancy of every target over the last dosing interval (`reuptake

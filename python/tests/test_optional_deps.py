@@ -21,13 +21,17 @@ e = reuptake.exposure(["paroxetine:20mg:q24h", "escitalopram:10mg:q24h"])
 s = reuptake.simulate("paroxetine:20mg:q24h", days=1)
 w = reuptake.wide(s)
 i = reuptake.interact("desipramine:50mg", with_="paroxetine:20mg:q24h", phenotype="CYP2D6=PM")
+y = reuptake.synapse(occupancy="NET=0.9")
+f = reuptake.physiology("atomoxetine:40mg")
 print(json.dumps({
     "type": type(e).__name__, "column_type": type(e["auc_ng_h_per_ml"]).__name__,
     "auc": [repr(float(x)) for x in e["auc_ng_h_per_ml"]],
     "values": [repr(float(x)) for x in s["value"]],
     "wide": sorted(w.keys() if isinstance(w, dict) else w.columns),
     "mechanisms": e.attrs["mechanisms"],
-    "pathways": type(i["pathways"]).__name__, "auc_ratio": repr(i["auc_ratio"])}))
+    "pathways": type(i["pathways"]).__name__, "auc_ratio": repr(i["auc_ratio"]),
+    "synapse": [repr(float(x)) for x in list(y["series"]["value"]) + list(y["time_h"])],
+    "physiology": [repr(float(x)) for x in f["time_course"]["plasma_ne_pg_per_ml"]]}))
 """
 
 
@@ -53,7 +57,7 @@ class OptionalDependencies(unittest.TestCase):
             self.assertEqual(no_pandas["column_type"], "ndarray")
         except ImportError:
             pass
-        for key in ("auc", "values", "wide", "mechanisms", "auc_ratio"):
+        for key in ("auc", "values", "wide", "mechanisms", "auc_ratio", "synapse", "physiology"):
             self.assertEqual(full[key], no_pandas[key], key)
             self.assertEqual(full[key], bare[key], key)
 
