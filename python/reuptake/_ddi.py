@@ -26,8 +26,9 @@ def _options(phenotype: C.Strings, set: C.Overrides, stop_after: C.Hours, solver
     sv = C.Solver(solver, tol)
     stop = math.nan
     if stop_after is not None:
-        stop = C.in_range(C.parse_hours(stop_after, "stop_after"), 0.0, 87600.0, "--stop-after",
-                          stop_after)
+        stop = C.parse_hours(stop_after, "--stop-after")
+        if not 0.0 <= stop <= 87600.0:  # the CLI's option table
+            raise C.usage(f"--stop-after: {stop_after} is outside [0, 87600] h")
     parr, pkeep = C.cstr_array(C.phenotype_list(phenotype))
     oarr, okeep = C.cstr_array(C.override_list(set))
     return (RuDdiOptions(parr, len(pkeep), oarr, len(okeep), stop, sv.code, sv.tol),

@@ -155,14 +155,29 @@ def _assign(opt: str, spec: Assignments, vals: List[float]) -> None:
             vals[ts[0]] = v
 
 
-def _params(opt: str, spec: Assignments) -> List[Tuple[str, float]]:
+def _params(spec: Assignments, command: str) -> List[Tuple[str, float]]:
+    """--param NAME=VALUE overrides (a text each, a list, or a mapping), as cmd_synapse.c
+    parse_param / cmd_physiology.c parse_opts read them: one assignment per text."""
+    usage = ("--param: expected NAME=VALUE (see --params)" +
+             (", at most 32" if command == "synapse" else ""))
+    if spec is None:
+        return []
+    if isinstance(spec, Mapping):
+        pairs = [(str(k), v) for k, v in spec.items()]
+    else:
+        pairs = []
+        for text in C.as_list(spec, "param"):
+            if "=" not in text:
+                raise C.usage(usage)
+            pairs.append(tuple(text.split("=", 1)))  # type: ignore[arg-type]
+    if len(pairs) > 32:  # MAX_PARAM_OVERRIDES of both commands
+        raise C.usage(usage)
     out = []
-    for name, value in _pairs(opt, spec):
+    for name, value in pairs:
+        v = _number("--param", value, -1e300, 1e300)
         if not name or len(name) >= 128:
-            raise C.usage(f"{opt}: bad name")
-        out.append((name, _number(opt, value, -1e300, 1e300)))
-    if len(out) > 32:  # cmd_synapse.c MAX_PARAM_OVERRIDES
-        raise C.usage(f"{opt}: expected NAME=VALUE (see --params), at most 32")
+            raise C.usage("--param: bad name" if command == "synapse" else usage)
+        out.append((name, v))
     return out
 
 
@@ -234,7 +249,7 @@ def synapse(regimens: Optional[C.Regimens] = None, *, occupancy: Assignments = N
             _assign(opt, spec, held)
     expr = [1.0] * NTRANSPORTERS
     _assign("--expression", expression, expr)
-    params = _params("--param", param)
+    params = _params(param, "synapse")
     rt = _tolerance("--rtol", rtol, 1e-14, 1e-2)
     at = _tolerance("--atol", atol, 1e-16, 1.0)
     sv = C.Solver(solver, tol)
@@ -443,7 +458,7 @@ def physiology(regimens: Optional[C.Regimens] = None, *, state: str = "rest_supi
     adds time_of_peak_h and ``time_course`` (a table: time_h, net_occupancy,
     plasma_ne_pg_per_ml, heart_rate_bpm). NaN where no sourced value exists."""
     occ = _net_occupancy(occupancy)
-    params = _params("--param", param)
+    params = _params(param, "physiology")
     sv = C.Solver(solver, tol)
     err = C.new_error()
     idx = c_size_t(0)

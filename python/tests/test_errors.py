@@ -77,6 +77,10 @@ class InputErrorsCarryTheCliLine(unittest.TestCase):
                                              tol=1e-13),
                    "interact", "desipramine:50mg", "--with", "paroxetine:20mg", "--tol",
                    "1e-13", code=-1)
+        self.check(lambda: reuptake.interact("desipramine:50mg", with_="paroxetine:20mg",
+                                             stop_after="100000h"),
+                   "interact", "desipramine:50mg", "--with", "paroxetine:20mg", "--stop-after",
+                   "100000h", code=-1)
 
     def test_unknown_drug_in_show(self) -> None:
         self.check(lambda: reuptake.drugs.show("nothing"), "drugs", "show", "nothing", code=-3)

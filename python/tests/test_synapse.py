@@ -134,7 +134,13 @@ class InputErrorsCarryTheCliLine(unittest.TestCase):
             (lambda: reuptake.synapse(occupancy="NET=0.5", param="nope=1"),
              ["synapse", "--occupancy", "NET=0.5", "--param", "nope=1"]),
             (lambda: reuptake.synapse(genotype="SERT++"), ["synapse", "--genotype", "SERT++"]),
+            (lambda: reuptake.synapse(occupancy="NET=0.5", param="nope"),
+             ["synapse", "--occupancy", "NET=0.5", "--param", "nope"]),
+            (lambda: reuptake.synapse(agonist="5-HT2C=0.3"),
+             ["synapse", "--agonist", "5-HT2C=0.3"]),
             (lambda: reuptake.physiology(state="asleep"), ["physiology", "--state", "asleep"]),
+            (lambda: reuptake.physiology(param="a=1,b=2"), ["physiology", "--param", "a=1,b=2"]),
+            (lambda: reuptake.physiology(param="a"), ["physiology", "--param", "a"]),
             (lambda: reuptake.physiology(occupancy="SERT=0.5"),
              ["physiology", "--occupancy", "SERT=0.5"]),
         ]
