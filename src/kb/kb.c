@@ -1202,7 +1202,7 @@ ru_status ru_kb_load_user(ru_kb *kb, const char *csv_path, ru_error *err) {
       }
     }
   }
-  /* before the close: file is the reader's copy of the path */
+  /* file is the reader's copy of the name: check before closing it */
   if (rc == RU_OK) rc = user_inhibitions_complete(kb, file, err);
   rui_csv_close(csv);
   char *msg = NULL;

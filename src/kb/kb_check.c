@@ -413,6 +413,12 @@ static const char *jstr(const cJSON *o, const char *k) {
   return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* jstr for printing: "" instead of NULL (a NULL for %s is undefined behaviour) */
+static const char *jtext(const cJSON *o, const char *k) {
+  const char *s = jstr(o, k);
+  return s != NULL ? s : "";
+}
+
 static double jnum(const cJSON *o, const char *k) {
   const cJSON *v = cJSON_GetObjectItem(o, k);
   return cJSON_IsNumber(v) ? v->valuedouble : (double)NAN;
@@ -505,8 +511,8 @@ static void render(const cJSON *root, rui_sbuf *b) {
   rui_sbuf_printf(b, "\nused values on weak sources: %.0f\n", jnum(root, "weak_sources_used"));
   const cJSON *weak = cJSON_GetObjectItem(root, "weak_source_list");
   cJSON_ArrayForEach(it, weak) {
-    rui_sbuf_printf(b, "  %s %s.%s: %s (%s)\n", jstr(it, "table"), jstr(it, "item"), jstr(it, "key"),
-                    jstr(it, "source"), jstr(it, "weakness"));
+    rui_sbuf_printf(b, "  %s %s.%s: %s (%s)\n", jtext(it, "table"), jtext(it, "item"),
+                    jtext(it, "key"), jtext(it, "source"), jtext(it, "weakness"));
   }
   rui_sbuf_printf(b, "\n%.0f violation(s)\n", jnum(root, "violations"));
   rui_free(missing.s);
