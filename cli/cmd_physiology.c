@@ -18,8 +18,6 @@
 #define ACUTE_H 3.0           /* held inputs: the acute response (DESIGN.md synapse default) */
 #define MAX_PARAM_OVERRIDES 32
 
-int cmd_model_params(cli_ctx *ctx, int physio);
-
 /* --- the result ------------------------------------------------------------------------------ */
 
 /* The quantities of a state (the JSON contract's keys): top-level fields with the drug and under
