@@ -262,7 +262,6 @@ typedef struct pop_head {
   const char *ancestry, *engine;
   name_list ancestries;
   cli_nums time_h;
-  double window_h;
 } pop_head;
 
 CLI_GETTER(get_ancestries, pop_head, get_names(&row->ancestries, i, user, c))
@@ -381,7 +380,7 @@ static const cli_column NOTES[] = {
     CLI_FIELD_STRP("covariates", pop_notes, covariates),
 };
 
-/* The everything-allocated view of a summary: rows of each section. */
+/* The rows of every section, read out of the summary once (the command owns them). */
 typedef struct pop_view {
   double *values;           /* percentiles (nb*npct*nt), attainment (ncrit*nt) */
   band_row *bands;
@@ -486,7 +485,7 @@ static int emit(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, const po
     return cli_fail(ctx, RU_ENOMEM, NULL);
   }
   pop_head head = {(double)ru_pop_summary_subjects(s), (double)o->seed, ru_pop_ancestry(p), ru_pop_engine(p),
-                   {{NULL}, nanc}, {ru_pop_times(p), nt}, ru_pop_window_h(p)};
+                   {{NULL}, nanc}, {ru_pop_times(p), nt}};
   for (size_t i = 0; i < nanc; i++) head.ancestries.names[i] = anc[i];
   const pop_notes notes = {FINAL_NOTE, ru_pop_window_h(p), COVARIANCE_NOTE, COVARIATE_NOTE};
   /* the columns that depend on --percentiles: JSON "percentiles": {"5": [...]}, table "p5" at the
