@@ -479,10 +479,11 @@ static int emit(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, const po
                 char (*anc)[RU_NAME_MAX], size_t nanc) {
   const size_t nt = ru_pop_nt(p), npct = o->npct;
   pop_view v;
-  cli_result *res = view_of(p, s, o, &v) == 0 ? cli_result_new(ctx) : NULL;
+  const int oom = view_of(p, s, o, &v);
+  cli_result *res = oom ? NULL : cli_result_new(ctx); /* reports its own failure */
   if (res == NULL) {
     view_free(&v);
-    return cli_fail(ctx, RU_ENOMEM, NULL);
+    return oom ? cli_fail(ctx, RU_ENOMEM, NULL) : 1;
   }
   pop_head head = {(double)ru_pop_summary_subjects(s), (double)o->seed, ru_pop_ancestry(p), ru_pop_engine(p),
                    {{NULL}, nanc}, {ru_pop_times(p), nt}};
