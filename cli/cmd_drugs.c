@@ -159,11 +159,13 @@ static int show(cli_ctx *ctx, ru_kb *kb, const char *name) {
   if (doc == NULL) return rc;
   size_t n = 0;
   value_row *rows = ctx->format == CLI_FMT_JSON ? NULL : value_rows(doc, &n);
-  cli_result *res = (ctx->format == CLI_FMT_JSON || rows != NULL) ? cli_result_new(ctx) : NULL;
+  const int have_rows = (ctx->format == CLI_FMT_JSON || rows != NULL);
+  cli_result *res = have_rows ? cli_result_new(ctx) : NULL;
   if (res == NULL) {
     free(rows);
     cJSON_Delete(doc);
-    return cli_fail(ctx, RU_ENOMEM, NULL);
+    /* a failed cli_result_new has reported itself; the rows' failure is left to say */
+    return have_rows ? 1 : cli_fail(ctx, RU_ENOMEM, NULL);
   }
   const cJSON *mw = cJSON_GetObjectItemCaseSensitive(doc, "mw");
   char mwt[32];
@@ -209,11 +211,13 @@ static int show_product(cli_ctx *ctx, ru_kb *kb, const char *name) {
   if (doc == NULL) return rc;
   const cJSON *list = cJSON_GetObjectItemCaseSensitive(doc, "rows"), *r;
   const cJSON **rows = calloc((size_t)cJSON_GetArraySize(list) + 1, sizeof *rows);
-  cli_result *res = rows != NULL ? cli_result_new(ctx) : NULL;
+  const int have_rows = rows != NULL;
+  cli_result *res = have_rows ? cli_result_new(ctx) : NULL;
   if (res == NULL) {
     free(rows);
     cJSON_Delete(doc);
-    return cli_fail(ctx, RU_ENOMEM, NULL);
+    /* a failed cli_result_new has reported itself; the rows' failure is left to say */
+    return have_rows ? 1 : cli_fail(ctx, RU_ENOMEM, NULL);
   }
   size_t n = 0;
   cJSON_ArrayForEach(r, list) {

@@ -45,11 +45,13 @@ static const cli_column TARGETS[] = {
 static int emit_rows(cli_ctx *ctx, ru_pd_summary *rows, size_t n, int only_bound,
                      const char *basis, const char *heading) {
   ru_pd_summary *shown = calloc(n + 1, sizeof *shown);
-  cli_result *res = shown ? cli_result_new(ctx) : NULL;
+  const int have_rows = shown != NULL;
+  cli_result *res = have_rows ? cli_result_new(ctx) : NULL;
   if (res == NULL) {
     free(shown);
     ru_pd_summary_free(rows, n);
-    return cli_fail(ctx, RU_ENOMEM, NULL);
+    /* a failed cli_result_new has reported itself; the rows' failure is left to say */
+    return have_rows ? 1 : cli_fail(ctx, RU_ENOMEM, NULL);
   }
   size_t m = 0;
   int any_default = 0;
@@ -199,11 +201,13 @@ static int run_doses(cli_ctx *ctx, ru_kb *kb, const simargs *a, const char *drug
     cols[ncols++] = (cli_column){targets[k], "fraction", 3, CLI_COL_NUM,
                                  offsetof(dose_row, v) + k * sizeof(double), NULL, "mean", 0, NULL};
   }
-  cli_result *res = rows != NULL ? cli_result_new(ctx) : NULL;
+  const int have_rows = rows != NULL;
+  cli_result *res = have_rows ? cli_result_new(ctx) : NULL;
   if (res == NULL) {
     free(rows);
     free(mean);
-    return cli_fail(ctx, RU_ENOMEM, NULL);
+    /* a failed cli_result_new has reported itself; the rows' failure is left to say */
+    return have_rows ? 1 : cli_fail(ctx, RU_ENOMEM, NULL);
   }
   for (size_t d = 0; d <= nd; d++) {
     rows[d].dose_mg = d < nd ? doses[d] : nan("");

@@ -81,7 +81,7 @@ RU_API const char *ru_sim_solver_name(const ru_sim *s);
 /* Endpoint-defect tolerance of the hybrid solver (default 1e-4: 1e-6 max relative error on the
  * benchmark models, bench/README.md); smaller is more accurate. RU_EINVAL outside (0, 1). */
 RU_API ru_status ru_sim_set_hybrid_tolerance(ru_sim *s, double tol, ru_error *err);
-/* cancel (may be NULL) is read at every output time of a CVODE run: when it is non-zero the run
+/* cancel (may be NULL) is read at every output time of a CVODE or hybrid run: when it is non-zero the run
  * stops with RU_EINTERRUPTED. Meant for a flag set by a SIGINT handler. NULL-safe. */
 RU_API void ru_sim_set_cancel(ru_sim *s, const volatile sig_atomic_t *cancel);
 /* Turns enzyme inhibition between compounds off (1) or on (0, default): reports with vs without. */

@@ -927,12 +927,14 @@ ru_status rui_hyb_subject_run(rui_hyb_subject *s, const double *times_h, size_t 
 typedef struct states_out {
   double *states;
   size_t n;
+  const volatile sig_atomic_t *cancel; /* ru_sim_set_cancel, as on the CVODE path */
 } states_out;
 
 static int states_emit(void *user, size_t lane, size_t j, double t_h, const double *y) {
   states_out *o = user;
   (void)lane;
   (void)t_h;
+  if (o->cancel != NULL && *o->cancel != 0) return 1; /* the walker stops: RU_EINTERRUPTED */
   memcpy(o->states + j * o->n, y, o->n * sizeof *y);
   return 0;
 }
@@ -947,7 +949,7 @@ ru_status rui_hyb_sim_states(ru_sim *s, const double *times_h, size_t nt, double
   }
   ru_status st = rui_hyb_subject_new(s, 1, 1, NULL, 0, &opt, &hs, err);
   if (st == RU_OK) {
-    states_out o = {states, hs->n};
+    states_out o = {states, hs->n, s->cancel};
     st = rui_hyb_subject_run(hs, times_h, nt, states_emit, &o, err);
   }
   rui_hyb_subject_free(hs);
