@@ -10,20 +10,33 @@
 #include "result.h"
 
 /* The brain exposure the occupancy model uses for the compound (pd.h): the KB Kp,uu,brain, or
- * the stated default when there is no evidence, flagged. Added to the JSON as
- * "brain_exposure": {"kpuu_brain", "source", "status", "default"}. */
-static void add_brain_exposure(ru_kb *kb, const char *name, cJSON *root) {
-  ru_value kp;
-  int dflt = 0;
+ * the stated default when there is no evidence, flagged. JSON "brain_exposure" after the
+ * library's document; the table's second line. */
+typedef struct brain_row {
+  ru_value kp; /* value NaN and source "" when missing */
+  const char *status;
+  int is_default;
+} brain_row;
+
+static const cli_column BRAIN[] = {
+    CLI_FIELD_NUM("kpuu_brain", NULL, 4, brain_row, kp.value),
+    CLI_FIELD_STR("source", brain_row, kp.source),
+    CLI_FIELD_STRP("status", brain_row, status),
+    CLI_FIELD_BOOL("default", brain_row, is_default),
+};
+
+static brain_row brain_exposure(ru_kb *kb, const char *name) {
+  brain_row b = {{nan(""), "", RU_VALUE_MISSING}, "missing", 0};
   ru_error err;
-  const int ok = ru_pd_compound_kpuu_brain(kb, name, &kp, &dflt, &err) == RU_OK;
-  cJSON *b = cJSON_AddObjectToObject(root, "brain_exposure");
-  cJSON_AddItemToObject(b, "kpuu_brain", cli_json_number(ok ? kp.value : nan("")));
-  cJSON_AddStringToObject(b, "source", ok ? kp.source : "");
-  cJSON_AddStringToObject(b, "status", !ok ? "missing" : dflt ? "default"
-                                       : kp.status == RU_VALUE_PRIMARY ? "primary"
-                                       : kp.status == RU_VALUE_DERIVED ? "derived" : "secondary");
-  cJSON_AddBoolToObject(b, "default", dflt);
+  if (ru_pd_compound_kpuu_brain(kb, name, &b.kp, &b.is_default, &err) != RU_OK) {
+    b.kp = (ru_value){nan(""), "", RU_VALUE_MISSING};
+    b.is_default = 0;
+    return b;
+  }
+  b.status = b.is_default ? "default"
+             : b.kp.status == RU_VALUE_PRIMARY ? "primary"
+             : b.kp.status == RU_VALUE_DERIVED ? "derived" : "secondary";
+  return b;
 }
 
 /* The `drugs show` JSON document of a compound or a product, parsed. NULL after reporting. */
@@ -38,11 +51,7 @@ static cJSON *show_doc(cli_ctx *ctx, ru_kb *kb, const char *name, int product, i
   }
   cJSON *root = cJSON_Parse(json);
   ru_free(json);
-  if (root == NULL) {
-    *rc = cli_fail(ctx, RU_EINTERNAL, NULL);
-  } else if (!product) {
-    add_brain_exposure(kb, name, root);
-  }
+  if (root == NULL) *rc = cli_fail(ctx, RU_EINTERNAL, NULL);
   return root;
 }
 
@@ -163,20 +172,20 @@ static int show(cli_ctx *ctx, ru_kb *kb, const char *name) {
   cli_result_note(res, "%s (%s), MW %s g/mol\n", jstr(doc, "name")[0] ? jstr(doc, "name") : name,
                   jstr(doc, "class")[0] ? jstr(doc, "class") : "?",
                   cJSON_IsNumber(mw) ? cli_fmt(mwt, sizeof mwt, mw->valuedouble, 8) : "missing");
-  const cJSON *b = cJSON_GetObjectItemCaseSensitive(doc, "brain_exposure");
+  const brain_row b = brain_exposure(kb, name);
   char kv[32];
-  const char *src = jstr(b, "source");
-  cli_result_note(res, "brain exposure: Kp,uu,brain %s (%s%s%s)\n\n",
-                  cli_fmt(kv, sizeof kv, jnum(b, "kpuu_brain"), 4),
-                  cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "default")) ? "DEFAULT (no brain-exposure evidence)"
-                  : jstr(b, "status")[0] ? jstr(b, "status") : "missing",
-                  src[0] ? ", " : "", src);
+  cli_result_note(res, "brain exposure: Kp,uu,brain %s (%s%s%s)\n\n", cli_fmt(kv, sizeof kv, b.kp.value, 4),
+                  b.is_default ? "DEFAULT (no brain-exposure evidence)" : b.status, b.kp.source[0] ? ", " : "",
+                  b.kp.source);
   cli_result_rows(res, NULL, NULL, VALUE_COLUMNS, sizeof VALUE_COLUMNS / sizeof VALUE_COLUMNS[0], rows,
                   sizeof *rows, n, NULL, CLI_IN_TEXT);
   sources_note(res, doc);
   cli_result_note(res, "\n(--format json lists every row with status, derivations and conflicts)\n");
   free(rows);
   cli_result_merge(res, doc);
+  cli_result_begin(res, "brain_exposure", NULL);
+  cli_result_fields(res, NULL, BRAIN, sizeof BRAIN / sizeof BRAIN[0], &b, NULL, CLI_IN_JSON);
+  cli_result_end(res);
   return cli_result_finish(res);
 }
 

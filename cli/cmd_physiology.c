@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "result.h"
 #include "reuptake/physio.h"
 #include "reuptake/synapse.h"
 #include "simargs.h"
@@ -17,18 +18,85 @@
 #define ACUTE_H 3.0           /* held inputs: the acute response (DESIGN.md synapse default) */
 #define MAX_PARAM_OVERRIDES 32
 
-int cmd_model_params(cli_ctx *ctx, int physio);
+/* --- the result ------------------------------------------------------------------------------ */
 
-static cJSON *values_json(const ru_physio_values *v) {
-  cJSON *o = cJSON_CreateObject();
-  cJSON_AddItemToObject(o, "plasma_ne_pg_per_ml", cli_json_number(v->plasma_ne_pg_per_ml));
-  cJSON_AddItemToObject(o, "half_life_min", cli_json_number(v->half_life_min));
-  cJSON_AddItemToObject(o, "spillover_ug_per_min", cli_json_number(v->spillover_ug_per_min));
-  cJSON_AddItemToObject(o, "clearance_l_per_min", cli_json_number(v->clearance_l_per_min));
-  cJSON_AddItemToObject(o, "heart_rate_bpm", cli_json_number(v->heart_rate_bpm));
-  cJSON_AddItemToObject(o, "sympathetic_drive_fold", cli_json_number(v->sympathetic_drive_fold));
-  cJSON_AddItemToObject(o, "cardiac_ne_fold", cli_json_number(v->cardiac_ne_fold));
-  return o;
+/* The quantities of a state (the JSON contract's keys): top-level fields with the drug and under
+ * "baseline" without it; the table and CSV set the two side by side. */
+static const cli_column VALUES[] = {
+    CLI_FIELD_NUM("plasma_ne_pg_per_ml", "pg/mL", 4, ru_physio_values, plasma_ne_pg_per_ml),
+    CLI_FIELD_NUM("half_life_min", "min", 4, ru_physio_values, half_life_min),
+    CLI_FIELD_NUM("spillover_ug_per_min", "ug/min", 4, ru_physio_values, spillover_ug_per_min),
+    CLI_FIELD_NUM("clearance_l_per_min", "L/min", 4, ru_physio_values, clearance_l_per_min),
+    CLI_FIELD_NUM("heart_rate_bpm", "bpm", 4, ru_physio_values, heart_rate_bpm),
+    CLI_FIELD_NUM("sympathetic_drive_fold", "fold", 4, ru_physio_values, sympathetic_drive_fold),
+    CLI_FIELD_NUM("cardiac_ne_fold", "fold", 4, ru_physio_values, cardiac_ne_fold),
+};
+#define NVALUES (sizeof VALUES / sizeof VALUES[0])
+
+/* What the run was and how the drug state was reached (JSON only: the table heads itself). */
+typedef struct phys_summary {
+  const char *state, *input, *state_source;
+  double net_occupancy, plasma_ne_fold, volume_l;
+  int clearance_sourced;
+  double time_of_peak_h; /* NaN unless a single dose */
+} phys_summary;
+
+static const cli_column HEAD[] = {
+    CLI_FIELD_STRP("state", phys_summary, state),
+    CLI_FIELD_NUM("net_occupancy", "fraction", 4, phys_summary, net_occupancy),
+    CLI_FIELD_STRP("occupancy_input", phys_summary, input),
+};
+
+static const cli_column TAIL[] = {
+    CLI_FIELD_NUM("plasma_ne_fold", "fold", 4, phys_summary, plasma_ne_fold),
+    CLI_FIELD_NUM("volume_l", "L", 4, phys_summary, volume_l),
+    CLI_FIELD_BOOL("clearance_change_sourced", phys_summary, clearance_sourced),
+    {"time_of_peak_h", "h", 4, CLI_COL_NUM, offsetof(phys_summary, time_of_peak_h), NULL, NULL,
+     CLI_OMIT_MISSING, NULL},
+};
+
+/* A single dose's time course (JSON "time_course"), at the samples the model could evaluate. */
+typedef struct phys_course {
+  cli_nums time_h, net_occupancy, plasma_ne_pg_per_ml, heart_rate_bpm;
+} phys_course;
+
+static const cli_column COURSE[] = {
+    {"time_h", "h", 6, CLI_COL_NUMS, offsetof(phys_course, time_h), NULL, NULL, 0, NULL},
+    {"net_occupancy", "fraction", 4, CLI_COL_NUMS, offsetof(phys_course, net_occupancy), NULL, NULL, 0, NULL},
+    {"plasma_ne_pg_per_ml", "pg/mL", 4, CLI_COL_NUMS, offsetof(phys_course, plasma_ne_pg_per_ml), NULL, NULL, 0, NULL},
+    {"heart_rate_bpm", "bpm", 4, CLI_COL_NUMS, offsetof(phys_course, heart_rate_bpm), NULL, NULL, 0, NULL},
+};
+
+static const char NOTES[] =
+    "one-compartment plasma NE (Vd = CL*t1/2/ln2); NET block lowers clearance (uptake-1) and "
+    "changes spillover through two separate paths: peripheral (less reuptake: more spillover per "
+    "release) and central (sympathetic drive = LC firing of the synapse model); heart rate from "
+    "cardiac junctional NE; null where no sourced value exists";
+
+/* Renders the state without and with the drug; course (NULL: none) is the single dose's. */
+static int emit(cli_ctx *ctx, const phys_summary *sum, const ru_physio_values *base,
+                const ru_physio_values *dv, const phys_course *course) {
+  cli_result *res = cli_result_new(ctx);
+  if (res == NULL) return 1;
+  const void *const both[2] = {base, dv};
+  static const char *const labels[2] = {"baseline", "with_drug"};
+  cli_result_note(res, "state %s, NET occupancy %.3g\n", sum->state, sum->net_occupancy);
+  cli_result_compare(res, NULL, NULL, "quantity", VALUES, NVALUES, both, labels, 2, NULL, CLI_IN_TEXT);
+  cli_result_fields(res, NULL, VALUES, NVALUES, dv, NULL, CLI_IN_JSON);
+  cli_result_fields(res, NULL, HEAD, sizeof HEAD / sizeof HEAD[0], sum, NULL, CLI_IN_JSON);
+  cli_result_begin(res, "baseline", NULL);
+  cli_result_fields(res, NULL, VALUES, NVALUES, base, NULL, CLI_IN_JSON);
+  cli_result_end(res);
+  cli_result_fields(res, NULL, TAIL, sizeof TAIL / sizeof TAIL[0], sum, NULL, CLI_IN_JSON);
+  if (course != NULL) {
+    cli_result_begin(res, "time_course", NULL);
+    cli_result_fields(res, NULL, COURSE, sizeof COURSE / sizeof COURSE[0], course, NULL, CLI_IN_JSON);
+    cli_result_end(res);
+  }
+  cli_result_str(res, "state_source", NULL, sum->state_source, CLI_IN_JSON);
+  cli_result_str(res, "parameters", NULL, "reuptake physiology --params", CLI_IN_JSON);
+  cli_result_str(res, "notes", NULL, NOTES, CLI_IN_JSON);
+  return cli_result_finish(res);
 }
 
 /* Parses "NET=x" (other targets do not act on plasma NE and are refused with a message). */
@@ -49,46 +117,6 @@ static int parse_net(cli_ctx *ctx, const char *spec, double *occ_net) {
     return 2;
   }
   return 0;
-}
-
-static int emit_table(cli_ctx *ctx, const char *state, double occ_net, const ru_physio_values *b,
-                      const ru_physio_values *d) {
-  static const char *const hdr[] = {"quantity", "baseline", "with_drug", "unit"};
-  cli_table *t = cli_table_new(4, hdr);
-  cli_out *o = cli_out_new();
-  if (t == NULL || o == NULL) {
-    cli_table_free(t);
-    cli_out_free(o);
-    return cli_fail(ctx, RU_ENOMEM, NULL);
-  }
-  const struct {
-    const char *name;
-    double b, d;
-    const char *unit;
-  } rows[] = {
-      {"plasma_ne", b->plasma_ne_pg_per_ml, d->plasma_ne_pg_per_ml, "pg/mL"},
-      {"half_life", b->half_life_min, d->half_life_min, "min"},
-      {"spillover", b->spillover_ug_per_min, d->spillover_ug_per_min, "ug/min"},
-      {"clearance", b->clearance_l_per_min, d->clearance_l_per_min, "L/min"},
-      {"sympathetic_drive", b->sympathetic_drive_fold, d->sympathetic_drive_fold, "fold"},
-      {"heart_rate", b->heart_rate_bpm, d->heart_rate_bpm, "bpm"},
-  };
-  for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-    char c1[32];
-    char c2[32];
-    const char *cells[4] = {rows[i].name, cli_fmt(c1, sizeof c1, rows[i].b, 4),
-                            cli_fmt(c2, sizeof c2, rows[i].d, 4), rows[i].unit};
-    cli_table_add(t, cells);
-  }
-  if (ctx->format == CLI_FMT_TABLE) {
-    cli_out_printf(o, "state %s, NET occupancy %.3g\n", state, occ_net);
-  }
-  cli_table_render(t, ctx->format, o);
-  if (ctx->format == CLI_FMT_TABLE) {
-    cli_out_printf(o, "%s\n", CLI_DISCLAIMER);
-  }
-  cli_table_free(t);
-  return cli_out_commit(ctx, o);
 }
 
 typedef struct phys_opts {
@@ -271,48 +299,35 @@ int cmd_physiology(cli_ctx *ctx) {
     rc = cli_fail(ctx, st, &err);
     goto done;
   }
-  if (ctx->format != CLI_FMT_JSON) {
-    rc = emit_table(ctx, ru_physio_state_name(state), drug.net_occupancy, &base, &dv);
+  const char *src = ru_physio_state_source(p, state);
+  const phys_summary sum = {ru_physio_state_name(state), input, src != NULL ? src : "missing",
+                            drug.net_occupancy, dv.plasma_ne_pg_per_ml / base.plasma_ne_pg_per_ml,
+                            dv.volume_l, dv.clearance_status != RU_VALUE_MISSING,
+                            single && nt > 0 ? tt[kpeak] : nan("")};
+  if (!(single && nt > 0)) {
+    rc = emit(ctx, &sum, &base, &dv, NULL);
     goto done;
   }
-  cJSON *root = values_json(&dv);
-  cJSON_AddStringToObject(root, "state", ru_physio_state_name(state));
-  cJSON_AddItemToObject(root, "net_occupancy", cli_json_number(drug.net_occupancy));
-  cJSON_AddStringToObject(root, "occupancy_input", input);
-  cJSON_AddItemToObject(root, "baseline", values_json(&base));
-  cJSON_AddItemToObject(root, "plasma_ne_fold",
-                        cli_json_number(dv.plasma_ne_pg_per_ml / base.plasma_ne_pg_per_ml));
-  cJSON_AddItemToObject(root, "volume_l", cli_json_number(dv.volume_l));
-  cJSON_AddBoolToObject(root, "clearance_change_sourced", dv.clearance_status != RU_VALUE_MISSING);
-  if (single && nt > 0) {
-    cJSON_AddItemToObject(root, "time_of_peak_h", cli_json_number(tt[kpeak]));
-    cJSON *ts = cJSON_AddObjectToObject(root, "time_course");
-    cJSON *th = cJSON_AddArrayToObject(ts, "time_h");
-    cJSON *oc = cJSON_AddArrayToObject(ts, "net_occupancy");
-    cJSON *pn = cJSON_AddArrayToObject(ts, "plasma_ne_pg_per_ml");
-    cJSON *hr = cJSON_AddArrayToObject(ts, "heart_rate_bpm");
-    for (size_t k = 0; k < nt; k++) {
-      ru_physio_values vk;
-      if (ru_physio_steady_state(p, state, &series[k], &vk, NULL) != RU_OK) {
-        continue;
-      }
-      cJSON_AddItemToArray(th, cli_json_number(tt[k]));
-      cJSON_AddItemToArray(oc, cli_json_number(series[k].net_occupancy));
-      cJSON_AddItemToArray(pn, cli_json_number(vk.plasma_ne_pg_per_ml));
-      cJSON_AddItemToArray(hr, cli_json_number(vk.heart_rate_bpm));
-    }
+  /* the time course at the samples the model evaluates (the others are left out, as the time
+   * and the values are) */
+  double *col = malloc(4 * nt * sizeof *col);
+  if (col == NULL) {
+    rc = cli_fail(ctx, RU_ENOMEM, NULL);
+    goto done;
   }
-  const char *src = ru_physio_state_source(p, state);
-  cJSON_AddStringToObject(root, "state_source", src != NULL ? src : "missing");
-  cJSON_AddStringToObject(root, "parameters", "reuptake physiology --params");
-  cJSON_AddStringToObject(root, "notes",
-                          "one-compartment plasma NE (Vd = CL*t1/2/ln2); NET block lowers "
-                          "clearance (uptake-1) and changes spillover through two separate "
-                          "paths: peripheral (less reuptake: more spillover per release) and "
-                          "central (sympathetic drive = LC firing of the synapse model); heart "
-                          "rate from cardiac junctional NE; null where no sourced value exists");
-  cJSON_AddStringToObject(root, "disclaimer", CLI_DISCLAIMER);
-  rc = cli_emit_json(ctx, root);
+  size_t m = 0;
+  for (size_t k = 0; k < nt; k++) {
+    ru_physio_values vk;
+    if (ru_physio_steady_state(p, state, &series[k], &vk, NULL) != RU_OK) continue;
+    col[m] = tt[k];
+    col[nt + m] = series[k].net_occupancy;
+    col[2 * nt + m] = vk.plasma_ne_pg_per_ml;
+    col[3 * nt + m] = vk.heart_rate_bpm;
+    m++;
+  }
+  const phys_course course = {{col, m}, {col + nt, m}, {col + 2 * nt, m}, {col + 3 * nt, m}};
+  rc = emit(ctx, &sum, &base, &dv, &course);
+  free(col);
 done:
   free(tt);
   free(conc);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "result.h"
 #include "simargs.h"
 
 #define MAX_PCT 16
@@ -188,10 +189,36 @@ static int parse_opts(cli_ctx *ctx, const simargs *a, pop_opts *o) {
   return 0;
 }
 
-static const char *pct_key(char *buf, size_t cap, double q) {
-  snprintf(buf, cap, "%g", q);
-  return buf;
-}
+/* --- --list-ancestries ------------------------------------------------------------------------ */
+
+typedef struct ancestry_row {
+  const char *name;
+  int is_default;
+} ancestry_row;
+
+CLI_GETTER(get_ancestry_label, ancestry_row,
+           snprintf(c->buf, sizeof c->buf, "%s%s", row->name, row->is_default ? " (default)" : "");
+           c->str = c->buf)
+
+/* table and CSV: one row per ancestry; JSON the names and the default */
+static const cli_column ANCESTRIES[] = {
+    {"ancestry", NULL, 0, CLI_COL_STRP, offsetof(ancestry_row, name), NULL, NULL, CLI_IN_CSV, NULL},
+    {"default", NULL, 0, CLI_COL_BOOL, offsetof(ancestry_row, is_default), NULL, NULL, CLI_IN_CSV, NULL},
+    {"ancestry", NULL, 0, CLI_COL_STR, 0, get_ancestry_label, NULL, CLI_IN_TABLE, NULL},
+};
+
+typedef struct name_list {
+  const char *names[32];
+  size_t n;
+} name_list;
+
+CLI_GETTER(get_names, name_list, for (size_t k = 0; k < row->n && k < CLI_CELL_MAX_STRS; k++) c->strs[c->nstrs++] = row->names[k])
+CLI_GETTER(get_default_ancestry, name_list, c->str = RU_POP_DEFAULT_ANCESTRY)
+
+static const cli_column ANCESTRY_LIST[] = {
+    CLI_GET("ancestries", NULL, 0, CLI_COL_STRS, get_names),
+    CLI_GET("default", NULL, 0, CLI_COL_STR, get_default_ancestry),
+};
 
 static int list_ancestries(cli_ctx *ctx, ru_kb *kb) {
   char names[32][RU_NAME_MAX];
@@ -200,19 +227,18 @@ static int list_ancestries(cli_ctx *ctx, ru_kb *kb) {
   ru_error_clear(&err);
   const ru_status st = ru_pop_ancestries(kb, names, 32, &n, &err);
   if (st != RU_OK) return cli_fail(ctx, st, &err);
-  if (ctx->format == CLI_FMT_JSON) {
-    cJSON *root = cJSON_CreateObject();
-    cJSON *a = cJSON_AddArrayToObject(root, "ancestries");
-    for (size_t i = 0; i < n && i < 32; i++) cJSON_AddItemToArray(a, cJSON_CreateString(names[i]));
-    cJSON_AddStringToObject(root, "default", RU_POP_DEFAULT_ANCESTRY);
-    return cli_emit_json(ctx, root);
+  if (n > 32) n = 32;
+  ancestry_row rows[32];
+  name_list all = {{NULL}, n};
+  for (size_t i = 0; i < n; i++) {
+    rows[i] = (ancestry_row){names[i], strcmp(names[i], RU_POP_DEFAULT_ANCESTRY) == 0};
+    all.names[i] = names[i];
   }
-  cli_out *o = cli_out_new();
-  for (size_t i = 0; i < n && i < 32; i++) {
-    cli_out_printf(o, "%s%s\n", names[i],
-                   strcmp(names[i], RU_POP_DEFAULT_ANCESTRY) == 0 ? " (default)" : "");
-  }
-  return cli_out_commit(ctx, o);
+  cli_result *res = cli_result_new(ctx);
+  if (res == NULL) return 1;
+  cli_result_rows(res, NULL, NULL, ANCESTRIES, 3, rows, sizeof *rows, n, NULL, CLI_IN_TEXT);
+  cli_result_fields(res, NULL, ANCESTRY_LIST, 2, &all, NULL, CLI_IN_JSON);
+  return cli_result_finish(res);
 }
 
 static const char COVARIANCE_NOTE[] =
@@ -225,253 +251,313 @@ static const char FINAL_NOTE[] =
     "fraction of subjects meeting the criterion at every grid point of the end window (the last "
     "dosing interval: for >= criteria, the steady-state trough)";
 
-/* cJSON_AddItemToObject that frees the item when it cannot be added (out of memory). */
-static void json_add(cJSON *obj, const char *key, cJSON *item) {
-  if (!cJSON_AddItemToObject(obj, key, item)) cJSON_Delete(item);
+/* --- the result --------------------------------------------------------------------------------
+ * Every section is described once (result.h); the JSON keys are docs/population.md's contract.
+ * The table summarises (percentiles at the final time, attainment, exposure, variability), the
+ * CSV carries every band, time and percentile in long form. */
+
+/* The run: the top-level fields. */
+typedef struct pop_head {
+  double subjects, seed;
+  const char *ancestry, *engine;
+  name_list ancestries;
+  cli_nums time_h;
+} pop_head;
+
+CLI_GETTER(get_ancestries, pop_head, get_names(&row->ancestries, i, user, c))
+
+static const cli_column HEAD[] = {
+    CLI_FIELD_NUM("subjects", NULL, 0, pop_head, subjects),
+    CLI_FIELD_NUM("seed", NULL, 0, pop_head, seed),
+    CLI_FIELD_STRP("ancestry", pop_head, ancestry),
+    CLI_GET("ancestries_available", NULL, 0, CLI_COL_STRS, get_ancestries),
+};
+static const cli_column ENGINE[] = {
+    CLI_FIELD_STRP("engine", pop_head, engine),
+    {"time_h", "h", 8, CLI_COL_NUMS, offsetof(pop_head, time_h), NULL, NULL, 0, NULL},
+};
+
+/* CYP2C19 phenotypes drawn (none: CYP2C19 not drawn). */
+typedef struct c19_row {
+  const char *phenotype;
+  double frequency, activity;
+  int as_nm;
+} c19_row;
+
+static const cli_column C19[] = {
+    CLI_FIELD_STRP("phenotype", c19_row, phenotype),
+    CLI_FIELD_NUM("frequency", "fraction", 4, c19_row, frequency),
+    CLI_FIELD_NUM("activity", NULL, 4, c19_row, activity),
+    CLI_FIELD_BOOL("activity_unsourced_simulated_as_nm", c19_row, as_nm),
+};
+
+/* A band: its percentile time courses (JSON) and their values at the final time (table). */
+typedef struct band_row {
+  const char *compound, *target; /* the one its kind names; the other NULL (key left out) */
+  char label[RU_NAME_MAX + 16];  /* table: the compound, or "TARGET occupancy" */
+  const char *quantity, *unit;
+  double resolution_rel, resolution_abs; /* NaN: the other kind */
+  cli_nums pct[MAX_PCT];
+  double final[MAX_PCT];
+} band_row;
+
+/* CSV: one band at one time. */
+typedef struct band_time_row {
+  const char *band, *quantity, *unit;
+  double time_h;
+  double pct[MAX_PCT];
+} band_time_row;
+
+/* A target-attainment criterion. */
+typedef struct crit_row {
+  ru_pop_criterion c;
+  char label[RU_NAME_MAX + 32];
+  cli_nums probability;
+  double final, at_end;
+} crit_row;
+
+CLI_GETTER(get_comparison, crit_row, c->str = row->c.at_least ? ">=" : "<=")
+
+static const cli_column CRITERIA[] = {
+    {"criterion", NULL, 0, CLI_COL_STR, offsetof(crit_row, label), NULL, NULL, CLI_IN_TABLE, NULL},
+    {"target", NULL, 0, CLI_COL_STR, offsetof(crit_row, c.target), NULL, NULL, CLI_IN_JSON, NULL},
+    {"comparison", NULL, 0, CLI_COL_STR, 0, get_comparison, NULL, CLI_IN_JSON, NULL},
+    {"threshold", "fraction", 4, CLI_COL_NUM, offsetof(crit_row, c.threshold), NULL, NULL, CLI_IN_JSON, NULL},
+    {"probability", NULL, 3, CLI_COL_NUMS, offsetof(crit_row, probability), NULL, NULL, CLI_IN_JSON, NULL},
+    {"final", NULL, 3, CLI_COL_NUM, offsetof(crit_row, final), NULL, NULL, CLI_IN_JSON, NULL},
+    {"P(whole end window)", NULL, 3, CLI_COL_NUM, offsetof(crit_row, final), NULL, NULL, CLI_IN_TABLE, NULL},
+    {"P(at end)", NULL, 3, CLI_COL_NUM, offsetof(crit_row, at_end), NULL, NULL, CLI_IN_TABLE, NULL},
+};
+
+/* Exposure over the end window of a compound in a CYP2D6 phenotype. */
+typedef struct phen_row {
+  const char *phenotype, *compound;
+  double frequency;
+  ru_pop_exposure e;
+} phen_row;
+
+CLI_GETTER(get_gene, phen_row, c->str = "CYP2D6")
+CLI_GETTER(get_n, phen_row, c->integer = (long long)row->e.n)
+CLI_GETTER(get_auc_unit, phen_row, c->str = "ng*h/mL")
+CLI_GETTER(get_cavg_unit, phen_row, c->str = "ng/mL")
+
+static const cli_column PHENOTYPES[] = {
+    CLI_FIELD_STRP("phenotype", phen_row, phenotype),
+    {"gene", NULL, 0, CLI_COL_STR, 0, get_gene, NULL, CLI_IN_JSON, NULL},
+    {"frequency", "fraction", 4, CLI_COL_NUM, offsetof(phen_row, frequency), NULL, NULL, CLI_IN_JSON, NULL},
+    CLI_FIELD_STRP("compound", phen_row, compound),
+    CLI_GET("n", NULL, 0, CLI_COL_INT, get_n),
+    CLI_FIELD_NUM("auc_mean", "ng*h/mL", 4, phen_row, e.auc_mean),
+    CLI_FIELD_NUM("auc_p5", "ng*h/mL", 4, phen_row, e.auc_p5),
+    CLI_FIELD_NUM("auc_p50", "ng*h/mL", 4, phen_row, e.auc_p50),
+    CLI_FIELD_NUM("auc_p95", "ng*h/mL", 4, phen_row, e.auc_p95),
+    CLI_FIELD_NUM("cavg_mean", "ng/mL", 4, phen_row, e.cavg_mean),
+    {"auc_unit", NULL, 0, CLI_COL_STR, 0, get_auc_unit, NULL, CLI_IN_JSON, NULL},
+    {"cavg_unit", NULL, 0, CLI_COL_STR, 0, get_cavg_unit, NULL, CLI_IN_JSON, NULL},
+};
+
+CLI_GETTER(get_var_source, ru_pop_variability, c->str = row->sourced ? row->source : "default, not sourced")
+
+static const cli_column VARIABILITY[] = {
+    CLI_FIELD_STR("compound", ru_pop_variability, compound),
+    CLI_FIELD_STR("key", ru_pop_variability, key),
+    CLI_FIELD_NUM("cv", NULL, 3, ru_pop_variability, cv),
+    CLI_GET("source", NULL, 0, CLI_COL_STR, get_var_source),
+};
+
+typedef struct pop_notes {
+  const char *final_definition;
+  double window_h;
+  const char *covariance, *covariates;
+} pop_notes;
+
+static const cli_column WINDOW[] = {
+    CLI_FIELD_STRP("attainment_final_definition", pop_notes, final_definition),
+    CLI_FIELD_NUM("window_h", "h", 4, pop_notes, window_h),
+};
+static const cli_column NOTES[] = {
+    CLI_FIELD_STRP("covariance", pop_notes, covariance),
+    CLI_FIELD_STRP("covariates", pop_notes, covariates),
+};
+
+/* The rows of every section, read out of the summary once (the command owns them). */
+typedef struct pop_view {
+  double *values;           /* percentiles (nb*npct*nt), attainment (ncrit*nt) */
+  band_row *bands;
+  band_time_row *band_times;
+  crit_row *crit;
+  phen_row *phen;
+  c19_row *c19;
+  ru_pop_variability *var;
+  size_t nb, ncrit, nphen, nc19, nvar;
+} pop_view;
+
+static void view_free(pop_view *v) {
+  free(v->values);
+  free(v->bands);
+  free(v->band_times);
+  free(v->crit);
+  free(v->phen);
+  free(v->c19);
+  free(v->var);
 }
 
-static cJSON *json_series(const double *v, size_t n) {
-  cJSON *a = cJSON_CreateArray();
-  for (size_t j = 0; j < n; j++) cJSON_AddItemToArray(a, cli_json_number(v[j]));
-  return a;
-}
-
-static int emit_json(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, const pop_opts *o,
-                     char (*anc)[RU_NAME_MAX], size_t nanc) {
-  const size_t nt = ru_pop_nt(p);
+/* Reads every section's rows out of the summary; 0, or 1 when out of memory. */
+static int view_of(const ru_pop *p, const ru_pop_summary *s, const pop_opts *o, pop_view *v) {
+  memset(v, 0, sizeof *v);
+  const size_t nt = ru_pop_nt(p), npct = o->npct;
   const double *t = ru_pop_times(p);
-  double *buf = malloc((nt + 1) * sizeof *buf);
-  if (buf == NULL) return cli_usage(ctx, "out of memory");
-  cJSON *root = cJSON_CreateObject();
-  cJSON_AddNumberToObject(root, "subjects", (double)ru_pop_summary_subjects(s));
-  cJSON_AddNumberToObject(root, "seed", (double)o->seed);
-  cJSON_AddStringToObject(root, "ancestry", ru_pop_ancestry(p));
-  cJSON *aa = cJSON_AddArrayToObject(root, "ancestries_available");
-  for (size_t i = 0; i < nanc; i++) cJSON_AddItemToArray(aa, cJSON_CreateString(anc[i]));
-  cJSON *c19 = cJSON_AddArrayToObject(root, "cyp2c19"); /* empty: CYP2C19 not drawn */
-  for (size_t h = 0; h < ru_pop_cyp2c19_count(p); h++) {
-    int as_nm = 0;
-    const double act = ru_pop_cyp2c19_activity(p, h, &as_nm);
-    cJSON *o1 = cJSON_CreateObject();
-    cJSON_AddStringToObject(o1, "phenotype", ru_pop_cyp2c19_name(p, h));
-    cJSON_AddNumberToObject(o1, "frequency", ru_pop_cyp2c19_frequency(p, h));
-    cJSON_AddNumberToObject(o1, "activity", act);
-    cJSON_AddBoolToObject(o1, "activity_unsourced_simulated_as_nm", as_nm);
-    cJSON_AddItemToArray(c19, o1);
-  }
-  cJSON_AddStringToObject(root, "engine", ru_pop_engine(p));
-  json_add(root, "time_h", json_series(t, nt));
-  cJSON *bands = cJSON_AddArrayToObject(root, "bands");
-  char key[32];
-  for (size_t b = 0; b < ru_pop_band_count(p); b++) {
+  v->nb = ru_pop_band_count(p);
+  v->ncrit = ru_pop_criterion_count(p);
+  v->nc19 = ru_pop_cyp2c19_count(p);
+  v->nvar = ru_pop_variability_count(p);
+  const size_t ngroups = ru_pop_phenotype_count(p) * ru_pop_compound_count(p);
+  v->values = malloc(((v->nb * npct + v->ncrit) * nt + 1) * sizeof *v->values);
+  v->bands = calloc(v->nb + 1, sizeof *v->bands);
+  v->band_times = calloc(v->nb * nt + 1, sizeof *v->band_times);
+  v->crit = calloc(v->ncrit + 1, sizeof *v->crit);
+  v->phen = calloc(ngroups + 1, sizeof *v->phen);
+  v->c19 = calloc(v->nc19 + 1, sizeof *v->c19);
+  v->var = calloc(v->nvar + 1, sizeof *v->var);
+  if (!v->values || !v->bands || !v->band_times || !v->crit || !v->phen || !v->c19 || !v->var) return 1;
+  double *x = v->values;
+  for (size_t b = 0; b < v->nb; b++) {
     ru_pop_band_info bi;
     ru_pop_band(p, b, &bi, NULL);
-    cJSON *o1 = cJSON_CreateObject();
-    cJSON_AddStringToObject(o1, bi.is_target ? "target" : "compound", bi.name);
-    cJSON_AddStringToObject(o1, "quantity", bi.quantity);
-    cJSON_AddStringToObject(o1, "unit", bi.unit);
-    cJSON_AddNumberToObject(o1, bi.is_target ? "resolution_abs" : "resolution_rel", bi.resolution);
-    cJSON *pc = cJSON_AddObjectToObject(o1, "percentiles");
-    for (size_t q = 0; q < o->npct; q++) {
-      for (size_t j = 0; j < nt; j++) buf[j] = ru_pop_band_percentile(p, s, b, j, o->pct[q]);
-      json_add(pc, pct_key(key, sizeof key, o->pct[q]), json_series(buf, nt));
+    band_row *r = &v->bands[b];
+    r->compound = bi.is_target ? NULL : bi.name;
+    r->target = bi.is_target ? bi.name : NULL;
+    snprintf(r->label, sizeof r->label, "%s%s", bi.name, bi.is_target ? " occupancy" : "");
+    r->quantity = bi.quantity;
+    r->unit = bi.unit;
+    r->resolution_abs = bi.is_target ? bi.resolution : nan("");
+    r->resolution_rel = bi.is_target ? nan("") : bi.resolution;
+    for (size_t q = 0; q < npct; q++, x += nt) {
+      for (size_t j = 0; j < nt; j++) x[j] = ru_pop_band_percentile(p, s, b, j, o->pct[q]);
+      r->pct[q] = (cli_nums){x, nt};
+      r->final[q] = x[nt - 1];
+      for (size_t j = 0; j < nt; j++) v->band_times[b * nt + j].pct[q] = x[j];
     }
-    cJSON_AddItemToArray(bands, o1);
+    for (size_t j = 0; j < nt; j++) {
+      band_time_row *bt = &v->band_times[b * nt + j];
+      bt->band = bi.name;
+      bt->quantity = bi.quantity;
+      bt->unit = bi.unit;
+      bt->time_h = t[j];
+    }
   }
-  cJSON *att = cJSON_AddArrayToObject(root, "attainment");
-  for (size_t k = 0; k < ru_pop_criterion_count(p); k++) {
-    const ru_pop_criterion *c = ru_pop_criterion_at(p, k);
-    cJSON *o1 = cJSON_CreateObject();
-    cJSON_AddStringToObject(o1, "target", c->target);
-    cJSON_AddStringToObject(o1, "comparison", c->at_least ? ">=" : "<=");
-    cJSON_AddNumberToObject(o1, "threshold", c->threshold);
-    for (size_t j = 0; j < nt; j++) buf[j] = ru_pop_attainment(p, s, k, j);
-    json_add(o1, "probability", json_series(buf, nt));
-    json_add(o1, "final", cli_json_number(ru_pop_attainment_final(p, s, k)));
-    cJSON_AddItemToArray(att, o1);
+  for (size_t k = 0; k < v->ncrit; k++, x += nt) {
+    crit_row *r = &v->crit[k];
+    r->c = *ru_pop_criterion_at(p, k);
+    snprintf(r->label, sizeof r->label, "%s %s %g", r->c.target, r->c.at_least ? ">=" : "<=", r->c.threshold);
+    for (size_t j = 0; j < nt; j++) x[j] = ru_pop_attainment(p, s, k, j);
+    r->probability = (cli_nums){x, nt};
+    r->final = ru_pop_attainment_final(p, s, k);
+    r->at_end = x[nt - 1];
   }
-  cJSON_AddStringToObject(root, "attainment_final_definition", FINAL_NOTE);
-  cJSON_AddNumberToObject(root, "window_h", ru_pop_window_h(p));
-  cJSON *byp = cJSON_AddArrayToObject(root, "by_phenotype");
   for (size_t g = 0; g < ru_pop_phenotype_count(p); g++) {
     for (size_t i = 0; i < ru_pop_compound_count(p); i++) {
-      ru_pop_exposure e;
-      if (ru_pop_exposure_by_phenotype(p, s, g, i, &e, NULL) != RU_OK) continue;
-      cJSON *o1 = cJSON_CreateObject();
-      cJSON_AddStringToObject(o1, "phenotype", ru_pop_phenotype_name(p, g));
-      cJSON_AddStringToObject(o1, "gene", "CYP2D6");
-      cJSON_AddNumberToObject(o1, "frequency", ru_pop_phenotype_frequency(p, g));
-      cJSON_AddStringToObject(o1, "compound", ru_pop_compound_name(p, i));
-      cJSON_AddNumberToObject(o1, "n", (double)e.n);
-      json_add(o1, "auc_mean", cli_json_number(e.auc_mean));
-      json_add(o1, "auc_p5", cli_json_number(e.auc_p5));
-      json_add(o1, "auc_p50", cli_json_number(e.auc_p50));
-      json_add(o1, "auc_p95", cli_json_number(e.auc_p95));
-      json_add(o1, "cavg_mean", cli_json_number(e.cavg_mean));
-      cJSON_AddStringToObject(o1, "auc_unit", "ng*h/mL");
-      cJSON_AddStringToObject(o1, "cavg_unit", "ng/mL");
-      cJSON_AddItemToArray(byp, o1);
+      phen_row *r = &v->phen[v->nphen];
+      if (ru_pop_exposure_by_phenotype(p, s, g, i, &r->e, NULL) != RU_OK) continue;
+      r->phenotype = ru_pop_phenotype_name(p, g);
+      r->compound = ru_pop_compound_name(p, i);
+      r->frequency = ru_pop_phenotype_frequency(p, g);
+      v->nphen++;
     }
   }
-  cJSON *var = cJSON_AddArrayToObject(root, "variability");
-  for (size_t i = 0; i < ru_pop_variability_count(p); i++) {
-    const ru_pop_variability *v = ru_pop_variability_at(p, i);
-    cJSON *o1 = cJSON_CreateObject();
-    cJSON_AddStringToObject(o1, "compound", v->compound);
-    cJSON_AddStringToObject(o1, "key", v->key);
-    cJSON_AddNumberToObject(o1, "cv", v->cv);
-    cJSON_AddStringToObject(o1, "source", v->sourced ? v->source : "default, not sourced");
-    cJSON_AddItemToArray(var, o1);
+  for (size_t h = 0; h < v->nc19; h++) {
+    c19_row *r = &v->c19[h];
+    r->phenotype = ru_pop_cyp2c19_name(p, h);
+    r->frequency = ru_pop_cyp2c19_frequency(p, h);
+    r->activity = ru_pop_cyp2c19_activity(p, h, &r->as_nm);
   }
-  cJSON_AddStringToObject(root, "covariance", COVARIANCE_NOTE);
-  cJSON_AddStringToObject(root, "covariates", COVARIATE_NOTE);
-  cJSON_AddStringToObject(root, "disclaimer", CLI_DISCLAIMER);
-  free(buf);
-  return cli_emit_json(ctx, root);
+  for (size_t i = 0; i < v->nvar; i++) v->var[i] = *ru_pop_variability_at(p, i);
+  return 0;
 }
 
-static int emit_table(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, const pop_opts *o) {
-  const size_t nt = ru_pop_nt(p);
-  const double tend = ru_pop_times(p)[nt - 1];
-  cli_out *out = cli_out_new();
-  char b[MAX_PCT + 3][32];
-  const char *cells[MAX_PCT + 3];
-  if (ctx->format == CLI_FMT_CSV) {
-    /* long format: every band, time and percentile */
-    const char *hdr[MAX_PCT + 4];
-    char hb[MAX_PCT][32];
-    hdr[0] = "band";
-    hdr[1] = "quantity";
-    hdr[2] = "unit";
-    hdr[3] = "time_h";
-    for (size_t q = 0; q < o->npct; q++) {
-      snprintf(hb[q], sizeof hb[q], "p%g", o->pct[q]);
-      hdr[4 + q] = hb[q];
-    }
-    cli_table *t = cli_table_new(4 + o->npct, hdr);
-    char c4[MAX_PCT + 4][32];
-    const char *cc[MAX_PCT + 4];
-    for (size_t bd = 0; bd < ru_pop_band_count(p); bd++) {
-      ru_pop_band_info bi;
-      ru_pop_band(p, bd, &bi, NULL);
-      for (size_t j = 0; j < nt; j++) {
-        cc[0] = bi.name;
-        cc[1] = bi.quantity;
-        cc[2] = bi.unit;
-        cc[3] = cli_fmt(c4[3], sizeof c4[3], ru_pop_times(p)[j], 8);
-        for (size_t q = 0; q < o->npct; q++) {
-          cc[4 + q] = cli_fmt(c4[4 + q], sizeof c4[4 + q], ru_pop_band_percentile(p, s, bd, j, o->pct[q]), 6);
-        }
-        cli_table_add(t, cc);
-      }
-    }
-    cli_table_render(t, CLI_FMT_CSV, out);
-    cli_table_free(t);
-    return cli_out_commit(ctx, out);
+static int emit(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, const pop_opts *o,
+                char (*anc)[RU_NAME_MAX], size_t nanc) {
+  const size_t nt = ru_pop_nt(p), npct = o->npct;
+  pop_view v;
+  const int oom = view_of(p, s, o, &v);
+  cli_result *res = oom ? NULL : cli_result_new(ctx); /* reports its own failure */
+  if (res == NULL) {
+    view_free(&v);
+    return oom ? cli_fail(ctx, RU_ENOMEM, NULL) : 1;
   }
-  cli_out_printf(out, "population: %llu subjects, seed %llu, ancestry %s (CYP2D6", 
-                 (unsigned long long)ru_pop_summary_subjects(s), (unsigned long long)o->seed,
-                 ru_pop_ancestry(p));
+  pop_head head = {(double)ru_pop_summary_subjects(s), (double)o->seed, ru_pop_ancestry(p), ru_pop_engine(p),
+                   {{NULL}, nanc}, {ru_pop_times(p), nt}};
+  for (size_t i = 0; i < nanc; i++) head.ancestries.names[i] = anc[i];
+  const pop_notes notes = {FINAL_NOTE, ru_pop_window_h(p), COVARIANCE_NOTE, COVARIATE_NOTE};
+  /* the columns that depend on --percentiles: JSON "percentiles": {"5": [...]}, table "p5" at the
+   * final time, CSV "p5" at each time */
+  char keys[MAX_PCT][16], names[MAX_PCT][16];
+  cli_column bands[7 + 2 * MAX_PCT] = {
+      {"compound", NULL, 0, CLI_COL_STRP, offsetof(band_row, compound), NULL, NULL, CLI_IN_JSON | CLI_OMIT_MISSING, NULL},
+      {"target", NULL, 0, CLI_COL_STRP, offsetof(band_row, target), NULL, NULL, CLI_IN_JSON | CLI_OMIT_MISSING, NULL},
+      {"band", NULL, 0, CLI_COL_STR, offsetof(band_row, label), NULL, NULL, CLI_IN_TABLE, NULL},
+      {"quantity", NULL, 0, CLI_COL_STRP, offsetof(band_row, quantity), NULL, NULL, CLI_IN_JSON, NULL},
+      CLI_FIELD_STRP("unit", band_row, unit),
+      {"resolution_abs", NULL, 4, CLI_COL_NUM, offsetof(band_row, resolution_abs), NULL, NULL, CLI_IN_JSON | CLI_OMIT_MISSING, NULL},
+      {"resolution_rel", NULL, 4, CLI_COL_NUM, offsetof(band_row, resolution_rel), NULL, NULL, CLI_IN_JSON | CLI_OMIT_MISSING, NULL},
+  };
+  cli_column band_times[4 + MAX_PCT] = {
+      CLI_FIELD_STRP("band", band_time_row, band),
+      CLI_FIELD_STRP("quantity", band_time_row, quantity),
+      CLI_FIELD_STRP("unit", band_time_row, unit),
+      CLI_FIELD_NUM("time_h", "h", 8, band_time_row, time_h),
+  };
+  for (size_t q = 0; q < npct; q++) {
+    snprintf(keys[q], sizeof keys[q], "%g", o->pct[q]);
+    snprintf(names[q], sizeof names[q], "p%g", o->pct[q]);
+    bands[7 + q] = (cli_column){keys[q], NULL, 4, CLI_COL_NUMS, offsetof(band_row, pct) + q * sizeof(cli_nums),
+                                NULL, "percentiles", CLI_IN_JSON, NULL};
+    bands[7 + npct + q] = (cli_column){names[q], NULL, 4, CLI_COL_NUM, offsetof(band_row, final) + q * sizeof(double),
+                                       NULL, NULL, CLI_IN_TABLE, NULL};
+    band_times[4 + q] = (cli_column){names[q], NULL, 6, CLI_COL_NUM,
+                                     offsetof(band_time_row, pct) + q * sizeof(double), NULL, NULL, 0, NULL};
+  }
+  /* the table's heading: the population and its phenotype frequencies */
+  cli_result_note(res, "population: %llu subjects, seed %llu, ancestry %s (CYP2D6",
+                  (unsigned long long)ru_pop_summary_subjects(s), (unsigned long long)o->seed, ru_pop_ancestry(p));
   for (size_t g = 0; g < ru_pop_phenotype_count(p); g++) {
-    cli_out_printf(out, " %s %.1f%%", ru_pop_phenotype_name(p, g), 100.0 * ru_pop_phenotype_frequency(p, g));
+    cli_result_note(res, " %s %.1f%%", ru_pop_phenotype_name(p, g), 100.0 * ru_pop_phenotype_frequency(p, g));
   }
-  cli_out_printf(out, ")");
-  if (ru_pop_cyp2c19_count(p) > 0) {
-    cli_out_printf(out, " (CYP2C19, independent");
-    for (size_t h = 0; h < ru_pop_cyp2c19_count(p); h++) {
-      int as_nm = 0;
-      (void)ru_pop_cyp2c19_activity(p, h, &as_nm);
-      cli_out_printf(out, " %s %.1f%%%s", ru_pop_cyp2c19_name(p, h), 100.0 * ru_pop_cyp2c19_frequency(p, h),
-                     as_nm ? " [no sourced activity: as NM]" : "");
+  cli_result_note(res, ")");
+  if (v.nc19 > 0) {
+    cli_result_note(res, " (CYP2C19, independent");
+    for (size_t h = 0; h < v.nc19; h++) {
+      cli_result_note(res, " %s %.1f%%%s", v.c19[h].phenotype, 100.0 * v.c19[h].frequency,
+                      v.c19[h].as_nm ? " [no sourced activity: as NM]" : "");
     }
-    cli_out_printf(out, ")");
+    cli_result_note(res, ")");
   }
-  cli_out_printf(out, "; engine: %s\n\n", ru_pop_engine(p));
-  /* final-time percentiles */
-  {
-    const char *hdr[MAX_PCT + 3];
-    char hb[MAX_PCT][32];
-    hdr[0] = "band";
-    hdr[1] = "unit";
-    for (size_t q = 0; q < o->npct; q++) {
-      snprintf(hb[q], sizeof hb[q], "p%g", o->pct[q]);
-      hdr[2 + q] = hb[q];
-    }
-    cli_out_printf(out, "percentiles at t = %g h:\n", tend);
-    cli_table *t = cli_table_new(2 + o->npct, hdr);
-    for (size_t bd = 0; bd < ru_pop_band_count(p); bd++) {
-      ru_pop_band_info bi;
-      ru_pop_band(p, bd, &bi, NULL);
-      char name[RU_NAME_MAX + 16];
-      snprintf(name, sizeof name, "%s%s", bi.name, bi.is_target ? " occupancy" : "");
-      snprintf(b[0], sizeof b[0], "%s", bi.unit);
-      cells[0] = name;
-      cells[1] = b[0];
-      for (size_t q = 0; q < o->npct; q++) {
-        cells[2 + q] = cli_fmt(b[1 + q], sizeof b[1 + q], ru_pop_band_percentile(p, s, bd, nt - 1, o->pct[q]), 4);
-      }
-      cli_table_add(t, cells);
-    }
-    cli_table_render(t, CLI_FMT_TABLE, out);
-    cli_table_free(t);
-  }
-  if (ru_pop_criterion_count(p) > 0) {
-    cli_out_printf(out, "\ntarget attainment (end window = last %g h):\n", ru_pop_window_h(p));
-    const char *hdr[] = {"criterion", "P(whole end window)", "P(at end)"};
-    cli_table *t = cli_table_new(3, hdr);
-    for (size_t k = 0; k < ru_pop_criterion_count(p); k++) {
-      const ru_pop_criterion *c = ru_pop_criterion_at(p, k);
-      char crit[RU_NAME_MAX + 32];
-      snprintf(crit, sizeof crit, "%s %s %g", c->target, c->at_least ? ">=" : "<=", c->threshold);
-      cells[0] = crit;
-      cells[1] = cli_fmt(b[0], sizeof b[0], ru_pop_attainment_final(p, s, k), 3);
-      cells[2] = cli_fmt(b[1], sizeof b[1], ru_pop_attainment(p, s, k, nt - 1), 3);
-      cli_table_add(t, cells);
-    }
-    cli_table_render(t, CLI_FMT_TABLE, out);
-    cli_table_free(t);
-  }
-  {
-    cli_out_printf(out, "\nexposure over the end window by CYP2D6 phenotype (AUC ng*h/mL, Cavg ng/mL):\n");
-    const char *hdr[] = {"phenotype", "n", "compound", "AUC mean", "AUC p5", "AUC p50", "AUC p95", "Cavg mean"};
-    cli_table *t = cli_table_new(8, hdr);
-    for (size_t g = 0; g < ru_pop_phenotype_count(p); g++) {
-      for (size_t i = 0; i < ru_pop_compound_count(p); i++) {
-        ru_pop_exposure e;
-        if (ru_pop_exposure_by_phenotype(p, s, g, i, &e, NULL) != RU_OK) continue;
-        cells[0] = ru_pop_phenotype_name(p, g);
-        snprintf(b[0], sizeof b[0], "%llu", (unsigned long long)e.n);
-        cells[1] = b[0];
-        cells[2] = ru_pop_compound_name(p, i);
-        cells[3] = cli_fmt(b[1], sizeof b[1], e.auc_mean, 4);
-        cells[4] = cli_fmt(b[2], sizeof b[2], e.auc_p5, 4);
-        cells[5] = cli_fmt(b[3], sizeof b[3], e.auc_p50, 4);
-        cells[6] = cli_fmt(b[4], sizeof b[4], e.auc_p95, 4);
-        cells[7] = cli_fmt(b[5], sizeof b[5], e.cavg_mean, 4);
-        cli_table_add(t, cells);
-      }
-    }
-    cli_table_render(t, CLI_FMT_TABLE, out);
-    cli_table_free(t);
-  }
-  {
-    cli_out_printf(out, "\nvariability (log-normal, CV):\n");
-    const char *hdr[] = {"compound", "key", "CV", "source"};
-    cli_table *t = cli_table_new(4, hdr);
-    for (size_t i = 0; i < ru_pop_variability_count(p); i++) {
-      const ru_pop_variability *v = ru_pop_variability_at(p, i);
-      cells[0] = v->compound;
-      cells[1] = v->key;
-      cells[2] = cli_fmt(b[0], sizeof b[0], v->cv, 3);
-      cells[3] = v->sourced ? v->source : "default, not sourced";
-      cli_table_add(t, cells);
-    }
-    cli_table_render(t, CLI_FMT_TABLE, out);
-    cli_table_free(t);
-  }
-  cli_out_printf(out, "\ncovariance: %s.\ncovariates: %s.\n%s\n", COVARIANCE_NOTE, COVARIATE_NOTE,
-                 CLI_DISCLAIMER);
-  return cli_out_commit(ctx, out);
+  cli_result_note(res, "; engine: %s\n\n", ru_pop_engine(p));
+  char title[96], window[96];
+  snprintf(title, sizeof title, "percentiles at t = %g h", ru_pop_times(p)[nt - 1]);
+  snprintf(window, sizeof window, "\ntarget attainment (end window = last %g h)", ru_pop_window_h(p));
+
+  cli_result_fields(res, NULL, HEAD, sizeof HEAD / sizeof HEAD[0], &head, NULL, CLI_IN_JSON);
+  cli_result_rows(res, "cyp2c19", NULL, C19, sizeof C19 / sizeof C19[0], v.c19, sizeof *v.c19, v.nc19, NULL, CLI_IN_JSON);
+  cli_result_fields(res, NULL, ENGINE, sizeof ENGINE / sizeof ENGINE[0], &head, NULL, CLI_IN_JSON);
+  cli_result_rows(res, "bands", title, bands, 7 + 2 * npct, v.bands, sizeof *v.bands, v.nb, NULL,
+                  CLI_IN_JSON | CLI_IN_TABLE);
+  cli_result_rows(res, NULL, NULL, band_times, 4 + npct, v.band_times, sizeof *v.band_times, v.nb * nt, NULL,
+                  CLI_IN_CSV);
+  cli_result_rows(res, "attainment", window, CRITERIA, sizeof CRITERIA / sizeof CRITERIA[0], v.crit, sizeof *v.crit,
+                  v.ncrit, NULL, v.ncrit > 0 ? CLI_IN_JSON | CLI_IN_TABLE : CLI_IN_JSON);
+  cli_result_fields(res, NULL, WINDOW, 2, &notes, NULL, CLI_IN_JSON);
+  cli_result_rows(res, "by_phenotype",
+                  "\nexposure over the end window by CYP2D6 phenotype (AUC ng*h/mL, Cavg ng/mL)", PHENOTYPES,
+                  sizeof PHENOTYPES / sizeof PHENOTYPES[0], v.phen, sizeof *v.phen, v.nphen, NULL,
+                  CLI_IN_JSON | CLI_IN_TABLE);
+  cli_result_rows(res, "variability", "\nvariability (log-normal, CV)", VARIABILITY,
+                  sizeof VARIABILITY / sizeof VARIABILITY[0], v.var, sizeof *v.var, v.nvar, NULL,
+                  CLI_IN_JSON | CLI_IN_TABLE);
+  cli_result_fields(res, NULL, NOTES, 2, &notes, NULL, CLI_IN_JSON);
+  cli_result_note(res, "\ncovariance: %s.\ncovariates: %s.\n", COVARIANCE_NOTE, COVARIATE_NOTE);
+  view_free(&v);
+  return cli_result_finish(res);
 }
 
 static int draw(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s) {
@@ -486,7 +572,7 @@ static int draw(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s) {
   if (v == NULL || ser == NULL) {
     free(v);
     free(ser);
-    return cli_usage(ctx, "out of memory");
+    return cli_fail(ctx, RU_ENOMEM, NULL); /* internal: exit 1 */
   }
   double *x = v + (nser - 1) * nt;
   for (size_t j = 0; j < nt; j++) x[j] = use_days ? t[j] / 24.0 : t[j];
@@ -679,8 +765,7 @@ static int run(cli_ctx *ctx, int rank, int size, int *synced) {
     } else {
       if (ctx->plot_path != NULL) rc = draw(ctx, p, sum);
       if (rc == 0) {
-        rc = ctx->format == CLI_FMT_JSON ? emit_json(ctx, p, sum, &o, anc, nanc)
-                                         : emit_table(ctx, p, sum, &o);
+        rc = emit(ctx, p, sum, &o, anc, nanc);
       }
     }
   }

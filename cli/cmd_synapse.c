@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "common.h"
+#include "result.h"
 #include "reuptake/io.h"
 #include "reuptake/physio.h"
 #include "reuptake/synapse.h"
@@ -248,109 +249,6 @@ static int parse_opts(cli_ctx *ctx, const simargs *a, syn_opts *o) {
   return 0;
 }
 
-/* --- the parameter table ---------------------------------------------------------------- */
-
-static const char *status_name(ru_value_status st) {
-  switch (st) {
-  case RU_VALUE_PRIMARY: return "primary";
-  case RU_VALUE_SECONDARY: return "secondary";
-  case RU_VALUE_DERIVED: return "derived";
-  case RU_VALUE_CALIBRATED: return "calibrated";
-  case RU_VALUE_USER: return "user";
-  default: return "missing";
-  }
-}
-
-typedef ru_status (*param_at_fn)(const void *model, size_t i, ru_model_param *out, ru_error *err);
-
-static ru_status syn_param_at(const void *m, size_t i, ru_model_param *out, ru_error *err) {
-  return ru_synapse_param_at(m, i, out, err);
-}
-static ru_status phys_param_at(const void *m, size_t i, ru_model_param *out, ru_error *err) {
-  return ru_physio_param_at(m, i, out, err);
-}
-
-/* Renders a model's parameters with their status and resolved citation. */
-static int emit_params(cli_ctx *ctx, ru_kb *kb, const void *model, size_t n, param_at_fn at) {
-  cJSON *root = ctx->format == CLI_FMT_JSON ? cJSON_CreateObject() : NULL;
-  cJSON *arr = root != NULL ? cJSON_AddArrayToObject(root, "parameters") : NULL;
-  static const char *const hdr[] = {"domain", "name", "value", "unit", "status", "source",
-                                    "citation", "meaning"};
-  cli_table *t = root == NULL ? cli_table_new(8, hdr) : NULL;
-  cli_out *o = root == NULL ? cli_out_new() : NULL;
-  if ((root == NULL && (t == NULL || o == NULL))) {
-    cli_table_free(t);
-    cli_out_free(o);
-    return cli_fail(ctx, RU_ENOMEM, NULL);
-  }
-  for (size_t i = 0; i < n; i++) {
-    ru_model_param p;
-    if (at(model, i, &p, NULL) != RU_OK) {
-      continue;
-    }
-    char cit[1024] = "";
-    if (p.value.source[0] != '\0' && strcmp(p.value.source, "user") != 0) {
-      ru_kb_source(kb, p.value.source, cit, sizeof cit, NULL);
-    } else if (p.value.status == RU_VALUE_MISSING) {
-      snprintf(cit, sizeof cit, "missing from the knowledge base%s",
-               p.optional ? " (mechanism off)" : "");
-    }
-    if (root != NULL) {
-      cJSON *r = cJSON_CreateObject();
-      cJSON_AddStringToObject(r, "domain", p.domain);
-      cJSON_AddStringToObject(r, "name", p.name);
-      cJSON_AddItemToObject(r, "value", cli_json_number(p.value.value));
-      cJSON_AddStringToObject(r, "unit", p.unit);
-      cJSON_AddStringToObject(r, "status", status_name(p.value.status));
-      cJSON_AddStringToObject(r, "source", p.value.source);
-      cJSON_AddStringToObject(r, "citation", cit);
-      cJSON_AddStringToObject(r, "meaning", p.meaning);
-      cJSON_AddBoolToObject(r, "optional", p.optional);
-      cJSON_AddItemToArray(arr, r);
-    } else {
-      char val[32];
-      const char *cells[8] = {p.domain, p.name, cli_fmt(val, sizeof val, p.value.value, 6), p.unit,
-                              status_name(p.value.status), p.value.source, cit, p.meaning};
-      cli_table_add(t, cells);
-    }
-  }
-  if (root != NULL) {
-    return cli_emit_json(ctx, root);
-  }
-  cli_table_render(t, ctx->format, o);
-  cli_table_free(t);
-  return cli_out_commit(ctx, o);
-}
-
-int cmd_model_params(cli_ctx *ctx, int physio);
-int cmd_model_params(cli_ctx *ctx, int physio) {
-  int rc = 0;
-  ru_kb *kb = cli_kb(ctx, &rc);
-  if (kb == NULL) {
-    return rc;
-  }
-  ru_error err;
-  ru_error_clear(&err);
-  if (physio) {
-    ru_physio *p = NULL;
-    const ru_status st = ru_physio_new(kb, &p, &err);
-    if (st != RU_OK) {
-      return cli_fail(ctx, st, &err);
-    }
-    rc = emit_params(ctx, kb, p, ru_physio_param_count(p), phys_param_at);
-    ru_physio_free(p);
-    return rc;
-  }
-  ru_synapse *s = NULL;
-  const ru_status st = ru_synapse_new(kb, &s, &err);
-  if (st != RU_OK) {
-    return cli_fail(ctx, st, &err);
-  }
-  rc = emit_params(ctx, kb, s, ru_synapse_param_count(s), syn_param_at);
-  ru_synapse_free(s);
-  return rc;
-}
-
 /* --- regimen input ------------------------------------------------------------------------ */
 
 /* Input time course from the regimens on times[nt], held inputs combined (library). */
@@ -382,147 +280,151 @@ static int regimen_inputs(cli_ctx *ctx, ru_kb *kb, const simargs *a, const syn_o
 
 /* --- output -------------------------------------------------------------------------------- */
 
-static cJSON *num_array(const double *v, size_t n) {
-  cJSON *arr = cJSON_CreateArray();
-  for (size_t i = 0; i < n; i++) {
-    cJSON_AddItemToArray(arr, cli_json_number(v[i]));
+/* One output time: levels (fold of baseline) and firing for the table and CSV. */
+typedef struct time_row {
+  double time_h, fold[NA], hz[NA], drn_sensitivity;
+} time_row;
+
+static const cli_column TIMES[] = {
+    CLI_FIELD_NUM("time_h", "h", 6, time_row, time_h),
+    CLI_FIELD_NUM("NE", "fold", 4, time_row, fold[RU_SYN_NE]),
+    CLI_FIELD_NUM("DA", "fold", 4, time_row, fold[RU_SYN_DA]),
+    CLI_FIELD_NUM("5-HT", "fold", 4, time_row, fold[RU_SYN_5HT]),
+    CLI_FIELD_NUM("LC_hz", "Hz", 3, time_row, hz[RU_SYN_LC]),
+    CLI_FIELD_NUM("VTA_hz", "Hz", 3, time_row, hz[RU_SYN_VTA]),
+    CLI_FIELD_NUM("DRN_hz", "Hz", 3, time_row, hz[RU_SYN_DRN]),
+    CLI_FIELD_NUM("DRN_sensitivity", "fraction", 3, time_row, drn_sensitivity),
+};
+
+/* JSON "series": an analyte's time course. */
+typedef struct analyte_row {
+  const char *analyte;
+  cli_nums fold;
+} analyte_row;
+
+static const cli_column ANALYTES[] = {
+    CLI_FIELD_STRP("analyte", analyte_row, analyte),
+    {"fold_of_baseline", "fold", 4, CLI_COL_NUMS, offsetof(analyte_row, fold), NULL, NULL, 0, NULL},
+};
+
+/* JSON "firing": one object per nucleus. */
+typedef struct nucleus_row {
+  const char *transmitter;
+  double baseline_hz;
+  cli_nums hz, fold;
+  double final_hz, final_fold, final_autoreceptor_sensitivity, final_soma_fold;
+} nucleus_row;
+
+static const cli_column NUCLEI[] = {
+    CLI_FIELD_STRP("transmitter", nucleus_row, transmitter),
+    CLI_FIELD_NUM("baseline_hz", "Hz", 4, nucleus_row, baseline_hz),
+    {"hz", "Hz", 4, CLI_COL_NUMS, offsetof(nucleus_row, hz), NULL, NULL, 0, NULL},
+    {"fold", "fold", 4, CLI_COL_NUMS, offsetof(nucleus_row, fold), NULL, NULL, 0, NULL},
+    CLI_FIELD_NUM("final_hz", "Hz", 4, nucleus_row, final_hz),
+    CLI_FIELD_NUM("final_fold", "fold", 4, nucleus_row, final_fold),
+    CLI_FIELD_NUM("final_autoreceptor_sensitivity", "fraction", 4, nucleus_row, final_autoreceptor_sensitivity),
+    CLI_FIELD_NUM("final_soma_fold", "fold", 4, nucleus_row, final_soma_fold),
+};
+
+/* An object of named numbers under key ("final": {"NE": 2.0, ...}), JSON only. */
+static void named_numbers(cli_result *res, const char *key, const char *(*name)(int), const double *v,
+                          size_t n) {
+  cli_column cols[NIN];
+  for (size_t i = 0; i < n && i < NIN; i++) {
+    cols[i] = (cli_column){name((int)i), NULL, 4, CLI_COL_NUM, i * sizeof *v, NULL, NULL, 0, NULL};
   }
-  return arr;
+  cli_result_begin(res, key, NULL);
+  cli_result_fields(res, NULL, cols, n < NIN ? n : NIN, v, NULL, CLI_IN_JSON);
+  cli_result_end(res);
 }
 
-static int emit_json(cli_ctx *ctx, const ru_synapse *s, size_t r, const syn_opts *o,
-                     int regimen) {
-  const size_t nt = ru_synapse_result_count(s);
-  double *buf = malloc((nt + 1) * sizeof *buf);
-  if (buf == NULL) {
-    return cli_fail(ctx, RU_ENOMEM, NULL);
-  }
-  cJSON *root = cJSON_CreateObject();
-  cJSON_AddStringToObject(root, "region", ru_synapse_region_name(s, r));
-  for (size_t k = 0; k < nt; k++) {
-    buf[k] = ru_synapse_result_time(s, k);
-  }
-  cJSON_AddItemToObject(root, "time_h", num_array(buf, nt));
-  cJSON *series = cJSON_AddArrayToObject(root, "series");
-  cJSON *final = cJSON_CreateObject();
-  cJSON *basal = cJSON_CreateObject();
-  for (size_t a = 0; a < NA; a++) {
-    cJSON *one = cJSON_CreateObject();
-    cJSON_AddStringToObject(one, "analyte", ru_synapse_analyte_name((ru_syn_analyte)a));
-    for (size_t k = 0; k < nt; k++) {
-      buf[k] = ru_synapse_fold(s, k, r, (ru_syn_analyte)a);
-    }
-    cJSON_AddItemToObject(one, "fold_of_baseline", num_array(buf, nt));
-    cJSON_AddItemToArray(series, one);
-    cJSON_AddItemToObject(final, ru_synapse_analyte_name((ru_syn_analyte)a),
-                          cli_json_number(buf[nt - 1]));
-    cJSON_AddItemToObject(basal, ru_synapse_analyte_name((ru_syn_analyte)a),
-                          cli_json_number(buf[0]));
-  }
-  cJSON_AddItemToObject(root, "final", final);
-  cJSON *firing = cJSON_CreateObject();
-  static const ru_syn_receptor soma_rec[NA] = {RU_SYN_R_ALPHA2_SOMA, RU_SYN_R_D2_SOMA,
-                                               RU_SYN_R_5HT1A_SOMA};
-  for (size_t n = 0; n < NA; n++) {
-    cJSON *one = cJSON_CreateObject();
-    const ru_syn_nucleus nu = (ru_syn_nucleus)n;
-    cJSON_AddStringToObject(one, "transmitter", ru_synapse_analyte_name((ru_syn_analyte)n));
-    cJSON_AddItemToObject(one, "baseline_hz",
-                          cli_json_number(ru_synapse_firing_hz(s, 0, nu) /
-                                          ru_synapse_firing_fold(s, 0, nu)));
-    for (size_t k = 0; k < nt; k++) {
-      buf[k] = ru_synapse_firing_hz(s, k, nu);
-    }
-    cJSON_AddItemToObject(one, "hz", num_array(buf, nt));
-    for (size_t k = 0; k < nt; k++) {
-      buf[k] = ru_synapse_firing_fold(s, k, nu);
-    }
-    cJSON_AddItemToObject(one, "fold", num_array(buf, nt));
-    cJSON_AddItemToObject(one, "final_hz", cli_json_number(ru_synapse_firing_hz(s, nt - 1, nu)));
-    cJSON_AddItemToObject(one, "final_fold", cli_json_number(buf[nt - 1]));
-    cJSON_AddItemToObject(one, "final_autoreceptor_sensitivity",
-                          cli_json_number(ru_synapse_sensitivity(s, nt - 1, soma_rec[n], 0)));
-    cJSON_AddItemToObject(one, "final_soma_fold", cli_json_number(ru_synapse_soma_fold(s, nt - 1, nu)));
-    cJSON_AddItemToObject(firing, ru_synapse_nucleus_name(nu), one);
-  }
-  cJSON_AddItemToObject(root, "firing", firing);
-  cJSON *sens = cJSON_CreateObject();
-  for (size_t q = 0; q < RU_SYN_NRECEPTORS; q++) {
-    cJSON_AddItemToObject(sens, ru_synapse_receptor_name((ru_syn_receptor)q),
-                          cli_json_number(ru_synapse_sensitivity(s, nt - 1, (ru_syn_receptor)q, r)));
-  }
-  cJSON_AddItemToObject(root, "final_receptor_sensitivity", sens);
-  cJSON_AddItemToObject(root, "fold_at_time_0", basal);
-  cJSON *inputs = cJSON_CreateObject();
-  cJSON_AddStringToObject(inputs, "occupancy_input",
-                          regimen ? "regimen (PD occupancy time course)" : "held from time 0");
-  cJSON *occ = cJSON_CreateObject();
-  for (size_t t = 0; t < NIN; t++) {
-    cJSON_AddItemToObject(occ, ru_synapse_input_name((ru_syn_input)t), cli_json_number(o->in[t]));
-  }
-  cJSON_AddItemToObject(inputs, "held", occ);
-  cJSON *ex = cJSON_CreateObject();
-  for (size_t t = 0; t < RU_SYN_NTRANSPORTERS; t++) {
-    cJSON_AddItemToObject(ex, ru_synapse_input_name((ru_syn_input)t), cli_json_number(o->expr[t]));
-  }
-  cJSON_AddItemToObject(inputs, "expression", ex);
-  if (o->genotype != NULL) {
-    cJSON_AddStringToObject(inputs, "genotype", o->genotype);
-  }
-  cJSON_AddItemToObject(root, "inputs", inputs);
-  cJSON_AddStringToObject(root, "reference",
-                          "fold of the wild-type drug-free steady state (computed); with an "
-                          "expression scenario the run starts from that genotype's own steady "
-                          "state (fold_at_time_0)");
-  cJSON_AddStringToObject(root, "parameters", "reuptake synapse --params");
-  cJSON_AddStringToObject(root, "disclaimer", CLI_DISCLAIMER);
-  free(buf);
-  return cli_emit_json(ctx, root);
-}
+static const char *analyte_name(int i) { return ru_synapse_analyte_name((ru_syn_analyte)i); }
+static const char *receptor_name(int i) { return ru_synapse_receptor_name((ru_syn_receptor)i); }
+static const char *input_name(int i) { return ru_synapse_input_name((ru_syn_input)i); }
 
-static int emit_table(cli_ctx *ctx, const ru_synapse *s, size_t r) {
+/* Renders the run of region r: the time course (table: at most ~25 rows, always the last; CSV:
+ * every time), and in JSON the firing, receptor sensitivities and the inputs. */
+static int emit(cli_ctx *ctx, const ru_synapse *s, size_t r, const syn_opts *o, int regimen) {
+  static const ru_syn_receptor soma_rec[NA] = {RU_SYN_R_ALPHA2_SOMA, RU_SYN_R_D2_SOMA, RU_SYN_R_5HT1A_SOMA};
   const size_t nt = ru_synapse_result_count(s);
-  static const char *const hdr[] = {"time_h", "NE", "DA", "5-HT", "LC_hz", "VTA_hz", "DRN_hz",
-                                    "DRN_sensitivity"};
-  cli_table *t = cli_table_new(8, hdr);
-  cli_out *o = cli_out_new();
-  if (t == NULL || o == NULL) {
-    cli_table_free(t);
-    cli_out_free(o);
-    return cli_fail(ctx, RU_ENOMEM, NULL);
+  /* the time courses once, by time (table, CSV) and by quantity (JSON arrays): time, then per
+   * analyte its fold, per nucleus its rate and its fold */
+  time_row *rows = malloc((2 * nt + 1) * sizeof *rows);
+  double *col = malloc(((1 + 3 * NA) * nt + 1) * sizeof *col);
+  cli_result *res = rows != NULL && col != NULL ? cli_result_new(ctx) : NULL;
+  if (res == NULL) {
+    free(rows);
+    free(col);
+    return rows != NULL && col != NULL ? 1 : cli_fail(ctx, RU_ENOMEM, NULL);
   }
-  /* table: at most ~25 rows (always the last); csv: every time */
-  const size_t every = (ctx->format == CLI_FMT_CSV || nt <= 25) ? 1 : (nt + 23) / 24;
+  double *fold = col + nt, *hz = fold + NA * nt, *ffold = hz + NA * nt;
   for (size_t k = 0; k < nt; k++) {
-    if (k % every != 0 && k + 1 != nt) {
-      continue;
-    }
-    char c[8][32];
-    const char *cells[8];
-    cells[0] = cli_fmt(c[0], sizeof c[0], ru_synapse_result_time(s, k), 6);
+    time_row *t = &rows[k];
+    t->time_h = col[k] = ru_synapse_result_time(s, k);
     for (size_t a = 0; a < NA; a++) {
-      cells[1 + a] =
-          cli_fmt(c[1 + a], sizeof c[1 + a], ru_synapse_fold(s, k, r, (ru_syn_analyte)a), 4);
-      cells[4 + a] =
-          cli_fmt(c[4 + a], sizeof c[4 + a], ru_synapse_firing_hz(s, k, (ru_syn_nucleus)a), 3);
+      t->fold[a] = fold[a * nt + k] = ru_synapse_fold(s, k, r, (ru_syn_analyte)a);
+      t->hz[a] = hz[a * nt + k] = ru_synapse_firing_hz(s, k, (ru_syn_nucleus)a);
+      ffold[a * nt + k] = ru_synapse_firing_fold(s, k, (ru_syn_nucleus)a);
     }
-    cells[7] = cli_fmt(c[7], sizeof c[7], ru_synapse_sensitivity(s, k, RU_SYN_R_5HT1A_SOMA, 0), 3);
-    cli_table_add(t, cells);
+    t->drn_sensitivity = ru_synapse_sensitivity(s, k, RU_SYN_R_5HT1A_SOMA, 0);
   }
-  if (ctx->format == CLI_FMT_TABLE) {
-    cli_out_printf(o, "region %s: extracellular levels as fold of the drug-free baseline; firing "
-                      "of LC (NE), VTA (DA), dorsal raphe (5-HT)\n",
-                   ru_synapse_region_name(s, r));
+  time_row *shown = rows + nt;
+  const size_t every = nt <= 25 ? 1 : (nt + 23) / 24;
+  size_t m = 0;
+  for (size_t k = 0; k < nt; k++) {
+    if (k % every == 0 || k + 1 == nt) shown[m++] = rows[k];
   }
-  cli_table_render(t, ctx->format, o);
-  if (ctx->format == CLI_FMT_TABLE) {
-    cli_out_printf(o, "final: NE %.3g, DA %.3g, 5-HT %.3g x baseline\n%s\n",
-                   ru_synapse_fold(s, nt - 1, r, RU_SYN_NE),
-                   ru_synapse_fold(s, nt - 1, r, RU_SYN_DA),
-                   ru_synapse_fold(s, nt - 1, r, RU_SYN_5HT), CLI_DISCLAIMER);
+  analyte_row an[NA];
+  nucleus_row nu[NA];
+  double final[NA], at0[NA], sens[RU_SYN_NRECEPTORS];
+  for (size_t a = 0; a < NA; a++) {
+    an[a] = (analyte_row){analyte_name((int)a), {fold + a * nt, nt}};
+    final[a] = fold[a * nt + nt - 1];
+    at0[a] = fold[a * nt];
+    const ru_syn_nucleus n = (ru_syn_nucleus)a;
+    nu[a] = (nucleus_row){analyte_name((int)a), ru_synapse_firing_hz(s, 0, n) / ru_synapse_firing_fold(s, 0, n),
+                          {hz + a * nt, nt}, {ffold + a * nt, nt}, hz[a * nt + nt - 1], ffold[a * nt + nt - 1],
+                          ru_synapse_sensitivity(s, nt - 1, soma_rec[a], 0), ru_synapse_soma_fold(s, nt - 1, n)};
   }
-  cli_table_free(t);
-  return cli_out_commit(ctx, o);
+  for (size_t q = 0; q < RU_SYN_NRECEPTORS; q++) sens[q] = ru_synapse_sensitivity(s, nt - 1, (ru_syn_receptor)q, r);
+  const cli_column TIME_H = {"time_h", "h", 6, CLI_COL_NUMS, 0, NULL, NULL, 0, NULL};
+  const cli_nums times = {col, nt};
+
+  cli_result_note(res, "region %s: extracellular levels as fold of the drug-free baseline; firing "
+                       "of LC (NE), VTA (DA), dorsal raphe (5-HT)\n", ru_synapse_region_name(s, r));
+  cli_result_rows(res, NULL, NULL, TIMES, sizeof TIMES / sizeof TIMES[0], rows, sizeof *rows, nt, NULL, CLI_IN_CSV);
+  cli_result_rows(res, NULL, NULL, TIMES, sizeof TIMES / sizeof TIMES[0], shown, sizeof *shown, m, NULL, CLI_IN_TABLE);
+  cli_result_note(res, "final: NE %.3g, DA %.3g, 5-HT %.3g x baseline\n", final[RU_SYN_NE], final[RU_SYN_DA],
+                  final[RU_SYN_5HT]);
+  cli_result_str(res, "region", NULL, ru_synapse_region_name(s, r), CLI_IN_JSON);
+  cli_result_fields(res, NULL, &TIME_H, 1, &times, NULL, CLI_IN_JSON);
+  cli_result_rows(res, "series", NULL, ANALYTES, sizeof ANALYTES / sizeof ANALYTES[0], an, sizeof *an, NA, NULL,
+                  CLI_IN_JSON);
+  named_numbers(res, "final", analyte_name, final, NA);
+  cli_result_begin(res, "firing", NULL);
+  for (size_t a = 0; a < NA; a++) {
+    cli_result_begin(res, ru_synapse_nucleus_name((ru_syn_nucleus)a), NULL);
+    cli_result_fields(res, NULL, NUCLEI, sizeof NUCLEI / sizeof NUCLEI[0], &nu[a], NULL, CLI_IN_JSON);
+    cli_result_end(res);
+  }
+  cli_result_end(res);
+  named_numbers(res, "final_receptor_sensitivity", receptor_name, sens, RU_SYN_NRECEPTORS);
+  named_numbers(res, "fold_at_time_0", analyte_name, at0, NA);
+  cli_result_begin(res, "inputs", NULL);
+  cli_result_str(res, "occupancy_input", NULL,
+                 regimen ? "regimen (PD occupancy time course)" : "held from time 0", CLI_IN_JSON);
+  named_numbers(res, "held", input_name, o->in, NIN);
+  named_numbers(res, "expression", input_name, o->expr, RU_SYN_NTRANSPORTERS);
+  if (o->genotype != NULL) cli_result_str(res, "genotype", NULL, o->genotype, CLI_IN_JSON);
+  cli_result_end(res);
+  cli_result_str(res, "reference", NULL,
+                 "fold of the wild-type drug-free steady state (computed); with an expression scenario "
+                 "the run starts from that genotype's own steady state (fold_at_time_0)", CLI_IN_JSON);
+  cli_result_str(res, "parameters", NULL, "reuptake synapse --params", CLI_IN_JSON);
+  const int rc = cli_result_finish(res);
+  free(rows);
+  free(col);
+  return rc;
 }
 
 static int draw(cli_ctx *ctx, const ru_synapse *s, size_t r) {
@@ -651,7 +553,7 @@ int cmd_synapse(cli_ctx *ctx) {
   if (ctx->plot_path != NULL && (rc = draw(ctx, s, r)) != 0) {
     goto done;
   }
-  rc = ctx->format == CLI_FMT_JSON ? emit_json(ctx, s, r, &o, regimen) : emit_table(ctx, s, r);
+  rc = emit(ctx, s, r, &o, regimen);
 done:
   free(times);
   free(in);

@@ -157,6 +157,7 @@ int cmd_occupancy(cli_ctx *ctx);
 int cmd_interact(cli_ctx *ctx);
 int cmd_synapse(cli_ctx *ctx);
 int cmd_physiology(cli_ctx *ctx);
+int cmd_model_params(cli_ctx *ctx, int physio); /* model_params.c: synapse|physiology --params */
 int cmd_population(cli_ctx *ctx);
 int cmd_validate(cli_ctx *ctx);
 int cmd_map(cli_ctx *ctx); /* cmd_map.c: every product at its label dose */

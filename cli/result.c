@@ -37,6 +37,7 @@ static void cell_of(const cli_column *c, const void *row, size_t index, const vo
   out->str = NULL;
   out->nstrs = 0;
   memset(&out->sub, 0, sizeof out->sub);
+  out->nums = (cli_nums){NULL, 0};
   out->buf[0] = '\0';
   if (c->get != NULL) {
     c->get(row, index, user, out);
@@ -60,6 +61,7 @@ static void cell_of(const cli_column *c, const void *row, size_t index, const vo
       out->str = cJSON_IsString(v) ? v->valuestring : NULL;
       break;
     case CLI_COL_ROWS:
+    case CLI_COL_NUMS: /* no document column holds one */
       break;
     case CLI_COL_STRS: {
       const cJSON *it;
@@ -93,6 +95,9 @@ static void cell_of(const cli_column *c, const void *row, size_t index, const vo
     break;
   case CLI_COL_STRP:
     memcpy(&out->str, p, sizeof out->str);
+    break;
+  case CLI_COL_NUMS:
+    memcpy(&out->nums, p, sizeof out->nums);
     break;
   case CLI_COL_STRS:
   case CLI_COL_ROWS:
@@ -142,6 +147,18 @@ static const char *cell_text(const cli_column *c, const cli_cell *v, char *buf, 
     /* copied: v (and a getter's scratch in it) is reused for the next column */
     snprintf(buf, cap, "%s", v->str ? v->str : "");
     return buf;
+  case CLI_COL_NUMS: {
+    size_t k = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < v->nums.n && k + 1 < cap; i++) {
+      char one[32];
+      const int w = snprintf(buf + k, cap - k, "%s%s", i ? " " : "",
+                             cli_fmt(one, sizeof one, v->nums.v[i], c->digits > 0 ? c->digits : 6));
+      if (w < 0) break;
+      k += (size_t)w < cap - k ? (size_t)w : cap - k - 1;
+    }
+    return buf;
+  }
   case CLI_COL_STRS: {
     size_t k = 0;
     buf[0] = '\0';
@@ -203,6 +220,11 @@ static cJSON *cell_json(cli_result *r, const cli_column *c, const cli_cell *v) {
   case CLI_COL_STR:
   case CLI_COL_STRP:
     return v->str ? cJSON_CreateString(v->str) : cJSON_CreateNull();
+  case CLI_COL_NUMS: {
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; a != NULL && i < v->nums.n && !r->oom; i++) jput(r, a, NULL, jnum(v->nums.v[i]));
+    return a;
+  }
   case CLI_COL_STRS: {
     cJSON *a = cJSON_CreateArray();
     for (size_t i = 0; a != NULL && i < v->nstrs; i++) {
@@ -408,6 +430,79 @@ void cli_result_fields(cli_result *r, const char *title, const cli_column *cols,
   cli_table_render_body(t, r->out, indent);
   if (cli_table_failed(t)) r->oom = 1;
   cli_table_free(t);
+}
+
+void cli_result_compare(cli_result *r, const char *key, const char *title, const char *name_header,
+                        const cli_column *cols, size_t ncols, const void *const *rows,
+                        const char *const *labels, size_t nrows, const void *user, unsigned where) {
+  if (r == NULL || r->oom) return;
+  if (r->fmt == CLI_FMT_JSON) {
+    if (!(where & CLI_IN_JSON)) return;
+    if (key != NULL) cli_result_begin(r, key, NULL);
+    for (size_t k = 0; k < nrows && !r->oom; k++) {
+      cli_result_begin(r, labels[k], NULL);
+      cli_result_fields(r, NULL, cols, ncols, rows[k], user, CLI_IN_JSON);
+      cli_result_end(r);
+    }
+    if (key != NULL) cli_result_end(r);
+    return;
+  }
+  cli_cell *v = malloc(sizeof *v);
+  if (v == NULL) {
+    r->oom = 1;
+    return;
+  }
+  if (r->fmt == CLI_FMT_CSV) {
+    if ((where & CLI_IN_CSV) && r->csv != NULL) {
+      ru_csv_writer_str(r->csv, name_header);
+      for (size_t k = 0; k < nrows; k++) ru_csv_writer_str(r->csv, labels[k]);
+      ru_csv_writer_str(r->csv, "unit");
+      ru_csv_writer_end_row(r->csv);
+      for (size_t j = 0; j < ncols && ru_csv_writer_status(r->csv) == RU_OK; j++) {
+        if (!shown(&cols[j], CLI_IN_CSV)) continue;
+        ru_csv_writer_str(r->csv, cols[j].name);
+        for (size_t k = 0; k < nrows; k++) {
+          cell_of(&cols[j], rows[k], k, user, v);
+          csv_cell(r, &cols[j], v);
+        }
+        ru_csv_writer_str(r->csv, cols[j].unit ? cols[j].unit : "");
+        ru_csv_writer_end_row(r->csv);
+      }
+    }
+    free(v);
+    return;
+  }
+  const size_t m = nrows + 2; /* name, a value per row, unit */
+  const char **cells = (where & CLI_IN_TABLE) ? malloc(m * sizeof *cells) : NULL;
+  char (*buf)[1024] = cells != NULL ? malloc(m * sizeof *buf) : NULL;
+  cli_table *t = NULL;
+  if (buf != NULL) {
+    cells[0] = name_header;
+    for (size_t k = 0; k < nrows; k++) cells[1 + k] = labels[k];
+    cells[m - 1] = "unit";
+    t = cli_table_new(m, cells);
+  }
+  for (size_t j = 0; t != NULL && j < ncols; j++) {
+    const cli_column *c = &cols[j];
+    if (!shown(c, CLI_IN_TABLE)) continue;
+    cells[0] = c->name;
+    for (size_t k = 0; k < nrows; k++) {
+      cell_of(c, rows[k], k, user, v);
+      cells[1 + k] = cell_text(c, v, buf[1 + k], sizeof buf[1 + k]);
+    }
+    cells[m - 1] = c->unit ? c->unit : "";
+    cli_table_add(t, cells);
+  }
+  if ((where & CLI_IN_TABLE) && (t == NULL || cli_table_failed(t))) {
+    r->oom = 1;
+  } else if (t != NULL) {
+    if (title != NULL) cli_out_printf(r->out, "%s\n", title);
+    cli_table_render(t, CLI_FMT_TABLE, r->out);
+  }
+  cli_table_free(t);
+  free(cells);
+  free(buf);
+  free(v);
 }
 
 void cli_result_series(cli_result *r, const cli_series_set *s, unsigned where) {

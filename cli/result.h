@@ -21,6 +21,9 @@
  *     "quantity","unit","target","values"}]}, CSV wide (time_h + one column per series) or long
  *     (id,time_h,compound,quantity,target,unit,value), table wide.
  *   - strings (cli_result_lines): JSON an array of strings, table a titled list.
+ *   - compared rows (cli_result_compare): a few rows of one description side by side (baseline
+ *     and with a drug): table and CSV one line per column (name, a value per row, unit), JSON an
+ *     object per row under its label.
  *   - objects (cli_result_begin / _end): nesting, e.g. one object per subject of a dataset. */
 #ifndef RU_CLI_RESULT_H
 #define RU_CLI_RESULT_H
@@ -46,8 +49,10 @@ typedef enum cli_col_kind {
   CLI_COL_STR,  /* JSON string (null when NULL), text as is */
   CLI_COL_STRP, /* the same, read from a `const char *` field (CLI_COL_STR reads a char array) */
   CLI_COL_STRS, /* a list of strings: JSON array, text joined with "+" */
-  CLI_COL_ROWS  /* nested rows (cli_cell.sub): JSON an array of objects; text each row's text
+  CLI_COL_ROWS, /* nested rows (cli_cell.sub): JSON an array of objects; text each row's text
                  * cells joined by " ", the rows by ", " */
+  CLI_COL_NUMS  /* a list of numbers (a cli_nums field, or cli_cell.nums): JSON an array (null
+                 * where not finite), text the values joined by " " (a time course in JSON) */
 } cli_col_kind;
 
 #define CLI_CELL_MAX_STRS 32
@@ -64,6 +69,12 @@ typedef struct cli_subrows {
   const void *user;
 } cli_subrows;
 
+/* n numbers at v (a CLI_COL_NUMS value; the command owns them). */
+typedef struct cli_nums {
+  const double *v;
+  size_t n;
+} cli_nums;
+
 /* A getter's answer (the field of its kind). */
 typedef struct cli_cell {
   double num;
@@ -73,6 +84,7 @@ typedef struct cli_cell {
   const char *strs[CLI_CELL_MAX_STRS];
   size_t nstrs;
   cli_subrows sub;
+  cli_nums nums;
   char buf[1024]; /* scratch for a getter that formats its string (str may point here) */
 } cli_cell;
 
@@ -85,7 +97,7 @@ typedef struct cli_column {
   int digits;        /* significant digits in table and CSV (JSON keeps full precision) */
   cli_col_kind kind;
   size_t offset;     /* without a getter: the field at this offset of the row (double for NUM,
-                      * int for BOOL and INT, an inline char array for STR) */
+                      * int for BOOL and INT, an inline char array for STR, cli_nums for NUMS) */
   cli_getter get;    /* computed value (NULL: read the field at offset) */
   const char *group; /* JSON: nested in an object of this name ("occupancy": {"SERT": x}) */
   unsigned where;    /* CLI_IN_* mask (0: everywhere its section is), | CLI_OMIT_MISSING */
@@ -155,6 +167,12 @@ void cli_result_rows(cli_result *r, const char *key, const char *title, const cl
 /* One row as fields of the current object. */
 void cli_result_fields(cli_result *r, const char *title, const cli_column *cols, size_t ncols,
                        const void *row, const void *user, unsigned where);
+/* nrows rows (rows[k], each labelled labels[k]) of one description side by side: table and CSV
+ * a header (name_header, the labels, "unit") and one line per column with each row's value;
+ * JSON under key (NULL: the current object) an object per label with that row's fields. */
+void cli_result_compare(cli_result *r, const char *key, const char *title, const char *name_header,
+                        const cli_column *cols, size_t ncols, const void *const *rows,
+                        const char *const *labels, size_t nrows, const void *user, unsigned where);
 /* The series set (time_h and series keys of the current object). */
 void cli_result_series(cli_result *r, const cli_series_set *s, unsigned where);
 /* Lines of text ('\n'-separated) as an array of strings; the table prints a blank line, title and

@@ -1,6 +1,6 @@
 /* Allocation-failure sweep (SQLite's discipline, test_malloc.c / malloc*.test): representative
  * runs of the command-line tool (knowledge-base open, simulate, exposure, interact, occupancy,
- * population, validate, map) repeated in-process with the N-th allocation failing, for
+ * population, synapse, physiology, validate, map) repeated in-process with the N-th allocation failing, for
  * N = 1, 2, 3, ... until a whole run succeeds. Every allocation counts: the library's rui_malloc
  * family, SQLite's (SQLITE_CONFIG_MALLOC), cJSON's (cJSON_InitHooks) and the tool's own
  * (cli_alloc_faults.h). Each failing run must exit 1 (out of memory is an internal failure) with
@@ -83,6 +83,8 @@ static const scenario SCENARIOS[] = {
     {"interact", "interact atomoxetine:40mg --with paroxetine:20mg --format json", 200},
     {"occupancy", "occupancy atomoxetine:40mg:q12h --target NET,SERT --format csv", 300},
     {"population", "population atomoxetine:40mg:q24h --subjects 3 --days 1 --format json", 200},
+    {"synapse", "synapse --occupancy NET=0.9 --format json", 120},
+    {"physiology", "physiology --state standing --occupancy NET=0.5", 120},
     {"validate", "validate --set pm --format json", 40},
     {"map", "map --class NRI --format json", 80},
 };
