@@ -17,15 +17,6 @@
 
 #define MAX_PCT 16
 
-/* The one piece of global mutable state allowed: set by the signal handler, read between
- * subjects by the library through a pointer. */
-static volatile sig_atomic_t g_stop = 0;
-
-static void on_signal(int sig) {
-  (void)sig;
-  g_stop = 1;
-}
-
 typedef struct pop_opts {
   uint64_t subjects;
   uint64_t seed;
@@ -729,7 +720,7 @@ static int run(cli_ctx *ctx, int rank, int size, int *synced) {
   ps.last = ps.start;
   ps.rank_size = size;
   const int show = rank == 0 && !ctx->quiet && isatty(STDERR_FILENO);
-  st = ru_pop_run(p, first, count, sum, &g_stop, show ? on_progress : NULL, &ps, &err);
+  st = ru_pop_run(p, first, count, sum, ctx->stop, show ? on_progress : NULL, &ps, &err);
   /* every rank learns whether any stopped or failed: 1 interrupted, 2 failed */
   const int mine = st == RU_OK ? 0 : (st == RU_EINTERRUPTED ? 1 : 2);
   *synced = 1;
@@ -759,7 +750,7 @@ static int run(cli_ctx *ctx, int rank, int size, int *synced) {
     size_t nanc = 0;
     if (ru_pop_ancestries(kb, anc, 32, &nanc, NULL) != RU_OK) nanc = 0;
     if (nanc > 32) nanc = 32;
-    if (g_stop) {
+    if (cli_stopped(ctx)) {
       rc = 130;
       fprintf(stderr, "reuptake population: interrupted; no output written\n");
     } else {
@@ -815,12 +806,8 @@ int cmd_population(cli_ctx *ctx) {
       }
     }
   }
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
+  /* SIGINT and SIGTERM set ctx->stop (cli.c installs the handlers around every command and
+   * restores them after): the library reads it between tiles of subjects */
   int synced = 0;
   const int rc = run(ctx, rank, size, &synced);
   if (rc != 0 && size > 1 && !synced) {
