@@ -831,6 +831,30 @@ HYB_INLINE ru_status solve_newton(rui_hyb *restrict h, size_t b, const size_t nl
   return RU_OK;
 }
 
+/* The inputs of block b (linear combinations of other blocks' states) from the states x, into
+ * pt_u: at the step start (x = y) and at the step end (x = x1). */
+HYB_INLINE void block_inputs(rui_hyb *restrict h, const hyb_block *B, const double *restrict x,
+                             const size_t nl) {
+  for (size_t k = 0; k < B->ni; k++) {
+    const hyb_input *in = &B->in[k];
+    double acc[RUI_HYB_LANES_MAX];
+    for (size_t l = 0; l < nl; l++) {
+      acc[l] = 0.0;
+    }
+    for (size_t t = 0; t < in->nterm; t++) {
+      const double *restrict xs = x + in->term[t].state * nl, *restrict cf = in->coef + t * nl;
+#pragma omp simd
+      for (size_t l = 0; l < nl; l++) {
+        acc[l] += cf[l] * xs[l];
+      }
+    }
+    double *restrict pu = h->pt_u + k * nl;
+    for (size_t l = 0; l < nl; l++) {
+      pu[l] = acc[l];
+    }
+  }
+}
+
 /* f at the step start for block b's rows into h->f0: the previous step's end value when the lane
  * has one (nothing happened in between), else a fresh evaluation at (t0, y0, u(t0)). */
 HYB_INLINE ru_status start_values(rui_hyb *restrict h, size_t b, const size_t nl, ru_error *err) {
@@ -840,24 +864,7 @@ HYB_INLINE ru_status start_values(rui_hyb *restrict h, size_t b, const size_t nl
     need |= !h->fvalid[l];
   }
   if (need) {
-    for (size_t k = 0; k < B->ni; k++) {
-      const hyb_input *in = &B->in[k];
-      double acc[RUI_HYB_LANES_MAX];
-      for (size_t l = 0; l < nl; l++) {
-        acc[l] = 0.0;
-      }
-      for (size_t t = 0; t < in->nterm; t++) {
-        const double *restrict y0 = h->y + in->term[t].state * nl, *restrict cf = in->coef + t * nl;
-#pragma omp simd
-        for (size_t l = 0; l < nl; l++) {
-          acc[l] += cf[l] * y0[l];
-        }
-      }
-      double *restrict pu = h->pt_u + k * nl;
-      for (size_t l = 0; l < nl; l++) {
-        pu[l] = acc[l];
-      }
-    }
+    block_inputs(h, B, h->y, nl);
     for (size_t l = 0; l < nl; l++) {
       h->pt_t[l] = h->tl[l];
     }
@@ -886,24 +893,7 @@ HYB_INLINE ru_status start_values(rui_hyb *restrict h, size_t b, const size_t nl
 HYB_INLINE ru_status endpoint(rui_hyb *restrict h, size_t b, const size_t nl, ru_error *err) {
   const hyb_block *B = &h->blk[b];
   const size_t nb = B->nb;
-  for (size_t k = 0; k < B->ni; k++) {
-    const hyb_input *in = &B->in[k];
-    double acc[RUI_HYB_LANES_MAX];
-    for (size_t l = 0; l < nl; l++) {
-      acc[l] = 0.0;
-    }
-    for (size_t t = 0; t < in->nterm; t++) {
-      const double *restrict x1 = h->x1 + in->term[t].state * nl, *restrict cf = in->coef + t * nl;
-#pragma omp simd
-      for (size_t l = 0; l < nl; l++) {
-        acc[l] += cf[l] * x1[l];
-      }
-    }
-    double *restrict pu = h->pt_u + k * nl;
-    for (size_t l = 0; l < nl; l++) {
-      pu[l] = acc[l];
-    }
-  }
+  block_inputs(h, B, h->x1, nl);
   for (size_t l = 0; l < nl; l++) {
     h->pt_t[l] = h->tl[l] + h->hl[l];
   }
