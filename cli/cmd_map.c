@@ -4,11 +4,9 @@
  * that dose; table, CSV, JSON, and a heatmap (--plot). Products that cannot be mapped (incomplete,
  * no sourced dose, a compound value missing) are listed with the reason, never guessed.
  *
- * "Inhibits" uses the basic static models of the FDA guidance (In Vitro Drug Interaction
- * Studies - Cytochrome P450 Enzyme- and Transporter-Mediated Drug Interactions, Guidance for
- * Industry, January 2020): reversible R1 = 1 + Imax,u/Ki >= 1.02; time-dependent
- * R2 = (kobs + kdeg)/kdeg >= 1.25 with kobs = kinact Imax,u/(KI + Imax,u); Imax,u is the
- * unbound steady-state Cmax of the perpetrator (and of each of its metabolites). */
+ * "Inhibits" is the library's basic static screen (ru_ddi_static_screen, FDA 2020 guidance:
+ * R1 >= 1.02 reversible, R2 >= 1.25 time-dependent) at the unbound steady-state Cmax of the
+ * perpetrator and of each of its metabolites. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +17,6 @@
 
 #define NPROF RU_PD_STEADY_POINTS /* the steady-state grid every occupancy summary uses */
 #define MAXC 16
-#define R1_CUTOFF 1.02 /* FDA 2020 guidance, basic model for reversible inhibition */
-#define R2_CUTOFF 1.25 /* FDA 2020 guidance, basic model for time-dependent inhibition */
 
 static const char *const TARGETS[] = {"SERT", "NET", "DAT", "H1", "M1", "alpha1", "5-HT2A", "5-HT2C"};
 #define NT (sizeof TARGETS / sizeof TARGETS[0])
@@ -45,7 +41,7 @@ typedef struct map_row {
   double occ[NT];
   double net_sert;
   char inhibits[256];   /* "CYP2D6 (MBI), CYP1A2" */
-  char names[8][16];    /* enzymes, for JSON */
+  char names[8][RU_NAME_MAX]; /* enzymes, for JSON */
   size_t ninh;
   char skipped[RU_ERROR_MESSAGE_MAX + 16]; /* "" when mapped */
   char kpuu_default[160]; /* compounds whose occupancy used the default Kp,uu,brain ("" none) */
@@ -73,7 +69,7 @@ static void add_inhibited(map_row *r, const char *enzyme, const char *how) {
     if (strcmp(r->names[i], enzyme) == 0) return;
   }
   if (r->ninh >= 8) return;
-  snprintf(r->names[r->ninh], sizeof r->names[0], "%s", enzyme);
+  snprintf(r->names[r->ninh], sizeof r->names[0], "%.*s", (int)sizeof r->names[0] - 1, enzyme);
   const size_t len = strlen(r->inhibits);
   snprintf(r->inhibits + len, sizeof r->inhibits - len, "%s%s%s", r->ninh ? ", " : "", enzyme, how);
   r->ninh++;
@@ -120,20 +116,11 @@ static ru_status map_one(ru_kb *kb, map_row *r, ru_error *err) {
     double cmax = 0.0;
     for (size_t j = 0; j < NPROF; j++) cmax = fmax(cmax, conc[i * NPROF + j]);
     const double iu_um = ru_pd_unbound_nm(cmax, fu, mw) / 1000.0;
-    ru_inhibition list[32];
+    ru_ddi_static rows[32];
     size_t n = 0;
-    st = ru_kb_inhibitions(kb, name, list, 32, &n, err);
-    for (size_t k = 0; k < n && k < 32 && st == RU_OK; k++) {
-      const ru_inhibition *h = &list[k];
-      if (h->kind == RU_INHIB_COMPETITIVE && h->ki_um.value > 0.0) {
-        if (1.0 + iu_um / h->ki_um.value >= R1_CUTOFF) add_inhibited(r, h->enzyme, "");
-      } else if (h->kind == RU_INHIB_MECHANISM_BASED && h->ki_inact_um.value > 0.0 && h->kinact_per_h.value > 0.0) {
-        ru_value kdeg;
-        ru_error e2;
-        if (ru_kb_enzyme_kdeg(kb, h->enzyme, &kdeg, &e2) != RU_OK || !(kdeg.value > 0.0)) continue;
-        const double kobs = h->kinact_per_h.value * iu_um / (h->ki_inact_um.value + iu_um);
-        if ((kobs + kdeg.value) / kdeg.value >= R2_CUTOFF) add_inhibited(r, h->enzyme, " (time-dependent)");
-      }
+    st = ru_ddi_static_screen(kb, name, iu_um, rows, sizeof rows / sizeof rows[0], &n, err);
+    for (size_t k = 0; k < n && st == RU_OK; k++) {
+      if (rows[k].liability) add_inhibited(r, rows[k].enzyme, rows[k].time_dependent ? " (time-dependent)" : "");
     }
   }
   free(conc);

@@ -104,6 +104,28 @@ RU_API ru_status ru_ddi_time_course(const ru_kb *kb, const char *victim,
                                     const ru_ddi_options *opt, const char *enzyme,
                                     ru_ddi_course *out, ru_error *err);
 
+/* The basic static models of the FDA guidance (In Vitro Drug Interaction Studies - Cytochrome
+ * P450 Enzyme- and Transporter-Mediated Drug Interactions, Guidance for Industry, January 2020,
+ * section III.B): for each enzyme a compound inhibits in the knowledge base, reversible
+ * R1 = 1 + Imax,u / Ki and time-dependent R2 = (kobs + kdeg) / kdeg with
+ * kobs = kinact Imax,u / (KI + Imax,u), at the perpetrator's unbound maximal concentration
+ * imax_u_um (uM). A row is a liability when R1 >= 1.02 or R2 >= 1.25 (the guidance's cut-offs).
+ * A time-dependent row whose enzyme has no sourced kdeg is left out (it cannot be evaluated). */
+#define RU_DDI_R1_CUTOFF 1.02
+#define RU_DDI_R2_CUTOFF 1.25
+
+typedef struct ru_ddi_static {
+  char enzyme[RU_NAME_MAX];
+  int time_dependent; /* 1: R2 (mechanism-based), 0: R1 (reversible) */
+  double r;           /* R1 or R2 */
+  int liability;      /* r at or above its cut-off */
+} ru_ddi_static;
+
+/* Every evaluable inhibition row of compound into out (cap rows; *n receives the count; more
+ * rows than cap: RU_ELIMIT). imax_u_um must be finite and >= 0 (RU_EINVAL). */
+RU_API ru_status ru_ddi_static_screen(const ru_kb *kb, const char *compound, double imax_u_um,
+                                      ru_ddi_static *out, size_t cap, size_t *n, ru_error *err);
+
 /* Short name of a reason ("acts", "too_weak", "constant_missing", "no_shared_enzyme",
  * "not_inhibitable", "no_pathways"). Static; cannot fail. */
 RU_API const char *ru_ddi_reason_name(ru_ddi_reason r);
