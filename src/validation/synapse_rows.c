@@ -273,8 +273,8 @@ static void human_regimen(const rui_syn_row *r, const dose_item *it, double f, c
  * dose) occupies that transporter D / (D + ED50) (one site, exposure proportional to dose),
  * instead of the allometric human mapping. An i.v. bolus read within minutes keeps the
  * allometric rule (its early brain exposure is not that of the ED50's route). The compound's
- * transporters without a rat ED50 get no occupancy from it on this path. Returns 1 when the
- * compound took this path. */
+ * transporters without a rat ED50, and its receptor inputs (alpha1, 5-HT2C from KB affinities),
+ * get nothing from it on this path. Returns 1 when the compound took this path. */
 static int rat_ed50_occupancy(const ru_kb *kb, const rui_syn_row *r, const dose_item *it,
                               const char *canon, double *held) {
   static const char *const tr[RU_SYN_NTRANSPORTERS] = {"NET", "DAT", "SERT"};
