@@ -267,6 +267,34 @@ static void human_regimen(const rui_syn_row *r, const dose_item *it, double f, c
   }
 }
 
+/* Rat ex-vivo transporter ED50 rule (docs/synapse.md section 5): where the KB holds a primary
+ * rat ex-vivo binding ED50 (mg/kg) of a compound at a transporter, an acute systemic rat dose D
+ * (i.p., s.c., p.o.: the routes of ex-vivo binding protocols, animals taken hours after the
+ * dose) occupies that transporter D / (D + ED50) (one site, exposure proportional to dose),
+ * instead of the allometric human mapping. An i.v. bolus read within minutes keeps the
+ * allometric rule (its early brain exposure is not that of the ED50's route). The compound's
+ * transporters without a rat ED50, and its receptor inputs (alpha1, 5-HT2C from KB affinities),
+ * get nothing from it on this path. Returns 1 when the compound took this path. */
+static int rat_ed50_occupancy(const ru_kb *kb, const rui_syn_row *r, const dose_item *it,
+                              const char *canon, double *held) {
+  static const char *const tr[RU_SYN_NTRANSPORTERS] = {"NET", "DAT", "SERT"};
+  if (strncasecmp(r->species, "rat", 3) != 0 || r->days > 0.0 ||
+      it->rt != R_ORAL) {
+    return 0;
+  }
+  int found = 0;
+  for (size_t t = 0; t < RU_SYN_NTRANSPORTERS; t++) {
+    char name[RU_NAME_MAX + 48];
+    snprintf(name, sizeof name, "rat.ex_vivo_ed50_mg_per_kg.%s.%s", canon, tr[t]);
+    ru_value v;
+    if (ru_kb_param(kb, "synapse", name, &v, NULL) == RU_OK && v.value > 0.0) {
+      held[t] = ru_synapse_combine_occupancy(held[t], it->amount / (it->amount + v.value));
+      found = 1;
+    }
+  }
+  return found;
+}
+
 static void set_prep_error(rui_syn_row *r, ru_status st, const ru_error *e) {
   r->prep_status = st;
   rui_strlcpy(r->prep_msg, e != NULL && e->message[0] ? e->message : ru_strerror(st),
@@ -411,6 +439,9 @@ ru_status rui_syn_prepare(const ru_kb *kb, rui_syn_row *r, ru_error *err) {
         break;
       }
       st = local_occupancy(kb, &it, r->local, r->local_eff, &e);
+      continue;
+    }
+    if (in_kb && rat_ed50_occupancy(kb, r, &it, canon, held)) {
       continue;
     }
     if (in_kb) {

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "core/alloc.h"
 #include "reuptake/kb.h"
 #include "reuptake/validate.h"
 #include "validation/synapse_rows.h"
@@ -112,6 +113,54 @@ static void test_physiology_set(void **state) {
   assert_true(hit >= 0.45); /* regression guard (docs/synapse.md; Esler 1991 i.v. rows miss) */
   assert_float_equal(metric(v, "inside_reference_range"), 1.0, 0.0);
   ru_vset_free(v);
+}
+
+/* The rat dose rule: a rat given duloxetine 5 mg/kg s.c. occupies SERT and NET as D/(D + ED50)
+ * with the rat ex-vivo binding ED50s 0.03 and 0.7 mg/kg (Bymaster 2001 Neuropsychopharmacology
+ * 25:871-880), held for the acute window; a mouse, an i.v. bolus or a chronic schedule keeps the
+ * allometric human mapping (a time course). */
+static rui_syn_row dose_row(const char *species, const char *doses, double days) {
+  rui_syn_row r;
+  memset(&r, 0, sizeof r);
+  r.kind = SYN_MICRODIALYSIS;
+  r.include = 1;
+  snprintf(r.species, sizeof r.species, "%s", species);
+  snprintf(r.doses, sizeof r.doses, "%s", doses);
+  snprintf(r.region, sizeof r.region, "pfc");
+  snprintf(r.measure, sizeof r.measure, "NE");
+  snprintf(r.sample, sizeof r.sample, "%s", days > 0.0 ? "end" : "peak");
+  snprintf(r.schedule, sizeof r.schedule, "%s", days > 0.0 ? "infusion" : "single");
+  r.days = days;
+  for (size_t j = 0; j < RU_SYN_NINPUTS; j++) {
+    r.local[j] = -1.0;
+  }
+  return r;
+}
+
+static void test_rat_dose_uses_the_ex_vivo_ed50_where_the_kb_holds_one(void **state) {
+  (void)state;
+  rui_syn_row r = dose_row("rat", "duloxetine:5mg/kg:sc", 0.0);
+  assert_int_equal(rui_syn_prepare(KB, &r, NULL), RU_OK);
+  assert_int_equal(r.nt, 0);
+  assert_float_equal(r.in0[RU_SYN_SERT], 5.0 / (5.0 + 0.03), 1e-12);
+  assert_float_equal(r.in0[RU_SYN_NET], 5.0 / (5.0 + 0.7), 1e-12);
+  assert_float_equal(r.in0[RU_SYN_DAT], 0.0, 0.0);
+  rui_free(r.t);
+  rui_free(r.in);
+  static const struct {
+    const char *species, *doses;
+    double days;
+  } allometric[] = {{"mouse", "duloxetine:5mg/kg:sc", 0.0},
+                    {"rat", "duloxetine:0.5mg/kg:iv", 0.0},
+                    {"rat", "duloxetine:10mg/kg/d:infusion", 14.0},
+                    {"rat", "fluvoxamine:30mg/kg:po", 0.0}};
+  for (size_t i = 0; i < sizeof allometric / sizeof allometric[0]; i++) {
+    rui_syn_row a = dose_row(allometric[i].species, allometric[i].doses, allometric[i].days);
+    assert_int_equal(rui_syn_prepare(KB, &a, NULL), RU_OK);
+    assert_true(a.nt > 0);
+    rui_free(a.t);
+    rui_free(a.in);
+  }
 }
 
 /* fit(subset) for leave-one-study-out: a block whose rows are all kept keeps the knowledge-base
@@ -219,6 +268,7 @@ int main(void) {
       cmocka_unit_test(test_microdialysis_set),
       cmocka_unit_test(test_firing_set),
       cmocka_unit_test(test_physiology_set),
+      cmocka_unit_test(test_rat_dose_uses_the_ex_vivo_ed50_where_the_kb_holds_one),
       cmocka_unit_test(test_leave_one_study_out_refits_without_the_study),
       cmocka_unit_test(test_cross_validation_through_crossval),
       cmocka_unit_test(test_user_table_and_bad_table),
