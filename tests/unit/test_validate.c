@@ -63,7 +63,8 @@ static double metric(const ru_vset *v, const char *name, size_t *n) {
  * label PK, is overpredicted by 23-47 pp at SERT and NET (no brain-exposure evidence: default
  * Kp,uu 1); asserted only as an overprediction. The bound on the other rows is a regression
  * guard chosen after seeing them (10.7 pp when set; 11.6 pp since methylphenidate's DAT
- * constant follows affinity rule 0 and bupropion's DAT row moved from 29 to 16 %): 15 pp. */
+ * constant follows affinity rule 0 and bupropion's DAT row moved from 29 to 16 %; 10.5 pp since
+ * bupropion's measured rat Kp,uu 2.0 moved that row to 24.5 %): 15 pp. */
 static void test_pet_occupancy_predictions(void **state) {
   (void)state;
   ru_vset *v = run("pet");
