@@ -197,15 +197,22 @@ static double syn_occ_pct(double level, double factor) {
   return occ_at_level_pct("nortriptyline", "NET", level, factor);
 }
 
-/* Writes calibration_synthetic.csv: observed = hand occupancy under SYN_F, +/- noise_pp
- * alternating inside each study. Returns the path (static buffer). */
-static const char *write_synthetic(double noise_pp) {
-  static char path[512];
-  snprintf(path, sizeof path, "%s/tests/calibration_synthetic_%d.csv", RU_BINARY_DIR, (int)getpid());
+/* Opens build/tests/calibration_<stem>_<pid>.csv (a calibration_* name: its rows may be
+ * fitted) into path[512] and writes the PET header. */
+static FILE *open_synthetic(const char *stem, char *path) {
+  snprintf(path, 512, "%s/tests/calibration_%s_%d.csv", RU_BINARY_DIR, stem, (int)getpid());
   FILE *f = fopen(path, "w");
   assert_non_null(f);
   fprintf(f, "id,drug,target,regimen,time_after_last_dose_h,conc_ng_per_ml,observed_pct,"
              "observed_sd,observed_low,observed_high,n,method,region,population,source,notes\n");
+  return f;
+}
+
+/* Writes calibration_synthetic.csv: observed = hand occupancy under SYN_F, +/- noise_pp
+ * alternating inside each study. Returns the path (static buffer). */
+static const char *write_synthetic(double noise_pp) {
+  static char path[512];
+  FILE *f = open_synthetic("synthetic", path);
   for (size_t i = 0; i < 6; i++) {
     const double o = syn_occ_pct(SYN_LEVEL[i], SYN_F) + ((i % 2) ? noise_pp : -noise_pp);
     fprintf(f, "syn-%zu,nortriptyline,NET,,,%.17g,%.17g,,,,,synthetic,,,%s,\n", i, SYN_LEVEL[i], o,
@@ -267,11 +274,7 @@ static void test_cross_validation_error_near_in_sample_for_a_right_model(void **
 static const char *write_two_families(const char *drug, const char *target, double f_net,
                                       double f_other) {
   static char path[512];
-  snprintf(path, sizeof path, "%s/tests/calibration_twofam_%d.csv", RU_BINARY_DIR, (int)getpid());
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fprintf(f, "id,drug,target,regimen,time_after_last_dose_h,conc_ng_per_ml,observed_pct,"
-             "observed_sd,observed_low,observed_high,n,method,region,population,source,notes\n");
+  FILE *f = open_synthetic("twofam", path);
   static const double other_level[3] = {2.0, 8.0, 30.0};
   for (size_t i = 0; i < 3; i++) {
     fprintf(f, "net-%zu,nortriptyline,NET,,,%.17g,%.17g,,,,,synthetic,,,Synthetic study A,\n", i,
