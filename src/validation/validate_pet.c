@@ -2,7 +2,8 @@
  * (or measured plasma level) is simulated once into its unscaled binding-ratio profile
  * X_j = sum_i Kp,uu_i Cu_i / Ki_i (pd.h), so that the occupancy for any in-vitro -> in-vivo
  * factor s is (X/s)/(1 + X/s) summarised like every other command (ru_pd_interval_stats). The
- * calibration fit (one factor per target family, calibration_* rows only) and its
+ * calibration fit (one factor per target family, shared by families whose rows rest on one
+ * study's constants; calibration_* rows only) and its
  * leave-one-study-out cross-validation (crossval.h) work on those profiles. */
 #include <math.h>
 #include <stdio.h>
