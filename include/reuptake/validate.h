@@ -109,8 +109,9 @@ typedef struct ru_calibration {
   ru_calibration_row *entries; /* [nentries], owned: ru_calibration_free */
 } ru_calibration;
 
-/* Fits one factor per target on the calibration_pet rows only: least squares in percentage
- * points to each row's value (the midpoint of a published range), over log factor in
+/* Fits one factor per target on the calibration_pet rows only (targets whose fitted rows all
+ * rest on binding constants of one and the same study share one factor, fitted on all their
+ * rows, and list those rows): least squares in percentage points to each row's value (the midpoint of a published range), over log factor in
  * [1e-3, 1e3] (grid, then golden section); residuals are reported like the validation's error
  * (0 inside a range). A calibration row that cannot be
  * predicted (a missing KB value) is left out and listed with used = 0 and its reason; a target

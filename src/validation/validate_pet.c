@@ -2,7 +2,8 @@
  * (or measured plasma level) is simulated once into its unscaled binding-ratio profile
  * X_j = sum_i Kp,uu_i Cu_i / Ki_i (pd.h), so that the occupancy for any in-vitro -> in-vivo
  * factor s is (X/s)/(1 + X/s) summarised like every other command (ru_pd_interval_stats). The
- * calibration fit (one factor per target family, calibration_* rows only) and its
+ * calibration fit (one factor per target family, shared by families whose rows rest on one
+ * study's constants; calibration_* rows only) and its
  * leave-one-study-out cross-validation (crossval.h) work on those profiles. */
 #include <math.h>
 #include <stdio.h>
@@ -39,6 +40,7 @@ typedef struct pet_row {
   size_t n;        /* samples in x */
   double *x;       /* unscaled binding ratio at each sample */
   int use_max;     /* the observation is the peak over the samples, else their mean / point */
+  char assay[RU_SOURCE_MAX]; /* the one source of every binding constant at target ("" if mixed) */
 } pet_row;
 
 typedef struct pet_table {
@@ -72,6 +74,29 @@ static void note_defaults(const ru_kb *kb, const ru_sim *s, pet_row *r) {
     const size_t used = strlen(r->note);
     snprintf(r->note + used, sizeof r->note - used,
              "%sKp,uu,brain default (no brain-exposure evidence) for %s", used ? "; " : "", names);
+  }
+}
+
+/* The study (source key) every binding constant of the row's ligands at its target comes from,
+ * or "" when they come from more than one: the assay whose in-vitro scale the row's fitted
+ * factor maps to in vivo (the family grouping in fit_set_init). */
+static void row_assay(const ru_kb *kb, const ru_sim *s, pet_row *r) {
+  int first = 1;
+  r->assay[0] = '\0';
+  for (size_t i = 0; i < ru_sim_compound_count(s); i++) {
+    ru_value ki;
+    ru_error e;
+    if (ru_kb_affinity(kb, ru_sim_compound_name(s, i), r->target, &ki, &e) != RU_OK ||
+        !(ki.value > 0.0)) {
+      continue;
+    }
+    if (first) {
+      rui_strlcpy(r->assay, ki.source, sizeof r->assay);
+      first = 0;
+    } else if (strcmp(r->assay, ki.source) != 0) {
+      r->assay[0] = '\0';
+      return;
+    }
   }
 }
 
@@ -159,6 +184,7 @@ done:
   if (st == RU_OK) {
     r->ok = 1;
     note_defaults(kb, s, r);
+    row_assay(kb, s, r);
   }
   rui_free(conc);
   ru_regimen_free(reg);
@@ -302,8 +328,14 @@ typedef struct fit_set {
   size_t *row;                              /* table indices */
   size_t ntargets;
   char target[RU_VALIDATE_MAX_PARAMS][RU_NAME_MAX];
+  /* families whose calibration rows all rest on constants of one and the same study share one
+   * factor: group[k] is the first family of k's group, assay[k] that study ("" = own factor) */
+  size_t group[RU_VALIDATE_MAX_PARAMS];
+  char assay[RU_VALIDATE_MAX_PARAMS][RU_SOURCE_MAX];
   size_t *scratch;                          /* [n] */
 } fit_set;
+
+static size_t target_index(const fit_set *f, const char *target);
 
 static ru_status fit_set_init(const pet_table *t, fit_set *f, ru_error *err) {
   memset(f, 0, sizeof *f);
@@ -325,7 +357,44 @@ static ru_status fit_set_init(const pet_table *t, fit_set *f, ru_error *err) {
       rui_strlcpy(f->target[f->ntargets++], r->target, RU_NAME_MAX);
     }
   }
+  /* The factor maps an assay's in-vitro scale to in vivo: a family keeps its own factor unless
+   * every one of its fitted rows rests on one study, the same as another such family's. */
+  for (size_t k = 0; k < f->ntargets; k++) {
+    int first = 1;
+    f->assay[k][0] = '\0';
+    for (size_t q = 0; q < f->n; q++) {
+      const pet_row *r = &t->rows[f->row[q]];
+      if (strcmp(r->target, f->target[k]) != 0) continue;
+      if (first) {
+        rui_strlcpy(f->assay[k], r->assay, RU_SOURCE_MAX);
+        first = 0;
+      } else if (strcmp(f->assay[k], r->assay) != 0) {
+        f->assay[k][0] = '\0';
+        break;
+      }
+    }
+    f->group[k] = k;
+    for (size_t j = 0; f->assay[k][0] && j < k; j++) {
+      if (strcmp(f->assay[j], f->assay[k]) == 0) {
+        f->group[k] = f->group[j];
+        break;
+      }
+    }
+  }
   return RU_OK;
+}
+
+/* The rows among rows[0..n) (indices into f->row, or all fit rows when rows is NULL) of the
+ * families in family k's group, as table indices into f->scratch; returns their count. */
+static size_t group_rows(fit_set *f, size_t k, const size_t *rows, size_t n) {
+  size_t m = 0;
+  const size_t total = rows ? n : f->n;
+  for (size_t q = 0; q < total; q++) {
+    const size_t i = f->row[rows ? rows[q] : q];
+    const size_t fam = target_index(f, f->t->rows[i].target);
+    if (fam < f->ntargets && f->group[fam] == f->group[k]) f->scratch[m++] = i;
+  }
+  return m;
 }
 
 static void fit_set_free(fit_set *f) {
@@ -339,8 +408,9 @@ static size_t target_index(const fit_set *f, const char *target) {
   return k;
 }
 
-/* crossval fit: one factor per family from the subset (indices into f->row); a family with no
- * row left keeps the model's rule for an uncalibrated target, factor 1 (in-vitro Ki). */
+/* crossval fit: one factor per group of families from the subset (indices into f->row); a
+ * group with no row left keeps the model's rule for an uncalibrated target, factor 1 (in-vitro
+ * Ki). A family with no row of its own left but a shared factor is predicted with it. */
 static ru_status cv_fit(void *ctx, const size_t *rows, size_t n, double *params, char *note,
                         size_t cap, ru_error *err) {
   (void)err;
@@ -348,17 +418,25 @@ static ru_status cv_fit(void *ctx, const size_t *rows, size_t n, double *params,
   size_t len = 0;
   note[0] = '\0';
   for (size_t k = 0; k < f->ntargets; k++) {
-    size_t m = 0;
+    size_t own = 0;
     for (size_t q = 0; q < n; q++) {
-      const size_t i = f->row[rows[q]];
-      if (strcmp(f->t->rows[i].target, f->target[k]) == 0) f->scratch[m++] = i;
+      if (strcmp(f->t->rows[f->row[rows[q]]].target, f->target[k]) == 0) own++;
     }
-    params[k] = m ? fit_factor(f->t, f->scratch, m) : 1.0;
+    const size_t m = group_rows(f, k, rows, n);
+    if (f->group[k] != k) {
+      params[k] = params[f->group[k]];
+    } else {
+      params[k] = m ? fit_factor(f->t, f->scratch, m) : 1.0;
+    }
+    int w = 0;
     if (m == 0) {
-      const int w = snprintf(note + len, cap - len, "%s%s: no calibration rows left, uncalibrated "
-                             "(factor 1)", len ? "; " : "", f->target[k]);
-      if (w > 0 && (size_t)w < cap - len) len += (size_t)w;
+      w = snprintf(note + len, cap - len, "%s%s: no calibration rows left, uncalibrated "
+                   "(factor 1)", len ? "; " : "", f->target[k]);
+    } else if (own == 0) {
+      w = snprintf(note + len, cap - len, "%s%s: no rows of its own left, the factor it shares "
+                   "(one assay, %s)", len ? "; " : "", f->target[k], f->assay[k]);
     }
+    if (w > 0 && (size_t)w < cap - len) len += (size_t)w;
   }
   return RU_OK;
 }
@@ -422,12 +500,12 @@ ru_status ru_validate_calibrate(const ru_kb *kb, const char *path, const ru_vali
     memset(cal, 0, sizeof *cal);
     (*n)++;
     rui_strlcpy(cal->target, f.target[k], sizeof cal->target);
-    size_t m = 0, nent = 0;
+    size_t nent = 0;
     for (size_t i = 0; i < t.n; i++) {
-      if (!t.rows[i].calibration || strcmp(t.rows[i].target, f.target[k]) != 0) continue;
-      nent++;
-      if (t.rows[i].ok) f.scratch[m++] = i;
+      if (t.rows[i].calibration && strcmp(t.rows[i].target, f.target[k]) == 0) nent++;
     }
+    /* fitted on the rows of its group (its own rows unless it shares one assay's factor) */
+    const size_t m = group_rows(&f, k, NULL, 0);
     cal->factor = fit_factor(&t, f.scratch, m);
     cal->entries = rui_calloc(nent, sizeof *cal->entries);
     if (cal->entries == NULL) {
@@ -448,9 +526,12 @@ ru_status ru_validate_calibrate(const ru_kb *kb, const char *path, const ru_vali
       e->observed_high = r->hi;
       e->predicted_pct = predict_pct(r, cal->factor);
       e->residual_pp = residual(r, e->predicted_pct);
-      if (!r->ok) continue;
+    }
+    for (size_t q = 0; q < m; q++) {
+      const pet_row *r = &t.rows[f.scratch[q]];
+      const double res = residual(r, predict_pct(r, cal->factor));
       cal->nrows++;
-      ss += e->residual_pp * e->residual_pp;
+      ss += res * res;
       const int w = snprintf(cal->rows + len, sizeof cal->rows - len, "%s%s", len ? ";" : "", r->id);
       if (w < 0 || (size_t)w >= sizeof cal->rows - len) {
         st = ru_error_set(err, RU_ELIMIT, "calibration %s: row ids exceed %zu characters",
@@ -459,7 +540,7 @@ ru_status ru_validate_calibrate(const ru_kb *kb, const char *path, const ru_vali
       }
       len += (size_t)w;
     }
-    cal->rmse_pp = sqrt(ss / (double)cal->nrows); /* of the reported residuals */
+    cal->rmse_pp = sqrt(ss / (double)cal->nrows); /* over the rows the factor was fitted on */
   }
   fit_set_free(&f);
   table_free(&t);
