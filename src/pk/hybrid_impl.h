@@ -23,6 +23,39 @@ extern const double rui_radau_c[3];
 extern const double rui_radau_a[3][3];
 extern const double rui_radau_dd[3];
 
+/* The same tables as file-local literals the compiler can fold (same values); l_j(0) (HYB_GE0)
+ * is the slope of the collocation polynomial at the step start (the nodes are symmetric, so
+ * these are HYB_GE reversed). */
+static const double HYB_GA[3][3] = {
+    {5.0 / 36.0, 2.0 / 9.0 - RUI_SQRT15 / 15.0, 5.0 / 36.0 - RUI_SQRT15 / 30.0},
+    {5.0 / 36.0 + RUI_SQRT15 / 24.0, 2.0 / 9.0, 5.0 / 36.0 - RUI_SQRT15 / 24.0},
+    {5.0 / 36.0 + RUI_SQRT15 / 30.0, 2.0 / 9.0 + RUI_SQRT15 / 15.0, 5.0 / 36.0}};
+static const double HYB_GC[3] = {0.5 - RUI_SQRT15 / 10.0, 0.5, 0.5 + RUI_SQRT15 / 10.0};
+static const double HYB_GD[3] = {5.0 / 3.0, -4.0 / 3.0, 5.0 / 3.0};
+static const double HYB_GE[3] = {5.0 / 6.0 - RUI_SQRT15 / 6.0, -2.0 / 3.0,
+                                 5.0 / 6.0 + RUI_SQRT15 / 6.0};
+static const double HYB_GE0[3] = {5.0 / 6.0 + RUI_SQRT15 / 6.0, -2.0 / 3.0,
+                                  5.0 / 6.0 - RUI_SQRT15 / 6.0};
+
+/* A determinant or LU pivot below this rejects the lane's step (hybrid_step.c). */
+#define RUI_HYB_PIVOT_MIN 1e-6
+/* Coarsen after a step whose error is below this (hybrid_engine.c says why 1/8). */
+#define RUI_HYB_COARSEN_BELOW 0.125
+
+#define HYB_INLINE static inline __attribute__((always_inline))
+/* max that lets a NaN through (so a NaN error rejects the step). */
+HYB_INLINE double rui_hyb_nanmax(double best, double x) { return x <= best ? best : x; }
+
+/* Function multiversioning (GCC on x86-64): each kernel instance is also compiled for AVX2 and
+ * AVX-512 and the loader picks the best the CPU has (an ifunc), so a default build (-O2,
+ * baseline x86-64) gets the wide vectors. The clones compute the same IEEE operations (no
+ * contraction): the numbers do not depend on the CPU the run lands on. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define HYB_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define HYB_CLONES
+#endif
+
 #define HYB_CACHE 12 /* step-size entries per lane and group */
 
 /* One cached step size of a closed-form lane. data: P[m*m] (e^{Ah}), R[nd*3*m] (driver rows at
@@ -166,6 +199,8 @@ struct rui_hyb {
   double *hj;            /* nl: step-size reduction a redo asks for */
   double *work;          /* one allocation behind the double arrays above */
   double *lin_a;         /* n*n + n: the linear callback's output */
+  int kern;              /* 1: the specialised kernel's shape (hybrid_kernel.c), group kg */
+  size_t kg;
   unsigned char *flags;  /* one allocation behind the byte arrays */
   rui_hyb_stats stats;
 };
@@ -174,5 +209,23 @@ struct rui_hyb {
  * step end), err[l] (scaled defect, <= 1 accepts) and redo[l] (1: the step must be retried with
  * a smaller size, hj[l] the factor needed). Returns RU_OK or an rhs abort. */
 ru_status rui_hyb_step(rui_hyb *h, ru_error *err);
+
+/* Shared by the engine's controller and the specialised kernel (hybrid_engine.c). */
+extern const double rui_hyb_pow2m[64]; /* 2^-L, exact */
+/* Level of lane l's first step in a segment of length H (preferred step, post-dose rule). */
+int rui_hyb_first_level(rui_hyb *h, size_t l, double H);
+/* Makes lane l's active propagators of group g those of step size hh (cache lookup/build). */
+ru_status rui_hyb_activate(rui_hyb *h, size_t g, size_t l, double hh, ru_error *err);
+
+/* The specialised kernel (hybrid_kernel.c). rui_hyb_kernel_shape returns 1 (and the group)
+ * when the system is one closed-form group feeding one affine one-state block through one input
+ * that reads only that group, every other group feeding nothing, and a Jacobian callback.
+ * rui_hyb_kernel_advance is rui_hyb_advance's step loop for that shape over [t0, t0 + H] (rates
+ * set, no rate into the block's row; the caller propagates the free groups); *declined = 1 when
+ * the caller's Jacobian declined at the first step (nothing was committed: the general engine
+ * takes over). */
+int rui_hyb_kernel_shape(const rui_hyb *h, size_t *group);
+ru_status rui_hyb_kernel_advance(rui_hyb *h, size_t g, double t0, double H, int *declined,
+                                 ru_error *err);
 
 #endif
