@@ -788,6 +788,21 @@ int rui_hyb_first_level(rui_hyb *h, size_t l, double H) {
   return L > h->opt.max_level ? h->opt.max_level : L;
 }
 
+/* Commits lane l's accepted step: the states of the groups that feed blocks, and the blocks'
+ * states with their end-of-step derivatives (the next step's start values). */
+HYB_INLINE void commit_general(rui_hyb *h, size_t l) {
+  const size_t nl = h->nl;
+  for (size_t k = 0; k < h->nmov; k++) {
+    const size_t s = h->mov[k] * nl + l;
+    h->y[s] = h->x1[s];
+  }
+  for (size_t k = 0; k < h->nbrow; k++) {
+    const size_t s = h->brow[k] * nl + l;
+    h->y[s] = h->x1[s];
+    h->fstart[s] = h->f1[s];
+  }
+}
+
 ru_status rui_hyb_advance(rui_hyb *h, double t0, double t1, const double *rate, ru_error *err) {
   const size_t nl = h->nl;
   const double H = t1 - t0;
@@ -809,91 +824,16 @@ ru_status rui_hyb_advance(rui_hyb *h, double t0, double t1, const double *rate, 
     }
     h->blk[0].no_jac = 1; /* difference quotients from now on: the general engine */
   }
-  for (size_t l = 0; l < nl; l++) {
-    h->level[l] = rui_hyb_first_level(h, l, H);
-    h->pos[l] = 0;
-    h->done[l] = 0;
-  }
+  rui_hyb_segment_start(h, H);
   size_t left = nl;
   while (left > 0) {
-    for (size_t l = 0; l < nl; l++) {
-      if (h->done[l]) {
-        h->hl[l] = 0.0;
-        h->tl[l] = t1;
-        continue;
-      }
-      const double hh = H * rui_hyb_pow2m[h->level[l]];
-      h->hl[l] = hh;
-      h->tl[l] = t0 + (double)h->pos[l] * hh;
-      if (hh != h->hlast[l]) {
-        for (size_t g = 0; g < h->ng; g++) {
-          if (h->grp[g].feeds && (st = rui_hyb_activate(h, g, l, hh, err)) != RU_OK) {
-            return st;
-          }
-        }
-        h->hlast[l] = hh;
-      }
-    }
-    if ((st = rui_hyb_step(h, err)) != RU_OK) {
+    if ((st = rui_hyb_pass_setup(h, t0, H, err)) != RU_OK ||
+        (st = rui_hyb_step(h, err)) != RU_OK) {
       return st;
     }
     h->stats.kernel_calls++;
-    for (size_t l = 0; l < nl; l++) {
-      if (h->done[l]) {
-        continue;
-      }
-      if (h->redo[l] || !(h->err[l] <= 1.0)) {
-        h->stats.rejected++;
-        int up = 1;
-        if (h->redo[l]) {
-          while (up < 30 && rui_hyb_pow2m[up] * h->hj[l] > 1.0) {
-            up++;
-          }
-        }
-        h->level[l] += up;
-        h->pos[l] <<= up;
-        if (h->level[l] > h->opt.max_level) {
-          return ru_error_set(err, RU_ESOLVER,
-                              "hybrid solver: step size below %g h at t = %g h (lane %zu)",
-                              H * rui_hyb_pow2m[h->opt.max_level], h->tl[l], l);
-        }
-        continue;
-      }
-      /* accept: commit the states the step moved */
-      h->stats.steps++;
-      for (size_t k = 0; k < h->nmov; k++) {
-        const size_t s = h->mov[k] * nl + l;
-        h->y[s] = h->x1[s];
-      }
-      for (size_t k = 0; k < h->nbrow; k++) {
-        const size_t s = h->brow[k] * nl + l;
-        h->y[s] = h->x1[s];
-        h->fstart[s] = h->f1[s];
-      }
-      for (size_t g = 0; g < h->ng; g++) {
-        h->flag[g * nl + l] = h->grp[g].feeds ? 0 : h->flag[g * nl + l];
-      }
-      h->fvalid[l] = 1;
-      h->pos[l]++;
-      const double hh = h->hl[l];
-      int coarser = h->err[l] < RUI_HYB_COARSEN_BELOW;
-      for (size_t b = 0; b < h->nb && coarser; b++) {
-        coarser = h->blk[b].kind == RUI_HYB_STIFF ||
-                  2.0 * hh * h->jnorm[b * nl + l] <= h->opt.stiff_cap;
-      }
-      if (h->first[l]) {
-        h->dose_level[l] = coarser && h->level[l] > 0 ? h->level[l] - 1 : h->level[l];
-        h->first[l] = 0;
-      }
-      h->hprop[l] = coarser ? 2.0 * hh : hh;
-      if (coarser && h->level[l] > 0 && (h->pos[l] & 1) == 0) {
-        h->level[l]--;
-        h->pos[l] >>= 1;
-      }
-      if (h->pos[l] == ((int64_t)1 << h->level[l])) {
-        h->done[l] = 1;
-        left--;
-      }
+    if ((st = rui_hyb_pass_control(h, H, commit_general, &left, err)) != RU_OK) {
+      return st;
     }
   }
   return advance_free_groups(h, H, err);

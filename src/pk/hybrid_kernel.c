@@ -192,23 +192,9 @@ HYB_INLINE ru_status kstep(rui_hyb *restrict h, size_t g, int *declined, const s
     const double r0 = hh * (HYB_GA[0][0] * F0 + HYB_GA[0][1] * F1 + HYB_GA[0][2] * F2);
     const double r1 = hh * (HYB_GA[1][0] * F0 + HYB_GA[1][1] * F1 + HYB_GA[1][2] * F2);
     const double r2 = hh * (HYB_GA[2][0] * F0 + HYB_GA[2][1] * F1 + HYB_GA[2][2] * F2);
-    const double j0 = hh * jac[l], j1 = hh * jac[nl + l], j2 = hh * jac[2 * nl + l];
-    const double m00 = 1.0 - HYB_GA[0][0] * j0, m01 = -HYB_GA[0][1] * j1, m02 = -HYB_GA[0][2] * j2;
-    const double m10 = -HYB_GA[1][0] * j0, m11 = 1.0 - HYB_GA[1][1] * j1, m12 = -HYB_GA[1][2] * j2;
-    const double m20 = -HYB_GA[2][0] * j0, m21 = -HYB_GA[2][1] * j1, m22 = 1.0 - HYB_GA[2][2] * j2;
-    const double c00 = m11 * m22 - m12 * m21, c01 = m12 * m20 - m10 * m22,
-                 c02 = m10 * m21 - m11 * m20;
-    const double c10 = m02 * m21 - m01 * m22, c11 = m00 * m22 - m02 * m20,
-                 c12 = m01 * m20 - m00 * m21;
-    const double c20 = m01 * m12 - m02 * m11, c21 = m02 * m10 - m00 * m12,
-                 c22 = m00 * m11 - m01 * m10;
-    const double det = m00 * c00 + m01 * c01 + m02 * c02;
-    const double ok = fabs(det) >= RUI_HYB_PIVOT_MIN ? det : 1.0;
-    const double id = 1.0 / ok;
-    const double s0 = (c00 * r0 + c10 * r1 + c20 * r2) * id;
-    const double s1 = (c01 * r0 + c11 * r1 + c21 * r2) * id;
-    const double s2 = (c02 * r0 + c12 * r1 + c22 * r2) * id;
-    detv[l] = det;
+    double s0, s1, s2;
+    detv[l] = rui_hyb_affine1_solve(hh * jac[l], hh * jac[nl + l], hh * jac[2 * nl + l], r0, r1,
+                                    r2, &s0, &s1, &s2);
     fj[l] = F0 + jac[l] * s0;
     fj[nl + l] = F1 + jac[nl + l] * s1;
     fj[2 * nl + l] = F2 + jac[2 * nl + l] * s2;
@@ -249,96 +235,39 @@ HYB_INLINE ru_status kstep(rui_hyb *restrict h, size_t g, int *declined, const s
   return RU_OK;
 }
 
+/* Commits lane l's accepted step: the group's states, the block's state and its end slope. */
+HYB_INLINE void kcommit(rui_hyb *h, size_t l) {
+  const size_t nl = h->nl, row = h->blk[0].rows[0];
+  const hyb_group *G = &h->grp[h->kg];
+  for (size_t a = 0; a < G->m; a++) {
+    const size_t s = G->states[a] * nl + l;
+    h->y[s] = h->x1[s];
+  }
+  h->y[row * nl + l] = h->x1[row * nl + l];
+  h->fstart[row * nl + l] = h->f1[row * nl + l];
+}
+
 /* rui_hyb_advance's loop for the kernel's shape (the rates are set and the free groups are
  * propagated by the caller). */
 HYB_INLINE ru_status kadvance(rui_hyb *restrict h, size_t g, double t0, double H, int *declined,
                               const size_t m, const size_t nl, ru_error *err) {
-  const double t1 = t0 + H;
-  const hyb_group *G = &h->grp[g];
-  const size_t row = h->blk[0].rows[0];
-  for (size_t l = 0; l < nl; l++) {
-    h->level[l] = rui_hyb_first_level(h, l, H);
-    h->pos[l] = 0;
-    h->done[l] = 0;
-  }
+  rui_hyb_segment_start(h, H);
   size_t left = nl;
-  long committed = 0;
   ru_status st;
-  while (left > 0) {
-    for (size_t l = 0; l < nl; l++) {
-      if (h->done[l]) {
-        h->hl[l] = 0.0;
-        h->tl[l] = t1;
-        continue;
-      }
-      const double hh = H * rui_hyb_pow2m[h->level[l]];
-      h->hl[l] = hh;
-      h->tl[l] = t0 + (double)h->pos[l] * hh;
-      if (hh != h->hlast[l]) {
-        if ((st = rui_hyb_activate(h, g, l, hh, err)) != RU_OK) {
-          return st;
-        }
-        h->hlast[l] = hh;
-      }
-    }
-    if ((st = kstep(h, g, declined, m, nl, err)) != RU_OK) {
+  for (int pass = 0; left > 0; pass++) {
+    if ((st = rui_hyb_pass_setup(h, t0, H, err)) != RU_OK ||
+        (st = kstep(h, g, declined, m, nl, err)) != RU_OK) {
       return st;
     }
     if (*declined) {
-      /* only ever at the first call (a callback declines for good): nothing committed yet */
-      return committed == 0 ? RU_OK
-                            : ru_error_set(err, RU_ESOLVER, "hybrid solver: the Jacobian of "
-                                           "block 0 declined in the middle of a segment");
+      /* a callback declines for good, so only ever at the first pass: nothing committed yet */
+      return pass == 0 ? RU_OK
+                       : ru_error_set(err, RU_ESOLVER, "hybrid solver: the Jacobian of block 0 "
+                                      "declined in the middle of a segment");
     }
     h->stats.kernel_calls++;
-    for (size_t l = 0; l < nl; l++) {
-      if (h->done[l]) {
-        continue;
-      }
-      if (h->redo[l] || !(h->err[l] <= 1.0)) {
-        h->stats.rejected++;
-        int up = 1;
-        if (h->redo[l]) {
-          while (up < 30 && rui_hyb_pow2m[up] * h->hj[l] > 1.0) {
-            up++;
-          }
-        }
-        h->level[l] += up;
-        h->pos[l] <<= up;
-        if (h->level[l] > h->opt.max_level) {
-          return ru_error_set(err, RU_ESOLVER,
-                              "hybrid solver: step size below %g h at t = %g h (lane %zu)",
-                              H * rui_hyb_pow2m[h->opt.max_level], h->tl[l], l);
-        }
-        continue;
-      }
-      h->stats.steps++;
-      committed++;
-      for (size_t a = 0; a < m; a++) {
-        const size_t s = G->states[a] * nl + l;
-        h->y[s] = h->x1[s];
-      }
-      h->y[row * nl + l] = h->x1[row * nl + l];
-      h->fstart[row * nl + l] = h->f1[row * nl + l];
-      h->flag[g * nl + l] = 0;
-      h->fvalid[l] = 1;
-      h->pos[l]++;
-      const double hh = h->hl[l];
-      const int coarser = h->err[l] < RUI_HYB_COARSEN_BELOW &&
-                          2.0 * hh * h->jnorm[l] <= h->opt.stiff_cap;
-      if (h->first[l]) {
-        h->dose_level[l] = coarser && h->level[l] > 0 ? h->level[l] - 1 : h->level[l];
-        h->first[l] = 0;
-      }
-      h->hprop[l] = coarser ? 2.0 * hh : hh;
-      if (coarser && h->level[l] > 0 && (h->pos[l] & 1) == 0) {
-        h->level[l]--;
-        h->pos[l] >>= 1;
-      }
-      if (h->pos[l] == ((int64_t)1 << h->level[l])) {
-        h->done[l] = 1;
-        left--;
-      }
+    if ((st = rui_hyb_pass_control(h, H, kcommit, &left, err)) != RU_OK) {
+      return st;
     }
   }
   return RU_OK;

@@ -589,10 +589,8 @@ HYB_INLINE ru_status solve_explicit(rui_hyb *restrict h, size_t b, const size_t 
   return RU_OK;
 }
 
-/* The affine stage system of a one-state block, (I - h A diag(J)) Z = h A F, by Cramer's rule:
- * the nine cofactors are independent, so the only division is 1/det (a short dependency chain:
- * this solve is on the critical path of every step). A determinant below RUI_HYB_PIVOT_MIN
- * (the matrix is I - O(h ||J||), det -> 1 as h -> 0) rejects the lane's step. */
+/* The affine stage system of a one-state block, (I - h A diag(J)) Z = h A F
+ * (rui_hyb_affine1_solve). */
 HYB_INLINE void solve_affine1(rui_hyb *restrict h, size_t b, const size_t nl) {
   double *restrict z = h->z + h->boff[b];
   const double *restrict jac = h->jac;
@@ -601,24 +599,12 @@ HYB_INLINE void solve_affine1(rui_hyb *restrict h, size_t b, const size_t nl) {
 #pragma omp simd
   for (size_t l = 0; l < nl; l++) {
     const double hh = hl[l];
-    const double j0 = hh * jac[l], j1 = hh * jac[nl + l], j2 = hh * jac[2 * nl + l];
-    const double m00 = 1.0 - HYB_GA[0][0] * j0, m01 = -HYB_GA[0][1] * j1, m02 = -HYB_GA[0][2] * j2;
-    const double m10 = -HYB_GA[1][0] * j0, m11 = 1.0 - HYB_GA[1][1] * j1, m12 = -HYB_GA[1][2] * j2;
-    const double m20 = -HYB_GA[2][0] * j0, m21 = -HYB_GA[2][1] * j1, m22 = 1.0 - HYB_GA[2][2] * j2;
-    const double c00 = m11 * m22 - m12 * m21, c01 = m12 * m20 - m10 * m22,
-                 c02 = m10 * m21 - m11 * m20;
-    const double c10 = m02 * m21 - m01 * m22, c11 = m00 * m22 - m02 * m20,
-                 c12 = m01 * m20 - m00 * m21;
-    const double c20 = m01 * m12 - m02 * m11, c21 = m02 * m10 - m00 * m12,
-                 c22 = m00 * m11 - m01 * m10;
-    const double det = m00 * c00 + m01 * c01 + m02 * c02;
-    const double ok = fabs(det) >= RUI_HYB_PIVOT_MIN ? det : 1.0;
-    const double id = 1.0 / ok;
-    const double r0 = z[l], r1 = z[nl + l], r2 = z[2 * nl + l];
-    z[l] = (c00 * r0 + c10 * r1 + c20 * r2) * id;
-    z[nl + l] = (c01 * r0 + c11 * r1 + c21 * r2) * id;
-    z[2 * nl + l] = (c02 * r0 + c12 * r1 + c22 * r2) * id;
-    detv[l] = det;
+    double s0, s1, s2;
+    detv[l] = rui_hyb_affine1_solve(hh * jac[l], hh * jac[nl + l], hh * jac[2 * nl + l], z[l],
+                                    z[nl + l], z[2 * nl + l], &s0, &s1, &s2);
+    z[l] = s0;
+    z[nl + l] = s1;
+    z[2 * nl + l] = s2;
   }
   for (size_t l = 0; l < nl; l++) {
     if (!(fabs(detv[l]) >= RUI_HYB_PIVOT_MIN)) {
