@@ -222,15 +222,8 @@ static void run_effect(const scenario *sc, int kernel, const double *t, double *
   assert_int_equal(ru_sim_add_regimen(s, r, &err), RU_OK);
   const double y0 = 0.0;
   const ru_effect_input in = {RU_EFFECT_CONC, "nmtest", NULL};
-  ru_effect_states spec;
-  memset(&spec, 0, sizeof spec);
-  spec.n = 1;
-  spec.y0 = &y0;
-  spec.inputs = &in;
-  spec.ninputs = 1;
-  spec.rhs = ce_rhs;
-  spec.jac = ce_jac;
-  spec.flags = RU_EFFECT_AFFINE;
+  const ru_effect_states spec = {.n = 1, .y0 = &y0, .inputs = &in, .ninputs = 1, .rhs = ce_rhs,
+                                 .jac = ce_jac, .flags = RU_EFFECT_AFFINE};
   assert_int_equal(ru_effect_new(s, 1, &e, &err), RU_OK);
   assert_int_equal(ru_effect_add(e, &spec, NULL, &err), RU_OK);
   assert_int_equal(rui_effect_set_kernel(e, kernel, &err), RU_OK);
