@@ -607,8 +607,9 @@ static void test_bad_specs_fail_with_the_documented_codes(void **state) {
 
 /* --- the specialised kernel (src/pk/hybrid_kernel.c) --------------------------------------- */
 
-/* The RxODE model with a Jacobian has the kernel's shape; without one, with two effect states
- * or with a second effect unit it does not (the general engine). */
+/* The RxODE model with one effect state has the kernel's shape; with a second effect unit it
+ * does not (the general engine). (Without a Jacobian the shape holds, the caller's Jacobian
+ * declines at the first step and the general engine takes over: the tests above.) */
 static void test_kernel_is_selected_for_one_lti_group_driving_one_affine_state(void **state) {
   (void)state;
   ru_sim *sim = rx_sim();
