@@ -7,6 +7,8 @@
  *   bench_hybrid rxode N1 N2 NREF   speed (N1 and N2 subjects) and errors (NREF subjects)
  *   bench_hybrid interact           atomoxetine 40 mg q12h with paroxetine 20 mg q24h
  *   bench_hybrid synapse            PK -> occupancy -> synapse (bench/hybrid_synapse.h), 14 days
+ *   bench_hybrid hybrid N L [general]  the hybrid alone on N subjects in L lanes (kernel, or the
+ *                                   general engine): for profilers and instruction counts
  *
  * Output: `key value` lines on stdout (bench/run_hybrid writes them to BUILD/bench/hybrid.txt).
  *
@@ -572,12 +574,14 @@ int main(int argc, char **argv) {
   } else if (strcmp(argv[1], "synapse") == 0) {
     rc = bench_synapse();
   } else if (strcmp(argv[1], "hybrid") == 0 && argc >= 4) {
-    /* the hybrid alone (for profiling): N subjects, LANES lanes */
+    /* the hybrid alone (for profiling and instruction counts): N subjects, LANES lanes, and
+     * `general` for the general engine instead of the kernel */
     ru_sim *sim = rx_sim(&err);
     const size_t ns = strtoul(argv[2], NULL, 10), nl = strtoul(argv[3], NULL, 10);
+    const int kernel = !(argc >= 5 && strcmp(argv[4], "general") == 0);
     ru_effect_stats st;
-    const double t = sim != NULL ? run_hybrid(sim, ns, nl, 0, 1, RU_EFFECT_DEFAULT_TOL,
-                                              NULL, NULL, &st)
+    const double t = sim != NULL ? run_hybrid_engine(sim, ns, nl, 0, 1, kernel,
+                                                     RU_EFFECT_DEFAULT_TOL, NULL, NULL, &st)
                                  : -1.0;
     printf("hybrid_lanes%zu_subjects_per_s %.0f (steps %.1f)\n", nl, (double)ns / t,
            (double)st.steps / (double)ns);
