@@ -7,6 +7,8 @@
  *   bench_hybrid rxode N1 N2 NREF   speed (N1 and N2 subjects) and errors (NREF subjects)
  *   bench_hybrid interact           atomoxetine 40 mg q12h with paroxetine 20 mg q24h
  *   bench_hybrid synapse            PK -> occupancy -> synapse (bench/hybrid_synapse.h), 14 days
+ *   bench_hybrid hybrid N L [general]  the hybrid alone on N subjects in L lanes (kernel, or the
+ *                                   general engine): for profilers and instruction counts
  *
  * Output: `key value` lines on stdout (bench/run_hybrid writes them to BUILD/bench/hybrid.txt).
  *
@@ -25,6 +27,7 @@
 
 #include "bench_common.h"
 #include "hybrid_synapse.h"
+#include "pk/hybrid_sim.h"
 #include "pk/model_impl.h"
 #include "pk/ode.h"
 #include "reuptake.h"
@@ -139,9 +142,12 @@ static ru_sim *rx_sim(ru_error *err) {
 }
 
 /* Hybrid solve of subjects [0, nsub) with `lanes` per run; eff (and C2 in mg/L) of each subject
- * into eff_out[s * RX_NT + j], c2_out (may be NULL). Returns the wall time (s) or < 0. */
-static double run_hybrid(ru_sim *sim, size_t nsub, size_t lanes, int variant, int vector,
-                         double tol, double *eff_out, double *c2_out, ru_effect_stats *stats) {
+ * into eff_out[s * RX_NT + j], c2_out (may be NULL). Returns the wall time (s) or < 0. kernel:
+ * the specialised kernel on (1, the default engine choice) or off (0: the general engine;
+ * hybrid_kernel.c vs hybrid_step.c, the same numbers). */
+static double run_hybrid_engine(ru_sim *sim, size_t nsub, size_t lanes, int variant, int vector,
+                                int kernel, double tol, double *eff_out, double *c2_out,
+                                ru_effect_stats *stats) {
   ru_error err;
   ru_effect *e = NULL;
   const rx_par p0 = rx_draw(0, variant);
@@ -168,7 +174,7 @@ static double run_hybrid(ru_sim *sim, size_t nsub, size_t lanes, int variant, in
   }
   static double conc[LANES_MAX * RX_NT], st_out[LANES_MAX * RX_NT];
   if (ru_effect_new(sim, lanes, &e, &err) != RU_OK || ru_effect_add(e, &spec, NULL, &err) != RU_OK ||
-      ru_effect_set_tolerance(e, tol, &err) != RU_OK) {
+      ru_effect_set_tolerance(e, tol, &err) != RU_OK || rui_effect_set_kernel(e, kernel, &err) != RU_OK) {
     fprintf(stderr, "bench_hybrid: %s\n", err.message);
     ru_effect_free(e);
     return -1.0;
@@ -208,6 +214,13 @@ static double run_hybrid(ru_sim *sim, size_t nsub, size_t lanes, int variant, in
   }
   ru_effect_free(e);
   return dt;
+}
+
+
+/* Hybrid solve, the default engine choice (the kernel when the shape holds). */
+static double run_hybrid(ru_sim *sim, size_t nsub, size_t lanes, int variant, int vector,
+                         double tol, double *eff_out, double *c2_out, ru_effect_stats *stats) {
+  return run_hybrid_engine(sim, nsub, lanes, variant, vector, 1, tol, eff_out, c2_out, stats);
 }
 
 /* --- the CVODE paths: all four states, BDF with the analytic Jacobian ----------------------- */
@@ -357,6 +370,23 @@ static int bench_rxode(size_t n1, size_t n2, size_t nref) {
     }
     printf("rxode_%zu_hybrid_batch_subjects_per_s %.0f\n", ns, (double)ns / bestb);
     printf("rxode_%zu_hybrid_batch_lanes %zu\n", ns, bestl);
+    /* the general engine on the same problem, interleaved with the kernel (same load) */
+    double g1 = HUGE_VAL, k1 = HUGE_VAL, g16 = HUGE_VAL, k16 = HUGE_VAL;
+    for (int rep = 0; rep < 3; rep++) {
+      const double a = run_hybrid_engine(sim, ns, 1, 0, 1, 0, tol, NULL, NULL, NULL);
+      const double b = run_hybrid_engine(sim, ns, 1, 0, 1, 1, tol, NULL, NULL, NULL);
+      const double c = run_hybrid_engine(sim, ns, 16, 0, 1, 0, tol, NULL, NULL, NULL);
+      const double d = run_hybrid_engine(sim, ns, 16, 0, 1, 1, tol, NULL, NULL, NULL);
+      if (a < 0.0 || b < 0.0 || c < 0.0 || d < 0.0) return 1;
+      g1 = fmin(g1, a);
+      k1 = fmin(k1, b);
+      g16 = fmin(g16, c);
+      k16 = fmin(k16, d);
+    }
+    printf("rxode_%zu_general_subjects_per_s %.0f\n", ns, (double)ns / g1);
+    printf("rxode_%zu_kernel_subjects_per_s %.0f\n", ns, (double)ns / k1);
+    printf("rxode_%zu_general_lanes16_subjects_per_s %.0f\n", ns, (double)ns / g16);
+    printf("rxode_%zu_kernel_lanes16_subjects_per_s %.0f\n", ns, (double)ns / k16);
     long steps = 0;
     const double tc = run_cvode(ns, 0, 1e-8, 1e-12, NULL, NULL, &steps);
     if (tc < 0.0) return 1;
@@ -371,13 +401,16 @@ static int bench_rxode(size_t n1, size_t n2, size_t nref) {
     ru_effect_stats st;
     if (run_hybrid(sim, nref, 1, v, 0, tol, eff, c2, &st) < 0.0) return 1;
     if (run_hybrid(sim, nref, 8, v, 1, tol, eff2, NULL, NULL) < 0.0) return 1;
+    const int batch_equal = memcmp(eff, eff2, nref * RX_NT * sizeof *eff) == 0;
+    if (run_hybrid_engine(sim, nref, 1, v, 0, 0, tol, eff2, NULL, NULL) < 0.0) return 1;
+    printf("hybrid_kernel_bitwise_general_%s %d\n", VNAME[v],
+           memcmp(eff, eff2, nref * RX_NT * sizeof *eff) == 0);
     const double e_eff = max_rel(eff, reff, nref * RX_NT);
     const double e_c2 = max_rel(c2, rc2, nref * RX_NT);
     printf("hybrid_max_rel_err_%s %.3g\n", VNAME[v], e_eff);
     printf("hybrid_max_rel_err_c2_%s %.3g\n", VNAME[v], e_c2);
     printf("hybrid_steps_per_subject_%s %.1f\n", VNAME[v], (double)st.steps / (double)nref);
-    printf("hybrid_batch_bitwise_equal_%s %d\n", VNAME[v],
-           memcmp(eff, eff2, nref * RX_NT * sizeof *eff) == 0);
+    printf("hybrid_batch_bitwise_equal_%s %d\n", VNAME[v], batch_equal);
   }
   printf("rxode_error_subjects %zu\n", nref);
   printf("hybrid_tol %g\n", tol);
@@ -541,12 +574,14 @@ int main(int argc, char **argv) {
   } else if (strcmp(argv[1], "synapse") == 0) {
     rc = bench_synapse();
   } else if (strcmp(argv[1], "hybrid") == 0 && argc >= 4) {
-    /* the hybrid alone (for profiling): N subjects, LANES lanes */
+    /* the hybrid alone (for profiling and instruction counts): N subjects, LANES lanes, and
+     * `general` for the general engine instead of the kernel */
     ru_sim *sim = rx_sim(&err);
     const size_t ns = strtoul(argv[2], NULL, 10), nl = strtoul(argv[3], NULL, 10);
+    const int kernel = !(argc >= 5 && strcmp(argv[4], "general") == 0);
     ru_effect_stats st;
-    const double t = sim != NULL ? run_hybrid(sim, ns, nl, 0, 1, RU_EFFECT_DEFAULT_TOL,
-                                              NULL, NULL, &st)
+    const double t = sim != NULL ? run_hybrid_engine(sim, ns, nl, 0, 1, kernel,
+                                                     RU_EFFECT_DEFAULT_TOL, NULL, NULL, &st)
                                  : -1.0;
     printf("hybrid_lanes%zu_subjects_per_s %.0f (steps %.1f)\n", nl, (double)ns / t,
            (double)st.steps / (double)ns);

@@ -135,11 +135,14 @@ typedef struct rui_hyb_options {
   double event_cap;   /* first step after a discontinuity: h * rho(A) <= event_cap */
   int max_level;      /* steps no finer than segment / 2^max_level (RU_ESOLVER beyond) */
   int newton_max;     /* simplified Newton iterations per step before a rejection */
+  int kernel;         /* 1: the specialised kernel when the system has its shape (one closed-form
+                       * group driving one affine scalar state; hybrid_kernel.c: the same numbers,
+                       * faster); 0: always the general engine (for comparison) */
 } rui_hyb_options;
 
 /* Defaults: tol RUI_HYB_DEFAULT_TOL (the value meeting 1e-6 max relative error on the RxODE
  * model and its two harder variants, bench/README.md), stiff_cap 2, event_cap 1, max_level 40,
- * newton_max 8. */
+ * newton_max 8, kernel 1. */
 #define RUI_HYB_DEFAULT_TOL 1e-4
 void rui_hyb_options_default(rui_hyb_options *o);
 

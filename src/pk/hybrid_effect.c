@@ -20,6 +20,7 @@ struct ru_effect {
   size_t nunit, capunit;
   size_t ne;
   double tol;
+  int kernel;           /* rui_hyb_options.kernel (rui_effect_set_kernel) */
   double *factor;       /* nl * nc * NKEYS per-lane parameter factors */
   rui_hyb_subject *subj;
   ru_effect_stats stats;
@@ -69,6 +70,7 @@ ru_status ru_effect_new(ru_sim *sim, size_t lanes, ru_effect **out, ru_error *er
   e->nl = lanes;
   e->nc = ru_sim_compound_count(sim);
   e->tol = RU_EFFECT_DEFAULT_TOL;
+  e->kernel = 1;
   e->factor = rui_malloc((lanes * e->nc * NKEYS + 1) * sizeof *e->factor);
   if (e->factor == NULL) {
     ru_effect_free(e);
@@ -190,18 +192,36 @@ fail:
   return st;
 }
 
+/* The solver options of e: the defaults with its tolerance and kernel choice. */
+static void effect_options(const ru_effect *e, rui_hyb_options *o) {
+  rui_hyb_options_default(o);
+  o->tol = e->tol;
+  o->kernel = e->kernel;
+}
+
+static ru_status apply_options(ru_effect *e, ru_error *err) {
+  if (e->subj == NULL) {
+    return RU_OK;
+  }
+  rui_hyb_options o;
+  effect_options(e, &o);
+  return rui_hyb_set_options(rui_hyb_subject_engine(e->subj), &o, err);
+}
+
 ru_status ru_effect_set_tolerance(ru_effect *e, double tol, ru_error *err) {
   if (e == NULL || !(tol > 0.0 && tol < 1.0)) {
     return ru_error_set(err, RU_EINVAL, "effect tolerance %g must be in (0, 1)", tol);
   }
   e->tol = tol;
-  if (e->subj != NULL) {
-    rui_hyb_options o;
-    rui_hyb_options_default(&o);
-    o.tol = tol;
-    return rui_hyb_set_options(rui_hyb_subject_engine(e->subj), &o, err);
+  return apply_options(e, err);
+}
+
+ru_status rui_effect_set_kernel(ru_effect *e, int kernel, ru_error *err) {
+  if (e == NULL) {
+    return ru_error_set(err, RU_EINVAL, "rui_effect_set_kernel: NULL effect");
   }
-  return RU_OK;
+  e->kernel = kernel != 0;
+  return apply_options(e, err);
 }
 
 ru_status ru_effect_scale_param(ru_effect *e, size_t lane, const char *compound, const char *key,
@@ -232,8 +252,7 @@ ru_status ru_effect_scale_param(ru_effect *e, size_t lane, const char *compound,
 
 static ru_status build(ru_effect *e, ru_error *err) {
   rui_hyb_options o;
-  rui_hyb_options_default(&o);
-  o.tol = e->tol;
+  effect_options(e, &o);
   ru_status st = rui_hyb_subject_new(e->sim, e->nl, 0, e->unit, e->nunit, &o, &e->subj, err);
   for (size_t l = 0; st == RU_OK && l < e->nl; l++) {
     for (size_t i = 0; st == RU_OK && i < e->nc; i++) {

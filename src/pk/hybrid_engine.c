@@ -26,8 +26,7 @@
  * the worst case. The forcing here decays smoothly between doses and grows the defect less: 1/8
  * took 12 % fewer steps on the RxODE model and its two variants at the same errors (1000
  * subjects: 9.5e-8, 7.3e-8, 4.5e-7 against 9.5e-8, 7.1e-8, 3.3e-7 with 1/32), for 1.8 % of
- * steps rejected instead of 0.7 % (bench/README.md). */
-#define RUI_HYB_COARSEN_BELOW 0.125
+ * steps rejected instead of 0.7 % (bench/README.md). RUI_HYB_COARSEN_BELOW, hybrid_impl.h. */
 
 void rui_hyb_options_default(rui_hyb_options *o) {
   if (o == NULL) {
@@ -38,6 +37,7 @@ void rui_hyb_options_default(rui_hyb_options *o) {
   o->event_cap = 1.0;
   o->max_level = 40;
   o->newton_max = 8;
+  o->kernel = 1;
 }
 
 static ru_status check_options(const rui_hyb_options *o, ru_error *err) {
@@ -526,6 +526,7 @@ ru_status rui_hyb_new(const rui_hyb_system *sys, size_t nl, const rui_hyb_option
   if ((st = alloc_work(h, err)) != RU_OK) {
     goto fail;
   }
+  h->kern = rui_hyb_kernel_shape(h, &h->kg);
   *out = h;
   return RU_OK;
 fail:
@@ -645,7 +646,7 @@ void rui_hyb_lane_get_state(const rui_hyb *h, size_t lane, double *y) {
 }
 
 /* Makes lane l's active propagators of group g those of step size hh. */
-static ru_status activate(rui_hyb *h, size_t g, size_t l, double hh, ru_error *err) {
+ru_status rui_hyb_activate(rui_hyb *h, size_t g, size_t l, double hh, ru_error *err) {
   const size_t nl = h->nl;
   if (h->hact[g * nl + l] == hh) {
     return RU_OK;
@@ -709,7 +710,7 @@ static void set_rates(rui_hyb *h, const double *rate) {
 }
 
 /* 2^-L, exact: a step is H * 2^-L without a libm call in the loop. */
-static const double POW2M[64] = {
+const double rui_hyb_pow2m[64] = {
     0x1p-0, 0x1p-1, 0x1p-2, 0x1p-3, 0x1p-4, 0x1p-5, 0x1p-6, 0x1p-7,
     0x1p-8, 0x1p-9, 0x1p-10, 0x1p-11, 0x1p-12, 0x1p-13, 0x1p-14, 0x1p-15,
     0x1p-16, 0x1p-17, 0x1p-18, 0x1p-19, 0x1p-20, 0x1p-21, 0x1p-22, 0x1p-23,
@@ -723,7 +724,7 @@ static const double POW2M[64] = {
 /* Smallest level L >= 0 with H / 2^L <= x (x > 0). */
 static int level_for(double H, double x) {
   int L = 0;
-  while (L < 62 && H * POW2M[L] > x * (1.0 + 1e-12)) {
+  while (L < 62 && H * rui_hyb_pow2m[L] > x * (1.0 + 1e-12)) {
     L++;
   }
   return L;
@@ -765,7 +766,7 @@ static ru_status advance_free_groups(rui_hyb *h, double H, ru_error *err) {
 }
 
 /* Level of lane l's first step in a segment of length H. */
-static int first_level(rui_hyb *h, size_t l, double H) {
+int rui_hyb_first_level(rui_hyb *h, size_t l, double H) {
   const size_t nl = h->nl;
   int L = level_for(H, h->hprop[l]);
   int post = 0;
@@ -787,6 +788,21 @@ static int first_level(rui_hyb *h, size_t l, double H) {
   return L > h->opt.max_level ? h->opt.max_level : L;
 }
 
+/* Commits lane l's accepted step: the states of the groups that feed blocks, and the blocks'
+ * states with their end-of-step derivatives (the next step's start values). */
+HYB_INLINE void commit_general(rui_hyb *h, size_t l) {
+  const size_t nl = h->nl;
+  for (size_t k = 0; k < h->nmov; k++) {
+    const size_t s = h->mov[k] * nl + l;
+    h->y[s] = h->x1[s];
+  }
+  for (size_t k = 0; k < h->nbrow; k++) {
+    const size_t s = h->brow[k] * nl + l;
+    h->y[s] = h->x1[s];
+    h->fstart[s] = h->f1[s];
+  }
+}
+
 ru_status rui_hyb_advance(rui_hyb *h, double t0, double t1, const double *rate, ru_error *err) {
   const size_t nl = h->nl;
   const double H = t1 - t0;
@@ -798,91 +814,26 @@ ru_status rui_hyb_advance(rui_hyb *h, double t0, double t1, const double *rate, 
   if (h->nb == 0) {
     return advance_free_groups(h, H, err);
   }
-  for (size_t l = 0; l < nl; l++) {
-    h->level[l] = first_level(h, l, H);
-    h->pos[l] = 0;
-    h->done[l] = 0;
+  if (h->kern && h->opt.kernel && !h->blk[0].has_rate && !h->blk[0].no_jac) {
+    int declined = 0;
+    if ((st = rui_hyb_kernel_advance(h, h->kg, t0, H, &declined, err)) != RU_OK) {
+      return st;
+    }
+    if (!declined) {
+      return advance_free_groups(h, H, err);
+    }
+    h->blk[0].no_jac = 1; /* difference quotients from now on: the general engine */
   }
+  rui_hyb_segment_start(h, H);
   size_t left = nl;
   while (left > 0) {
-    for (size_t l = 0; l < nl; l++) {
-      if (h->done[l]) {
-        h->hl[l] = 0.0;
-        h->tl[l] = t1;
-        continue;
-      }
-      const double hh = H * POW2M[h->level[l]];
-      h->hl[l] = hh;
-      h->tl[l] = t0 + (double)h->pos[l] * hh;
-      if (hh != h->hlast[l]) {
-        for (size_t g = 0; g < h->ng; g++) {
-          if (h->grp[g].feeds && (st = activate(h, g, l, hh, err)) != RU_OK) {
-            return st;
-          }
-        }
-        h->hlast[l] = hh;
-      }
-    }
-    if ((st = rui_hyb_step(h, err)) != RU_OK) {
+    if ((st = rui_hyb_pass_setup(h, t0, H, err)) != RU_OK ||
+        (st = rui_hyb_step(h, err)) != RU_OK) {
       return st;
     }
     h->stats.kernel_calls++;
-    for (size_t l = 0; l < nl; l++) {
-      if (h->done[l]) {
-        continue;
-      }
-      if (h->redo[l] || !(h->err[l] <= 1.0)) {
-        h->stats.rejected++;
-        int up = 1;
-        if (h->redo[l]) {
-          while (up < 30 && POW2M[up] * h->hj[l] > 1.0) {
-            up++;
-          }
-        }
-        h->level[l] += up;
-        h->pos[l] <<= up;
-        if (h->level[l] > h->opt.max_level) {
-          return ru_error_set(err, RU_ESOLVER,
-                              "hybrid solver: step size below %g h at t = %g h (lane %zu)",
-                              H * POW2M[h->opt.max_level], h->tl[l], l);
-        }
-        continue;
-      }
-      /* accept: commit the states the step moved */
-      h->stats.steps++;
-      for (size_t k = 0; k < h->nmov; k++) {
-        const size_t s = h->mov[k] * nl + l;
-        h->y[s] = h->x1[s];
-      }
-      for (size_t k = 0; k < h->nbrow; k++) {
-        const size_t s = h->brow[k] * nl + l;
-        h->y[s] = h->x1[s];
-        h->fstart[s] = h->f1[s];
-      }
-      for (size_t g = 0; g < h->ng; g++) {
-        h->flag[g * nl + l] = h->grp[g].feeds ? 0 : h->flag[g * nl + l];
-      }
-      h->fvalid[l] = 1;
-      h->pos[l]++;
-      const double hh = h->hl[l];
-      int coarser = h->err[l] < RUI_HYB_COARSEN_BELOW;
-      for (size_t b = 0; b < h->nb && coarser; b++) {
-        coarser = h->blk[b].kind == RUI_HYB_STIFF ||
-                  2.0 * hh * h->jnorm[b * nl + l] <= h->opt.stiff_cap;
-      }
-      if (h->first[l]) {
-        h->dose_level[l] = coarser && h->level[l] > 0 ? h->level[l] - 1 : h->level[l];
-        h->first[l] = 0;
-      }
-      h->hprop[l] = coarser ? 2.0 * hh : hh;
-      if (coarser && h->level[l] > 0 && (h->pos[l] & 1) == 0) {
-        h->level[l]--;
-        h->pos[l] >>= 1;
-      }
-      if (h->pos[l] == ((int64_t)1 << h->level[l])) {
-        h->done[l] = 1;
-        left--;
-      }
+    if ((st = rui_hyb_pass_control(h, H, commit_general, &left, err)) != RU_OK) {
+      return st;
     }
   }
   return advance_free_groups(h, H, err);

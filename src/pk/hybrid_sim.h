@@ -75,4 +75,8 @@ ru_status rui_hyb_subject_run(rui_hyb_subject *s, const double *times_h, size_t 
 ru_status rui_hyb_sim_states(ru_sim *s, const double *times_h, size_t nt, double *states,
                              ru_error *err);
 
+/* The specialised kernel on (1, the default) or off (0: the general engine; tests and the
+ * benchmark compare the two) for an effect solver (hybrid_effect.c). */
+ru_status rui_effect_set_kernel(ru_effect *e, int kernel, ru_error *err);
+
 #endif

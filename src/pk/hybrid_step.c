@@ -31,7 +31,6 @@
 
 #include "pk/hybrid_impl.h"
 
-#define RUI_HYB_PIVOT_MIN 1e-6
 /* Newton stops when the weighted increment (scaled like the error test) times the contraction
  * estimate theta/(1-theta) is below this (Hairer & Wanner IV.8, kappa * Tol: they take
  * kappa = 1e-2 to 1e-1 because their tolerance is met by the step error alone; here the error is
@@ -41,8 +40,6 @@
 /* Difference quotient step for Newton's Jacobian: sqrt(2^-52) of the state's scale. */
 #define RUI_HYB_FD_REL 1.4901161193847656e-08
 
-#define HYB_INLINE static inline __attribute__((always_inline))
-
 const double rui_gl3_c[3] = {0.5 - RUI_SQRT15 / 10.0, 0.5, 0.5 + RUI_SQRT15 / 10.0};
 const double rui_gl3_a[3][3] = {
     {5.0 / 36.0, 2.0 / 9.0 - RUI_SQRT15 / 15.0, 5.0 / 36.0 - RUI_SQRT15 / 30.0},
@@ -51,20 +48,6 @@ const double rui_gl3_a[3][3] = {
 const double rui_gl3_b[3] = {5.0 / 18.0, 4.0 / 9.0, 5.0 / 18.0};
 const double rui_gl3_d[3] = {5.0 / 3.0, -4.0 / 3.0, 5.0 / 3.0};
 const double rui_gl3_e[3] = {5.0 / 6.0 - RUI_SQRT15 / 6.0, -2.0 / 3.0, 5.0 / 6.0 + RUI_SQRT15 / 6.0};
-
-/* Copies of the tables as literals the compiler can fold (same values). */
-#define C0 (0.5 - RUI_SQRT15 / 10.0)
-#define C2 (0.5 + RUI_SQRT15 / 10.0)
-static const double GA[3][3] = {
-    {5.0 / 36.0, 2.0 / 9.0 - RUI_SQRT15 / 15.0, 5.0 / 36.0 - RUI_SQRT15 / 30.0},
-    {5.0 / 36.0 + RUI_SQRT15 / 24.0, 2.0 / 9.0, 5.0 / 36.0 - RUI_SQRT15 / 24.0},
-    {5.0 / 36.0 + RUI_SQRT15 / 30.0, 2.0 / 9.0 + RUI_SQRT15 / 15.0, 5.0 / 36.0}};
-static const double GC[3] = {C0, 0.5, C2};
-static const double GD[3] = {5.0 / 3.0, -4.0 / 3.0, 5.0 / 3.0};
-static const double GE[3] = {5.0 / 6.0 - RUI_SQRT15 / 6.0, -2.0 / 3.0, 5.0 / 6.0 + RUI_SQRT15 / 6.0};
-/* l_j(0): the slope of the collocation polynomial at the step start (the nodes are symmetric,
- * so these are GE reversed) */
-static const double GE0[3] = {5.0 / 6.0 + RUI_SQRT15 / 6.0, -2.0 / 3.0, 5.0 / 6.0 - RUI_SQRT15 / 6.0};
 
 /* 3-stage Radau IIA (Ehle 1969; Hairer & Wanner II, Table IV.5.6): nodes RC, matrix RA (its
  * last row is b: stiffly accurate, y1 = Y3), and the embedded error estimate of Hairer &
@@ -97,9 +80,6 @@ const double rui_radau_a[3][3] = {
     {(16.0 - RUI_SQRT6) / 36.0, (16.0 + RUI_SQRT6) / 36.0, 1.0 / 9.0}};
 const double rui_radau_dd[3] = {-(13.0 + 7.0 * RUI_SQRT6) / 3.0, (-13.0 + 7.0 * RUI_SQRT6) / 3.0,
                                 -1.0 / 3.0};
-
-/* max that lets a NaN through (so a NaN error rejects the step). */
-HYB_INLINE double nanmax(double best, double x) { return x <= best ? best : x; }
 
 /* Calls the block's right-hand side on np points (inputs u, output f) and adds the input rates
  * of its rows. */
@@ -210,8 +190,8 @@ HYB_INLINE void node_inputs(rui_hyb *restrict h, size_t b, const size_t nl) {
         const double *restrict cf = in->coef + t * nl;
         if ((h->blk[tm->block].kind == RUI_HYB_STIFF) != stiff) {
           /* the source's polynomial at this block's node */
-          const double *src = stiff ? GC : RC;
-          const double x = stiff ? RC[j] : GC[j];
+          const double *src = stiff ? HYB_GC : RC;
+          const double x = stiff ? RC[j] : HYB_GC[j];
           const double *restrict zs = h->z + h->boff[tm->block] + (tm->bpos * 3) * nl;
           const double w0 = stage_weight(src, 0, x), w1 = stage_weight(src, 1, x),
                        w2 = stage_weight(src, 2, x);
@@ -245,7 +225,7 @@ HYB_INLINE size_t fill_points(rui_hyb *restrict h, size_t b, size_t copies, size
     for (size_t jj = 0; jj < nodes; jj++) {
       const size_t j = nodes == 1 ? 1 : jj;
       const size_t p0 = (r * nodes + jj) * nl;
-      const double c = B->kind == RUI_HYB_STIFF ? RC[j] : GC[j];
+      const double c = B->kind == RUI_HYB_STIFF ? RC[j] : HYB_GC[j];
       for (size_t l = 0; l < nl; l++) {
         h->pt_t[p0 + l] = h->tl[l] + c * h->hl[l];
       }
@@ -379,7 +359,7 @@ HYB_INLINE void stiffness(rui_hyb *restrict h, size_t b, size_t nodes, const siz
     for (size_t l = 0; l < nl; l++) {
       double best = 0.0;
       for (size_t j = 0; j < nodes; j++) {
-        best = nanmax(best, fabs(jac[j * nl + l]));
+        best = rui_hyb_nanmax(best, fabs(jac[j * nl + l]));
       }
       jn[l] = best;
       hj[l] = best * hl[l];
@@ -387,7 +367,7 @@ HYB_INLINE void stiffness(rui_hyb *restrict h, size_t b, size_t nodes, const siz
     for (size_t l = 0; l < nl; l++) {
       if (!(hj[l] <= cap)) {
         h->redo[l] = 1;
-        h->hj[l] = nanmax(h->hj[l], hj[l] / cap);
+        h->hj[l] = rui_hyb_nanmax(h->hj[l], hj[l] / cap);
       }
     }
     return;
@@ -400,14 +380,14 @@ HYB_INLINE void stiffness(rui_hyb *restrict h, size_t b, size_t nodes, const siz
         for (size_t c = 0; c < nb; c++) {
           s += fabs(h->jac[((i * nb + c) * nodes + j) * nl + l]);
         }
-        best = nanmax(best, s);
+        best = rui_hyb_nanmax(best, s);
       }
     }
     jn[l] = best;
     const double x = best * h->hl[l];
     if (!(x <= h->opt.stiff_cap)) {
       h->redo[l] = 1;
-      h->hj[l] = nanmax(h->hj[l], x / h->opt.stiff_cap);
+      h->hj[l] = rui_hyb_nanmax(h->hj[l], x / h->opt.stiff_cap);
     }
   }
 }
@@ -561,7 +541,7 @@ HYB_INLINE void lu_pivot_solve_lanes(const double *restrict m, size_t N, const s
  * 3) or J0 at every node (Newton, nodes = 1). */
 HYB_INLINE void stage_matrix(rui_hyb *restrict h, size_t b, size_t nodes, const size_t nl) {
   const size_t nb = h->blk[b].nb, N = 3 * nb;
-  const double(*TA)[3] = h->blk[b].kind == RUI_HYB_STIFF ? RA : GA;
+  const double(*TA)[3] = h->blk[b].kind == RUI_HYB_STIFF ? RA : HYB_GA;
   for (size_t i = 0; i < nb; i++) {
     for (size_t j = 0; j < 3; j++) {
       for (size_t c = 0; c < nb; c++) {
@@ -592,7 +572,7 @@ HYB_INLINE void quadrature(rui_hyb *restrict h, size_t b, const size_t nl) {
       double *restrict zz = z + (i * 3 + j) * nl;
 #pragma omp simd
       for (size_t l = 0; l < nl; l++) {
-        zz[l] = h->hl[l] * (GA[j][0] * f0[l] + GA[j][1] * f1[l] + GA[j][2] * f2[l]);
+        zz[l] = h->hl[l] * (HYB_GA[j][0] * f0[l] + HYB_GA[j][1] * f1[l] + HYB_GA[j][2] * f2[l]);
       }
     }
   }
@@ -609,10 +589,8 @@ HYB_INLINE ru_status solve_explicit(rui_hyb *restrict h, size_t b, const size_t 
   return RU_OK;
 }
 
-/* The affine stage system of a one-state block, (I - h A diag(J)) Z = h A F, by Cramer's rule:
- * the nine cofactors are independent, so the only division is 1/det (a short dependency chain:
- * this solve is on the critical path of every step). A determinant below RUI_HYB_PIVOT_MIN
- * (the matrix is I - O(h ||J||), det -> 1 as h -> 0) rejects the lane's step. */
+/* The affine stage system of a one-state block, (I - h A diag(J)) Z = h A F
+ * (rui_hyb_affine1_solve). */
 HYB_INLINE void solve_affine1(rui_hyb *restrict h, size_t b, const size_t nl) {
   double *restrict z = h->z + h->boff[b];
   const double *restrict jac = h->jac;
@@ -621,24 +599,12 @@ HYB_INLINE void solve_affine1(rui_hyb *restrict h, size_t b, const size_t nl) {
 #pragma omp simd
   for (size_t l = 0; l < nl; l++) {
     const double hh = hl[l];
-    const double j0 = hh * jac[l], j1 = hh * jac[nl + l], j2 = hh * jac[2 * nl + l];
-    const double m00 = 1.0 - GA[0][0] * j0, m01 = -GA[0][1] * j1, m02 = -GA[0][2] * j2;
-    const double m10 = -GA[1][0] * j0, m11 = 1.0 - GA[1][1] * j1, m12 = -GA[1][2] * j2;
-    const double m20 = -GA[2][0] * j0, m21 = -GA[2][1] * j1, m22 = 1.0 - GA[2][2] * j2;
-    const double c00 = m11 * m22 - m12 * m21, c01 = m12 * m20 - m10 * m22,
-                 c02 = m10 * m21 - m11 * m20;
-    const double c10 = m02 * m21 - m01 * m22, c11 = m00 * m22 - m02 * m20,
-                 c12 = m01 * m20 - m00 * m21;
-    const double c20 = m01 * m12 - m02 * m11, c21 = m02 * m10 - m00 * m12,
-                 c22 = m00 * m11 - m01 * m10;
-    const double det = m00 * c00 + m01 * c01 + m02 * c02;
-    const double ok = fabs(det) >= RUI_HYB_PIVOT_MIN ? det : 1.0;
-    const double id = 1.0 / ok;
-    const double r0 = z[l], r1 = z[nl + l], r2 = z[2 * nl + l];
-    z[l] = (c00 * r0 + c10 * r1 + c20 * r2) * id;
-    z[nl + l] = (c01 * r0 + c11 * r1 + c21 * r2) * id;
-    z[2 * nl + l] = (c02 * r0 + c12 * r1 + c22 * r2) * id;
-    detv[l] = det;
+    double s0, s1, s2;
+    detv[l] = rui_hyb_affine1_solve(hh * jac[l], hh * jac[nl + l], hh * jac[2 * nl + l], z[l],
+                                    z[nl + l], z[2 * nl + l], &s0, &s1, &s2);
+    z[l] = s0;
+    z[nl + l] = s1;
+    z[2 * nl + l] = s2;
   }
   for (size_t l = 0; l < nl; l++) {
     if (!(fabs(detv[l]) >= RUI_HYB_PIVOT_MIN)) {
@@ -691,7 +657,7 @@ HYB_INLINE double znorm(const rui_hyb *h, size_t b, const double *dz, size_t l, 
     const size_t row = h->blk[b].rows[i];
     const double sc = tol * fabs(h->y[row * nl + l]) + h->atol[row];
     for (size_t j = 0; j < 3; j++) {
-      best = nanmax(best, fabs(dz[(i * 3 + j) * nl + l]) / sc);
+      best = rui_hyb_nanmax(best, fabs(dz[(i * 3 + j) * nl + l]) / sc);
     }
   }
   return best;
@@ -704,8 +670,8 @@ HYB_INLINE ru_status solve_newton(rui_hyb *restrict h, size_t b, const size_t nl
   const hyb_block *B = &h->blk[b];
   const size_t nb = B->nb, N = 3 * nb, np = 3 * nl;
   const int stiff = B->kind == RUI_HYB_STIFF;
-  const double(*TA)[3] = stiff ? RA : GA;
-  const double *TC = stiff ? RC : GC;
+  const double(*TA)[3] = stiff ? RA : HYB_GA;
+  const double *TC = stiff ? RC : HYB_GC;
   ru_status st = block_jacobian(h, b, 1, 0, nl, err);
   if (st != RU_OK) {
     return st;
@@ -824,7 +790,7 @@ HYB_INLINE ru_status solve_newton(rui_hyb *restrict h, size_t b, const size_t nl
       const double *restrict y0 = h->y + row * nl, *restrict z2 = z + (i * 3 + 2) * nl;
       for (size_t l = 0; l < nl; l++) {
         const double ymax = fabs(y0[l]) > fabs(y0[l] + z2[l]) ? fabs(y0[l]) : fabs(y0[l] + z2[l]);
-        h->err[l] = nanmax(h->err[l], fabs(ev[i * nl + l]) / (RUI_HYB_STIFF_TOL * h->opt.tol * ymax + at));
+        h->err[l] = rui_hyb_nanmax(h->err[l], fabs(ev[i * nl + l]) / (RUI_HYB_STIFF_TOL * h->opt.tol * ymax + at));
       }
     }
   }
@@ -929,11 +895,11 @@ HYB_INLINE ru_status endpoint(rui_hyb *restrict h, size_t b, const size_t nl, ru
 #pragma omp simd
     for (size_t l = 0; l < nl; l++) {
       fs[l] = fe[l];
-      const double slope1 = GE[0] * f0[l] + GE[1] * f1[l] + GE[2] * f2[l];
-      const double slope0 = GE0[0] * f0[l] + GE0[1] * f1[l] + GE0[2] * f2[l];
+      const double slope1 = HYB_GE[0] * f0[l] + HYB_GE[1] * f1[l] + HYB_GE[2] * f2[l];
+      const double slope0 = HYB_GE0[0] * f0[l] + HYB_GE0[1] * f1[l] + HYB_GE0[2] * f2[l];
       const double e1 = hl[l] * fabs(slope1 - fe[l]) / (tol * fabs(x1[l]) + at);
       const double e0 = hl[l] * fabs(slope0 - fb[l]) / (tol * fabs(y0[l]) + at);
-      errv[l] = nanmax(errv[l], nanmax(e0, e1));
+      errv[l] = rui_hyb_nanmax(errv[l], rui_hyb_nanmax(e0, e1));
     }
   }
   return RU_OK;
@@ -972,7 +938,7 @@ HYB_INLINE ru_status step_impl(rui_hyb *restrict h, const size_t nl, ru_error *e
       }
 #pragma omp simd
       for (size_t l = 0; l < nl; l++) {
-        x1[l] = y0[l] + (GD[0] * z0[l] + GD[1] * z1[l] + GD[2] * z2[l]);
+        x1[l] = y0[l] + (HYB_GD[0] * z0[l] + HYB_GD[1] * z1[l] + HYB_GD[2] * z2[l]);
       }
     }
   }
@@ -985,15 +951,6 @@ HYB_INLINE ru_status step_impl(rui_hyb *restrict h, const size_t nl, ru_error *e
   return RU_OK;
 }
 
-/* Function multiversioning (GCC on x86-64): each instance is also compiled for AVX2 and AVX-512
- * and the loader picks the best the CPU has (an ifunc), so a default build (-O2, baseline
- * x86-64) gets the wide vectors. The clones compute the same IEEE operations (no contraction):
- * the numbers do not depend on the CPU the run lands on. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define HYB_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define HYB_CLONES
-#endif
 
 HYB_CLONES static ru_status step_1(rui_hyb *h, ru_error *err) { return step_impl(h, 1, err); }
 HYB_CLONES static ru_status step_2(rui_hyb *h, ru_error *err) { return step_impl(h, 2, err); }

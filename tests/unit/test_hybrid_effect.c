@@ -6,7 +6,12 @@
  *     companions) it runs in;
  *   - a two-state effect nonlinear in itself (Newton) and an occupancy-driven effect agree with
  *     CVODE on the whole system;
- *   - bad specs fail with the documented codes.
+ *   - bad specs fail with the documented codes;
+ *   - with a Jacobian the specialised kernel runs (one closed-form group driving one affine
+ *     state, src/pk/hybrid_kernel.c): its numbers are bitwise those of the general engine on
+ *     the three variants, on one-, two- and three-compartment PK (group sizes 2, 3, 4: both
+ *     specialised instances and the generic one) and every lane count; it meets 1e-6 against
+ *     CVODE, and its lanes are bitwise independent of the batch.
  * The PK part is the KB compound milnacipran overridden to the RxODE parameters (a linear
  * subject: closed form), as in the benchmark. */
 #include <math.h>
@@ -19,6 +24,8 @@
 
 #include <cmocka.h>
 
+#include "pk/hybrid_impl.h"
+#include "pk/hybrid_sim.h"
 #include "pk/ode.h"
 #include "reuptake.h"
 
@@ -113,6 +120,21 @@ static int eff_rhs_n(size_t np, size_t nl, const double *t, const double *y, con
   return 0;
 }
 
+static int eff_jac(double t, const double *y, const double *u, double *jac, void *user) {
+  const eff_par *p = user;
+  (void)t;
+  (void)y;
+  jac[0] = -p->kout * (1.0 - u[0] / (p->ec50 + u[0]));
+  return 0;
+}
+
+/* run_subjects flags: the vector form of the effect function, a Jacobian (the specialised
+ * kernel's shape; point by point also with the vector form), the general engine forced (the
+ * kernel off). */
+#define RS_VECTOR 1
+#define RS_JAC 2
+#define RS_GENERAL 4
+
 /* The whole model on CVODE (RxODE's four states). */
 static int rx_rhs(double t, const double *y, double *dy, void *user) {
   const rx_par *p = user;
@@ -144,7 +166,7 @@ static void times_of(double *t) {
 /* Subjects first .. first+count (lane order given by order[], NULL = identity) on `lanes` lanes
  * into conc[s*NT + j] (mg/L) and eff[s*NT + j]. */
 static void run_subjects(ru_sim *sim, size_t count, size_t lanes, const size_t *order,
-                         int variant, int vector, double *c2, double *eff) {
+                         int variant, int flags, double *c2, double *eff) {
   ru_error err;
   ru_effect *e = NULL;
   const rx_par p0 = par_of(0, variant);
@@ -158,11 +180,13 @@ static void run_subjects(ru_sim *sim, size_t count, size_t lanes, const size_t *
   spec.inputs = &in;
   spec.ninputs = 1;
   spec.rhs = eff_rhs;
-  spec.rhs_batch = vector ? eff_rhs_n : NULL;
+  spec.rhs_batch = flags & RS_VECTOR ? eff_rhs_n : NULL;
+  spec.jac = flags & RS_JAC ? eff_jac : NULL;
   spec.user = &ep;
   spec.flags = RU_EFFECT_AFFINE;
   assert_int_equal(ru_effect_new(sim, lanes, &e, &err), RU_OK);
   assert_int_equal(ru_effect_add(e, &spec, NULL, &err), RU_OK);
+  assert_int_equal(rui_effect_set_kernel(e, !(flags & RS_GENERAL), &err), RU_OK);
   double t[NT];
   times_of(t);
   double *conc = calloc(lanes * NT, sizeof *conc), *st = calloc(lanes * NT, sizeof *st);
@@ -195,10 +219,10 @@ static double rel(double a, double b) {
 }
 
 /* Max relative error of eff and C2 over NSUB subjects and 241 outputs vs CVODE rtol 1e-10. */
-static double variant_error(int variant) {
+static double variant_error(int variant, int flags) {
   ru_sim *sim = rx_sim();
   double *c2 = calloc(NSUB * NT, sizeof *c2), *eff = calloc(NSUB * NT, sizeof *eff);
-  run_subjects(sim, NSUB, 1, NULL, variant, 0, c2, eff);
+  run_subjects(sim, NSUB, 1, NULL, variant, flags, c2, eff);
   rui_ode_event ev[15];
   rx_events(ev);
   double t[NT], y[4 * NT];
@@ -219,7 +243,8 @@ static double variant_error(int variant) {
       m = fmax(m, rel(c2[s * NT + j], y[j * 4 + 1] / p.v2));
     }
   }
-  print_message("      variant %d: max rel err %.3g\n", variant, m);
+  print_message("      variant %d%s: max rel err %.3g\n", variant,
+                flags & RS_JAC ? " (kernel)" : "", m);
   free(c2);
   free(eff);
   ru_sim_free(sim);
@@ -228,28 +253,28 @@ static double variant_error(int variant) {
 
 static void test_rxode_model_meets_1e6_at_the_default_tolerance(void **state) {
   (void)state;
-  assert_true(variant_error(0) <= 1e-6);
+  assert_true(variant_error(0, 0) <= 1e-6);
 }
 
 static void test_sharper_nonlinearity_ec50_20_meets_1e6(void **state) {
   (void)state;
-  assert_true(variant_error(1) <= 1e-6);
+  assert_true(variant_error(1, 0) <= 1e-6);
 }
 
 /* Kin = Kout = 5: h |df/dy| reaches 5 at h = 1, where the stiffness cap halves the steps. */
 static void test_fast_effect_kin_kout_5_meets_1e6(void **state) {
   (void)state;
-  assert_true(variant_error(2) <= 1e-6);
+  assert_true(variant_error(2, 0) <= 1e-6);
 }
 
-/* Lanes, positions and companions do not change a subject's numbers by one bit. */
-static void test_results_are_bitwise_independent_of_the_batch(void **state) {
-  (void)state;
+/* Lanes, positions and companions do not change a subject's numbers by one bit (variant v,
+ * run_subjects flags besides the vector form, which is tried with and without). */
+static void check_batch_independence(int v, int flags) {
   ru_sim *sim = rx_sim();
   const size_t n = 20;
   double *c_ref = calloc(n * NT, sizeof *c_ref), *e_ref = calloc(n * NT, sizeof *e_ref);
   double *c = calloc(n * NT, sizeof *c), *e = calloc(n * NT, sizeof *e);
-  run_subjects(sim, n, 1, NULL, 0, 0, c_ref, e_ref);
+  run_subjects(sim, n, 1, NULL, v, flags, c_ref, e_ref);
   size_t reversed[20];
   for (size_t k = 0; k < n; k++) reversed[k] = n - 1 - k;
   const size_t widths[5] = {2, 3, 4, 8, 16};
@@ -257,7 +282,8 @@ static void test_results_are_bitwise_independent_of_the_batch(void **state) {
     for (int vec = 0; vec < 2; vec++) {
       memset(c, 0, n * NT * sizeof *c);
       memset(e, 0, n * NT * sizeof *e);
-      run_subjects(sim, n, widths[w], w % 2 ? reversed : NULL, 0, vec, c, e);
+      run_subjects(sim, n, widths[w], w % 2 ? reversed : NULL, v, flags | (vec ? RS_VECTOR : 0),
+                   c, e);
       assert_memory_equal(c, c_ref, n * NT * sizeof *c);
       assert_memory_equal(e, e_ref, n * NT * sizeof *e);
     }
@@ -267,6 +293,11 @@ static void test_results_are_bitwise_independent_of_the_batch(void **state) {
   free(c);
   free(e);
   ru_sim_free(sim);
+}
+
+static void test_results_are_bitwise_independent_of_the_batch(void **state) {
+  (void)state;
+  check_batch_independence(0, 0);
 }
 
 /* --- a two-state effect nonlinear in itself (simplified Newton) ---------------------------- */
@@ -574,6 +605,106 @@ static void test_bad_specs_fail_with_the_documented_codes(void **state) {
   ru_sim_free(sim);
 }
 
+/* --- the specialised kernel (src/pk/hybrid_kernel.c) --------------------------------------- */
+
+/* The RxODE model with one effect state has the kernel's shape; with a second effect unit it
+ * does not (the general engine). (Without a Jacobian the shape holds, the caller's Jacobian
+ * declines at the first step and the general engine takes over: the tests above.) */
+static void test_kernel_is_selected_for_one_lti_group_driving_one_affine_state(void **state) {
+  (void)state;
+  ru_sim *sim = rx_sim();
+  ru_error err;
+  assert_int_equal(ru_sim_prepare(sim, &err), RU_OK);
+  eff_par ep = {1.0, 1.0, 200000.0};
+  double y0[2] = {1.0, 1.0};
+  ru_effect_input_kind kind = RU_EFFECT_CONC;
+  size_t comp = 0;
+  double knm = nan("");
+  rui_hyb_unit u;
+  memset(&u, 0, sizeof u);
+  u.n = 1;
+  u.y0 = y0;
+  u.ninputs = 1;
+  u.kind = &kind;
+  u.compound = &comp;
+  u.k_nm = &knm;
+  u.rhs = eff_rhs;
+  u.jac = eff_jac;
+  u.user = &ep;
+  u.flags = RU_EFFECT_AFFINE;
+  rui_hyb_subject *hs = NULL;
+  assert_int_equal(rui_hyb_subject_new(sim, 1, 0, &u, 1, NULL, &hs, &err), RU_OK);
+  size_t g = 99;
+  assert_int_equal(rui_hyb_kernel_shape(rui_hyb_subject_engine(hs), &g), 1);
+  assert_int_equal(rui_hyb_subject_engine(hs)->grp[g].m, 3); /* depot, central, peripheral */
+  rui_hyb_subject_free(hs);
+  rui_hyb_unit two[2] = {u, u};
+  assert_int_equal(rui_hyb_subject_new(sim, 1, 0, two, 2, NULL, &hs, &err), RU_OK);
+  assert_int_equal(rui_hyb_kernel_shape(rui_hyb_subject_engine(hs), &g), 0);
+  rui_hyb_subject_free(hs);
+  ru_sim_free(sim);
+}
+
+/* Kernel and general engine give the same bits on n subjects (width lanes, variant v). */
+static void check_kernel_is_general(ru_sim *sim, size_t width, int v, int flags) {
+  const size_t n = 16;
+  double *c_k = calloc(n * NT, sizeof *c_k), *e_k = calloc(n * NT, sizeof *e_k);
+  double *c_g = calloc(n * NT, sizeof *c_g), *e_g = calloc(n * NT, sizeof *e_g);
+  run_subjects(sim, n, width, NULL, v, RS_JAC | flags, c_k, e_k);
+  run_subjects(sim, n, width, NULL, v, RS_JAC | flags | RS_GENERAL, c_g, e_g);
+  assert_memory_equal(c_k, c_g, n * NT * sizeof *c_k);
+  assert_memory_equal(e_k, e_g, n * NT * sizeof *e_k);
+  free(c_k);
+  free(e_k);
+  free(c_g);
+  free(e_g);
+}
+
+/* ... on the three variants, every lane count (the specialised instances 1, 4, 8, 16 and the
+ * generic 3), scalar and vector effect functions; and on one- and three-compartment PK (group
+ * sizes 2 and 4: the m = 2 and the generic instances; the third compartment's values are test
+ * inputs, not data). */
+static void test_kernel_is_bitwise_the_general_engine(void **state) {
+  (void)state;
+  ru_sim *sim = rx_sim();
+  const size_t widths[5] = {1, 3, 4, 8, 16};
+  for (int v = 0; v < 3; v++) {
+    for (size_t w = 0; w < 5; w++) {
+      check_kernel_is_general(sim, widths[w], v, w % 2 ? RS_VECTOR : 0);
+    }
+  }
+  ru_sim_free(sim);
+  static const char *const MODEL[2][3] = {
+      {"milnacipran.model=1", "milnacipran.model=1", "milnacipran.model=1"},
+      {"milnacipran.model=3", "milnacipran.q2_f_l_per_h=4", "milnacipran.vp2_f_l=80"}};
+  for (int k = 0; k < 2; k++) {
+    sim = rx_sim();
+    ru_error err;
+    for (int q = 0; q < 3; q++) {
+      assert_int_equal(ru_sim_set_override(sim, MODEL[k][q], &err), RU_OK);
+    }
+    for (size_t w = 0; w < 5; w += 2) {
+      check_kernel_is_general(sim, widths[w], 0, RS_VECTOR);
+    }
+    ru_sim_free(sim);
+  }
+}
+
+/* The kernel against CVODE rtol 1e-10 on the three variants: 1e-6 (issue 14). */
+static void test_kernel_meets_1e6_on_the_three_variants(void **state) {
+  (void)state;
+  for (int v = 0; v < 3; v++) {
+    assert_true(variant_error(v, RS_JAC) <= 1e-6);
+  }
+}
+
+/* The kernel's lanes: a subject's bits do not depend on the batch (the fast-effect variant,
+ * where the stiffness cap and rejections desynchronise the lanes most). */
+static void test_kernel_lanes_are_bitwise_one_subject(void **state) {
+  (void)state;
+  check_batch_independence(2, RS_JAC);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_rxode_model_meets_1e6_at_the_default_tolerance),
@@ -584,6 +715,10 @@ int main(void) {
       cmocka_unit_test(test_occupancy_input_is_the_pd_occupancy),
       cmocka_unit_test(test_stiff_effect_on_radau_matches_cvode),
       cmocka_unit_test(test_bad_specs_fail_with_the_documented_codes),
+      cmocka_unit_test(test_kernel_is_selected_for_one_lti_group_driving_one_affine_state),
+      cmocka_unit_test(test_kernel_is_bitwise_the_general_engine),
+      cmocka_unit_test(test_kernel_meets_1e6_on_the_three_variants),
+      cmocka_unit_test(test_kernel_lanes_are_bitwise_one_subject),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
