@@ -371,6 +371,7 @@ _SIGNATURES = {
     "ru_pd_unbound_nm": (c_double, [c_double, c_double, c_double]),
     "ru_pd_occupancy_series": (c_int, [_P, _P, c_char_p, _DP, c_size_t, _DP, _DP, _ERR]),
     "ru_pd_summary_free": (None, [POINTER(RuPdSummary), c_size_t]),
+    "ru_pd_summary_keep_engaged": (c_size_t, [POINTER(RuPdSummary), c_size_t]),
     "ru_pd_summarise": (c_int, [_P, _P, _CPP, c_size_t, _DP, c_size_t, POINTER(RuPdSummary),
                                 _ERR]),
     "ru_pd_steady_state": (c_int, [_P, _P, _CPP, c_size_t, POINTER(RuPdSummary), _ERR]),
@@ -378,8 +379,8 @@ _SIGNATURES = {
     "ru_pd_compound_kpuu_brain": (c_int, [_P, c_char_p, POINTER(RuValue), _IP, _ERR]),
     "ru_pd_dose_mean": (c_int, [_P, c_char_p, c_double, c_double, c_char_p,
                                 POINTER(RuPdDoseOptions), _DP, _IP, _ERR]),
-    "ru_pd_dose_for_level": (c_int, [_P, c_char_p, c_double, c_char_p, c_double,
-                                     POINTER(RuPdDoseOptions), _DP, _ERR]),
+    "ru_pd_ed50": (c_int, [_P, c_char_p, c_double, c_char_p, POINTER(RuPdDoseOptions), _DP,
+                           _ERR]),
     # ddi
     "ru_ddi_build": (c_int, [_P, c_char_p, _CPP, c_size_t, POINTER(RuDdiOptions), c_int,
                              c_double, _PP, _ERR]),
