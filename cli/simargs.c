@@ -229,7 +229,7 @@ int simargs_times(cli_ctx *ctx, const simargs *a, double default_days, double **
   if (isfinite(a->hours)) horizon = a->hours;
   double step = a->step_h;
   if (!isfinite(step)) {
-    step = horizon <= 48.0 ? 0.25 : (horizon <= 24.0 * 60.0 ? 1.0 : horizon / 2000.0);
+    step = ru_sim_default_step_h(horizon);
   }
   const double count = floor(horizon / step + 1e-9) + 1.0;
   if (count > 5e6) {

@@ -101,10 +101,9 @@ RU_API ru_status ru_physio_drug_series(const ru_kb *kb, const double *time_h, si
 
 /* Held inputs act for the acute response (DESIGN.md: 3 h, the synapse command's default run). */
 #define RU_PHYSIO_ACUTE_H 3.0
-/* A single dose is followed for 24 h, sampled every 15 min (the time grid's default step for
- * horizons up to 48 h), and reported at the sample of peak NET occupancy. */
+/* A single dose is followed for 24 h on the default grid of that horizon
+ * (ru_sim_default_step_h) and reported at the sample of peak NET occupancy. */
 #define RU_PHYSIO_SINGLE_DOSE_H 24.0
-#define RU_PHYSIO_COURSE_STEP_H 0.25
 
 /* Where the drug effect came from. */
 typedef enum ru_physio_input {

@@ -390,6 +390,7 @@ _SIGNATURES = {
                                    c_char_p, POINTER(RuDdiCourse), _ERR]),
     "ru_ddi_reason_name": (c_char_p, [c_int]),
     "ru_sim_longest_interval_h": (c_double, [_P]),
+    "ru_sim_default_step_h": (c_double, [c_double]),
     "ru_units_parse_double": (c_int, [c_char_p, _DP]),
     "ru_kb_source": (c_int, [_P, c_char_p, c_char_p, c_size_t, _ERR]),
     # synapse

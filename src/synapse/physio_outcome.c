@@ -16,12 +16,13 @@ void ru_physio_outcome_clear(ru_physio_outcome *o) {
   o->time_of_peak_h = nan("");
 }
 
-/* A single dose: the time course on the RU_PHYSIO_SINGLE_DOSE_H grid, the drug effect at each
+/* A single dose: the time course on the default grid of RU_PHYSIO_SINGLE_DOSE_H, the drug effect at each
  * sample (*series, nt entries, caller frees) and the sample of peak NET occupancy. */
 static ru_status single_dose(const ru_kb *kb, ru_sim *sim, const double held[RU_SYN_NINPUTS],
                              double **times, ru_physio_drug **series, size_t *nt, size_t *kpeak,
                              ru_error *err) {
-  const size_t n = (size_t)floor(RU_PHYSIO_SINGLE_DOSE_H / RU_PHYSIO_COURSE_STEP_H + 1e-9) + 1;
+  const double step = ru_sim_default_step_h(RU_PHYSIO_SINGLE_DOSE_H);
+  const size_t n = (size_t)floor(RU_PHYSIO_SINGLE_DOSE_H / step + 1e-9) + 1;
   double *t = rui_malloc(n * sizeof *t);
   double *conc = rui_malloc((ru_sim_compound_count(sim) * n + 1) * sizeof *conc);
   double *in = rui_malloc(n * RU_SYN_NINPUTS * sizeof *in);
@@ -30,7 +31,7 @@ static ru_status single_dose(const ru_kb *kb, ru_sim *sim, const double held[RU_
   if (t == NULL || conc == NULL || in == NULL || d == NULL) {
     st = ru_error_set(err, RU_ENOMEM, "out of memory");
   }
-  for (size_t j = 0; st == RU_OK && j < n; j++) t[j] = (double)j * RU_PHYSIO_COURSE_STEP_H;
+  for (size_t j = 0; st == RU_OK && j < n; j++) t[j] = (double)j * step;
   if (st == RU_OK) st = ru_sim_run(sim, t, n, conc, err);
   if (st == RU_OK) st = ru_synapse_inputs_from_sim(kb, sim, conc, n, held, in, err);
   if (st == RU_OK) st = ru_physio_drug_series(kb, t, n, in, d, err);

@@ -1,7 +1,7 @@
 /* The levels summaries are read at (src/pd/levels.c) and a population's default grid
  * (src/pop/grid.c): the --profile cut-off keeps targets at or above half occupancy in order and
  * frees the others, a ratio is undefined over an unoccupied target, and the grid is hourly up
- * to RU_POP_HOURLY_MAX_H with 2000 intervals beyond. */
+ * to RU_POP_HOURLY_MAX_H with 2000 intervals beyond, like a single run's (src/pk/grid.c). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +12,7 @@
 
 #include "core/alloc.h"
 #include "reuptake/pd.h"
+#include "reuptake/pk.h"
 #include "reuptake/pop.h"
 
 static ru_pd_summary row(const char *target, double mean) {
@@ -57,11 +58,23 @@ static void test_population_grid_is_hourly_then_2000_intervals(void **state) {
   assert_true(isnan(ru_pop_default_step_h((double)INFINITY)));
 }
 
+/* A single run's default step: 15 min up to 48 h, hourly up to 60 days, 2000 intervals beyond. */
+static void test_simulation_grid_steps(void **state) {
+  (void)state;
+  assert_true(ru_sim_default_step_h(24.0) == 0.25);
+  assert_true(ru_sim_default_step_h(48.0) == 0.25);
+  assert_true(ru_sim_default_step_h(49.0) == 1.0);
+  assert_true(ru_sim_default_step_h(24.0 * 60.0) == 1.0);
+  assert_true(ru_sim_default_step_h(4000.0) == 2.0);
+  assert_true(isnan(ru_sim_default_step_h(-1.0)));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_keep_engaged_keeps_half_and_above_in_order),
       cmocka_unit_test(test_occupancy_ratio_needs_an_occupied_denominator),
       cmocka_unit_test(test_population_grid_is_hourly_then_2000_intervals),
+      cmocka_unit_test(test_simulation_grid_steps),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
