@@ -17,7 +17,6 @@
 
 #define NA RU_SYN_NANALYTES
 #define NIN RU_SYN_NINPUTS
-#define SYN_DEFAULT_DAYS (3.0 / 24.0) /* default 3 h: the acute response (DESIGN.md) */
 #define MAX_PARAM_OVERRIDES 32
 
 typedef struct syn_opts {
@@ -419,7 +418,7 @@ int cmd_synapse(cli_ctx *ctx) {
   if ((rc = configure(ctx, s, &o, &r)) != 0) {
     goto done;
   }
-  if ((rc = simargs_times(ctx, &a, SYN_DEFAULT_DAYS, &times, &nt)) != 0) {
+  if ((rc = simargs_times(ctx, &a, RU_SYN_ACUTE_H / 24.0, &times, &nt)) != 0) {
     goto done;
   }
   if (regimen) {

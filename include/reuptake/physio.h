@@ -100,7 +100,7 @@ RU_API ru_status ru_physio_drug_series(const ru_kb *kb, const double *time_h, si
 /* --- the physiology of a run (src/synapse/physio_outcome.c) ---------------------------------- */
 
 /* Held inputs act for the acute response (DESIGN.md: 3 h, the synapse command's default run). */
-#define RU_PHYSIO_ACUTE_H 3.0
+#define RU_PHYSIO_ACUTE_H RU_SYN_ACUTE_H
 /* A single dose is followed for 24 h on the default grid of that horizon
  * (ru_sim_default_step_h) and reported at the sample of peak NET occupancy. */
 #define RU_PHYSIO_SINGLE_DOSE_H 24.0

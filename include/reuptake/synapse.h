@@ -269,6 +269,12 @@ RU_API ru_status ru_synapse_steady_inputs(const ru_kb *kb, ru_sim *sim,
 
 /* --- held inputs by name (src/synapse/held.c) ----------------------------------------------- */
 
+/* The acute response to held inputs (DESIGN.md): 3 h, the default run of the synapse command and
+ * how long physiology's held inputs act (RU_PHYSIO_ACUTE_H). */
+#define RU_SYN_ACUTE_H 3.0
+/* RU_SYN_ACUTE_H for callers without the header's macros (bindings). Cannot fail. */
+RU_API double ru_synapse_acute_h(void);
+
 /* What a NAME in an assignment NAME=x names, and what x is. */
 typedef enum ru_syn_hold_kind {
   RU_SYN_HOLD_OCCUPANCY = 0,  /* any input by name (ru_synapse_input_parse): NET, alpha2, ... */

@@ -407,6 +407,7 @@ _SIGNATURES = {
     "ru_synapse_get_tolerances": (None, [_P, _DP, _DP]),
     "ru_synapse_hold_target": (c_int, [c_int, c_char_p, _IP, _ERR]),
     "ru_synapse_hold_max": (c_double, [c_int]),
+    "ru_synapse_acute_h": (c_double, []),
     "ru_synapse_hold": (c_int, [c_int, c_char_p, c_double, _DP, _ERR]),
     "ru_synapse_genotype_expression": (c_int, [_P, c_char_p, _DP, _ERR]),
     "ru_synapse_param_count": (c_size_t, [_P]),

@@ -24,7 +24,6 @@ NTRANSPORTERS = 3       # RU_SYN_NTRANSPORTERS: NET, DAT, SERT are inputs 0..2
 NANALYTES = 3           # RU_SYN_NANALYTES (and nuclei)
 NRECEPTORS = 6          # RU_SYN_NRECEPTORS
 SOMA_RECEPTOR = (0, 1, 2)  # ru_syn_receptor of LC, VTA, DRN somatodendritic autoreceptors
-SYN_DEFAULT_DAYS = 3.0 / 24.0  # cmd_synapse.c: 3 h, the acute response (DESIGN.md)
 # ru_syn_hold_kind of each assignment option
 _HOLD = {"--occupancy": 0, "--releaser": 1, "--antagonist": 2, "--agonist": 3,
          "--expression": 4}
@@ -218,7 +217,8 @@ def synapse(regimens: Optional[C.Regimens] = None, *, occupancy: Assignments = N
             C.check(lib.ru_synapse_set_tolerances(s.h, rt if math.isfinite(rt) else r0.value,
                                                   at if math.isfinite(at) else a0.value,
                                                   byref(err)), err)
-        t_list = _grid_or_default(days, hours, step, times, SYN_DEFAULT_DAYS)
+        t_list = _grid_or_default(days, hours, step, times,
+                                  lib.ru_synapse_acute_h() / 24.0)
         nt = len(t_list)
         tc = C.doubles(nt)
         tc[:nt] = t_list

@@ -77,6 +77,8 @@ static int lookup(ru_syn_hold_kind kind, const char *name, int inputs[2]) {
   return 0;
 }
 
+double ru_synapse_acute_h(void) { return RU_SYN_ACUTE_H; }
+
 ru_status ru_synapse_hold_target(ru_syn_hold_kind kind, const char *name, int inputs[2],
                                  ru_error *err) {
   if (name == NULL || inputs == NULL || (int)kind < 0 || kind > RU_SYN_HOLD_EXPRESSION) {
