@@ -107,7 +107,7 @@ static ru_status map_one(ru_kb *kb, map_row *r, ru_error *err) {
     }
   }
   if (st == RU_OK) ru_pd_summary_free(sum, NT);
-  r->net_sert = (st == RU_OK && r->occ[0] > 1e-9) ? r->occ[1] / r->occ[0] : nan("");
+  r->net_sert = st == RU_OK ? ru_pd_occupancy_ratio(r->occ[1], r->occ[0]) : nan("");
   /* perpetrator liabilities of every compound present (parents and metabolites) */
   for (size_t i = 0; i < nc && st == RU_OK; i++) {
     const char *name = ru_sim_compound_name(s, i);

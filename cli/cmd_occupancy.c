@@ -182,7 +182,7 @@ static int run_doses(cli_ctx *ctx, ru_kb *kb, const simargs *a, const char *drug
     }
     ed50[k] = nan("");
     if (st == RU_OK && bound[k]) {
-      st = ru_pd_dose_for_level(kb, canon, tau_h, targets[k], 0.5, &opt, &ed50[k], &err);
+      st = ru_pd_ed50(kb, canon, tau_h, targets[k], &opt, &ed50[k], &err);
     }
   }
   if (st != RU_OK) {
@@ -279,13 +279,7 @@ int cmd_occupancy(cli_ctx *ctx) {
   ru_sim_free(s);
   if (st != RU_OK) return cli_fail(ctx, st, &err);
   if (profile) {
-    /* keep only the targets engaged above 50 % at the mean */
-    size_t m = 0;
-    for (size_t k = 0; k < ntar; k++) {
-      if (rows[k].mean >= 0.5) rows[m++] = rows[k];
-      else ru_pd_summary_free(&rows[k], 1);
-    }
-    ntar = m;
+    ntar = ru_pd_summary_keep_engaged(rows, ntar); /* the targets engaged at the mean */
   }
   return emit_rows(ctx, rows, ntar, !profile,
                    isfinite(at_h) ? "at the given time after the first dose"

@@ -14,8 +14,6 @@
 #include "reuptake/synapse.h"
 #include "simargs.h"
 
-#define SINGLE_DOSE_DAYS 1.0  /* default horizon of a single dose */
-#define ACUTE_H 3.0           /* held inputs: the acute response (DESIGN.md synapse default) */
 #define MAX_PARAM_OVERRIDES 32
 
 /* --- the result ------------------------------------------------------------------------------ */
@@ -123,62 +121,43 @@ typedef struct phys_opts {
   const char *state;
   double occ_net;
   int occ_given;
-  const char *pnames[MAX_PARAM_OVERRIDES];
+  int params;
+  char pnames[MAX_PARAM_OVERRIDES][128];
   double pvalues[MAX_PARAM_OVERRIDES];
   size_t np;
 } phys_opts;
 
-static int parse_opts(cli_ctx *ctx, const simargs *a, phys_opts *o, int *params) {
-  static char names[MAX_PARAM_OVERRIDES][128];
+/* The command's own options (the option table has checked names and values). */
+static int parse_opts(cli_ctx *ctx, phys_opts *o) {
   o->state = "rest_supine";
-  for (size_t i = 0; i < a->nrest; i++) {
-    const char *arg = a->rest[i];
-    const char *v = NULL;
-    const char *opt = NULL;
-    static const char *const opts[] = {"--state", "--occupancy", "--param"};
-    if (strcmp(arg, "--params") == 0) {
-      *params = 1;
-      continue;
+  for (size_t k = 0; k < ctx->nparsed; k++) {
+    const cli_arg *p = &ctx->parsed[k];
+    if (p->opt == NULL) {
+      if (simargs_is_regimen(p)) continue;
+      return cli_usage(ctx, p->text[0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'",
+                       p->text);
     }
-    for (size_t k = 0; k < 3 && opt == NULL; k++) {
-      const size_t n = strlen(opts[k]);
-      if (strncmp(arg, opts[k], n) == 0 && arg[n] == '=') {
-        opt = opts[k];
-        v = arg + n + 1;
-      } else if (strcmp(arg, opts[k]) == 0) {
-        if (i + 1 >= a->nrest) {
-          return cli_usage(ctx, "option %s needs a value", arg);
-        }
-        opt = opts[k];
-        v = a->rest[++i];
-      }
-    }
-    if (opt == NULL) {
-      return cli_usage(ctx, arg[0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'",
-                       arg);
-    }
-    int rc = 0;
-    if (strcmp(opt, "--state") == 0) {
+    const char *n = p->opt->name, *v = p->text;
+    if (strcmp(n, "--params") == 0) {
+      o->params = 1;
+    } else if (strcmp(n, "--state") == 0) {
       o->state = v;
-    } else if (strcmp(opt, "--occupancy") == 0) {
-      rc = parse_net(ctx, v, &o->occ_net);
+    } else if (strcmp(n, "--occupancy") == 0) {
+      const int rc = parse_net(ctx, v, &o->occ_net);
+      if (rc != 0) return rc;
       o->occ_given = 1;
-    } else {
+    } else if (strcmp(n, "--param") == 0) {
       const char *eq = strchr(v, '=');
       const size_t len = eq != NULL ? (size_t)(eq - v) : 0;
-      if (eq == NULL || len == 0 || len >= sizeof names[0] || o->np >= MAX_PARAM_OVERRIDES) {
+      if (eq == NULL || len == 0 || len >= sizeof o->pnames[0] || o->np >= MAX_PARAM_OVERRIDES) {
         return cli_usage(ctx, "--param: expected NAME=VALUE (see --params)");
       }
       if (!cli_parse_double(ctx, "--param", eq + 1, -1e300, 1e300, &o->pvalues[o->np])) {
         return 2;
       }
-      memcpy(names[o->np], v, len);
-      names[o->np][len] = '\0';
-      o->pnames[o->np] = names[o->np];
+      memcpy(o->pnames[o->np], v, len);
+      o->pnames[o->np][len] = '\0';
       o->np++;
-    }
-    if (rc != 0) {
-      return rc;
     }
   }
   return 0;
@@ -192,11 +171,10 @@ int cmd_physiology(cli_ctx *ctx) {
   }
   phys_opts o;
   memset(&o, 0, sizeof o);
-  int params = 0;
-  if ((rc = parse_opts(ctx, &a, &o, &params)) != 0) {
+  if ((rc = parse_opts(ctx, &o)) != 0) {
     return rc;
   }
-  if (params) {
+  if (o.params) {
     return cmd_model_params(ctx, 1);
   }
   ru_error err;
@@ -219,121 +197,34 @@ int cmd_physiology(cli_ctx *ctx) {
     ru_physio_free(p);
     return cli_fail(ctx, st, &err);
   }
-  const int regimen = a.nregimens > 0 || a.data_path != NULL;
+  ru_sim *sim = NULL;
+  if ((a.nregimens > 0 || a.data_path != NULL) && (rc = simargs_build(ctx, &a, &sim)) != 0) {
+    ru_physio_free(p);
+    return rc;
+  }
   double held[RU_SYN_NINPUTS] = {0};
   held[RU_SYN_NET] = o.occ_net;
-  ru_physio_drug drug = {0.0, 1.0};
-  ru_sim *sim = NULL;
-  double *tt = NULL;
-  double *conc = NULL;
-  double *in = NULL;
-  ru_physio_drug *series = NULL;
-  size_t nt = 0;
-  size_t kpeak = 0;
-  int single = 0;
-  const char *input = o.occ_given ? "held (--occupancy)" : "none";
-  if (regimen) {
-    if ((rc = simargs_build(ctx, &a, &sim)) != 0) {
-      goto done;
-    }
-    single = !(ru_sim_longest_interval_h(sim) > 0.0);
-    if (!single) {
-      double mean[RU_SYN_NINPUTS];
-      ru_error e;
-      ru_error_clear(&e);
-      const ru_status sst = ru_synapse_steady_inputs(kb, sim, held, mean, &e);
-      if (sst != RU_OK) {
-        rc = cli_fail(ctx, sst, &e);
-        goto done;
-      }
-      memcpy(held, mean, sizeof mean);
-      input = "regimen: mean steady-state occupancy over the last dosing interval";
-    } else {
-      if ((rc = simargs_times(ctx, &a, SINGLE_DOSE_DAYS, &tt, &nt)) != 0) {
-        goto done;
-      }
-      conc = malloc((ru_sim_compound_count(sim) * nt + 1) * sizeof *conc);
-      in = malloc(nt * RU_SYN_NINPUTS * sizeof *in);
-      series = malloc(nt * sizeof *series);
-      if (conc == NULL || in == NULL || series == NULL) {
-        rc = cli_fail(ctx, RU_ENOMEM, NULL);
-        goto done;
-      }
-      st = ru_sim_run(sim, tt, nt, conc, &err);
-      if (st == RU_OK) {
-        st = ru_synapse_inputs_from_sim(kb, sim, conc, nt, held, in, &err);
-      }
-      if (st == RU_OK) {
-        st = ru_physio_drug_series(kb, tt, nt, in, series, &err);
-      }
-      if (st != RU_OK) {
-        rc = cli_fail(ctx, st, &err);
-        goto done;
-      }
-      /* samples after the dose instant (at t = 0 of an i.v. bolus the synapse has not
-       * responded yet) */
-      kpeak = nt > 1 ? 1 : 0;
-      for (size_t k = kpeak + 1; k < nt; k++) {
-        if (series[k].net_occupancy > series[kpeak].net_occupancy) {
-          kpeak = k;
-        }
-      }
-      drug = series[kpeak];
-      input = "single dose: time course, reported at the time of peak NET occupancy";
-    }
-  }
-  if (!single && (regimen || o.occ_given)) {
-    st = ru_physio_drug_from_inputs(kb, held, ACUTE_H, &drug, &err);
-    if (st != RU_OK) {
-      rc = cli_fail(ctx, st, &err);
-      goto done;
-    }
-  }
-  ru_physio_values base;
-  ru_physio_values dv;
-  st = ru_physio_steady_state(p, state, NULL, &base, &err);
-  if (st == RU_OK) {
-    st = ru_physio_steady_state(p, state, &drug, &dv, &err);
-  }
-  if (st != RU_OK) {
-    rc = cli_fail(ctx, st, &err);
-    goto done;
-  }
-  const char *src = ru_physio_state_source(p, state);
-  const phys_summary sum = {ru_physio_state_name(state), input, src != NULL ? src : "missing",
-                            drug.net_occupancy, dv.plasma_ne_pg_per_ml / base.plasma_ne_pg_per_ml,
-                            dv.volume_l, dv.clearance_status != RU_VALUE_MISSING,
-                            single && nt > 0 ? tt[kpeak] : nan("")};
-  if (!(single && nt > 0)) {
-    rc = emit(ctx, &sum, &base, &dv, NULL);
-    goto done;
-  }
-  /* the time course at the samples the model evaluates (the others are left out, as the time
-   * and the values are) */
-  double *col = malloc(4 * nt * sizeof *col);
-  if (col == NULL) {
-    rc = cli_fail(ctx, RU_ENOMEM, NULL);
-    goto done;
-  }
-  size_t m = 0;
-  for (size_t k = 0; k < nt; k++) {
-    ru_physio_values vk;
-    if (ru_physio_steady_state(p, state, &series[k], &vk, NULL) != RU_OK) continue;
-    col[m] = tt[k];
-    col[nt + m] = series[k].net_occupancy;
-    col[2 * nt + m] = vk.plasma_ne_pg_per_ml;
-    col[3 * nt + m] = vk.heart_rate_bpm;
-    m++;
-  }
-  const phys_course course = {{col, m}, {col + nt, m}, {col + 2 * nt, m}, {col + 3 * nt, m}};
-  rc = emit(ctx, &sum, &base, &dv, &course);
-  free(col);
-done:
-  free(tt);
-  free(conc);
-  free(in);
-  free(series);
+  ru_physio_outcome out;
+  st = ru_physio_evaluate(p, kb, state, sim, sim != NULL || o.occ_given ? held : NULL, &out, &err);
   ru_sim_free(sim);
+  if (st != RU_OK) {
+    ru_physio_free(p);
+    return cli_fail(ctx, st, &err);
+  }
+  static const char *const INPUTS[] = {
+      [RU_PHYSIO_NO_DRUG] = "none",
+      [RU_PHYSIO_HELD] = "held (--occupancy)",
+      [RU_PHYSIO_STEADY] = "regimen: mean steady-state occupancy over the last dosing interval",
+      [RU_PHYSIO_SINGLE_DOSE] = "single dose: time course, reported at the time of peak NET occupancy"};
+  const char *src = ru_physio_state_source(p, state);
+  const phys_summary sum = {ru_physio_state_name(state), INPUTS[out.input], src != NULL ? src : "missing",
+                            out.drug.net_occupancy, out.plasma_ne_fold, out.with_drug.volume_l,
+                            out.with_drug.clearance_status != RU_VALUE_MISSING, out.time_of_peak_h};
+  const size_t m = out.ncourse;
+  const phys_course course = {{out.course_time_h, m}, {out.course_net_occupancy, m},
+                              {out.course_plasma_ne_pg_per_ml, m}, {out.course_heart_rate_bpm, m}};
+  rc = emit(ctx, &sum, &out.baseline, &out.with_drug, out.input == RU_PHYSIO_SINGLE_DOSE ? &course : NULL);
+  ru_physio_outcome_clear(&out);
   ru_physio_free(p);
   return rc;
 }

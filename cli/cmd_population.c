@@ -105,8 +105,9 @@ static int parse_percentiles(cli_ctx *ctx, const char *spec, pop_opts *o) {
   return 0;
 }
 
-/* Options this command adds to the simulation ones. */
-static int parse_opts(cli_ctx *ctx, const simargs *a, pop_opts *o) {
+/* Options this command adds to the simulation ones (the option table has checked names and
+ * that each has a value). */
+static int parse_opts(cli_ctx *ctx, pop_opts *o) {
   memset(o, 0, sizeof *o);
   o->seed = 1;
   o->pct[0] = 5.0;
@@ -114,63 +115,39 @@ static int parse_opts(cli_ctx *ctx, const simargs *a, pop_opts *o) {
   o->pct[2] = 95.0;
   o->npct = 3;
   int have_subjects = 0;
-  for (size_t i = 0; i < a->nrest; i++) {
-    const char *arg = a->rest[i];
-    const char *names[] = {"--subjects", "--seed", "--ancestry", "--percentiles",
-                           "--target-attainment"};
-    int which = -1;
-    const char *val = NULL;
-    for (int k = 0; k < 5; k++) {
-      const size_t n = strlen(names[k]);
-      if (strncmp(arg, names[k], n) == 0 && (arg[n] == '\0' || arg[n] == '=')) {
-        which = k;
-        if (arg[n] == '=') {
-          val = arg + n + 1;
-        } else if (i + 1 < a->nrest) {
-          val = a->rest[++i];
-        } else {
-          return cli_usage(ctx, "option %s needs a value", names[k]);
-        }
-        break;
-      }
-    }
-    if (which < 0) {
-      if (strcmp(arg, "--list-ancestries") == 0) {
-        o->list_ancestries = 1;
-        continue;
-      }
-      if (arg[0] == '-') return cli_usage(ctx, "unknown option '%s'", arg);
+  for (size_t k = 0; k < ctx->nparsed; k++) {
+    const cli_arg *p = &ctx->parsed[k];
+    if (p->opt == NULL) {
+      if (simargs_is_regimen(p)) continue;
+      if (p->text[0] == '-') return cli_usage(ctx, "unknown option '%s'", p->text);
       return cli_usage(ctx, "'%s' is not a regimen (expected DRUG:DOSE[:qINTERVAL]..., e.g. "
-                            "atomoxetine:80mg:q24h)", arg);
+                            "atomoxetine:80mg:q24h)", p->text);
     }
+    const char *n = p->opt->name, *val = p->text;
     int rc = 0;
-    switch (which) {
-    case 0:
+    if (strcmp(n, "--list-ancestries") == 0) {
+      o->list_ancestries = 1;
+    } else if (strcmp(n, "--subjects") == 0) {
       if (!parse_u64(val, 1, RU_POP_MAX_SUBJECTS, &o->subjects)) {
         return cli_usage(ctx, "--subjects '%s': expected a whole number from 1 to %llu", val,
                          (unsigned long long)RU_POP_MAX_SUBJECTS);
       }
       have_subjects = 1;
-      break;
-    case 1:
+    } else if (strcmp(n, "--seed") == 0) {
       if (!parse_u64(val, 0, UINT64_MAX, &o->seed)) {
         return cli_usage(ctx, "--seed '%s': expected a whole number >= 0", val);
       }
-      break;
-    case 2:
+    } else if (strcmp(n, "--ancestry") == 0) {
       if (*val == '\0') return cli_usage(ctx, "--ancestry needs a name");
       o->ancestry = val;
-      break;
-    case 3:
+    } else if (strcmp(n, "--percentiles") == 0) {
       rc = parse_percentiles(ctx, val, o);
-      break;
-    default:
+    } else if (strcmp(n, "--target-attainment") == 0) {
       if (o->ncrit >= RU_POP_MAX_CRITERIA) {
         return cli_usage(ctx, "at most %d --target-attainment options", RU_POP_MAX_CRITERIA);
       }
       rc = parse_criterion(ctx, val, &o->crit[o->ncrit]);
       if (rc == 0) o->ncrit++;
-      break;
     }
     if (rc) return rc;
   }
@@ -610,12 +587,11 @@ static int draw(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s) {
    * across the time axis (the panel shares x with the others) */
   if (nc > 0 && ru_pop_window_h(p) > 0.0) {
     const size_t first = ns;
-    const double w = ru_pop_window_h(p);
     for (size_t g = 0; g < nph && ns < 32; g++) {
       double *m = v + (3 * nb + ncrit + 3 * g) * nt, *lo = m + nt, *hi = lo + nt;
-      const double q50 = ru_pop_exposure_percentile(p, s, g, 0, 50.0) / w;
-      const double q5 = ru_pop_exposure_percentile(p, s, g, 0, 5.0) / w;
-      const double q95 = ru_pop_exposure_percentile(p, s, g, 0, 95.0) / w;
+      const double q50 = ru_pop_cavg_percentile(p, s, g, 0, 50.0);
+      const double q5 = ru_pop_cavg_percentile(p, s, g, 0, 5.0);
+      const double q95 = ru_pop_cavg_percentile(p, s, g, 0, 95.0);
       for (size_t j = 0; j < nt; j++) {
         m[j] = q50;
         lo[j] = q5;
@@ -653,7 +629,7 @@ static int run(cli_ctx *ctx, int rank, int size, int *synced) {
   int rc = simargs_parse(ctx, &a);
   if (rc) return rc;
   pop_opts o;
-  if ((rc = parse_opts(ctx, &a, &o))) return rc;
+  if ((rc = parse_opts(ctx, &o))) return rc;
   ru_kb *kb = cli_kb(ctx, &rc);
   if (kb == NULL) return rc;
   if (o.list_ancestries) return rank == 0 ? list_ancestries(ctx, kb) : 0;
@@ -665,14 +641,15 @@ static int run(cli_ctx *ctx, int rank, int size, int *synced) {
   }
   ru_regimen *r = NULL;
   if ((rc = simargs_regimen(ctx, &a, &r))) return rc;
-  /* time grid: hourly by default (28 days), coarser only for long horizons */
+  /* time grid: the library's default for a population (hourly, coarser for long horizons) */
   if (!isfinite(a.step_h) && a.times == NULL) {
-    const double horizon = isfinite(a.hours) ? a.hours : (isfinite(a.days) ? a.days : 28.0) * 24.0;
-    if (horizon <= 2000.0) a.step_h = 1.0;
+    a.step_h = ru_pop_default_step_h(isfinite(a.hours) ? a.hours
+                                     : isfinite(a.days) ? a.days * 24.0
+                                                        : ru_pop_default_horizon_h());
   }
   double *t = NULL;
   size_t nt = 0;
-  if ((rc = simargs_times(ctx, &a, 28.0, &t, &nt))) {
+  if ((rc = simargs_times(ctx, &a, ru_pop_default_horizon_h() / 24.0, &t, &nt))) {
     ru_regimen_free(r);
     return rc;
   }

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "common.h"
 #include "result.h"
@@ -18,7 +17,6 @@
 
 #define NA RU_SYN_NANALYTES
 #define NIN RU_SYN_NINPUTS
-#define SYN_DEFAULT_DAYS (3.0 / 24.0) /* default 3 h: the acute response (DESIGN.md) */
 #define MAX_PARAM_OVERRIDES 32
 
 typedef struct syn_opts {
@@ -28,77 +26,14 @@ typedef struct syn_opts {
   const char *genotype;
   const char *region;
   int params;
-  const char *param_names[MAX_PARAM_OVERRIDES];
+  char param_names[MAX_PARAM_OVERRIDES][128];
   double param_values[MAX_PARAM_OVERRIDES];
   size_t nparams;
-  double rtol, atol;
+  double rtol, atol; /* NaN: not given */
 } syn_opts;
 
-typedef enum assign_kind { A_OCCUPANCY, A_RELEASER, A_ANTAGONIST, A_AGONIST, A_EXPRESSION } assign_kind;
-
-/* "--name VALUE" / "--name=VALUE" over the leftover arguments. */
-static const char *rest_value(const simargs *a, size_t *i, const char *name, int *missing) {
-  const char *arg = a->rest[*i];
-  const size_t n = strlen(name);
-  *missing = 0;
-  if (strncmp(arg, name, n) != 0) {
-    return NULL;
-  }
-  if (arg[n] == '=') {
-    return arg + n + 1;
-  }
-  if (arg[n] != '\0') {
-    return NULL;
-  }
-  if (*i + 1 >= a->nrest) {
-    *missing = 1;
-    return NULL;
-  }
-  *i += 1;
-  return a->rest[*i];
-}
-
-/* The input a NAME in an assignment of this kind sets (ligands from the library's table). */
-static int input_of(assign_kind kind, const char *name, ru_syn_input *t, int *second) {
-  const ru_syn_ligand *l = ru_synapse_ligand_find(name);
-  *second = -1;
-  switch (kind) {
-  case A_ANTAGONIST:
-    if (l != NULL && l->kind == RU_SYN_ANTAGONIST) {
-      *t = l->input;
-      return 1;
-    }
-    return ru_synapse_receptor_parse(name, t, NULL) == RU_OK;
-  case A_AGONIST:
-    if (l != NULL && l->kind == RU_SYN_AGONIST) {
-      *t = l->input;
-      return 1;
-    }
-    if (ru_synapse_receptor_parse(name, t, NULL) == RU_OK &&
-        (*t == RU_SYN_ALPHA2 || *t == RU_SYN_D2 || *t == RU_SYN_5HT1A || *t == RU_SYN_5HT1B)) {
-      *t = (ru_syn_input)(*t == RU_SYN_ALPHA2 ? RU_SYN_ALPHA2_AGONIST
-                          : *t == RU_SYN_D2   ? RU_SYN_D2_AGONIST
-                          : *t == RU_SYN_5HT1A ? RU_SYN_5HT1A_AGONIST
-                                               : RU_SYN_5HT1B_AGONIST);
-      return 1;
-    }
-    return 0;
-  case A_RELEASER:
-    if (l != NULL && l->kind == RU_SYN_RELEASER) {
-      *t = (ru_syn_input)(l->input - RU_SYN_NET_RELEASER); /* the transporter */
-      *second = l->input2 >= 0 ? l->input2 - RU_SYN_NET_RELEASER : -1;
-      return 1;
-    }
-    return ru_synapse_input_parse(name, t, NULL) == RU_OK && (int)*t < RU_SYN_NTRANSPORTERS;
-  case A_EXPRESSION:
-    return ru_synapse_input_parse(name, t, NULL) == RU_OK && (int)*t < RU_SYN_NTRANSPORTERS;
-  default:
-    return ru_synapse_input_parse(name, t, NULL) == RU_OK;
-  }
-}
-
-/* Parses "NAME=x,NAME=x" into the inputs (or expression scales). */
-static int parse_assignments(cli_ctx *ctx, const char *opt, const char *spec, assign_kind kind,
+/* Parses "NAME=x,NAME=x" into the inputs (or expression scales), each by the library's rule. */
+static int parse_assignments(cli_ctx *ctx, const char *opt, const char *spec, ru_syn_hold_kind kind,
                              double *vals) {
   char buf[512];
   if (strlen(spec) >= sizeof buf) {
@@ -112,68 +47,26 @@ static int parse_assignments(cli_ctx *ctx, const char *opt, const char *spec, as
       return cli_usage(ctx, "%s: '%s' is not NAME=VALUE", opt, tok);
     }
     *eq = '\0';
-    ru_syn_input t = RU_SYN_NET;
-    int second = -1;
-    if (!input_of(kind, tok, &t, &second)) {
-      static const char *const what[] = {
-          "target (NET, DAT, SERT, alpha2, D2, 5-HT1A, 5-HT1B, alpha1, 5-HT2C)",
-          "transporter (NET, DAT, SERT) or releaser (d-amphetamine, l-amphetamine)",
-          ("receptor (alpha2, D2, 5-HT1A, 5-HT1B, alpha1, 5-HT2C) or antagonist (idazoxan, "
-           "atipamezole, WAY-100635, pindolol, GR127935, raclopride, ...)"),
-          "receptor (alpha2, D2, 5-HT1A, 5-HT1B) or agonist (clonidine, 8-OH-DPAT, apomorphine)",
-          "transporter (NET, DAT, SERT)"};
-      return cli_usage(ctx, "%s: unknown %s '%s'", opt, what[kind], tok);
+    ru_error err;
+    ru_error_clear(&err);
+    int inputs[2];
+    if (ru_synapse_hold_target(kind, tok, inputs, &err) != RU_OK) {
+      return cli_usage(ctx, "%s: %s", opt, err.message);
     }
     double v = 0.0;
-    if (!cli_parse_double(ctx, opt, eq + 1, 0.0, kind == A_EXPRESSION ? 10.0 : 1.0, &v)) {
+    if (!cli_parse_double(ctx, opt, eq + 1, 0.0, ru_synapse_hold_max(kind), &v)) {
       return 2;
     }
-    if (kind == A_EXPRESSION) {
-      vals[t] = v;
-    } else if (kind == A_RELEASER) {
-      /* a releaser occupies the transporter(s) that carry it; the releaser part equals it */
-      const int ts[2] = {(int)t, second};
-      for (size_t k = 0; k < 2; k++) {
-        if (ts[k] < 0) {
-          continue;
-        }
-        vals[ts[k]] = ru_synapse_combine_occupancy(vals[ts[k]], v);
-        vals[ts[k] + RU_SYN_NET_RELEASER] = fmin(vals[ts[k]], vals[ts[k] + RU_SYN_NET_RELEASER] + v);
-      }
-    } else {
-      vals[t] = v;
+    const ru_status st = ru_synapse_hold(kind, tok, v, vals, &err);
+    if (st != RU_OK) {
+      return cli_fail(ctx, st, &err);
     }
   }
   return 0;
 }
 
-static int apply_genotype(cli_ctx *ctx, const char *g, double *expr, const ru_synapse *s) {
-  const struct {
-    const char *name;
-    ru_syn_input t;
-    const char *param;
-  } table[] = {
-      {"SERT+/-", RU_SYN_SERT, "expression.sert_heterozygous"},
-      {"SERT-het", RU_SYN_SERT, "expression.sert_heterozygous"},
-      {"DAT-overexpression", RU_SYN_DAT, "expression.dat_overexpression"},
-      {"DAT-tg", RU_SYN_DAT, "expression.dat_overexpression"},
-  };
-  if (strcasecmp(g, "SERT-/-") == 0 || strcasecmp(g, "SERT-KO") == 0) {
-    expr[RU_SYN_SERT] = 0.0; /* knock-out: no transporter */
-    return 0;
-  }
-  for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
-    if (strcasecmp(g, table[i].name) == 0) {
-      expr[table[i].t] = ru_synapse_get_param(s, table[i].param);
-      return 0;
-    }
-  }
-  return cli_usage(ctx, "--genotype: unknown '%s' (SERT+/-, SERT-/-, DAT-overexpression)", g);
-}
-
 /* --param NAME=VALUE (repeatable): KB-backed overrides. */
 static int parse_param(cli_ctx *ctx, const char *v, syn_opts *o) {
-  static char names[MAX_PARAM_OVERRIDES][128];
   const char *eq = strchr(v, '=');
   if (eq == NULL || o->nparams >= MAX_PARAM_OVERRIDES) {
     return cli_usage(ctx, "--param: expected NAME=VALUE (see --params), at most %d",
@@ -184,63 +77,61 @@ static int parse_param(cli_ctx *ctx, const char *v, syn_opts *o) {
     return 2;
   }
   const size_t len = (size_t)(eq - v);
-  if (len == 0 || len >= sizeof names[0]) {
+  if (len == 0 || len >= sizeof o->param_names[0]) {
     return cli_usage(ctx, "--param: bad name");
   }
-  memcpy(names[o->nparams], v, len);
-  names[o->nparams][len] = '\0';
-  o->param_names[o->nparams] = names[o->nparams];
+  memcpy(o->param_names[o->nparams], v, len);
+  o->param_names[o->nparams][len] = '\0';
   o->param_values[o->nparams] = x;
   o->nparams++;
   return 0;
 }
 
-static int parse_opts(cli_ctx *ctx, const simargs *a, syn_opts *o) {
+/* The command's own options, in the order given (a releaser combines with what is held before
+ * it); the option table has checked names, values and ranges. */
+static int parse_opts(cli_ctx *ctx, syn_opts *o) {
+  static const struct {
+    const char *name;
+    ru_syn_hold_kind kind;
+  } HOLDS[] = {{"--occupancy", RU_SYN_HOLD_OCCUPANCY},   {"--releaser", RU_SYN_HOLD_RELEASER},
+               {"--antagonist", RU_SYN_HOLD_ANTAGONIST}, {"--agonist", RU_SYN_HOLD_AGONIST},
+               {"--expression", RU_SYN_HOLD_EXPRESSION}};
   for (size_t j = 0; j < RU_SYN_NTRANSPORTERS; j++) {
     o->expr[j] = 1.0;
   }
   o->region = "pfc";
   o->rtol = (double)NAN;
   o->atol = (double)NAN;
-  for (size_t i = 0; i < a->nrest; i++) {
-    int missing = 0;
-    const char *v;
-    const char *arg = a->rest[i];
+  for (size_t k = 0; k < ctx->nparsed; k++) {
+    const cli_arg *p = &ctx->parsed[k];
+    if (p->opt == NULL) {
+      if (simargs_is_regimen(p)) continue;
+      return cli_usage(ctx, p->text[0] == '-' ? "unknown option '%s'"
+                                              : "unexpected argument '%s' (a regimen is DRUG:DOSE...; "
+                                                "occupancy is --occupancy NET=0.9)",
+                       p->text);
+    }
+    const char *n = p->opt->name;
     int rc = 0;
-    if ((v = rest_value(a, &i, "--occupancy", &missing)) != NULL) {
-      o->in_given = 1;
-      rc = parse_assignments(ctx, "--occupancy", v, A_OCCUPANCY, o->in);
-    } else if ((v = rest_value(a, &i, "--releaser", &missing)) != NULL) {
-      o->in_given = 1;
-      rc = parse_assignments(ctx, "--releaser", v, A_RELEASER, o->in);
-    } else if ((v = rest_value(a, &i, "--antagonist", &missing)) != NULL) {
-      o->in_given = 1;
-      rc = parse_assignments(ctx, "--antagonist", v, A_ANTAGONIST, o->in);
-    } else if ((v = rest_value(a, &i, "--agonist", &missing)) != NULL) {
-      o->in_given = 1;
-      rc = parse_assignments(ctx, "--agonist", v, A_AGONIST, o->in);
-    } else if ((v = rest_value(a, &i, "--expression", &missing)) != NULL) {
-      rc = parse_assignments(ctx, "--expression", v, A_EXPRESSION, o->expr);
-    } else if ((v = rest_value(a, &i, "--genotype", &missing)) != NULL) {
-      o->genotype = v;
-    } else if ((v = rest_value(a, &i, "--region", &missing)) != NULL) {
-      o->region = v;
-    } else if ((v = rest_value(a, &i, "--param", &missing)) != NULL) {
-      rc = parse_param(ctx, v, o);
-    } else if ((v = rest_value(a, &i, "--rtol", &missing)) != NULL) {
-      rc = cli_parse_double(ctx, "--rtol", v, 1e-14, 1e-2, &o->rtol) ? 0 : 2;
-    } else if ((v = rest_value(a, &i, "--atol", &missing)) != NULL) {
-      rc = cli_parse_double(ctx, "--atol", v, 1e-16, 1.0, &o->atol) ? 0 : 2;
-    } else if (strcmp(arg, "--params") == 0) {
+    for (size_t h = 0; h < sizeof HOLDS / sizeof HOLDS[0]; h++) {
+      if (strcmp(n, HOLDS[h].name) == 0) {
+        const int expression = HOLDS[h].kind == RU_SYN_HOLD_EXPRESSION;
+        o->in_given |= !expression;
+        rc = parse_assignments(ctx, n, p->text, HOLDS[h].kind, expression ? o->expr : o->in);
+      }
+    }
+    if (strcmp(n, "--genotype") == 0) {
+      o->genotype = p->text;
+    } else if (strcmp(n, "--region") == 0) {
+      o->region = p->text;
+    } else if (strcmp(n, "--param") == 0) {
+      rc = parse_param(ctx, p->text, o);
+    } else if (strcmp(n, "--rtol") == 0) {
+      o->rtol = p->num;
+    } else if (strcmp(n, "--atol") == 0) {
+      o->atol = p->num;
+    } else if (strcmp(n, "--params") == 0) {
       o->params = 1;
-    } else if (missing) {
-      return cli_usage(ctx, "option %s needs a value", arg);
-    } else if (arg[0] == '-') {
-      return cli_usage(ctx, "unknown option '%s'", arg);
-    } else {
-      return cli_usage(ctx, "unexpected argument '%s' (a regimen is DRUG:DOSE...; occupancy is "
-                            "--occupancy NET=0.9)",
-                       arg);
     }
     if (rc != 0) {
       return rc;
@@ -472,9 +363,8 @@ static int draw(cli_ctx *ctx, const ru_synapse *s, size_t r) {
 static int configure(cli_ctx *ctx, ru_synapse *s, syn_opts *o, size_t *region) {
   ru_error err;
   ru_error_clear(&err);
-  int rc = 0;
-  if (o->genotype != NULL && (rc = apply_genotype(ctx, o->genotype, o->expr, s)) != 0) {
-    return rc;
+  if (o->genotype != NULL && ru_synapse_genotype_expression(s, o->genotype, o->expr, &err) != RU_OK) {
+    return cli_usage(ctx, "--genotype: %s", err.message);
   }
   ru_status st = ru_synapse_region_find(s, o->region, region, &err);
   for (size_t t = 0; st == RU_OK && t < RU_SYN_NTRANSPORTERS; t++) {
@@ -484,8 +374,10 @@ static int configure(cli_ctx *ctx, ru_synapse *s, syn_opts *o, size_t *region) {
     st = ru_synapse_set_param(s, o->param_names[i], o->param_values[i], &err);
   }
   if (st == RU_OK && (isfinite(o->rtol) || isfinite(o->atol))) {
-    st = ru_synapse_set_tolerances(s, isfinite(o->rtol) ? o->rtol : 1e-7,
-                                   isfinite(o->atol) ? o->atol : 1e-9, &err);
+    double rtol = 0.0, atol = 0.0; /* one given: the other keeps the library's */
+    ru_synapse_get_tolerances(s, &rtol, &atol);
+    st = ru_synapse_set_tolerances(s, isfinite(o->rtol) ? o->rtol : rtol,
+                                   isfinite(o->atol) ? o->atol : atol, &err);
   }
   return st != RU_OK ? cli_fail(ctx, st, &err) : 0;
 }
@@ -498,7 +390,7 @@ int cmd_synapse(cli_ctx *ctx) {
   if (rc != 0) {
     return rc;
   }
-  if ((rc = parse_opts(ctx, &a, &o)) != 0) {
+  if ((rc = parse_opts(ctx, &o)) != 0) {
     return rc;
   }
   if (o.params) {
@@ -526,7 +418,7 @@ int cmd_synapse(cli_ctx *ctx) {
   if ((rc = configure(ctx, s, &o, &r)) != 0) {
     goto done;
   }
-  if ((rc = simargs_times(ctx, &a, SYN_DEFAULT_DAYS, &times, &nt)) != 0) {
+  if ((rc = simargs_times(ctx, &a, RU_SYN_ACUTE_H / 24.0, &times, &nt)) != 0) {
     goto done;
   }
   if (regimen) {

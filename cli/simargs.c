@@ -17,6 +17,10 @@ static int is_sim_option(const cli_option *o) {
   return 0;
 }
 
+int simargs_is_regimen(const cli_arg *p) {
+  return p->opt == NULL && p->text[0] != '-' && strchr(p->text, ':') != NULL;
+}
+
 int simargs_parse(cli_ctx *ctx, simargs *a) {
   memset(a, 0, sizeof *a);
   a->days = nan("");
@@ -26,7 +30,7 @@ int simargs_parse(cli_ctx *ctx, simargs *a) {
   for (size_t k = 0; k < ctx->nparsed; k++) {
     const cli_arg *p = &ctx->parsed[k];
     if (p->opt != NULL && cli_is_common(p->opt)) continue;
-    if (p->opt == NULL && p->text[0] != '-' && strchr(p->text, ':') != NULL) {
+    if (simargs_is_regimen(p)) {
       if (a->nregimens >= SIMARGS_MAX) return cli_usage(ctx, "too many regimens (at most %d)", SIMARGS_MAX);
       a->regimens[a->nregimens++] = p->text;
       continue;
@@ -225,7 +229,7 @@ int simargs_times(cli_ctx *ctx, const simargs *a, double default_days, double **
   if (isfinite(a->hours)) horizon = a->hours;
   double step = a->step_h;
   if (!isfinite(step)) {
-    step = horizon <= 48.0 ? 0.25 : (horizon <= 24.0 * 60.0 ? 1.0 : horizon / 2000.0);
+    step = ru_sim_default_step_h(horizon);
   }
   const double count = floor(horizon / step + 1e-9) + 1.0;
   if (count > 5e6) {

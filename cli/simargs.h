@@ -27,6 +27,8 @@ typedef struct simargs {
   size_t nrest;
 } simargs;
 
+/* A positional argument that simargs_parse takes as a regimen (DRUG:DOSE...). */
+int simargs_is_regimen(const cli_arg *p);
 /* Splits ctx->args into simargs; unknown options go to rest. Returns 0 or an exit code. */
 int simargs_parse(cli_ctx *ctx, simargs *a);
 /* Builds a regimen from the positional regimens (or --data). Returns 0 or an exit code. */

@@ -155,6 +155,26 @@ RU_API ru_status ru_pd_dose_for_level(const ru_kb *kb, const char *compound, dou
                                       const ru_pd_dose_options *opt, double *dose_mg,
                                       ru_error *err);
 
+/* --- levels (src/pd/levels.c) ---------------------------------------------------------------- */
+
+/* Half occupancy: the level of the ED50 and the cut-off of a target profile (a target is
+ * engaged when its mean steady-state occupancy reaches it). */
+#define RU_PD_HALF_OCCUPANCY 0.5
+/* Occupancies at or below this are taken as no occupancy for a ratio (1e-9: far below every
+ * reported digit, and above the rounding of a target nothing binds). */
+#define RU_PD_OCCUPANCY_FLOOR 1e-9
+
+/* Keeps, in order, the summaries with mean >= RU_PD_HALF_OCCUPANCY at the front of rows[n] and
+ * frees the others' shares; returns how many are kept. Cannot fail. */
+RU_API size_t ru_pd_summary_keep_engaged(ru_pd_summary *rows, size_t n);
+/* The ED50: ru_pd_dose_for_level at RU_PD_HALF_OCCUPANCY (NaN when not reached). */
+RU_API ru_status ru_pd_ed50(const ru_kb *kb, const char *compound, double interval_h,
+                            const char *target, const ru_pd_dose_options *opt, double *dose_mg,
+                            ru_error *err);
+/* numerator / denominator of two occupancies (the NET/SERT ratio of a map); NaN when the
+ * denominator is at or below RU_PD_OCCUPANCY_FLOOR. Cannot fail. */
+RU_API double ru_pd_occupancy_ratio(double numerator, double denominator);
+
 #ifdef __cplusplus
 }
 #endif

@@ -97,6 +97,50 @@ RU_API ru_status ru_physio_drug_from_inputs(const ru_kb *kb, const double in[RU_
 RU_API ru_status ru_physio_drug_series(const ru_kb *kb, const double *time_h, size_t n,
                                        const double *in, ru_physio_drug *out, ru_error *err);
 
+/* --- the physiology of a run (src/synapse/physio_outcome.c) ---------------------------------- */
+
+/* Held inputs act for the acute response (DESIGN.md: 3 h, the synapse command's default run). */
+#define RU_PHYSIO_ACUTE_H RU_SYN_ACUTE_H
+/* A single dose is followed for 24 h on the default grid of that horizon
+ * (ru_sim_default_step_h) and reported at the sample of peak NET occupancy. */
+#define RU_PHYSIO_SINGLE_DOSE_H 24.0
+
+/* Where the drug effect came from. */
+typedef enum ru_physio_input {
+  RU_PHYSIO_NO_DRUG = 0,    /* no regimen, no held inputs */
+  RU_PHYSIO_HELD = 1,       /* held synapse inputs, acting RU_PHYSIO_ACUTE_H */
+  RU_PHYSIO_STEADY = 2,     /* repeated regimen: mean steady-state inputs over the last dosing
+                               interval, acting RU_PHYSIO_ACUTE_H */
+  RU_PHYSIO_SINGLE_DOSE = 3 /* single dose: the time course, at the peak of NET occupancy */
+} ru_physio_input;
+
+typedef struct ru_physio_outcome {
+  ru_physio_input input;
+  ru_physio_drug drug;          /* the drug effect reported ({0, 1} without drug) */
+  ru_physio_values baseline;    /* the state without drug */
+  ru_physio_values with_drug;   /* the state under drug */
+  double plasma_ne_fold;        /* with_drug over baseline plasma NE */
+  double time_of_peak_h;        /* single dose: the sample of peak NET occupancy; NaN otherwise */
+  /* single dose: the course at the samples the model evaluates (ncourse; NULL otherwise);
+   * owned, freed by ru_physio_outcome_clear */
+  size_t ncourse;
+  double *course_time_h;
+  double *course_net_occupancy;
+  double *course_plasma_ne_pg_per_ml;
+  double *course_heart_rate_bpm;
+} ru_physio_outcome;
+
+/* State `state` without and with the drug. The drug effect: sim (NULL: none) with held (NULL:
+ * none) combined into its inputs (ru_synapse_inputs_from_sim), a repeated regimen by its steady
+ * inputs and a single dose (no repeating interval) by its course; without sim, held alone (NULL:
+ * no drug). sim is run (not freed). Errors of the calls named; RU_ENOMEM. On failure *out holds
+ * nothing to free. */
+RU_API ru_status ru_physio_evaluate(const ru_physio *p, const ru_kb *kb, size_t state, ru_sim *sim,
+                                    const double held[RU_SYN_NINPUTS], ru_physio_outcome *out,
+                                    ru_error *err);
+/* Frees the course and zeroes *o (NULL-safe). */
+RU_API void ru_physio_outcome_clear(ru_physio_outcome *o);
+
 #ifdef __cplusplus
 }
 #endif

@@ -145,6 +145,11 @@ RU_API ru_status ru_sim_exposure(ru_sim *s, ru_exposure *out, ru_error *err);
 RU_API ru_status ru_sim_steady_profile(ru_sim *s, size_t n, double *t_h, double *conc,
                                        double *tau_h, ru_error *err);
 
+/* The output step (h) for a run of horizon_h hours when the caller gives none: 0.25 h up to
+ * 48 h, 1 h up to 60 days, horizon/2000 beyond (src/pk/grid.c). NaN for a horizon that is not
+ * finite and > 0. Cannot fail. */
+RU_API double ru_sim_default_step_h(double horizon_h);
+
 #ifdef __cplusplus
 }
 #endif

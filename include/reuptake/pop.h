@@ -229,6 +229,21 @@ RU_API ru_status ru_pop_exposure_by_phenotype(const ru_pop *p, const ru_pop_summ
 RU_API double ru_pop_exposure_percentile(const ru_pop *p, const ru_pop_summary *s, size_t g,
                                          size_t i, double q);
 
+/* Percentile q of the average concentration over the end window (ng/mL) of compound i in group
+ * g: ru_pop_exposure_percentile over ru_pop_window_h (NaN when the group is empty or the window
+ * has no length). */
+RU_API double ru_pop_cavg_percentile(const ru_pop *p, const ru_pop_summary *s, size_t g, size_t i,
+                                     double q);
+
+/* --- the default grid (src/pop/grid.c) ----------------------------------------------------------- */
+
+#define RU_POP_DEFAULT_DAYS 28.0   /* default horizon of a population run */
+#define RU_POP_HOURLY_MAX_H 2000.0 /* hourly output up to this horizon, 2000 intervals beyond */
+/* The default horizon (h) and output step (h) for a horizon (NaN for a horizon that is not
+ * finite and > 0). Cannot fail. */
+RU_API double ru_pop_default_horizon_h(void);
+RU_API double ru_pop_default_step_h(double horizon_h);
+
 /* --- sharding and MPI ----------------------------------------------------------------------- */
 
 /* The subjects of rank of size: whole RU_POP_BLOCK blocks, contiguous, balanced. Cannot fail. */

@@ -76,6 +76,9 @@ typedef enum ru_syn_input {
 } ru_syn_input;
 #define RU_SYN_NINPUTS 16
 #define RU_SYN_NTRANSPORTERS 3 /* NET, DAT, SERT are inputs 0..2 */
+/* Largest transporter expression scale (fold of wild type) ru_synapse_set_expression accepts:
+ * the published scenarios lie within 0 (knock-out) .. 1.5 (DAT-tg); 10 bounds user what-ifs. */
+#define RU_SYN_EXPRESSION_MAX 10.0
 
 /* Autoreceptors with their own sensitivity (desensitization) state. */
 typedef enum ru_syn_receptor {
@@ -158,6 +161,9 @@ RU_API void ru_synapse_free(ru_synapse *s);
  * reported to 3-4 digits). RU_EINVAL unless both are finite and > 0. */
 RU_API ru_status ru_synapse_set_tolerances(ru_synapse *s, double rtol, double atol,
                                            ru_error *err);
+/* The tolerances in use (the defaults until set), so a caller changing one keeps the other.
+ * Either pointer may be NULL. Cannot fail. */
+RU_API void ru_synapse_get_tolerances(const ru_synapse *s, double *rtol, double *atol);
 
 /* --- parameters ----------------------------------------------------------------------------- */
 
@@ -260,6 +266,49 @@ RU_API ru_status ru_synapse_inputs_from_sim(const ru_kb *kb, const ru_sim *sim, 
 RU_API ru_status ru_synapse_steady_inputs(const ru_kb *kb, ru_sim *sim,
                                           const double held[RU_SYN_NINPUTS],
                                           double mean[RU_SYN_NINPUTS], ru_error *err);
+
+/* --- held inputs by name (src/synapse/held.c) ----------------------------------------------- */
+
+/* The acute response to held inputs (DESIGN.md): 3 h, the default run of the synapse command and
+ * how long physiology's held inputs act (RU_PHYSIO_ACUTE_H). */
+#define RU_SYN_ACUTE_H 3.0
+/* RU_SYN_ACUTE_H for callers without the header's macros (bindings). Cannot fail. */
+RU_API double ru_synapse_acute_h(void);
+
+/* What a NAME in an assignment NAME=x names, and what x is. */
+typedef enum ru_syn_hold_kind {
+  RU_SYN_HOLD_OCCUPANCY = 0,  /* any input by name (ru_synapse_input_parse): NET, alpha2, ... */
+  RU_SYN_HOLD_RELEASER = 1,   /* a releaser of the ligand table, or a transporter */
+  RU_SYN_HOLD_ANTAGONIST = 2, /* an antagonist of the ligand table, or a receptor */
+  RU_SYN_HOLD_AGONIST = 3,    /* an agonist of the ligand table, or an autoreceptor (alpha2, D2,
+                                 5-HT1A, 5-HT1B): its agonist input */
+  RU_SYN_HOLD_EXPRESSION = 4  /* a transporter; x is its expression (fold of wild type) */
+} ru_syn_hold_kind;
+
+/* The input(s) NAME sets in an assignment of this kind: inputs[0], and inputs[1] or -1. For a
+ * releaser these are the transporters carrying it (d-amphetamine: DAT and NET); for expression
+ * the transporter. RU_ENOTFOUND "unknown <what the kind accepts> 'NAME'"; RU_EINVAL. */
+RU_API ru_status ru_synapse_hold_target(ru_syn_hold_kind kind, const char *name, int inputs[2],
+                                        ru_error *err);
+/* Largest value of an assignment of this kind (values start at 0): 1 for the occupancies,
+ * RU_SYN_EXPRESSION_MAX for expression. Cannot fail. */
+RU_API double ru_synapse_hold_max(ru_syn_hold_kind kind);
+/* Applies NAME=value to vals: in[RU_SYN_NINPUTS] for the occupancy kinds (as
+ * ru_synapse_set_inputs_constant takes them), expression[RU_SYN_NTRANSPORTERS] for
+ * RU_SYN_HOLD_EXPRESSION. The value replaces the input's, except for a releaser: it occupies
+ * each transporter carrying it combined with what is held there (ru_synapse_combine_occupancy),
+ * and that transporter's releaser part grows by value, capped at the transporter occupancy.
+ * Errors of ru_synapse_hold_target; RU_ERANGE outside [0, ru_synapse_hold_max(kind)]; vals is
+ * unchanged on failure. */
+RU_API ru_status ru_synapse_hold(ru_syn_hold_kind kind, const char *name, double value,
+                                 double *vals, ru_error *err);
+/* Sets the expression[RU_SYN_NTRANSPORTERS] entry of a named genotype (case-insensitive):
+ * SERT+/- (SERT-het) and DAT-overexpression (DAT-tg) from the KB parameters
+ * expression.sert_heterozygous and expression.dat_overexpression of s; SERT-/- (SERT-KO) 0.
+ * RU_ENOTFOUND names the genotypes; RU_EINVAL. */
+RU_API ru_status ru_synapse_genotype_expression(const ru_synapse *s, const char *genotype,
+                                                double expression[RU_SYN_NTRANSPORTERS],
+                                                ru_error *err);
 
 /* --- run and results ------------------------------------------------------------------------ */
 

@@ -217,7 +217,7 @@ def time_grid(days: Hours, hours: Hours, step: Hours, times: Optional[Iterable[A
               default_days: float) -> List[float]:
     """Output times (h), as the CLI chooses them (cli/simargs.c simargs_times): the given
     times, or 0..horizon every step (horizon from hours/days, default default_days; step by
-    default 0.25 h up to 48 h, 1 h up to 60 days, else horizon/2000)."""
+    default the library's, ru_sim_default_step_h)."""
     if times is not None:
         out: List[float] = []
         for t in times:
@@ -239,7 +239,7 @@ def time_grid(days: Hours, hours: Hours, step: Hours, times: Optional[Iterable[A
     if step is not None:
         st = in_range(parse_hours(step, "step"), 1e-4, 8760.0, "step", step)
     else:
-        st = 0.25 if horizon <= 48.0 else (1.0 if horizon <= 24.0 * 60.0 else horizon / 2000.0)
+        st = lib.ru_sim_default_step_h(horizon)
     count = math.floor(horizon / st + 1e-9) + 1.0
     if count > 5e6:
         raise usage(f"step {st:g} h over {horizon:g} h gives {count:.0f} points "

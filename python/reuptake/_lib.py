@@ -270,6 +270,16 @@ class RuPhysioDrug(Structure):  # physio.h
     _fields_ = [("net_occupancy", c_double), ("central_drive_fold", c_double)]
 
 
+class RuPhysioOutcome(Structure):  # physio.h
+    _fields_ = [("input", c_int), ("drug", RuPhysioDrug), ("baseline", RuPhysioValues),
+                ("with_drug", RuPhysioValues), ("plasma_ne_fold", c_double),
+                ("time_of_peak_h", c_double), ("ncourse", c_size_t),
+                ("course_time_h", POINTER(c_double)),
+                ("course_net_occupancy", POINTER(c_double)),
+                ("course_plasma_ne_pg_per_ml", POINTER(c_double)),
+                ("course_heart_rate_bpm", POINTER(c_double))]
+
+
 # Structs whose layout tests/layout.c prints (name in C -> ctypes class).
 STRUCTS = {
     "ru_error": RuError, "ru_value": RuValue, "ru_event": RuEvent, "ru_exposure": RuExposure,
@@ -283,6 +293,7 @@ STRUCTS = {
     "ru_product_component": RuProductComponent, "ru_product": RuProduct,
     "ru_model_param": RuModelParam, "ru_syn_ligand": RuSynLigand,
     "ru_physio_values": RuPhysioValues, "ru_physio_drug": RuPhysioDrug,
+    "ru_physio_outcome": RuPhysioOutcome,
 }
 
 # --- functions ---------------------------------------------------------------------------------
@@ -360,6 +371,7 @@ _SIGNATURES = {
     "ru_pd_unbound_nm": (c_double, [c_double, c_double, c_double]),
     "ru_pd_occupancy_series": (c_int, [_P, _P, c_char_p, _DP, c_size_t, _DP, _DP, _ERR]),
     "ru_pd_summary_free": (None, [POINTER(RuPdSummary), c_size_t]),
+    "ru_pd_summary_keep_engaged": (c_size_t, [POINTER(RuPdSummary), c_size_t]),
     "ru_pd_summarise": (c_int, [_P, _P, _CPP, c_size_t, _DP, c_size_t, POINTER(RuPdSummary),
                                 _ERR]),
     "ru_pd_steady_state": (c_int, [_P, _P, _CPP, c_size_t, POINTER(RuPdSummary), _ERR]),
@@ -367,8 +379,8 @@ _SIGNATURES = {
     "ru_pd_compound_kpuu_brain": (c_int, [_P, c_char_p, POINTER(RuValue), _IP, _ERR]),
     "ru_pd_dose_mean": (c_int, [_P, c_char_p, c_double, c_double, c_char_p,
                                 POINTER(RuPdDoseOptions), _DP, _IP, _ERR]),
-    "ru_pd_dose_for_level": (c_int, [_P, c_char_p, c_double, c_char_p, c_double,
-                                     POINTER(RuPdDoseOptions), _DP, _ERR]),
+    "ru_pd_ed50": (c_int, [_P, c_char_p, c_double, c_char_p, POINTER(RuPdDoseOptions), _DP,
+                           _ERR]),
     # ddi
     "ru_ddi_build": (c_int, [_P, c_char_p, _CPP, c_size_t, POINTER(RuDdiOptions), c_int,
                              c_double, _PP, _ERR]),
@@ -378,6 +390,7 @@ _SIGNATURES = {
                                    c_char_p, POINTER(RuDdiCourse), _ERR]),
     "ru_ddi_reason_name": (c_char_p, [c_int]),
     "ru_sim_longest_interval_h": (c_double, [_P]),
+    "ru_sim_default_step_h": (c_double, [c_double]),
     "ru_units_parse_double": (c_int, [c_char_p, _DP]),
     "ru_kb_source": (c_int, [_P, c_char_p, c_char_p, c_size_t, _ERR]),
     # synapse
@@ -391,6 +404,12 @@ _SIGNATURES = {
     "ru_synapse_new": (c_int, [_P, _PP, _ERR]),
     "ru_synapse_free": (None, [_P]),
     "ru_synapse_set_tolerances": (c_int, [_P, c_double, c_double, _ERR]),
+    "ru_synapse_get_tolerances": (None, [_P, _DP, _DP]),
+    "ru_synapse_hold_target": (c_int, [c_int, c_char_p, _IP, _ERR]),
+    "ru_synapse_hold_max": (c_double, [c_int]),
+    "ru_synapse_acute_h": (c_double, []),
+    "ru_synapse_hold": (c_int, [c_int, c_char_p, c_double, _DP, _ERR]),
+    "ru_synapse_genotype_expression": (c_int, [_P, c_char_p, _DP, _ERR]),
     "ru_synapse_param_count": (c_size_t, [_P]),
     "ru_synapse_param_at": (c_int, [_P, c_size_t, POINTER(RuModelParam), _ERR]),
     "ru_synapse_set_param": (c_int, [_P, c_char_p, c_double, _ERR]),
@@ -424,6 +443,8 @@ _SIGNATURES = {
                                        POINTER(RuPhysioValues), _ERR]),
     "ru_physio_drug_from_inputs": (c_int, [_P, _DP, c_double, POINTER(RuPhysioDrug), _ERR]),
     "ru_physio_drug_series": (c_int, [_P, _DP, c_size_t, _DP, POINTER(RuPhysioDrug), _ERR]),
+    "ru_physio_evaluate": (c_int, [_P, _P, c_size_t, _P, _DP, POINTER(RuPhysioOutcome), _ERR]),
+    "ru_physio_outcome_clear": (None, [POINTER(RuPhysioOutcome)]),
     # validate
     "ru_validate_run": (c_int, [_P, c_char_p, c_char_p, POINTER(RuValidateOptions),
                                 POINTER(POINTER(RuVset)), _ERR]),

@@ -85,6 +85,8 @@ if AVAILABLE:
             ("ru_pop_variability_count", c_size_t, [_P]),
             ("ru_pop_variability_at", POINTER(RuPopVariability), [_P, c_size_t]),
             ("ru_pop_window_h", c_double, [_P]),
+            ("ru_pop_default_horizon_h", c_double, []),
+            ("ru_pop_default_step_h", c_double, [c_double]),
             ("ru_pop_summary_new", c_int, [_P, POINTER(c_void_p), _E]),
             ("ru_pop_summary_free", None, [_P]),
             ("ru_pop_summary_subjects", c_uint64, [_P]),
@@ -199,13 +201,14 @@ def population(regimens: Optional[C.Regimens] = None, *, subjects: int, seed: in
     if ancestry is not None and ancestry == "":
         raise C.usage("--ancestry needs a name")
     k = C.kb_of(kb)
-    # time grid: hourly by default (28 days), coarser only for long horizons (cmd_population.c)
+    # time grid: the library's default for a population (hourly, coarser for long horizons)
+    default_h = lib.ru_pop_default_horizon_h()
     if step is None and times is None:
         horizon = (C.parse_hours(hours, "hours") if hours is not None else
-                   (C.parse_hours(days, "days", "d") if days is not None else 28.0 * 24.0))
-        if horizon <= 2000.0:
-            step = 1.0
-    t = C.time_grid(days, hours, step, list(times) if times is not None else None, 28.0)
+                   (C.parse_hours(days, "days", "d") if days is not None else default_h))
+        step = lib.ru_pop_default_step_h(horizon)
+    t = C.time_grid(days, hours, step, list(times) if times is not None else None,
+                    default_h / 24.0)
     tlist = C.target_list(targets, "all") if targets is not None else []
     if len(tlist) > RU_POP_MAX_TARGETS:
         tlist = tlist[:RU_POP_MAX_TARGETS]  # the CLI keeps the first RU_POP_MAX_TARGETS too

@@ -356,12 +356,8 @@ def occupancy(regimens: Optional[C.Regimens] = None, *, target: C.Strings = None
     basis = ("at the given time after the first dose" if at_h is not None
              else "steady state over one dosing interval")
     if profile:
-        kept = [rows[i] for i in range(n) if rows[i].mean >= 0.5]
-        dropped = [rows[i] for i in range(n) if rows[i].mean < 0.5]
-        for d in dropped:
-            lib.ru_pd_summary_free(byref(d), 1)
-        sub = (RuPdSummary * max(1, len(kept)))(*kept)
-        return _summaries(sub, len(kept), False, basis)
+        m = lib.ru_pd_summary_keep_engaged(rows, n)  # the targets engaged at the mean
+        return _summaries(rows, m, False, basis)
     return _summaries(rows, n, True, basis)
 
 
@@ -412,8 +408,8 @@ def dose_response(compound: str, doses: Sequence[Union[float, str]], *,
             vals.append(m.value)
         if bound.value:
             e = c_double()
-            C.check(lib.ru_pd_dose_for_level(k.handle, canon.value, tau, C.enc(t), 0.5,
-                                             byref(opt), byref(e), byref(err)), err)
+            C.check(lib.ru_pd_ed50(k.handle, canon.value, tau, C.enc(t), byref(opt), byref(e),
+                                   byref(err)), err)
             ed50[t] = e.value
             means[t] = vals
     for j, d in enumerate(mg):

@@ -3,11 +3,12 @@ firing (`reuptake synapse`), and plasma noradrenaline, sympathetic drive and hea
 physiological state (`reuptake physiology`), through the public synapse.h and physio.h API in
 the order cli/cmd_synapse.c and cli/cmd_physiology.c call it, so the numbers are the CLI's.
 
-The model is the library's. What this module holds is the commands' argument conventions, each
-marked with the cli/ function it follows: how a NAME=x assignment names an input (the library's
-ligand table and name parsers), the genotype names (their expression values come from the KB),
-and the commands' defaults (a 3 h synapse run; physiology's 3 h hold of steady inputs and its
-peak-occupancy sample of a single dose)."""
+The model is the library's, and so are the rules the commands' arguments follow: what a NAME=x
+assignment names and how a releaser combines (ru_synapse_hold), the genotypes
+(ru_synapse_genotype_expression), the tolerance kept when only one is given
+(ru_synapse_get_tolerances), and physiology's drug effect from held inputs, a repeated regimen or
+a single dose (ru_physio_evaluate). What this module holds is the argument conventions of the
+package (texts, lists or mappings) and the CLI's texts for the same result."""
 
 from __future__ import annotations
 
@@ -16,33 +17,23 @@ from ctypes import byref, c_char, c_double, c_int, c_size_t, c_void_p
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _core as C
-from ._lib import RuModelParam, RuPhysioDrug, RuPhysioValues, lib
+from ._lib import RuModelParam, RuPhysioOutcome, RuPhysioValues, lib
 
 NIN = 16                # synapse.h RU_SYN_NINPUTS
 NTRANSPORTERS = 3       # RU_SYN_NTRANSPORTERS: NET, DAT, SERT are inputs 0..2
-NET_RELEASER = 3        # RU_SYN_NET_RELEASER: input t + 3 is the releaser part of transporter t
 NANALYTES = 3           # RU_SYN_NANALYTES (and nuclei)
 NRECEPTORS = 6          # RU_SYN_NRECEPTORS
 SOMA_RECEPTOR = (0, 1, 2)  # ru_syn_receptor of LC, VTA, DRN somatodendritic autoreceptors
-RELEASER, ANTAGONIST, AGONIST = 2, 0, 1  # ru_syn_ligand_kind
-R_5HT1A_SOMA = 2
-SYN_DEFAULT_DAYS = 3.0 / 24.0  # cmd_synapse.c: 3 h, the acute response (DESIGN.md)
-PHYS_SINGLE_DOSE_DAYS = 1.0    # cmd_physiology.c SINGLE_DOSE_DAYS
-PHYS_ACUTE_H = 3.0             # cmd_physiology.c ACUTE_H: held inputs act for 3 h (DESIGN.md)
-SYN_RTOL, SYN_ATOL = 1e-7, 1e-9  # synapse.h: the driver's default tolerances
+# ru_syn_hold_kind of each assignment option
+_HOLD = {"--occupancy": 0, "--releaser": 1, "--antagonist": 2, "--agonist": 3,
+         "--expression": 4}
+# ru_physio_input -> the CLI's occupancy_input text (cmd_physiology.c)
+_PHYS_INPUT = ("none", "held (--occupancy)",
+               "regimen: mean steady-state occupancy over the last dosing interval",
+               "single dose: time course, reported at the time of peak NET occupancy")
+PHYS_SINGLE_DOSE = 3  # RU_PHYSIO_SINGLE_DOSE
 
 Assignments = Union[None, str, Sequence[str], Mapping[str, Any]]
-
-# cmd_synapse.c parse_assignments: what each kind of assignment may name
-_WHAT = {
-    "--occupancy": "target (NET, DAT, SERT, alpha2, D2, 5-HT1A, 5-HT1B, alpha1, 5-HT2C)",
-    "--releaser": "transporter (NET, DAT, SERT) or releaser (d-amphetamine, l-amphetamine)",
-    "--antagonist": ("receptor (alpha2, D2, 5-HT1A, 5-HT1B, alpha1, 5-HT2C) or antagonist "
-                     "(idazoxan, atipamezole, WAY-100635, pindolol, GR127935, raclopride, ...)"),
-    "--agonist": ("receptor (alpha2, D2, 5-HT1A, 5-HT1B) or agonist (clonidine, 8-OH-DPAT, "
-                  "apomorphine)"),
-    "--expression": "transporter (NET, DAT, SERT)",
-}
 
 _REFERENCE = ("fold of the wild-type drug-free steady state (computed); with an expression "
               "scenario the run starts from that genotype's own steady state (fold_at_time_0)")
@@ -62,43 +53,8 @@ def _input_parse(name: str) -> Optional[int]:
     return t.value if lib.ru_synapse_input_parse(C.enc(name), byref(t), None) == 0 else None
 
 
-def _receptor_parse(name: str) -> Optional[int]:
-    t = c_int(0)
-    return t.value if lib.ru_synapse_receptor_parse(C.enc(name), byref(t), None) == 0 else None
-
-
 def _input_name(t: int) -> str:
     return C.dec(lib.ru_synapse_input_name(t))
-
-
-def _inputs_of(opt: str, name: str) -> Optional[Tuple[int, int]]:
-    """The input (and a second one, or -1) NAME sets in an assignment of this kind, as
-    cmd_synapse.c input_of: ligands from the library's table, else the library's name
-    parsers."""
-    lig = lib.ru_synapse_ligand_find(C.enc(name))
-    lg = lig.contents if lig else None
-    if opt == "--antagonist":
-        if lg is not None and lg.kind == ANTAGONIST:
-            return lg.input, -1
-        t = _receptor_parse(name)
-        return (t, -1) if t is not None else None
-    if opt == "--agonist":
-        if lg is not None and lg.kind == AGONIST:
-            return lg.input, -1
-        t = _receptor_parse(name)
-        # the agonist input of that receptor, by the library's input names ("alpha2-agonist")
-        a = _input_parse(_input_name(t) + "-agonist") if t is not None else None
-        return (a, -1) if a is not None else None
-    if opt == "--releaser":
-        if lg is not None and lg.kind == RELEASER:
-            return (lg.input - NET_RELEASER,
-                    lg.input2 - NET_RELEASER if lg.input2 >= 0 else -1)
-        t = _input_parse(name)
-        return (t, -1) if t is not None and t < NTRANSPORTERS else None
-    t = _input_parse(name)
-    if opt == "--expression":
-        return (t, -1) if t is not None and t < NTRANSPORTERS else None
-    return (t, -1) if t is not None else None
 
 
 def _number(opt: str, text: Any, lo: float, hi: float) -> float:
@@ -135,24 +91,18 @@ def _pairs(opt: str, spec: Assignments) -> List[Tuple[str, Any]]:
     return out
 
 
-def _assign(opt: str, spec: Assignments, vals: List[float]) -> None:
-    """cmd_synapse.c parse_assignments: occupancies (or expression scales) into vals. A releaser
-    occupies the transporter(s) carrying it, combined with what is there by competitive binding
-    (ru_synapse_combine_occupancy), and its releaser part grows by the same amount, capped at the
-    transporter's occupancy."""
+def _assign(opt: str, spec: Assignments, vals: Any) -> None:
+    """Occupancies (or expression scales) into the C array vals, each by the library's rule
+    (ru_synapse_hold: the name's input(s); a releaser combines at its transporters), checked as
+    cmd_synapse.c parse_assignments checks them: the name, then the value."""
+    kind = _HOLD[opt]
+    err = C.new_error()
     for name, value in _pairs(opt, spec):
-        ts = _inputs_of(opt, name)
-        if ts is None:
-            raise C.usage(f"{opt}: unknown {_WHAT[opt]} '{name}'")
-        v = _number(opt, value, 0.0, 10.0 if opt == "--expression" else 1.0)
-        if opt == "--releaser":
-            for t in ts:
-                if t < 0:
-                    continue
-                vals[t] = lib.ru_synapse_combine_occupancy(vals[t], v)
-                vals[t + NET_RELEASER] = min(vals[t], vals[t + NET_RELEASER] + v)
-        else:
-            vals[ts[0]] = v
+        inputs = (c_int * 2)()
+        if lib.ru_synapse_hold_target(kind, C.enc(name), inputs, byref(err)) != 0:
+            raise C.usage(f"{opt}: {C.dec(err.message)}")
+        v = _number(opt, value, 0.0, lib.ru_synapse_hold_max(kind))
+        C.check(lib.ru_synapse_hold(kind, C.enc(name), v, vals, byref(err)), err)
 
 
 def _params(spec: Assignments, command: str) -> List[Tuple[str, float]]:
@@ -179,15 +129,6 @@ def _params(spec: Assignments, command: str) -> List[Tuple[str, float]]:
             raise C.usage("--param: bad name" if command == "synapse" else usage)
         out.append((name, v))
     return out
-
-
-# cmd_synapse.c apply_genotype: names -> (transporter input, KB parameter of its expression);
-# a knock-out has no transporter
-_GENOTYPES = {"sert+/-": (2, "expression.sert_heterozygous"),
-              "sert-het": (2, "expression.sert_heterozygous"),
-              "dat-overexpression": (1, "expression.dat_overexpression"),
-              "dat-tg": (1, "expression.dat_overexpression"),
-              "sert-/-": (2, None), "sert-ko": (2, None)}
 
 
 # --- synapse -----------------------------------------------------------------------------------
@@ -240,21 +181,19 @@ def synapse(regimens: Optional[C.Regimens] = None, *, occupancy: Assignments = N
     unit, value), final, fold_at_time_0, firing (per nucleus: transmitter, baseline_hz,
     final_hz, final_fold, final_autoreceptor_sensitivity, final_soma_fold),
     final_receptor_sensitivity, inputs (held, expression, genotype), reference."""
-    held = [0.0] * NIN
+    held = (c_double * NIN)()
     given = False
     for opt, spec in (("--occupancy", occupancy), ("--releaser", releaser),
                       ("--antagonist", antagonist), ("--agonist", agonist)):
         if spec is not None:
             given = True
             _assign(opt, spec, held)
-    expr = [1.0] * NTRANSPORTERS
+    expr = (c_double * NTRANSPORTERS)(*([1.0] * NTRANSPORTERS))
     _assign("--expression", expression, expr)
     params = _params(param, "synapse")
     rt = _tolerance("--rtol", rtol, 1e-14, 1e-2)
     at = _tolerance("--atol", atol, 1e-16, 1.0)
     sv = C.Solver(solver, tol)
-    if genotype is not None and genotype.lower() not in _GENOTYPES:
-        raise C.usage(f"--genotype: unknown '{genotype}' (SERT+/-, SERT-/-, DAT-overexpression)")
     regs = C.regimen_list(regimens)
     from_regimen = bool(regs) or data is not None
     if not from_regimen and not given and genotype is None:
@@ -263,9 +202,9 @@ def synapse(regimens: Optional[C.Regimens] = None, *, occupancy: Assignments = N
     err = C.new_error()
     with C.Handle(lib.ru_synapse_free) as s:
         C.check(lib.ru_synapse_new(k.handle, byref(s.h), byref(err)), err)
-        if genotype is not None:  # cmd_synapse.c apply_genotype
-            t, key = _GENOTYPES[genotype.lower()]
-            expr[t] = lib.ru_synapse_get_param(s.h, C.enc(key)) if key else 0.0
+        if genotype is not None and lib.ru_synapse_genotype_expression(
+                s.h, C.enc(genotype), expr, byref(err)) != 0:
+            raise C.usage(f"--genotype: {C.dec(err.message)}")
         r = c_size_t(0)
         C.check(lib.ru_synapse_region_find(s.h, C.enc(region), byref(r), byref(err)), err)
         for t in range(NTRANSPORTERS):
@@ -273,14 +212,17 @@ def synapse(regimens: Optional[C.Regimens] = None, *, occupancy: Assignments = N
         for name, v in params:
             C.check(lib.ru_synapse_set_param(s.h, C.enc(name), v, byref(err)), err)
         if math.isfinite(rt) or math.isfinite(at):
-            C.check(lib.ru_synapse_set_tolerances(s.h, rt if math.isfinite(rt) else SYN_RTOL,
-                                                  at if math.isfinite(at) else SYN_ATOL,
+            r0, a0 = c_double(), c_double()  # one given: the other keeps the library's
+            lib.ru_synapse_get_tolerances(s.h, byref(r0), byref(a0))
+            C.check(lib.ru_synapse_set_tolerances(s.h, rt if math.isfinite(rt) else r0.value,
+                                                  at if math.isfinite(at) else a0.value,
                                                   byref(err)), err)
-        t_list = _grid_or_default(days, hours, step, times, SYN_DEFAULT_DAYS)
+        t_list = _grid_or_default(days, hours, step, times,
+                                  lib.ru_synapse_acute_h() / 24.0)
         nt = len(t_list)
         tc = C.doubles(nt)
         tc[:nt] = t_list
-        held_c = (c_double * NIN)(*held)
+        held_c = held
         if from_regimen:
             inp = C.doubles(nt * NIN)
             with C.build_regimen(regs, data, data_map, "synapse") as reg, \
@@ -298,7 +240,7 @@ def synapse(regimens: Optional[C.Regimens] = None, *, occupancy: Assignments = N
             st = lib.ru_synapse_set_inputs_constant(s.h, held_c, byref(err))
         C.check(st, err)
         C.check(lib.ru_synapse_run(s.h, tc, nt, byref(err)), err)
-        return _synapse_result(s.h, r.value, held, expr, genotype, from_regimen)
+        return _synapse_result(s.h, r.value, list(held), list(expr), genotype, from_regimen)
 
 
 def _synapse_result(s: c_void_p, r: int, held: List[float], expr: List[float],
@@ -472,74 +414,40 @@ def physiology(regimens: Optional[C.Regimens] = None, *, state: str = "rest_supi
             C.check(lib.ru_physio_set_param(p.h, C.enc(name), v, byref(err)), err)
         held = (c_double * NIN)()
         held[0] = occ if occ is not None else 0.0  # RU_SYN_NET
-        drug = RuPhysioDrug(0.0, 1.0)  # no drug: no occupancy, central drive at baseline
-        source = "held (--occupancy)" if occ is not None else "none"
-        single = False
-        course: Optional[Dict[str, List[float]]] = None
-        t_peak = math.nan
+        res = RuPhysioOutcome()
         if from_regimen:
             with C.build_regimen(regs, data, data_map, "physiology") as reg, \
                     C.build_sim(k, reg, C.phenotype_list(phenotype), C.override_list(set),
                                 sv) as sim:
-                single = not lib.ru_sim_longest_interval_h(sim.h) > 0.0
-                if not single:
-                    mean = (c_double * NIN)()
-                    C.check(lib.ru_synapse_steady_inputs(k.handle, sim.h, held, mean,
-                                                         byref(err)), err)
-                    held = mean
-                    source = "regimen: mean steady-state occupancy over the last dosing interval"
-                else:
-                    t = C.time_grid(None, None, None, None, PHYS_SINGLE_DOSE_DAYS)
-                    nt = len(t)
-                    tc = C.doubles(nt)
-                    tc[:nt] = t
-                    conc = C.doubles(lib.ru_sim_compound_count(sim.h) * nt)
-                    inp = C.doubles(nt * NIN)
-                    series = (RuPhysioDrug * nt)()
-                    C.check(lib.ru_sim_run(sim.h, tc, nt, conc, byref(err)), err)
-                    C.check(lib.ru_synapse_inputs_from_sim(k.handle, sim.h, conc, nt, held, inp,
-                                                           byref(err)), err)
-                    C.check(lib.ru_physio_drug_series(k.handle, tc, nt, inp, series,
-                                                      byref(err)), err)
-                    # cmd_physiology.c: the sample of peak NET occupancy after the dose instant
-                    kp = 1 if nt > 1 else 0
-                    for j in range(kp + 1, nt):
-                        if series[j].net_occupancy > series[kp].net_occupancy:
-                            kp = j
-                    drug = RuPhysioDrug(series[kp].net_occupancy, series[kp].central_drive_fold)
-                    t_peak = t[kp]
-                    source = "single dose: time course, reported at the time of peak NET occupancy"
-                    course = {c: [] for c in ("time_h", "net_occupancy", "plasma_ne_pg_per_ml",
-                                              "heart_rate_bpm")}
-                    for j in range(nt):
-                        vk = RuPhysioValues()
-                        if lib.ru_physio_steady_state(p.h, idx.value, byref(series[j]),
-                                                      byref(vk), None) != 0:
-                            continue
-                        course["time_h"].append(t[j])
-                        course["net_occupancy"].append(series[j].net_occupancy)
-                        course["plasma_ne_pg_per_ml"].append(vk.plasma_ne_pg_per_ml)
-                        course["heart_rate_bpm"].append(vk.heart_rate_bpm)
-        if not single and (from_regimen or occ is not None):
-            C.check(lib.ru_physio_drug_from_inputs(k.handle, held, PHYS_ACUTE_H, byref(drug),
-                                                   byref(err)), err)
-        base, dv = RuPhysioValues(), RuPhysioValues()
-        C.check(lib.ru_physio_steady_state(p.h, idx.value, None, byref(base), byref(err)), err)
-        C.check(lib.ru_physio_steady_state(p.h, idx.value, byref(drug), byref(dv), byref(err)),
-                err)
-        out: Dict[str, Any] = _values(dv)
-        out.update({
-            "state": C.dec(lib.ru_physio_state_name(idx.value)),
-            "net_occupancy": drug.net_occupancy,
-            "occupancy_input": source,
-            "baseline": _values(base),
-            "plasma_ne_fold": _ratio(dv.plasma_ne_pg_per_ml, base.plasma_ne_pg_per_ml),
-            "volume_l": dv.volume_l,
-            "clearance_change_sourced": dv.clearance_status != 0,  # RU_VALUE_MISSING
-        })
-        if course is not None:
-            out["time_of_peak_h"] = t_peak
-            out["time_course"] = C.table(course, numeric=list(course))
+                C.check(lib.ru_physio_evaluate(p.h, k.handle, idx.value, sim.h, held,
+                                               byref(res), byref(err)), err)
+        else:
+            C.check(lib.ru_physio_evaluate(p.h, k.handle, idx.value, None,
+                                           held if occ is not None else None, byref(res),
+                                           byref(err)), err)
+        try:
+            out: Dict[str, Any] = _values(res.with_drug)
+            out.update({
+                "state": C.dec(lib.ru_physio_state_name(idx.value)),
+                "net_occupancy": res.drug.net_occupancy,
+                "occupancy_input": _PHYS_INPUT[res.input],
+                "baseline": _values(res.baseline),
+                # the library's fold; NaN where it is not finite (the CLI's JSON null)
+                "plasma_ne_fold": (res.plasma_ne_fold if math.isfinite(res.plasma_ne_fold)
+                                   else math.nan),
+                "volume_l": res.with_drug.volume_l,
+                "clearance_change_sourced": res.with_drug.clearance_status != 0,  # MISSING
+            })
+            if res.input == PHYS_SINGLE_DOSE:
+                m = res.ncourse
+                course = {"time_h": res.course_time_h[:m],
+                          "net_occupancy": res.course_net_occupancy[:m],
+                          "plasma_ne_pg_per_ml": res.course_plasma_ne_pg_per_ml[:m],
+                          "heart_rate_bpm": res.course_heart_rate_bpm[:m]}
+                out["time_of_peak_h"] = res.time_of_peak_h
+                out["time_course"] = C.table(course, numeric=list(course))
+        finally:
+            lib.ru_physio_outcome_clear(byref(res))
         src = lib.ru_physio_state_source(p.h, idx.value)
         out["state_source"] = C.dec(src) if src else "missing"
         out["notes"] = _PHYS_NOTES

@@ -103,6 +103,12 @@ int main(void) {
   F(ru_physio_values, spillover_status); F(ru_physio_values, clearance_status); end();
   S(ru_physio_drug); F(ru_physio_drug, net_occupancy); F(ru_physio_drug, central_drive_fold);
   end();
+  S(ru_physio_outcome); F(ru_physio_outcome, input); F(ru_physio_outcome, drug);
+  F(ru_physio_outcome, baseline); F(ru_physio_outcome, with_drug);
+  F(ru_physio_outcome, plasma_ne_fold); F(ru_physio_outcome, time_of_peak_h);
+  F(ru_physio_outcome, ncourse); F(ru_physio_outcome, course_time_h);
+  F(ru_physio_outcome, course_net_occupancy); F(ru_physio_outcome, course_plasma_ne_pg_per_ml);
+  F(ru_physio_outcome, course_heart_rate_bpm); end();
 #ifdef RU_POP_DEFAULT_LANES /* the population API of the hybrid solver (python/reuptake/_pop.py) */
   S(ru_pop_criterion); F(ru_pop_criterion, target); F(ru_pop_criterion, threshold);
   F(ru_pop_criterion, at_least); end();

@@ -59,6 +59,11 @@ class SynapseMatchesCli(unittest.TestCase):
                    "alpha2.gain_soma=0.5", "--rtol", "1e-8", "--atol", "1e-10", "--times",
                    "0,1,3h")
 
+    def test_one_tolerance_keeps_the_library_default_of_the_other(self) -> None:
+        py = reuptake.synapse(occupancy="NET=0.9", rtol=1e-6, genotype="SERT-KO", hours=1)
+        self.check(py, "--occupancy", "NET=0.9", "--rtol", "1e-6", "--genotype", "SERT-KO",
+                   "--hours", "1")
+
     def test_a_regimen_with_the_solver_options(self) -> None:
         py = reuptake.synapse("atomoxetine:40mg:q12h", days=2, step=2, phenotype="CYP2D6=PM",
                               occupancy="SERT=0.1", solver="hybrid", tol=1e-6)

@@ -294,6 +294,11 @@ ru_status ru_synapse_set_tolerances(ru_synapse *s, double rtol, double atol, ru_
   return RU_OK;
 }
 
+void ru_synapse_get_tolerances(const ru_synapse *s, double *rtol, double *atol) {
+  if (rtol != NULL) *rtol = s != NULL ? s->rtol : DEFAULT_RTOL;
+  if (atol != NULL) *atol = s != NULL ? s->atol : DEFAULT_ATOL;
+}
+
 /* --- parameters ----------------------------------------------------------------------------- */
 
 size_t ru_synapse_param_count(const ru_synapse *s) { return s != NULL ? s->ps.n : 0; }
@@ -434,9 +439,9 @@ ru_status ru_synapse_set_expression(ru_synapse *s, ru_syn_input transporter, dou
   if (s == NULL || (unsigned)transporter >= NTR) {
     return ru_error_set(err, RU_EINVAL, "expression: transporter must be NET, DAT or SERT");
   }
-  if (!isfinite(scale) || scale < 0.0 || scale > 10.0) {
-    return ru_error_set(err, RU_ERANGE, "expression %s=%g outside [0, 10]",
-                        INPUT_NAMES[transporter], scale);
+  if (!isfinite(scale) || scale < 0.0 || scale > RU_SYN_EXPRESSION_MAX) {
+    return ru_error_set(err, RU_ERANGE, "expression %s=%g outside [0, %g]",
+                        INPUT_NAMES[transporter], scale, RU_SYN_EXPRESSION_MAX);
   }
   s->expr[transporter] = scale;
   return RU_OK;
