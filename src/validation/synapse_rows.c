@@ -35,7 +35,6 @@
 #define ACUTE_STEP_H 0.25
 #define IV_WINDOW_H 0.25
 #define IV_STEP_H (1.0 / 60.0)
-#define HOLD_ACUTE_H 3.0 /* held inputs: the acute response (DESIGN.md synapse default) */
 #define DAILY_STEP_H 3.0
 #define INFUSION_STEP_H 4.0
 /* Validation tolerances of the synapse integration: folds compared within 1.5x need ~4 digits. */
@@ -352,7 +351,7 @@ static double sample_time(const rui_syn_row *r, double last_dose_h) {
 static ru_status prepare_physiology(const ru_kb *kb, rui_syn_row *r, ru_error *err) {
   if (r->doses[0] == '\0') {
     r->nt = 0;
-    r->hold_h = HOLD_ACUTE_H;
+    r->hold_h = RU_SYN_ACUTE_H;
     return RU_OK;
   }
   ru_regimen *reg = NULL;
@@ -498,7 +497,7 @@ ru_status rui_syn_prepare(const ru_kb *kb, rui_syn_row *r, ru_error *err) {
   } else if (st == RU_OK) {
     memcpy(r->in0, held, sizeof held);
     r->nt = 0;
-    r->hold_h = r->days > 0.0 ? r->days * 24.0 : HOLD_ACUTE_H;
+    r->hold_h = r->days > 0.0 ? r->days * 24.0 : RU_SYN_ACUTE_H;
   }
   ru_sim_free(sim);
   ru_regimen_free(reg);
@@ -726,9 +725,9 @@ static ru_status predict_peak(const ru_kb *kb, const rui_syn_theta *th, const ru
     rui_syn_row held = *r;
     memcpy(held.in0, r->in + cand[q] * NIN, sizeof held.in0);
     held.nt = 0;
-    held.hold_h = HOLD_ACUTE_H;
+    held.hold_h = RU_SYN_ACUTE_H;
     ru_synapse *s = NULL;
-    const double t = HOLD_ACUTE_H;
+    const double t = RU_SYN_ACUTE_H;
     ru_status st = run_row(kb, th, &held, &s, &t, 1, err);
     if (st != RU_OK) {
       return st;
