@@ -111,11 +111,8 @@ static ru_status map_one(ru_kb *kb, map_row *r, ru_error *err) {
   /* perpetrator liabilities of every compound present (parents and metabolites) */
   for (size_t i = 0; i < nc && st == RU_OK; i++) {
     const char *name = ru_sim_compound_name(s, i);
-    const double fu = ru_sim_compound_fu(s, i), mw = ru_sim_compound_mw(s, i);
-    if (!isfinite(fu) || !isfinite(mw)) continue;
-    double cmax = 0.0;
-    for (size_t j = 0; j < NPROF; j++) cmax = fmax(cmax, conc[i * NPROF + j]);
-    const double iu_um = ru_pd_unbound_nm(cmax, fu, mw) / 1000.0;
+    const double iu_um = ru_pd_unbound_peak_um(s, i, conc, NPROF);
+    if (!isfinite(iu_um)) continue; /* fu or molar mass missing: no screen */
     ru_ddi_static rows[32];
     size_t n = 0;
     st = ru_ddi_static_screen(kb, name, iu_um, rows, sizeof rows / sizeof rows[0], &n, err);

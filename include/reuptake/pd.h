@@ -63,6 +63,12 @@ RU_API void ru_pd_occupancy_at(size_t n, const double *k_nm, const double *unbou
 /* Unbound plasma concentration (nM) from total (ng/mL): total * fu / MW * 1000. */
 RU_API double ru_pd_unbound_nm(double total_ng_per_ml, double fu, double mw_g_per_mol);
 
+/* Unbound peak (uM) of compound i of s over nt samples conc[i*nt + j] (ng/mL): over a
+ * steady-state interval (ru_sim_steady_profile) this is Imax,u of the FDA 2020 basic static
+ * screen (ru_ddi_static_screen). NaN when the compound's fu or molar mass is missing, or i is
+ * not a compound of s. Cannot fail. */
+RU_API double ru_pd_unbound_peak_um(const ru_sim *s, size_t i, const double *conc, size_t nt);
+
 /* Occupancy of one target from its combined unscaled binding ratio x and scale s:
  * (x/s)/(1 + x/s). Cannot fail; x <= 0 gives 0. */
 RU_API double ru_pd_occupancy_of_ratio(double x, double scale);

@@ -12,6 +12,15 @@ double ru_pd_unbound_nm(double total_ng_per_ml, double fu, double mw_g_per_mol) 
   return total_ng_per_ml * fu / mw_g_per_mol * 1000.0;
 }
 
+double ru_pd_unbound_peak_um(const ru_sim *s, size_t i, const double *conc, size_t nt) {
+  if (s == NULL || conc == NULL || nt == 0 || i >= ru_sim_compound_count(s)) return nan("");
+  const double fu = ru_sim_compound_fu(s, i), mw = ru_sim_compound_mw(s, i);
+  if (!isfinite(fu) || !isfinite(mw)) return nan("");
+  double peak = 0.0;
+  for (size_t j = 0; j < nt; j++) peak = fmax(peak, conc[i * nt + j]);
+  return ru_pd_unbound_nm(peak, fu, mw) / 1000.0; /* nM -> uM */
+}
+
 double ru_pd_occupancy_of_ratio(double x, double scale) {
   if (!(x > 0.0) || !(scale > 0.0)) return 0.0;
   const double z = x / scale;

@@ -88,11 +88,38 @@ static void a_bad_concentration_or_a_small_buffer_is_an_error(void **state) {
   assert_non_null(strstr(err.message, "paroxetine"));
 }
 
+/* Imax,u is the unbound peak of the steady-state interval: max(total) x fu / MW, in uM. */
+static void the_screen_concentration_is_the_unbound_steady_state_peak(void **state) {
+  (void)state;
+  ru_regimen *reg = NULL;
+  ru_sim *s = NULL;
+  ru_error err;
+  assert_int_equal(ru_regimen_new(&reg, &err), RU_OK);
+  assert_int_equal(ru_regimen_parse(reg, "paroxetine:20mg:q24h", &err), RU_OK);
+  assert_int_equal(ru_sim_new(KB, &s, &err), RU_OK);
+  assert_int_equal(ru_sim_add_regimen(s, reg, &err), RU_OK);
+  assert_int_equal(ru_sim_prepare(s, &err), RU_OK);
+  assert_int_equal(ru_sim_compound_count(s), 1);
+  double t[25], conc[25], tau = 0.0;
+  assert_int_equal(ru_sim_steady_profile(s, 25, t, conc, &tau, &err), RU_OK);
+  double peak = 0.0;
+  for (size_t j = 0; j < 25; j++) peak = fmax(peak, conc[j]);
+  const double want = peak * ru_sim_compound_fu(s, 0) / ru_sim_compound_mw(s, 0); /* ng/mL / g/mol = uM */
+  const double got = ru_pd_unbound_peak_um(s, 0, conc, 25);
+  assert_true(want > 0.0);
+  assert_true(fabs(got - want) <= 1e-12 * want);
+  assert_true(isnan(ru_pd_unbound_peak_um(s, 1, conc, 25))); /* not a compound of s */
+  assert_true(isnan(ru_pd_unbound_peak_um(s, 0, conc, 0)));
+  ru_sim_free(s);
+  ru_regimen_free(reg);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(every_row_is_the_guidance_formula_from_the_kb_constants),
       cmocka_unit_test(no_perpetrator_concentration_means_r_of_one_and_no_liability),
       cmocka_unit_test(a_bad_concentration_or_a_small_buffer_is_an_error),
+      cmocka_unit_test(the_screen_concentration_is_the_unbound_steady_state_peak),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
