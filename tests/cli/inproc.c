@@ -22,11 +22,33 @@
 
 static int g_out = -1, g_err = -1, g_saved_out = -1, g_saved_err = -1;
 static char g_dir[4096];
+static pid_t g_owner = -1;
+
+/* At exit of the process that made it (not of forked children, which share the directory),
+ * the scratch directory and everything in it go: libFuzzer targets end in exit() with no
+ * teardown of their own, and a test must not leave its files in TMPDIR. */
+static void remove_scratch(void) {
+  if (getpid() != g_owner || g_dir[0] == '\0') return;
+  DIR *d = opendir(g_dir);
+  if (d != NULL) {
+    struct dirent *e;
+    char path[sizeof g_dir + 256];
+    while ((e = readdir(d)) != NULL) {
+      if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+      snprintf(path, sizeof path, "%s/%s", g_dir, e->d_name);
+      if (unlink(path) != 0) rmdir(path); /* fixture.dir is an empty directory */
+    }
+    closedir(d);
+  }
+  rmdir(g_dir);
+}
 
 int inproc_init(char *dir, size_t cap) {
   const char *tmp = getenv("TMPDIR");
   snprintf(g_dir, sizeof g_dir, "%s/reuptake-inproc-XXXXXX", tmp && *tmp ? tmp : "/tmp");
   if (mkdtemp(g_dir) == NULL || chdir(g_dir) != 0) return -1;
+  g_owner = getpid();
+  atexit(remove_scratch);
   g_out = open(".capture.out", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   g_err = open(".capture.err", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   g_saved_out = dup(STDOUT_FILENO);
