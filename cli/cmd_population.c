@@ -61,29 +61,6 @@ static int parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out) {
   return 1;
 }
 
-static int parse_criterion(cli_ctx *ctx, const char *spec, ru_pop_criterion *c) {
-  const char *op = strstr(spec, ">=");
-  int at_least = 1;
-  if (op == NULL) {
-    op = strstr(spec, "<=");
-    at_least = 0;
-  }
-  if (op == NULL || op == spec || (size_t)(op - spec) >= RU_NAME_MAX) {
-    return cli_usage(ctx, "--target-attainment '%s': expected TARGET>=FRACTION, e.g. SERT>=0.8",
-                     spec);
-  }
-  memset(c, 0, sizeof *c);
-  memcpy(c->target, spec, (size_t)(op - spec));
-  c->target[op - spec] = '\0';
-  c->at_least = at_least;
-  double v;
-  if (ru_units_parse_double(op + 2, &v) != RU_OK || !(v >= 0.0 && v <= 1.0)) {
-    return cli_usage(ctx, "--target-attainment '%s': threshold must be a fraction in [0, 1]", spec);
-  }
-  c->threshold = v;
-  return 0;
-}
-
 static int parse_percentiles(cli_ctx *ctx, const char *spec, pop_opts *o) {
   char buf[256];
   if (strlen(spec) >= sizeof buf) return cli_usage(ctx, "--percentiles: list too long");
@@ -146,8 +123,11 @@ static int parse_opts(cli_ctx *ctx, pop_opts *o) {
       if (o->ncrit >= RU_POP_MAX_CRITERIA) {
         return cli_usage(ctx, "at most %d --target-attainment options", RU_POP_MAX_CRITERIA);
       }
-      rc = parse_criterion(ctx, val, &o->crit[o->ncrit]);
-      if (rc == 0) o->ncrit++;
+      ru_error err;
+      if (ru_pop_criterion_parse(val, &o->crit[o->ncrit], &err) != RU_OK) {
+        return cli_usage(ctx, "--target-attainment '%s': %s", val, err.message);
+      }
+      o->ncrit++;
     }
     if (rc) return rc;
   }
@@ -528,93 +508,6 @@ static int emit(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, const po
   return cli_result_finish(res);
 }
 
-static int draw(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s) {
-  const size_t nt = ru_pop_nt(p), nb = ru_pop_band_count(p), nc = ru_pop_compound_count(p);
-  const size_t ncrit = ru_pop_criterion_count(p), nph = ru_pop_phenotype_count(p);
-  const double *t = ru_pop_times(p);
-  const int use_days = t[nt - 1] > 72.0;
-  /* per band: median, p5, p95; per criterion: probability; per phenotype: Cavg p50, p5, p95 */
-  const size_t nser = 3 * nb + ncrit + 3 * nph + 1;
-  double *v = calloc(nser * nt, sizeof *v);
-  ru_plot_series *ser = calloc(nb + ncrit + nph + 1, sizeof *ser);
-  if (v == NULL || ser == NULL) {
-    free(v);
-    free(ser);
-    return cli_fail(ctx, RU_ENOMEM, NULL); /* internal: exit 1 */
-  }
-  double *x = v + (nser - 1) * nt;
-  for (size_t j = 0; j < nt; j++) x[j] = use_days ? t[j] / 24.0 : t[j];
-  char labels[32][96];
-  size_t ns = 0;
-  ru_plot_panel panels[4];
-  size_t np = 0;
-  for (int part = 0; part < 2; part++) {
-    const size_t first = ns;
-    for (size_t b = 0; b < nb && ns < 24; b++) {
-      ru_pop_band_info bi;
-      ru_pop_band(p, b, &bi, NULL);
-      if (bi.is_target != part) continue;
-      double *m = v + 3 * b * nt, *lo = m + nt, *hi = lo + nt;
-      for (size_t j = 0; j < nt; j++) {
-        m[j] = ru_pop_band_percentile(p, s, b, j, 50.0);
-        lo[j] = ru_pop_band_percentile(p, s, b, j, 5.0);
-        hi[j] = ru_pop_band_percentile(p, s, b, j, 95.0);
-      }
-      snprintf(labels[ns], sizeof labels[ns], "%s median (5-95%%)", bi.name);
-      ser[ns] = (ru_plot_series){labels[ns], m, lo, hi};
-      ns++;
-    }
-    if (ns > first) {
-      panels[np++] = part == 0
-          ? (ru_plot_panel){"total plasma concentration (ng/mL)", ser + first, ns - first, 0, 0.0, 0.0}
-          : (ru_plot_panel){"occupancy (fraction)", ser + first, ns - first, 0, 0.0, 1.0};
-    }
-  }
-  if (ncrit > 0) {
-    const size_t first = ns;
-    for (size_t k = 0; k < ncrit && ns < 28; k++) {
-      const ru_pop_criterion *c = ru_pop_criterion_at(p, k);
-      double *m = v + (3 * nb + k) * nt;
-      for (size_t j = 0; j < nt; j++) m[j] = ru_pop_attainment(p, s, k, j);
-      snprintf(labels[ns], sizeof labels[ns], "P(%s %s %g)", c->target, c->at_least ? ">=" : "<=",
-               c->threshold);
-      ser[ns] = (ru_plot_series){labels[ns], m, NULL, NULL};
-      ns++;
-    }
-    panels[np++] = (ru_plot_panel){"target attainment (probability)", ser + first, ns - first, 0, 0.0, 1.0};
-  }
-  /* exposure by phenotype: Cavg of the first compound over the end window, shown as a band
-   * across the time axis (the panel shares x with the others) */
-  if (nc > 0 && ru_pop_window_h(p) > 0.0) {
-    const size_t first = ns;
-    for (size_t g = 0; g < nph && ns < 32; g++) {
-      double *m = v + (3 * nb + ncrit + 3 * g) * nt, *lo = m + nt, *hi = lo + nt;
-      const double q50 = ru_pop_cavg_percentile(p, s, g, 0, 50.0);
-      const double q5 = ru_pop_cavg_percentile(p, s, g, 0, 5.0);
-      const double q95 = ru_pop_cavg_percentile(p, s, g, 0, 95.0);
-      for (size_t j = 0; j < nt; j++) {
-        m[j] = q50;
-        lo[j] = q5;
-        hi[j] = q95;
-      }
-      snprintf(labels[ns], sizeof labels[ns], "CYP2D6 %s: %s Cavg end window", ru_pop_phenotype_name(p, g),
-               ru_pop_compound_name(p, 0));
-      ser[ns] = (ru_plot_series){labels[ns], m, lo, hi};
-      ns++;
-    }
-    panels[np++] = (ru_plot_panel){"Cavg by phenotype (ng/mL)", ser + first, ns - first, 0, 0.0, 0.0};
-  }
-  ru_error err;
-  ru_error_clear(&err);
-  const ru_status st = ru_plot_panels(ctx->plot_path, "reuptake population",
-                                      use_days ? "time (days)" : "time (h)", x, nt, panels, np, &err);
-  free(v);
-  free(ser);
-  if (st != RU_OK) return cli_fail(ctx, st, &err);
-  if (!ctx->quiet) fprintf(stderr, "reuptake population: plot written to %s\n", ctx->plot_path);
-  return 0;
-}
-
 /* The command on this rank. *synced is set once every rank is past the point where a failure
  * could leave the others waiting in a collective (the first one is the status exchange after the
  * subjects are run). */
@@ -731,7 +624,11 @@ static int run(cli_ctx *ctx, int rank, int size, int *synced) {
       rc = 130;
       fprintf(stderr, "reuptake population: interrupted; no output written\n");
     } else {
-      if (ctx->plot_path != NULL) rc = draw(ctx, p, sum);
+      if (ctx->plot_path != NULL && (st = ru_pop_plot(p, sum, ctx->plot_path, &err)) != RU_OK) {
+        rc = cli_fail(ctx, st, &err);
+      } else if (ctx->plot_path != NULL && !ctx->quiet) {
+        fprintf(stderr, "reuptake population: plot written to %s\n", ctx->plot_path);
+      }
       if (rc == 0) {
         rc = emit(ctx, p, sum, &o, anc, nanc);
       }

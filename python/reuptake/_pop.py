@@ -7,7 +7,6 @@ same numbers."""
 
 from __future__ import annotations
 
-import math
 from concurrent.futures import ThreadPoolExecutor
 from ctypes import (POINTER, Structure, byref, c_char, c_char_p, c_double, c_int, c_size_t,
                     c_uint64, c_void_p)
@@ -75,6 +74,7 @@ if AVAILABLE:
             ("ru_pop_band", c_int, [_P, c_size_t, POINTER(RuPopBandInfo), _E]),
             ("ru_pop_criterion_count", c_size_t, [_P]),
             ("ru_pop_criterion_at", POINTER(RuPopCriterion), [_P, c_size_t]),
+            ("ru_pop_criterion_parse", c_int, [c_char_p, POINTER(RuPopCriterion), _E]),
             ("ru_pop_phenotype_count", c_size_t, [_P]),
             ("ru_pop_phenotype_name", c_char_p, [_P, c_size_t]),
             ("ru_pop_phenotype_frequency", c_double, [_P, c_size_t]),
@@ -112,17 +112,13 @@ FINAL_NOTE = ("fraction of subjects meeting the criterion at every grid point of
 
 
 def _criterion(spec: str) -> RuPopCriterion:
-    op, at_least = (">=", 1) if ">=" in spec else ("<=", 0)
-    pos = spec.find(op)
-    if pos <= 0 or pos >= RU_NAME_MAX:
-        raise C.usage(f"--target-attainment '{spec}': expected TARGET>=FRACTION, e.g. SERT>=0.8")
-    try:
-        v = float(spec[pos + 2:])
-    except ValueError:
-        v = math.nan
-    if not (0.0 <= v <= 1.0):
-        raise C.usage(f"--target-attainment '{spec}': threshold must be a fraction in [0, 1]")
-    return RuPopCriterion(spec[:pos].encode(), v, at_least)
+    """The library's one parser of TARGET>=FRACTION (ru_pop_criterion_parse), with the CLI's
+    message."""
+    out = RuPopCriterion()
+    err = C.new_error()
+    if lib.ru_pop_criterion_parse(C.enc(spec), byref(out), byref(err)) != 0:
+        raise C.usage(f"--target-attainment '{spec}': {C.dec(err.message)}")
+    return out
 
 
 def _percentiles(pct: Sequence[float]) -> List[float]:
