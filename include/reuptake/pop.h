@@ -242,6 +242,12 @@ RU_API double ru_pop_exposure_percentile(const ru_pop *p, const ru_pop_summary *
 RU_API double ru_pop_cavg_percentile(const ru_pop *p, const ru_pop_summary *s, size_t g, size_t i,
                                      double q);
 
+/* The model's fixed statements (src/pop/notes.c), part of every result: the JSON "covariance",
+ * "covariates" and "attainment_final_definition". Static strings; cannot fail. */
+RU_API const char *ru_pop_covariance_note(void);
+RU_API const char *ru_pop_covariate_note(void);
+RU_API const char *ru_pop_final_note(void);
+
 /* --- the plot (src/pop/plot.c) ----------------------------------------------------------------- */
 
 /* Draws the summary into path (.png, .svg or .pdf, by ru_plot_panels; written atomically):

@@ -85,6 +85,8 @@ if AVAILABLE:
             ("ru_pop_variability_count", c_size_t, [_P]),
             ("ru_pop_variability_at", POINTER(RuPopVariability), [_P, c_size_t]),
             ("ru_pop_window_h", c_double, [_P]),
+            ("ru_pop_covariance_note", c_char_p, []), ("ru_pop_covariate_note", c_char_p, []),
+            ("ru_pop_final_note", c_char_p, []),
             ("ru_pop_default_horizon_h", c_double, []),
             ("ru_pop_default_step_h", c_double, [c_double]),
             ("ru_pop_summary_new", c_int, [_P, POINTER(c_void_p), _E]),
@@ -101,14 +103,6 @@ if AVAILABLE:
             ("ru_pop_shard", None, [c_uint64, c_int, c_int, POINTER(c_uint64),
                                     POINTER(c_uint64)])):
         lib.bind(_name, _res, _args)
-
-# cmd_population.c's fixed texts, so the result says what the CLI says
-COVARIANCE_NOTE = ("none: no published covariance between CL, V and ka is in the knowledge "
-                   "base; parameters vary independently")
-COVARIATE_NOTE = ("not modelled: the knowledge base holds no sourced effect of weight, sex or "
-                  "smoking on these compounds")
-FINAL_NOTE = ("fraction of subjects meeting the criterion at every grid point of the end window "
-              "(the last dosing interval: for >= criteria, the steady-state trough)")
 
 
 def _criterion(spec: str) -> RuPopCriterion:
@@ -340,11 +334,11 @@ def _result(k: C.KnowledgeBase, p: c_void_p, s: c_void_p, seed: int,
         "bands": C.table(bands, numeric=("resolution", "time_h", *keys)),
         "attainment": C.table(att, numeric=("threshold", "time_h", "probability")),
         "attainment_final": C.table(final, numeric=("threshold", "final")),
-        "attainment_final_definition": FINAL_NOTE,
+        "attainment_final_definition": C.dec(lib.ru_pop_final_note()),
         "window_h": lib.ru_pop_window_h(p),
         "by_phenotype": C.table(byp, numeric=("frequency", "auc_mean", "auc_p5", "auc_p50",
                                               "auc_p95", "cavg_mean")),
         "variability": C.table(var, numeric=("cv",)),
-        "covariance": COVARIANCE_NOTE,
-        "covariates": COVARIATE_NOTE,
+        "covariance": C.dec(lib.ru_pop_covariance_note()),
+        "covariates": C.dec(lib.ru_pop_covariate_note()),
     }
