@@ -225,16 +225,21 @@ static const cli_column C19[] = {
     CLI_FIELD_BOOL("activity_unsourced_simulated_as_nm", c19_row, as_nm),
 };
 
-/* A band: its percentile time courses (JSON) and their values at the final time (table). */
+/* A band: the library's description, its percentile time courses (JSON) and their values at the
+ * final time (table). JSON names it by kind (compound or target, the other key left out), with a
+ * relative (concentration) or absolute (occupancy) resolution. */
 typedef struct band_row {
-  const char *name;
-  const char *compound, *target; /* the one its kind names; the other NULL (key left out) */
-  char label[RU_NAME_MAX + 16];  /* table: the compound, or "TARGET occupancy" */
-  const char *quantity, *unit;
-  double resolution_rel, resolution_abs; /* NaN: the other kind */
+  ru_pop_band_info bi;
   cli_nums pct[MAX_PCT];
   double final[MAX_PCT];
 } band_row;
+
+CLI_GETTER(get_band_compound, band_row, c->str = row->bi.is_target ? NULL : row->bi.name)
+CLI_GETTER(get_band_target, band_row, c->str = row->bi.is_target ? row->bi.name : NULL)
+CLI_GETTER(get_band_label, band_row, snprintf(c->buf, sizeof c->buf, "%s%s", row->bi.name, row->bi.is_target ? " occupancy" : "");
+           c->str = c->buf)
+CLI_GETTER(get_resolution_abs, band_row, c->num = row->bi.is_target ? row->bi.resolution : nan(""))
+CLI_GETTER(get_resolution_rel, band_row, c->num = row->bi.is_target ? nan("") : row->bi.resolution)
 
 /* Exposure over the end window of a compound in a CYP2D6 phenotype. */
 typedef struct phen_row {
@@ -306,9 +311,9 @@ typedef struct pop_view {
 
 /* CSV: one band at one time. Row i (band i / nt, time i % nt) is the double pct + i of the view,
  * so a percentile column reads its value in place, q * nb * nt doubles further (emit). */
-CLI_GETTER(get_csv_band, double, const pop_view *v = user; c->str = v->bands[i / v->nt].name)
-CLI_GETTER(get_csv_quantity, double, const pop_view *v = user; c->str = v->bands[i / v->nt].quantity)
-CLI_GETTER(get_csv_unit, double, const pop_view *v = user; c->str = v->bands[i / v->nt].unit)
+CLI_GETTER(get_csv_band, double, const pop_view *v = user; c->str = v->bands[i / v->nt].bi.name)
+CLI_GETTER(get_csv_quantity, double, const pop_view *v = user; c->str = v->bands[i / v->nt].bi.quantity)
+CLI_GETTER(get_csv_unit, double, const pop_view *v = user; c->str = v->bands[i / v->nt].bi.unit)
 CLI_GETTER(get_csv_time, double, const pop_view *v = user; c->num = v->t[i % v->nt])
 
 /* A target-attainment criterion (a row is the criterion; the view holds its probabilities). */
@@ -363,17 +368,8 @@ static int view_of(const ru_pop *p, const ru_pop_summary *s, const pop_opts *o, 
   v->var = calloc(v->nvar + 1, sizeof *v->var);
   if (!v->pct || !v->att || !v->bands || !v->crit || !v->phen || !v->c19 || !v->var) return 1;
   for (size_t b = 0; b < v->nb; b++) {
-    ru_pop_band_info bi;
-    ru_pop_band(p, b, &bi, NULL);
     band_row *r = &v->bands[b];
-    r->name = bi.name;
-    r->compound = bi.is_target ? NULL : bi.name;
-    r->target = bi.is_target ? bi.name : NULL;
-    snprintf(r->label, sizeof r->label, "%s%s", bi.name, bi.is_target ? " occupancy" : "");
-    r->quantity = bi.quantity;
-    r->unit = bi.unit;
-    r->resolution_abs = bi.is_target ? bi.resolution : nan("");
-    r->resolution_rel = bi.is_target ? nan("") : bi.resolution;
+    ru_pop_band(p, b, &r->bi, NULL);
     for (size_t q = 0; q < npct; q++) {
       double *x = v->pct + (q * v->nb + b) * nt;
       for (size_t j = 0; j < nt; j++) x[j] = ru_pop_band_percentile(p, s, b, j, o->pct[q]);
@@ -423,13 +419,13 @@ static int emit(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, const po
    * final time, CSV "p5" at each time */
   char keys[MAX_PCT][16], names[MAX_PCT][16];
   cli_column bands[7 + 2 * MAX_PCT] = {
-      {"compound", NULL, 0, CLI_COL_STRP, offsetof(band_row, compound), NULL, NULL, CLI_IN_JSON | CLI_OMIT_MISSING, NULL},
-      {"target", NULL, 0, CLI_COL_STRP, offsetof(band_row, target), NULL, NULL, CLI_IN_JSON | CLI_OMIT_MISSING, NULL},
-      {"band", NULL, 0, CLI_COL_STR, offsetof(band_row, label), NULL, NULL, CLI_IN_TABLE, NULL},
-      {"quantity", NULL, 0, CLI_COL_STRP, offsetof(band_row, quantity), NULL, NULL, CLI_IN_JSON, NULL},
-      CLI_FIELD_STRP("unit", band_row, unit),
-      {"resolution_abs", NULL, 4, CLI_COL_NUM, offsetof(band_row, resolution_abs), NULL, NULL, CLI_IN_JSON | CLI_OMIT_MISSING, NULL},
-      {"resolution_rel", NULL, 4, CLI_COL_NUM, offsetof(band_row, resolution_rel), NULL, NULL, CLI_IN_JSON | CLI_OMIT_MISSING, NULL},
+      {"compound", NULL, 0, CLI_COL_STRP, 0, get_band_compound, NULL, CLI_IN_JSON | CLI_OMIT_MISSING, NULL},
+      {"target", NULL, 0, CLI_COL_STRP, 0, get_band_target, NULL, CLI_IN_JSON | CLI_OMIT_MISSING, NULL},
+      {"band", NULL, 0, CLI_COL_STR, 0, get_band_label, NULL, CLI_IN_TABLE, NULL},
+      {"quantity", NULL, 0, CLI_COL_STRP, offsetof(band_row, bi.quantity), NULL, NULL, CLI_IN_JSON, NULL},
+      CLI_FIELD_STRP("unit", band_row, bi.unit),
+      {"resolution_abs", NULL, 4, CLI_COL_NUM, 0, get_resolution_abs, NULL, CLI_IN_JSON | CLI_OMIT_MISSING, NULL},
+      {"resolution_rel", NULL, 4, CLI_COL_NUM, 0, get_resolution_rel, NULL, CLI_IN_JSON | CLI_OMIT_MISSING, NULL},
   };
   cli_column band_times[4 + MAX_PCT] = {
       CLI_GET("band", NULL, 0, CLI_COL_STR, get_csv_band),
