@@ -190,12 +190,15 @@ static int list_ancestries(cli_ctx *ctx, ru_kb *kb) {
  * The table summarises (percentiles at the final time, attainment, exposure, variability), the
  * CSV carries every band, time and percentile in long form. */
 
-/* The run: the top-level fields. */
+/* The run: the top-level fields, with the window and the model's notes. */
 typedef struct pop_head {
   double subjects, seed;
   const char *ancestry, *engine;
   const ancestry_list *ancestries;
   cli_nums time_h;
+  const char *final_definition;
+  double window_h;
+  const char *covariance, *covariates;
 } pop_head;
 
 CLI_GETTER(get_ancestries, pop_head, get_names(row->ancestries, i, user, c))
@@ -277,19 +280,13 @@ static const cli_column VARIABILITY[] = {
     CLI_GET("source", NULL, 0, CLI_COL_STR, get_var_source),
 };
 
-typedef struct pop_notes {
-  const char *final_definition;
-  double window_h;
-  const char *covariance, *covariates;
-} pop_notes;
-
 static const cli_column WINDOW[] = {
-    CLI_FIELD_STRP("attainment_final_definition", pop_notes, final_definition),
-    CLI_FIELD_NUM("window_h", "h", 4, pop_notes, window_h),
+    CLI_FIELD_STRP("attainment_final_definition", pop_head, final_definition),
+    CLI_FIELD_NUM("window_h", "h", 4, pop_head, window_h),
 };
 static const cli_column NOTES[] = {
-    CLI_FIELD_STRP("covariance", pop_notes, covariance),
-    CLI_FIELD_STRP("covariates", pop_notes, covariates),
+    CLI_FIELD_STRP("covariance", pop_head, covariance),
+    CLI_FIELD_STRP("covariates", pop_head, covariates),
 };
 
 /* The rows of every section, read out of the summary once (the command owns them); the getters'
@@ -412,9 +409,8 @@ static int emit(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, const po
     return oom ? cli_fail(ctx, RU_ENOMEM, NULL) : 1;
   }
   pop_head head = {(double)ru_pop_summary_subjects(s), (double)o->seed, ru_pop_ancestry(p), ru_pop_engine(p),
-                   anc, {ru_pop_times(p), nt}};
-  const pop_notes notes = {ru_pop_final_note(), ru_pop_window_h(p), ru_pop_covariance_note(),
-                           ru_pop_covariate_note()};
+                   anc, {ru_pop_times(p), nt}, ru_pop_final_note(), ru_pop_window_h(p),
+                   ru_pop_covariance_note(), ru_pop_covariate_note()};
   /* the columns that depend on --percentiles: JSON "percentiles": {"5": [...]}, table "p5" at the
    * final time, CSV "p5" at each time */
   char keys[MAX_PCT][16], names[MAX_PCT][16];
@@ -471,7 +467,7 @@ static int emit(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, const po
   cli_result_rows(res, NULL, NULL, band_times, 4 + npct, v.pct, sizeof *v.pct, v.nb * nt, &v, CLI_IN_CSV);
   cli_result_rows(res, "attainment", window, CRITERIA, sizeof CRITERIA / sizeof CRITERIA[0], v.crit, sizeof *v.crit,
                   v.ncrit, &v, v.ncrit > 0 ? CLI_IN_JSON | CLI_IN_TABLE : CLI_IN_JSON);
-  cli_result_fields(res, NULL, WINDOW, 2, &notes, NULL, CLI_IN_JSON);
+  cli_result_fields(res, NULL, WINDOW, 2, &head, NULL, CLI_IN_JSON);
   cli_result_rows(res, "by_phenotype",
                   "\nexposure over the end window by CYP2D6 phenotype (AUC ng*h/mL, Cavg ng/mL)", PHENOTYPES,
                   sizeof PHENOTYPES / sizeof PHENOTYPES[0], v.phen, sizeof *v.phen, v.nphen, NULL,
@@ -479,8 +475,8 @@ static int emit(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, const po
   cli_result_rows(res, "variability", "\nvariability (log-normal, CV)", VARIABILITY,
                   sizeof VARIABILITY / sizeof VARIABILITY[0], v.var, sizeof *v.var, v.nvar, NULL,
                   CLI_IN_JSON | CLI_IN_TABLE);
-  cli_result_fields(res, NULL, NOTES, 2, &notes, NULL, CLI_IN_JSON);
-  cli_result_note(res, "\ncovariance: %s.\ncovariates: %s.\n", notes.covariance, notes.covariates);
+  cli_result_fields(res, NULL, NOTES, 2, &head, NULL, CLI_IN_JSON);
+  cli_result_note(res, "\ncovariance: %s.\ncovariates: %s.\n", head.covariance, head.covariates);
   view_free(&v);
   return cli_result_finish(res);
 }
