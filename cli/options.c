@@ -212,7 +212,7 @@ int cli_is_common(const cli_option *o) {
   return 0;
 }
 
-/* Copies an output/kb/set/plot option into the legacy fields of ctx; 1 when it was one. */
+/* Copies an output/kb/set/plot option into its field of ctx; 1 when it was one. */
 static int common_field(cli_ctx *ctx, const cli_arg *a) {
   const char *n = a->opt->name;
   if (strcmp(n, "--format") == 0) {
@@ -299,14 +299,9 @@ int cli_parse(cli_ctx *ctx, const cli_command *cmd, int argc, char **argv, int s
     }
     if (rc != 0) return rc;
   }
-  /* the legacy view: output, kb, --set and --plot in ctx fields; every other token in args */
+  /* the options every command reads through ctx fields */
   for (size_t k = 0; k < ctx->nparsed; k++) {
-    const cli_arg *p = &ctx->parsed[k];
-    if (p->opt != NULL && common_field(ctx, p)) continue;
-    for (int t = 0; t < p->ntok; t++) {
-      if (ctx->nargs >= CLI_MAX_ARGS) return cli_usage(ctx, "too many arguments (at most %d)", CLI_MAX_ARGS);
-      ctx->args[ctx->nargs++] = argv[p->first + t];
-    }
+    if (ctx->parsed[k].opt != NULL) common_field(ctx, &ctx->parsed[k]);
   }
   return 0;
 }

@@ -106,7 +106,6 @@ static void cell_of(const cli_column *c, const void *row, size_t index, const vo
 }
 
 static int shown(const cli_column *c, unsigned where);
-static void cell_of(const cli_column *c, const void *row, size_t index, const void *user, cli_cell *out);
 
 /* The text of a cell for table and CSV ("NA" for a missing number). */
 static const char *cell_text(const cli_column *c, const cli_cell *v, char *buf, size_t cap) {
@@ -388,7 +387,7 @@ void cli_result_rows(cli_result *r, const char *key, const char *title, const cl
   if (m == 1) {
     cli_table_render_body(t, r->out, "  "); /* one column: a list, no header */
   } else {
-    cli_table_render(t, CLI_FMT_TABLE, r->out);
+    cli_table_render(t, r->out);
   }
   if (cli_table_failed(t)) r->oom = 1;
   cli_table_free(t);
@@ -497,7 +496,7 @@ void cli_result_compare(cli_result *r, const char *key, const char *title, const
     r->oom = 1;
   } else if (t != NULL) {
     if (title != NULL) cli_out_printf(r->out, "%s\n", title);
-    cli_table_render(t, CLI_FMT_TABLE, r->out);
+    cli_table_render(t, r->out);
   }
   cli_table_free(t);
   free(cells);
@@ -598,7 +597,7 @@ void cli_result_series(cli_result *r, const cli_series_set *s, unsigned where) {
     }
     cli_table_add(t, cells);
   }
-  if (!r->oom) cli_table_render(t, CLI_FMT_TABLE, r->out);
+  if (!r->oom) cli_table_render(t, r->out);
   if (t != NULL && cli_table_failed(t)) r->oom = 1;
   cli_table_free(t);
   free(buf);
@@ -679,26 +678,10 @@ void cli_result_merge(cli_result *r, cJSON *obj) {
 
 void cli_result_note(cli_result *r, const char *fmt, ...) {
   if (r == NULL || r->oom || r->fmt != CLI_FMT_TABLE) return;
-  char small[1024];
   va_list ap;
   va_start(ap, fmt);
-  const int n = vsnprintf(small, sizeof small, fmt, ap);
+  cli_out_vprintf(r->out, fmt, ap);
   va_end(ap);
-  if (n < 0) return;
-  if ((size_t)n < sizeof small) {
-    cli_out_write(r->out, small, (size_t)n);
-    return;
-  }
-  char *big = malloc((size_t)n + 1);
-  if (big == NULL) {
-    r->oom = 1;
-    return;
-  }
-  va_start(ap, fmt);
-  vsnprintf(big, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  cli_out_write(r->out, big, (size_t)n);
-  free(big);
 }
 
 static void begin(cli_result *r, const char *key, const char *array_key, const char *title) {
