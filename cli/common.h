@@ -43,7 +43,6 @@ typedef struct cli_ctx {
   const cli_command *cmd;       /* its descriptor */
   cli_arg parsed[CLI_MAX_ARGS]; /* every argument after the command name, parsed and checked */
   size_t nparsed;
-  char **argv;                  /* the tokens parsed[].first/ntok index */
   const volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM: long commands stop early */
   cli_format format;            /* --format (default: table on a terminal, else table too) */
   const char *output_path;      /* --output FILE or NULL (stdout) */

@@ -107,6 +107,13 @@ static void cell_of(const cli_column *c, const void *row, size_t index, const vo
 
 static int shown(const cli_column *c, unsigned where);
 
+/* Appends sep and text at buf[*k] (truncated at cap). */
+static void append(char *buf, size_t cap, size_t *k, const char *sep, const char *text) {
+  if (*k + 1 >= cap) return;
+  const int n = snprintf(buf + *k, cap - *k, "%s%s", sep, text);
+  if (n > 0) *k += (size_t)n < cap - *k ? (size_t)n : cap - *k - 1;
+}
+
 /* The text of a cell for table and CSV ("NA" for a missing number). */
 static const char *cell_text(const cli_column *c, const cli_cell *v, char *buf, size_t cap) {
   switch (c->kind) {
@@ -114,21 +121,18 @@ static const char *cell_text(const cli_column *c, const cli_cell *v, char *buf, 
     size_t k = 0;
     buf[0] = '\0';
     const cli_subrows *sub = &v->sub;
-    for (size_t i = 0; i < sub->n && k + 1 < cap; i++) {
+    for (size_t i = 0; i < sub->n; i++) {
       const void *row = (const char *)sub->base + i * sub->stride;
       int first = 1;
-      for (size_t j = 0; j < sub->ncols && k + 1 < cap; j++) {
+      for (size_t j = 0; j < sub->ncols; j++) {
         if (!shown(&sub->cols[j], CLI_IN_TABLE)) continue;
         cli_cell *w = malloc(sizeof *w);
         if (w == NULL) break;
         char part[256];
         cell_of(&sub->cols[j], row, i, sub->user, w);
         const char *t = cell_text(&sub->cols[j], w, part, sizeof part);
-        if (*t != '\0') {
-          const int n = snprintf(buf + k, cap - k, "%s%s", first ? (i ? ", " : "") : " ", t);
-          if (n > 0) k += (size_t)n < cap - k ? (size_t)n : cap - k - 1;
-          first = 0;
-        }
+        if (*t != '\0') append(buf, cap, &k, first ? (i ? ", " : "") : " ", t);
+        first = *t == '\0' && first;
         free(w);
       }
     }
@@ -146,25 +150,16 @@ static const char *cell_text(const cli_column *c, const cli_cell *v, char *buf, 
     /* copied: v (and a getter's scratch in it) is reused for the next column */
     snprintf(buf, cap, "%s", v->str ? v->str : "");
     return buf;
-  case CLI_COL_NUMS: {
-    size_t k = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < v->nums.n && k + 1 < cap; i++) {
-      char one[32];
-      const int w = snprintf(buf + k, cap - k, "%s%s", i ? " " : "",
-                             cli_fmt(one, sizeof one, v->nums.v[i], c->digits > 0 ? c->digits : 6));
-      if (w < 0) break;
-      k += (size_t)w < cap - k ? (size_t)w : cap - k - 1;
-    }
-    return buf;
-  }
+  case CLI_COL_NUMS:
   case CLI_COL_STRS: {
     size_t k = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < v->nstrs && k + 1 < cap; i++) {
-      const int w = snprintf(buf + k, cap - k, "%s%s", i ? "+" : "", v->strs[i]);
-      if (w < 0) break;
-      k += (size_t)w;
+    const size_t n = c->kind == CLI_COL_NUMS ? v->nums.n : v->nstrs;
+    for (size_t i = 0; i < n; i++) {
+      char one[32];
+      append(buf, cap, &k, i ? (c->kind == CLI_COL_NUMS ? " " : "+") : "",
+             c->kind == CLI_COL_STRS ? v->strs[i]
+                                     : cli_fmt(one, sizeof one, v->nums.v[i], c->digits > 0 ? c->digits : 6));
     }
     return buf;
   }
@@ -226,14 +221,7 @@ static cJSON *cell_json(cli_result *r, const cli_column *c, const cli_cell *v) {
   }
   case CLI_COL_STRS: {
     cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; a != NULL && i < v->nstrs; i++) {
-      cJSON *s = cJSON_CreateString(v->strs[i]);
-      if (s == NULL || !cJSON_AddItemToArray(a, s)) {
-        cJSON_Delete(s);
-        cJSON_Delete(a);
-        return NULL;
-      }
-    }
+    for (size_t i = 0; a != NULL && i < v->nstrs && !r->oom; i++) jput(r, a, NULL, cJSON_CreateString(v->strs[i]));
     return a;
   }
   }
