@@ -72,10 +72,6 @@ int cli_usage(const cli_ctx *ctx, const char *fmt, ...) __attribute__((format(pr
  * a one-line message (unknown option, missing or malformed value). */
 int cli_parse(cli_ctx *ctx, const cli_command *cmd, int argc, char **argv, int start);
 
-/* 1 for the options every command reads through ctx fields (--format, --output, --quiet, --kb,
- * --compounds, --plot, --set). */
-int cli_is_common(const cli_option *o);
-
 /* The parsed options, by name (a name the command does not declare is a programming error:
  * asserted). cli_get: the last occurrence or NULL; cli_str: its text (NULL when absent);
  * cli_num: its number (dflt when absent); cli_flag: 1 when given; cli_count / cli_nth: every

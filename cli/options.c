@@ -204,14 +204,6 @@ static int check_value(const cli_ctx *ctx, const cli_option *o, const char *text
   return 0;
 }
 
-int cli_is_common(const cli_option *o) {
-  static const char *const names[] = {"--format", "--output", "--quiet", "--kb", "--compounds", "--plot", "--set"};
-  for (size_t i = 0; o != NULL && i < sizeof names / sizeof names[0]; i++) {
-    if (strcmp(o->name, names[i]) == 0) return 1;
-  }
-  return 0;
-}
-
 /* Copies an output/kb/set/plot option into its field of ctx; 1 when it was one. */
 static int common_field(cli_ctx *ctx, const cli_arg *a) {
   const char *n = a->opt->name;

@@ -29,7 +29,6 @@ int simargs_parse(cli_ctx *ctx, simargs *a) {
   /* the values were checked against the option table (cli_parse): kinds and ranges hold */
   for (size_t k = 0; k < ctx->nparsed; k++) {
     const cli_arg *p = &ctx->parsed[k];
-    if (p->opt != NULL && cli_is_common(p->opt)) continue;
     if (simargs_is_regimen(p)) {
       if (a->nregimens >= SIMARGS_MAX) return cli_usage(ctx, "too many regimens (at most %d)", SIMARGS_MAX);
       a->regimens[a->nregimens++] = p->text;
