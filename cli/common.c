@@ -34,15 +34,7 @@ ru_kb *cli_kb(cli_ctx *ctx, int *exit_code) {
 
 int cli_fail(const cli_ctx *ctx, ru_status st, const ru_error *err) {
   if (st == RU_EINTERRUPTED) return cli_interrupted(ctx);
-  const char *msg = (err != NULL && err->message[0] != '\0') ? err->message : ru_strerror(st);
-  /* one line whatever the message holds */
-  char line[RU_ERROR_MESSAGE_MAX];
-  snprintf(line, sizeof line, "%s", msg);
-  for (char *p = line; *p; p++) {
-    if (*p == '\n' || *p == '\r') *p = ' ';
-  }
-  fprintf(stderr, "reuptake%s%s: %s\n", ctx && ctx->command ? " " : "",
-          ctx && ctx->command ? ctx->command : "", line);
+  cli_usage(ctx, "%s", (err != NULL && err->message[0] != '\0') ? err->message : ru_strerror(st));
   return ru_status_is_input_error(st) ? 2 : 1;
 }
 
@@ -52,8 +44,9 @@ int cli_usage(const cli_ctx *ctx, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
+  /* one line whatever the message holds */
   for (char *p = buf; *p; p++) {
-    if (*p == '\n') *p = ' ';
+    if (*p == '\n' || *p == '\r') *p = ' ';
   }
   fprintf(stderr, "reuptake%s%s: %s\n", ctx && ctx->command ? " " : "",
           ctx && ctx->command ? ctx->command : "", buf);

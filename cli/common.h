@@ -64,7 +64,7 @@ ru_kb *cli_kb(cli_ctx *ctx, int *exit_code);
 /* Reports err (or ru_strerror(st) when err has no message) as one line on stderr and returns the
  * exit code: 2 for input errors, 1 for internal failures. */
 int cli_fail(const cli_ctx *ctx, ru_status st, const ru_error *err);
-/* Reports a usage error (one line, "reuptake CMD: ...") and returns 2. */
+/* Reports a usage error (one line, "reuptake CMD: ...": newlines become blanks) and returns 2. */
 int cli_usage(const cli_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Parses argv[start..argc) against cmd's option table into ctx (parsed, and the fields format,
