@@ -299,11 +299,9 @@ typedef struct pop_view {
   double *pct; /* percentile q of band b at time j: pct[(q * nb + b) * nt + j] */
   double *att; /* attainment of criterion k at time j: att[k * nt + j] */
   band_row *bands;
-  ru_pop_criterion *crit;
   phen_row *phen;
   c19_row *c19;
-  ru_pop_variability *var;
-  size_t nb, ncrit, nphen, nc19, nvar;
+  size_t nb, ncrit, nphen, nc19;
 } pop_view;
 
 /* CSV: one band at one time. Row i (band i / nt, time i % nt) is the double pct + i of the view,
@@ -313,7 +311,8 @@ CLI_GETTER(get_csv_quantity, double, const pop_view *v = user; c->str = v->bands
 CLI_GETTER(get_csv_unit, double, const pop_view *v = user; c->str = v->bands[i / v->nt].bi.unit)
 CLI_GETTER(get_csv_time, double, const pop_view *v = user; c->num = v->t[i % v->nt])
 
-/* A target-attainment criterion (a row is the criterion; the view holds its probabilities). */
+/* A target-attainment criterion: a row is the library's criterion (read in place), the view holds
+ * its probabilities. */
 CLI_GETTER(get_criterion, ru_pop_criterion,
            snprintf(c->buf, sizeof c->buf, "%s %s %g", row->target, row->at_least ? ">=" : "<=", row->threshold);
            c->str = c->buf)
@@ -337,10 +336,8 @@ static void view_free(pop_view *v) {
   free(v->pct);
   free(v->att);
   free(v->bands);
-  free(v->crit);
   free(v->phen);
   free(v->c19);
-  free(v->var);
 }
 
 /* Reads every section's rows out of the summary; 0, or 1 when out of memory. */
@@ -354,16 +351,13 @@ static int view_of(const ru_pop *p, const ru_pop_summary *s, const pop_opts *o, 
   v->nb = ru_pop_band_count(p);
   v->ncrit = ru_pop_criterion_count(p);
   v->nc19 = ru_pop_cyp2c19_count(p);
-  v->nvar = ru_pop_variability_count(p);
   const size_t ngroups = ru_pop_phenotype_count(p) * ru_pop_compound_count(p);
   v->pct = malloc((npct * v->nb * nt + 1) * sizeof *v->pct);
   v->att = malloc((v->ncrit * nt + 1) * sizeof *v->att);
   v->bands = calloc(v->nb + 1, sizeof *v->bands);
-  v->crit = calloc(v->ncrit + 1, sizeof *v->crit);
   v->phen = calloc(ngroups + 1, sizeof *v->phen);
   v->c19 = calloc(v->nc19 + 1, sizeof *v->c19);
-  v->var = calloc(v->nvar + 1, sizeof *v->var);
-  if (!v->pct || !v->att || !v->bands || !v->crit || !v->phen || !v->c19 || !v->var) return 1;
+  if (!v->pct || !v->att || !v->bands || !v->phen || !v->c19) return 1;
   for (size_t b = 0; b < v->nb; b++) {
     band_row *r = &v->bands[b];
     ru_pop_band(p, b, &r->bi, NULL);
@@ -375,7 +369,6 @@ static int view_of(const ru_pop *p, const ru_pop_summary *s, const pop_opts *o, 
     }
   }
   for (size_t k = 0; k < v->ncrit; k++) {
-    v->crit[k] = *ru_pop_criterion_at(p, k);
     for (size_t j = 0; j < nt; j++) v->att[k * nt + j] = ru_pop_attainment(p, s, k, j);
   }
   for (size_t g = 0; g < ru_pop_phenotype_count(p); g++) {
@@ -394,7 +387,6 @@ static int view_of(const ru_pop *p, const ru_pop_summary *s, const pop_opts *o, 
     r->frequency = ru_pop_cyp2c19_frequency(p, h);
     r->activity = ru_pop_cyp2c19_activity(p, h, &r->as_nm);
   }
-  for (size_t i = 0; i < v->nvar; i++) v->var[i] = *ru_pop_variability_at(p, i);
   return 0;
 }
 
@@ -465,15 +457,16 @@ static int emit(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, const po
   cli_result_rows(res, "bands", title, bands, 7 + 2 * npct, v.bands, sizeof *v.bands, v.nb, NULL,
                   CLI_IN_JSON | CLI_IN_TABLE);
   cli_result_rows(res, NULL, NULL, band_times, 4 + npct, v.pct, sizeof *v.pct, v.nb * nt, &v, CLI_IN_CSV);
-  cli_result_rows(res, "attainment", window, CRITERIA, sizeof CRITERIA / sizeof CRITERIA[0], v.crit, sizeof *v.crit,
-                  v.ncrit, &v, v.ncrit > 0 ? CLI_IN_JSON | CLI_IN_TABLE : CLI_IN_JSON);
+  cli_result_rows(res, "attainment", window, CRITERIA, sizeof CRITERIA / sizeof CRITERIA[0], ru_pop_criterion_at(p, 0),
+                  sizeof(ru_pop_criterion), v.ncrit, &v, v.ncrit > 0 ? CLI_IN_JSON | CLI_IN_TABLE : CLI_IN_JSON);
   cli_result_fields(res, NULL, WINDOW, 2, &head, NULL, CLI_IN_JSON);
   cli_result_rows(res, "by_phenotype",
                   "\nexposure over the end window by CYP2D6 phenotype (AUC ng*h/mL, Cavg ng/mL)", PHENOTYPES,
                   sizeof PHENOTYPES / sizeof PHENOTYPES[0], v.phen, sizeof *v.phen, v.nphen, NULL,
                   CLI_IN_JSON | CLI_IN_TABLE);
   cli_result_rows(res, "variability", "\nvariability (log-normal, CV)", VARIABILITY,
-                  sizeof VARIABILITY / sizeof VARIABILITY[0], v.var, sizeof *v.var, v.nvar, NULL,
+                  sizeof VARIABILITY / sizeof VARIABILITY[0], ru_pop_variability_at(p, 0), sizeof(ru_pop_variability),
+                  ru_pop_variability_count(p), NULL,
                   CLI_IN_JSON | CLI_IN_TABLE);
   cli_result_fields(res, NULL, NOTES, 2, &head, NULL, CLI_IN_JSON);
   cli_result_note(res, "\ncovariance: %s.\ncovariates: %s.\n", head.covariance, head.covariates);

@@ -139,6 +139,8 @@ typedef struct ru_pop_band_info {
 RU_API size_t ru_pop_band_count(const ru_pop *p);
 RU_API ru_status ru_pop_band(const ru_pop *p, size_t b, ru_pop_band_info *out, ru_error *err);
 
+/* The criteria of the run (cfg->criteria, or the default ones). The entries are one array, valid
+ * for the life of p: ru_pop_criterion_at(p, 0) + k is criterion k (NULL when there are none). */
 RU_API size_t ru_pop_criterion_count(const ru_pop *p);
 RU_API const ru_pop_criterion *ru_pop_criterion_at(const ru_pop *p, size_t k);
 
@@ -154,7 +156,8 @@ RU_API const char *ru_pop_cyp2c19_name(const ru_pop *p, size_t h);
 RU_API double ru_pop_cyp2c19_frequency(const ru_pop *p, size_t h);
 RU_API double ru_pop_cyp2c19_activity(const ru_pop *p, size_t h, int *as_nm);
 
-/* The variability applied: one row per (compound, key). source "" = stated default. */
+/* The variability applied: one row per (compound, key). source "" = stated default. The rows
+ * are one array, valid for the life of p: ru_pop_variability_at(p, 0) + i is row i. */
 typedef struct ru_pop_variability {
   char compound[RU_NAME_MAX];
   char key[32];   /* cl_f_l_per_h, v_f_l or ka_per_h */

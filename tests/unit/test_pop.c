@@ -407,6 +407,21 @@ static void criterion_parse_rejects_no_comparison_no_target_and_non_fractions(vo
   }
 }
 
+/* pop.h: the criteria and the variability rows are one array each (callers read them in place). */
+static void criteria_and_variability_rows_are_one_array(void **state) {
+  const fixture *f = *state;
+  ru_pop *p = make_pop(f, 1, 0);
+  assert_true(ru_pop_criterion_count(p) > 0); /* the default: each banded transporter >= 0.8 */
+  for (size_t k = 0; k < ru_pop_criterion_count(p); k++) {
+    assert_ptr_equal(ru_pop_criterion_at(p, k), ru_pop_criterion_at(p, 0) + k);
+  }
+  assert_true(ru_pop_variability_count(p) > 0);
+  for (size_t i = 0; i < ru_pop_variability_count(p); i++) {
+    assert_ptr_equal(ru_pop_variability_at(p, i), ru_pop_variability_at(p, 0) + i);
+  }
+  ru_pop_free(p);
+}
+
 static size_t entries_in(const char *dir) {
   DIR *d = opendir(dir);
   assert_non_null(d);
@@ -464,6 +479,7 @@ int main(void) {
       cmocka_unit_test(criterion_parse_reads_target_comparison_and_threshold),
       cmocka_unit_test(criterion_parse_rejects_no_comparison_no_target_and_non_fractions),
       cmocka_unit_test(plot_writes_one_png_and_no_file_on_failure),
+      cmocka_unit_test(criteria_and_variability_rows_are_one_array),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
