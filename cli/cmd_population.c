@@ -466,8 +466,7 @@ static int emit(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, const po
                   CLI_IN_JSON | CLI_IN_TABLE);
   cli_result_rows(res, "variability", "\nvariability (log-normal, CV)", VARIABILITY,
                   sizeof VARIABILITY / sizeof VARIABILITY[0], ru_pop_variability_at(p, 0), sizeof(ru_pop_variability),
-                  ru_pop_variability_count(p), NULL,
-                  CLI_IN_JSON | CLI_IN_TABLE);
+                  ru_pop_variability_count(p), NULL, CLI_IN_JSON | CLI_IN_TABLE);
   cli_result_fields(res, NULL, NOTES, 2, &head, NULL, CLI_IN_JSON);
   cli_result_note(res, "\ncovariance: %s.\ncovariates: %s.\n", head.covariance, head.covariates);
   view_free(&v);
