@@ -1,7 +1,7 @@
 /* `reuptake map`: every product (or one class) at its label dose, at steady state, one row each:
  * mean occupancy of SERT, NET, DAT, H1, M1, alpha1, 5-HT2A and 5-HT2C over the dosing interval,
  * the NET/SERT occupancy ratio at that dose, and the CYP enzymes it inhibits as a perpetrator at
- * that dose (the library's ru_pd_product_map_at, FDA 2020 basic static screen); table, CSV,
+ * that dose (the library's ru_pd_map_products, FDA 2020 basic static screen); table, CSV,
  * JSON, and a heatmap (--plot). Products that cannot be mapped (incomplete, no sourced dose, a
  * compound value missing) are listed with the reason, never guessed. */
 #include <math.h>
@@ -14,16 +14,6 @@
 
 static const char *const TARGETS[] = {"SERT", "NET", "DAT", "H1", "M1", "alpha1", "5-HT2A", "5-HT2C"};
 #define NT (sizeof TARGETS / sizeof TARGETS[0])
-
-/* Case-insensitive substring test (--class SNRI matches "SNRI"; --class stimulant matches both
- * stimulant classes). */
-static int contains_ci(const char *hay, const char *needle) {
-  const size_t n = strlen(needle);
-  for (const char *p = hay; *p != '\0'; p++) {
-    if (strncasecmp(p, needle, n) == 0) return 1;
-  }
-  return n == 0;
-}
 
 /* Appends "a b" to the ", "-separated list in buf. */
 static void append(char *buf, size_t cap, const char *a, const char *b) {
@@ -200,25 +190,12 @@ int cmd_map(cli_ctx *ctx) {
   int rc = 0;
   ru_kb *kb = cli_kb(ctx, &rc);
   if (kb == NULL) return rc;
-  const size_t np = ru_kb_product_count(kb);
-  ru_pd_product_map *rows = calloc(np ? np : 1, sizeof *rows);
-  if (rows == NULL) return cli_fail(ctx, RU_ENOMEM, NULL);
-  size_t n = 0;
+  /* mapped rows first (in class order), then the ones that could not be mapped */
+  ru_pd_product_map *rows = NULL;
+  size_t n = 0, nm = 0;
   ru_error err;
   ru_error_clear(&err);
-  ru_status st = RU_OK;
-  for (size_t i = 0; i < np && st == RU_OK && !cli_stopped(ctx); i++) {
-    char name[RU_NAME_MAX];
-    ru_product p;
-    st = ru_kb_product_at(kb, i, name, &err);
-    if (st == RU_OK) st = ru_kb_product(kb, name, &p, &err);
-    if (st != RU_OK || (klass != NULL && !contains_ci(p.drug_class, klass))) continue;
-    st = ru_pd_product_map_at(kb, name, which, TARGETS, NT, &rows[n], &err);
-    if (st == RU_OK) n++;
-  }
-  /* mapped rows first (in class order), then the ones that could not be mapped */
-  ru_pd_product_map_sort(rows, n);
-  size_t nm = 0;
+  const ru_status st = ru_pd_map_products(kb, klass, which, TARGETS, NT, ctx->stop, &rows, &n, &err);
   while (nm < n && rows[nm].not_mapped[0] == '\0') nm++;
   if (st != RU_OK) {
     rc = cli_fail(ctx, st, &err);
@@ -232,7 +209,6 @@ int cmd_map(cli_ctx *ctx) {
     rc = plot_map(ctx, rows, nm, n, dose);
   }
   if (rc == 0) rc = emit(ctx, rows, nm, n, dose);
-  for (size_t i = 0; i < n; i++) ru_pd_product_map_free(&rows[i]);
-  free(rows);
+  ru_pd_product_maps_free(rows, n);
   return rc;
 }

@@ -228,6 +228,18 @@ RU_API void ru_pd_product_map_free(ru_pd_product_map *m);
  * wakefulness, then any other) and by name (case-insensitive). */
 RU_API void ru_pd_product_map_sort(ru_pd_product_map *rows, size_t n);
 
+/* Every product of the knowledge base whose class contains klass (case-insensitive substring:
+ * "stimulant" matches both stimulant classes; NULL or "": all) mapped as ru_pd_product_map_at,
+ * in the order of ru_pd_product_map_sort. *rows[*n] is allocated (ru_pd_product_maps_free; *n
+ * may be 0). cancel (may be NULL) is read before each product: non-zero stops with
+ * RU_EINTERRUPTED. On error nothing is left allocated. */
+RU_API ru_status ru_pd_map_products(const ru_kb *kb, const char *klass, ru_label_dose which,
+                                    const char *const *targets, size_t ntargets,
+                                    const volatile sig_atomic_t *cancel, ru_pd_product_map **rows,
+                                    size_t *n, ru_error *err);
+/* Releases rows[n] from ru_pd_map_products (NULL-safe). */
+RU_API void ru_pd_product_maps_free(ru_pd_product_map *rows, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -128,17 +128,12 @@ static ru_status map_regimen(const ru_kb *kb, const char *const *targets, size_t
   return st;
 }
 
-ru_status ru_pd_product_map_at(const ru_kb *kb, const char *product, ru_label_dose which,
-                               const char *const *targets, size_t ntargets,
-                               ru_pd_product_map *out, ru_error *err) {
-  if (out == NULL) return ru_error_set(err, RU_EINVAL, "ru_pd_product_map_at: NULL argument");
+/* Maps p (a product of kb) into out. */
+static ru_status map_product(const ru_kb *kb, const ru_product *p, ru_label_dose which,
+                             const char *const *targets, size_t ntargets, ru_pd_product_map *out,
+                             ru_error *err) {
   memset(out, 0, sizeof *out);
-  if (kb == NULL || product == NULL || (ntargets > 0 && targets == NULL)) {
-    return ru_error_set(err, RU_EINVAL, "ru_pd_product_map_at: NULL argument");
-  }
-  ru_status st = ru_kb_product(kb, product, &out->product, err);
-  if (st != RU_OK) return st;
-  const ru_product *p = &out->product;
+  out->product = *p;
   const ru_value *d = which == RU_LABEL_DOSE_LOW    ? &p->low_dose_mg
                       : which == RU_LABEL_DOSE_HIGH ? &p->high_dose_mg
                                                     : &p->usual_dose_mg;
@@ -149,6 +144,7 @@ ru_status ru_pd_product_map_at(const ru_kb *kb, const char *product, ru_label_do
   out->mean = rui_calloc(ntargets + 1, sizeof *out->mean);
   if (out->mean == NULL) return ru_error_set(err, RU_ENOMEM, "out of memory");
   for (size_t k = 0; k < ntargets; k++) out->mean[k] = nan("");
+  ru_status st = RU_OK;
   if (p->incomplete[0] != '\0') {
     snprintf(out->not_mapped, sizeof out->not_mapped, "incomplete: %s", p->incomplete);
   } else if (!isfinite(out->dose_mg) || !isfinite(out->interval_h)) {
@@ -169,6 +165,70 @@ ru_status ru_pd_product_map_at(const ru_kb *kb, const char *product, ru_label_do
     out->net_sert = nan("");
     out->ninhibited = out->nkpuu_default = 0;
   }
+  return RU_OK;
+}
+
+ru_status ru_pd_product_map_at(const ru_kb *kb, const char *product, ru_label_dose which,
+                               const char *const *targets, size_t ntargets,
+                               ru_pd_product_map *out, ru_error *err) {
+  if (out == NULL) return ru_error_set(err, RU_EINVAL, "ru_pd_product_map_at: NULL argument");
+  memset(out, 0, sizeof *out);
+  if (kb == NULL || product == NULL || (ntargets > 0 && targets == NULL)) {
+    return ru_error_set(err, RU_EINVAL, "ru_pd_product_map_at: NULL argument");
+  }
+  ru_product p;
+  const ru_status st = ru_kb_product(kb, product, &p, err);
+  return st == RU_OK ? map_product(kb, &p, which, targets, ntargets, out, err) : st;
+}
+
+/* Case-insensitive substring test (an empty needle matches everything). */
+static int contains_ci(const char *hay, const char *needle) {
+  const size_t n = strlen(needle);
+  for (const char *p = hay; *p != '\0'; p++) {
+    if (strncasecmp(p, needle, n) == 0) return 1;
+  }
+  return n == 0;
+}
+
+void ru_pd_product_maps_free(ru_pd_product_map *rows, size_t n) {
+  for (size_t i = 0; rows != NULL && i < n; i++) ru_pd_product_map_free(&rows[i]);
+  rui_free(rows);
+}
+
+ru_status ru_pd_map_products(const ru_kb *kb, const char *klass, ru_label_dose which,
+                             const char *const *targets, size_t ntargets,
+                             const volatile sig_atomic_t *cancel, ru_pd_product_map **rows,
+                             size_t *n, ru_error *err) {
+  if (kb == NULL || rows == NULL || n == NULL || (ntargets > 0 && targets == NULL)) {
+    return ru_error_set(err, RU_EINVAL, "ru_pd_map_products: NULL argument");
+  }
+  *rows = NULL;
+  *n = 0;
+  const size_t np = ru_kb_product_count(kb);
+  ru_pd_product_map *out = rui_calloc(np + 1, sizeof *out);
+  if (out == NULL) return ru_error_set(err, RU_ENOMEM, "out of memory");
+  size_t m = 0;
+  ru_status st = RU_OK;
+  for (size_t i = 0; i < np && st == RU_OK; i++) {
+    if (cancel != NULL && *cancel) {
+      st = ru_error_set(err, RU_EINTERRUPTED, "interrupted");
+      break;
+    }
+    char name[RU_NAME_MAX];
+    ru_product p;
+    st = ru_kb_product_at(kb, i, name, err);
+    if (st == RU_OK) st = ru_kb_product(kb, name, &p, err);
+    if (st != RU_OK || (klass != NULL && !contains_ci(p.drug_class, klass))) continue;
+    st = map_product(kb, &p, which, targets, ntargets, &out[m], err);
+    if (st == RU_OK) m++;
+  }
+  if (st != RU_OK) {
+    ru_pd_product_maps_free(out, m);
+    return st;
+  }
+  ru_pd_product_map_sort(out, m);
+  *rows = out;
+  *n = m;
   return RU_OK;
 }
 

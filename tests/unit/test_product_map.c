@@ -3,13 +3,15 @@
  * their ratio, the enzymes it inhibits are the FDA 2020 basic static screen's liabilities at the
  * unbound steady-state peak, and a product that cannot be mapped says why. The reference numbers
  * are what `reuptake map --format json` printed on the shipped knowledge base when map moved
- * into the library (main 6aac2d8), so the move is checked to change nothing. */
+ * into the library (main 6aac2d8), so the move is checked to change nothing. ru_pd_map_products is
+ * the whole map (every product, or a class) in presentation order. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmocka.h>
 
@@ -141,6 +143,53 @@ static void sort_puts_mapped_first_in_class_order(void **state) {
   }
 }
 
+/* The whole map: --class is a case-insensitive substring ("stimulant" is both stimulant classes),
+ * rows come in ru_pd_product_map_sort's order and equal the per-product maps. */
+static void map_products_filters_by_class_substring_in_presentation_order(void **state) {
+  (void)state;
+  ru_pd_product_map *rows = NULL;
+  size_t n = 0;
+  ru_error err;
+  assert_int_equal(ru_pd_map_products(KB, "stimulant", RU_LABEL_DOSE_USUAL, TARGETS, 4, NULL, &rows, &n, &err),
+                   RU_OK);
+  assert_true(n > 0);
+  int seen_releaser = 0;
+  for (size_t i = 0; i < n; i++) {
+    assert_non_null(strstr(rows[i].product.drug_class, "stimulant"));
+    seen_releaser |= strcmp(rows[i].product.drug_class, "stimulant (releaser)") == 0;
+    if (i > 0 && rows[i - 1].not_mapped[0] == '\0' && rows[i].not_mapped[0] == '\0' &&
+        strcmp(rows[i - 1].product.drug_class, rows[i].product.drug_class) == 0) {
+      assert_true(strcasecmp(rows[i - 1].product.name, rows[i].product.name) < 0);
+    }
+  }
+  assert_true(seen_releaser);
+  assert_string_equal(rows[0].product.drug_class, "NDRI (stimulant)"); /* before the releasers */
+  ru_pd_product_map one;
+  map(rows[0].product.name, RU_LABEL_DOSE_USUAL, &one);
+  for (size_t k = 0; k < 4; k++) assert_true(one.mean[k] == rows[0].mean[k]);
+  ru_pd_product_map_free(&one);
+  ru_pd_product_maps_free(rows, n);
+  assert_int_equal(ru_pd_map_products(KB, "nosuchclass", RU_LABEL_DOSE_USUAL, TARGETS, 4, NULL, &rows, &n, &err),
+                   RU_OK);
+  assert_int_equal(n, 0);
+  ru_pd_product_maps_free(rows, n);
+  ru_pd_product_maps_free(NULL, 3);
+}
+
+/* A cancel flag already set stops before the first product, with nothing allocated. */
+static void map_products_stops_when_cancelled(void **state) {
+  (void)state;
+  static volatile sig_atomic_t stop = 1;
+  ru_pd_product_map sentinel;
+  ru_pd_product_map *rows = &sentinel; /* overwritten */
+  size_t n = 7;
+  ru_error err;
+  assert_int_equal(ru_pd_map_products(KB, NULL, RU_LABEL_DOSE_USUAL, TARGETS, 4, &stop, &rows, &n, &err),
+                   RU_EINTERRUPTED);
+  assert_null(rows);
+  assert_int_equal(n, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(paxil_occupancy_ratio_and_time_dependent_cyp2d6),
@@ -149,6 +198,8 @@ int main(void) {
       cmocka_unit_test(products_that_cannot_be_mapped_say_why),
       cmocka_unit_test(ratio_needs_both_targets_and_unknown_products_fail),
       cmocka_unit_test(sort_puts_mapped_first_in_class_order),
+      cmocka_unit_test(map_products_filters_by_class_substring_in_presentation_order),
+      cmocka_unit_test(map_products_stops_when_cancelled),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
