@@ -261,32 +261,25 @@ static const cli_column PRODUCT_LIST_COLUMNS[] = {
 };
 
 static int list_products(cli_ctx *ctx, ru_kb *kb, const char *klass) {
-  const size_t np = ru_kb_product_count(kb);
-  ru_product *rows = calloc(np + 1, sizeof *rows);
-  if (rows == NULL) return cli_fail(ctx, RU_ENOMEM, NULL);
-  size_t n = 0;
+  ru_product *rows = NULL;
+  size_t np = 0, n = 0;
+  ru_error err;
+  ru_error_clear(&err);
+  const ru_status st = ru_kb_products(kb, &rows, &np, &err);
+  if (st != RU_OK) return cli_fail(ctx, st, &err);
   for (size_t i = 0; i < np; i++) {
-    char name[RU_NAME_MAX];
-    ru_error err;
-    ru_error_clear(&err);
-    ru_status st = ru_kb_product_at(kb, i, name, &err);
-    if (st == RU_OK) st = ru_kb_product(kb, name, &rows[n], &err);
-    if (st != RU_OK) {
-      free(rows);
-      return cli_fail(ctx, st, &err);
-    }
-    if (klass == NULL || strcasecmp(rows[n].drug_class, klass) == 0) n++;
+    if (klass == NULL || strcasecmp(rows[i].drug_class, klass) == 0) rows[n++] = rows[i];
   }
   cli_result *res = cli_result_new(ctx);
   if (res == NULL) {
-    free(rows);
+    ru_free(rows);
     return 1;
   }
   cli_result_rows(res, "products", NULL, PRODUCT_LIST_COLUMNS,
                   sizeof PRODUCT_LIST_COLUMNS / sizeof PRODUCT_LIST_COLUMNS[0], rows, sizeof *rows, n,
                   NULL, CLI_IN_ALL);
   cli_result_note(res, "\n('reuptake drugs show PRODUCT' gives the release model, every value and its source)\n");
-  free(rows);
+  ru_free(rows);
   return cli_result_finish(res);
 }
 

@@ -204,24 +204,22 @@ ru_status ru_pd_map_products(const ru_kb *kb, const char *klass, ru_label_dose w
   }
   *rows = NULL;
   *n = 0;
-  const size_t np = ru_kb_product_count(kb);
+  ru_product *all = NULL;
+  size_t np = 0;
+  ru_status st = ru_kb_products(kb, &all, &np, err);
+  if (st != RU_OK) return st;
   ru_pd_product_map *out = rui_calloc(np + 1, sizeof *out);
-  if (out == NULL) return ru_error_set(err, RU_ENOMEM, "out of memory");
+  if (out == NULL) st = ru_error_set(err, RU_ENOMEM, "out of memory");
   size_t m = 0;
-  ru_status st = RU_OK;
   for (size_t i = 0; i < np && st == RU_OK; i++) {
     if (cancel != NULL && *cancel) {
       st = ru_error_set(err, RU_EINTERRUPTED, "interrupted");
-      break;
+    } else if (klass == NULL || contains_ci(all[i].drug_class, klass)) {
+      st = map_product(kb, &all[i], which, targets, ntargets, &out[m], err);
+      if (st == RU_OK) m++;
     }
-    char name[RU_NAME_MAX];
-    ru_product p;
-    st = ru_kb_product_at(kb, i, name, err);
-    if (st == RU_OK) st = ru_kb_product(kb, name, &p, err);
-    if (st != RU_OK || (klass != NULL && !contains_ci(p.drug_class, klass))) continue;
-    st = map_product(kb, &p, which, targets, ntargets, &out[m], err);
-    if (st == RU_OK) m++;
   }
+  rui_free(all);
   if (st != RU_OK) {
     ru_pd_product_maps_free(out, m);
     return st;
