@@ -7,7 +7,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "common.h"
 #include "result.h"
@@ -100,13 +99,13 @@ typedef struct plot_text {
 /* The heatmap of the mapped rows[nm] (rows[nm..n) are the ones it leaves out). */
 static int plot_map(cli_ctx *ctx, const ru_pd_product_map *rows, size_t nm, size_t n, const char *dose_word) {
   const char **labels = calloc(4 * nm + 1, sizeof *labels);
-  const char **groups = labels + nm, **ratio = labels + 2 * nm, **inh = labels + 3 * nm;
   plot_text *txt = calloc(nm + 1, sizeof *txt);
   double *v = malloc((nm * NT + 1) * sizeof *v);
   ru_error err;
   ru_error_clear(&err);
   ru_status st = RU_ENOMEM;
   if (v != NULL && labels != NULL && txt != NULL) {
+    const char **groups = labels + nm, **ratio = labels + 2 * nm, **inh = labels + 3 * nm;
     for (size_t r = 0; r < nm; r++) {
       const ru_pd_product_map *m = &rows[r];
       snprintf(txt[r].label, sizeof txt[r].label, "%s %g mg q%gh", m->product.name, m->dose_mg, m->interval_h);
