@@ -177,6 +177,12 @@ typedef struct ru_model_param {
   int optional;        /* 1: the mechanism is off when the value is missing */
 } ru_model_param;
 
+/* The citation of p's source into citation[cap] (ru_kb_source; "" when the key is unknown), or
+ * why there is none: "" for a user override, "missing from the knowledge base" for a missing
+ * value (with " (mechanism off)" when p is optional). Cannot fail. */
+RU_API void ru_model_param_citation(const ru_kb *kb, const ru_model_param *p, char *citation,
+                                    size_t cap);
+
 RU_API size_t ru_synapse_param_count(const ru_synapse *s);
 /* Row i; RU_ERANGE when out of range. */
 RU_API ru_status ru_synapse_param_at(const ru_synapse *s, size_t i, ru_model_param *out,

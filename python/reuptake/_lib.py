@@ -393,6 +393,7 @@ _SIGNATURES = {
     "ru_sim_default_step_h": (c_double, [c_double]),
     "ru_units_parse_double": (c_int, [c_char_p, _DP]),
     "ru_kb_source": (c_int, [_P, c_char_p, c_char_p, c_size_t, _ERR]),
+    "ru_value_status_name": (c_char_p, [c_int]),
     # synapse
     "ru_synapse_analyte_name": (c_char_p, [c_int]),
     "ru_synapse_nucleus_name": (c_char_p, [c_int]),
@@ -412,6 +413,7 @@ _SIGNATURES = {
     "ru_synapse_genotype_expression": (c_int, [_P, c_char_p, _DP, _ERR]),
     "ru_synapse_param_count": (c_size_t, [_P]),
     "ru_synapse_param_at": (c_int, [_P, c_size_t, POINTER(RuModelParam), _ERR]),
+    "ru_model_param_citation": (None, [_P, POINTER(RuModelParam), c_char_p, c_size_t]),
     "ru_synapse_set_param": (c_int, [_P, c_char_p, c_double, _ERR]),
     "ru_synapse_get_param": (c_double, [_P, c_char_p]),
     "ru_synapse_region_name": (c_char_p, [_P, c_size_t]),

@@ -42,7 +42,6 @@ _PHYS_NOTES = ("one-compartment plasma NE (Vd = CL*t1/2/ln2); NET block lowers c
                "reuptake: more spillover per release) and central (sympathetic drive = LC firing "
                "of the synapse model); heart rate from cardiac junctional NE; null where no "
                "sourced value exists")
-_STATUS = ("missing", "primary", "secondary", "derived", "calibrated", "user")  # ru_value_status
 
 
 # --- names -------------------------------------------------------------------------------------
@@ -301,26 +300,21 @@ def _synapse_result(s: c_void_p, r: int, held: List[float], expr: List[float],
 
 
 def _param_table(k: C.KnowledgeBase, h: c_void_p, count: Any, at: Any) -> Any:
-    """A model's parameters with status and resolved citation (cmd_synapse.c emit_params)."""
+    """A model's parameters with status and resolved citation (ru_model_param_citation, as
+    cli/model_params.c)."""
     cols: Dict[str, List[Any]] = {c: [] for c in ("domain", "name", "value", "unit", "status",
                                                   "source", "citation", "meaning", "optional")}
     for i in range(count(h)):
         p = RuModelParam()
         if at(h, i, byref(p), None) != 0:
             continue
-        src = C.dec(p.value.source)
-        cit = ""
-        if src and src != "user":
-            buf = (c_char * 1024)()
-            lib.ru_kb_source(k.handle, C.enc(src), buf, 1024, None)
-            cit = C.dec(buf.value)
-        elif p.value.status == 0:
-            cit = "missing from the knowledge base" + (" (mechanism off)" if p.optional else "")
-        st = p.value.status
+        buf = (c_char * 1024)()
+        lib.ru_model_param_citation(k.handle, byref(p), buf, 1024)
         for key, v in (("domain", C.dec(p.domain)), ("name", C.dec(p.name)),
                        ("value", p.value.value), ("unit", C.dec(p.unit)),
-                       ("status", _STATUS[st] if 0 <= st < len(_STATUS) else "missing"),
-                       ("source", src), ("citation", cit), ("meaning", C.dec(p.meaning)),
+                       ("status", C.dec(lib.ru_value_status_name(p.value.status))),
+                       ("source", C.dec(p.value.source)), ("citation", C.dec(buf.value)),
+                       ("meaning", C.dec(p.meaning)),
                        ("optional", bool(p.optional))):
             cols[key].append(v)
     return C.table(cols, numeric=("value",))
