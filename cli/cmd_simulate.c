@@ -161,23 +161,11 @@ static int draw(cli_ctx *ctx, const sim_out *o) {
 static int subject_times(cli_ctx *ctx, const simargs *a, const ru_regimen *r, sim_out *o) {
   const int grid_given = a->times != NULL || isfinite(a->step_h) || isfinite(a->days) ||
                          isfinite(a->hours);
-  if (a->data_path != NULL && !grid_given) {
-    size_t n = 0;
-    for (size_t k = 0; k < ru_regimen_count(r); k++) {
-      const ru_evid e = ru_regimen_event(r, k)->evid;
-      n += (e == RU_EVID_OBSERVATION || e == RU_EVID_OTHER) ? 1u : 0u;
-    }
-    if (n > 0) {
-      o->t = malloc(n * sizeof *o->t);
-      if (o->t == NULL) return cli_fail(ctx, RU_ENOMEM, NULL);
-      for (size_t k = 0; k < ru_regimen_count(r); k++) {
-        const ru_event *e = ru_regimen_event(r, k);
-        if (e->evid != RU_EVID_OBSERVATION && e->evid != RU_EVID_OTHER) continue;
-        if (o->nt > 0 && e->time_h <= o->t[o->nt - 1]) continue; /* one row per time */
-        o->t[o->nt++] = e->time_h;
-      }
-      return 0;
-    }
+  if (a->data_path != NULL && !grid_given && ru_regimen_output_times(r, NULL) > 0) {
+    o->t = malloc(ru_regimen_count(r) * sizeof *o->t);
+    if (o->t == NULL) return cli_fail(ctx, RU_ENOMEM, NULL);
+    o->nt = ru_regimen_output_times(r, o->t);
+    return 0;
   }
   return simargs_times(ctx, a, 7.0, &o->t, &o->nt);
 }

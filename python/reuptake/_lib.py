@@ -344,6 +344,7 @@ _SIGNATURES = {
     "ru_regimen_id": (c_long, [_P, c_size_t]),
     "ru_regimen_subset": (c_int, [_P, c_long, _PP, _ERR]),
     "ru_regimen_count": (c_size_t, [_P]),
+    "ru_regimen_output_times": (c_size_t, [_P, _DP]),
     "ru_regimen_event": (POINTER(RuEvent), [_P, c_size_t]),
     "ru_regimen_has_id": (c_int, [_P, c_long]),
     # pk

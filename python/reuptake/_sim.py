@@ -18,16 +18,9 @@ _DISPLAY_TARGETS = "SERT,NET,DAT"  # simulate's default: the transporters (cmd_s
 
 def _dataset_times(r: C.Handle) -> List[float]:
     """A dataset subject's output rows: its observation and other records (EVID 0/2), one per
-    time (cmd_simulate.c subject_times)."""
-    out: List[float] = []
-    for k in range(lib.ru_regimen_count(r.h)):
-        ev = lib.ru_regimen_event(r.h, k).contents
-        if ev.evid not in (0, 2):
-            continue
-        if out and ev.time_h <= out[-1]:
-            continue
-        out.append(ev.time_h)
-    return out
+    time (ru_regimen_output_times, as cmd_simulate.c subject_times)."""
+    out = C.doubles(lib.ru_regimen_count(r.h) + 1)
+    return list(out[:lib.ru_regimen_output_times(r.h, out)])
 
 
 def _subject(kb: C.KnowledgeBase, r: C.Handle, phenotypes: List[str], overrides: List[str],
