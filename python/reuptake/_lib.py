@@ -382,6 +382,10 @@ _SIGNATURES = {
                                 POINTER(RuPdDoseOptions), _DP, _IP, _ERR]),
     "ru_pd_ed50": (c_int, [_P, c_char_p, c_double, c_char_p, POINTER(RuPdDoseOptions), _DP,
                            _ERR]),
+    "ru_pd_dose_response": (c_int, [_P, c_char_p, _DP, c_size_t, c_double, _CPP, c_size_t,
+                                    POINTER(RuPdDoseOptions), _DP, POINTER(c_int), _DP, _ERR]),
+    "ru_pd_at_levels": (c_int, [_P, _CPP, _CPP, c_size_t, _CPP, c_size_t, _CPP, c_size_t,
+                                POINTER(RuPdSummary), _ERR]),
     # ddi
     "ru_ddi_build": (c_int, [_P, c_char_p, _CPP, c_size_t, POINTER(RuDdiOptions), c_int,
                              c_double, _PP, _ERR]),
