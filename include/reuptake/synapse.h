@@ -265,6 +265,14 @@ RU_API ru_status ru_synapse_inputs_from_sim(const ru_kb *kb, const ru_sim *sim, 
                                             size_t nt, const double held[RU_SYN_NINPUTS],
                                             double *out, ru_error *err);
 
+/* A regimen drives s: sim is run at times_h[nt], its inputs computed (ru_synapse_inputs_from_sim,
+ * held[] combined as there) and set on s, as samples when nt > 1
+ * (ru_synapse_set_inputs_samples), else constant. RU_EINVAL without times; the errors of
+ * ru_sim_run, ru_synapse_inputs_from_sim and the setters. */
+RU_API ru_status ru_synapse_set_inputs_from_sim(ru_synapse *s, const ru_kb *kb, ru_sim *sim,
+                                                const double *times_h, size_t nt,
+                                                const double held[RU_SYN_NINPUTS], ru_error *err);
+
 /* Mean steady-state inputs of a simulation's repeated regimens over the last dosing interval:
  * ru_synapse_inputs_from_sim on the RU_PD_STEADY_POINTS grid of ru_sim_steady_profile, each
  * input averaged by ru_pd_interval_stats (held[] as there). mean[RU_SYN_NINPUTS]. Errors of

@@ -428,6 +428,7 @@ _SIGNATURES = {
     "ru_synapse_set_inputs_samples": (c_int, [_P, _DP, c_size_t, _DP, _ERR]),
     "ru_synapse_combine_occupancy": (c_double, [c_double, c_double]),
     "ru_synapse_inputs_from_sim": (c_int, [_P, _P, _DP, c_size_t, _DP, _DP, _ERR]),
+    "ru_synapse_set_inputs_from_sim": (c_int, [_P, _P, _P, _DP, c_size_t, _DP, _ERR]),
     "ru_synapse_steady_inputs": (c_int, [_P, _P, _DP, _DP, _ERR]),
     "ru_synapse_run": (c_int, [_P, _DP, c_size_t, _ERR]),
     "ru_synapse_result_count": (c_size_t, [_P]),

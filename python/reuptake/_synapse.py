@@ -163,7 +163,7 @@ def synapse(regimens: Optional[C.Regimens] = None, *, occupancy: Assignments = N
             kb: Optional[C.KnowledgeBase] = None) -> Dict[str, Any]:
     """Extracellular NE, DA and 5-HT in a brain region as fold of the drug-free baseline, with
     LC, VTA and dorsal raphe firing (`reuptake synapse`), under held inputs or a regimen's
-    occupancy time course (ru_synapse_inputs_from_sim; held inputs are combined into it).
+    occupancy time course (ru_synapse_set_inputs_from_sim; held inputs are combined into it).
 
     Held inputs, as the CLI's options ('NAME=x,NAME=y', a list of such, or a dict), applied in
     this order: ``occupancy`` (NET, DAT, SERT, alpha2, D2, 5-HT1A, 5-HT1B, alpha1, 5-HT2C),
@@ -223,18 +223,11 @@ def synapse(regimens: Optional[C.Regimens] = None, *, occupancy: Assignments = N
         tc[:nt] = t_list
         held_c = held
         if from_regimen:
-            inp = C.doubles(nt * NIN)
             with C.build_regimen(regs, data, data_map, "synapse") as reg, \
                     C.build_sim(k, reg, C.phenotype_list(phenotype), C.override_list(set),
                                 sv) as sim:
-                conc = C.doubles(lib.ru_sim_compound_count(sim.h) * nt)
-                C.check(lib.ru_sim_run(sim.h, tc, nt, conc, byref(err)), err)
-                C.check(lib.ru_synapse_inputs_from_sim(k.handle, sim.h, conc, nt, held_c, inp,
-                                                       byref(err)), err)
-            if nt > 1:
-                st = lib.ru_synapse_set_inputs_samples(s.h, tc, nt, inp, byref(err))
-            else:
-                st = lib.ru_synapse_set_inputs_constant(s.h, inp, byref(err))
+                st = lib.ru_synapse_set_inputs_from_sim(s.h, k.handle, sim.h, tc, nt, held_c,
+                                                        byref(err))
         else:
             st = lib.ru_synapse_set_inputs_constant(s.h, held_c, byref(err))
         C.check(st, err)
