@@ -443,6 +443,7 @@ _SIGNATURES = {
     "ru_physio_free": (None, [_P]),
     "ru_physio_param_count": (c_size_t, [_P]),
     "ru_physio_param_at": (c_int, [_P, c_size_t, POINTER(RuModelParam), _ERR]),
+    "ru_physio_input_text": (c_char_p, [c_int]),
     "ru_physio_set_param": (c_int, [_P, c_char_p, c_double, _ERR]),
     "ru_physio_state_name": (c_char_p, [c_size_t]),
     "ru_physio_state_source": (c_char_p, [_P, c_size_t]),

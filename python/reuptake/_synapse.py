@@ -27,10 +27,6 @@ SOMA_RECEPTOR = (0, 1, 2)  # ru_syn_receptor of LC, VTA, DRN somatodendritic aut
 # ru_syn_hold_kind of each assignment option
 _HOLD = {"--occupancy": 0, "--releaser": 1, "--antagonist": 2, "--agonist": 3,
          "--expression": 4}
-# ru_physio_input -> the CLI's occupancy_input text (cmd_physiology.c)
-_PHYS_INPUT = ("none", "held (--occupancy)",
-               "regimen: mean steady-state occupancy over the last dosing interval",
-               "single dose: time course, reported at the time of peak NET occupancy")
 PHYS_SINGLE_DOSE = 3  # RU_PHYSIO_SINGLE_DOSE
 
 Assignments = Union[None, str, Sequence[str], Mapping[str, Any]]
@@ -417,7 +413,7 @@ def physiology(regimens: Optional[C.Regimens] = None, *, state: str = "rest_supi
             out.update({
                 "state": C.dec(lib.ru_physio_state_name(idx.value)),
                 "net_occupancy": res.drug.net_occupancy,
-                "occupancy_input": _PHYS_INPUT[res.input],
+                "occupancy_input": C.dec(lib.ru_physio_input_text(res.input)),
                 "baseline": _values(res.baseline),
                 # the library's fold; NaN where it is not finite (the CLI's JSON null)
                 "plasma_ne_fold": (res.plasma_ne_fold if math.isfinite(res.plasma_ne_fold)

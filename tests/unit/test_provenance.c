@@ -1,6 +1,7 @@
-/* Provenance as the tools print it: the name of a value's status, and the citation of a model
+/* Provenance as the tools print it: the name of a value's status, the citation of a model
  * parameter (its source resolved, or why there is none), which `synapse --params`,
- * `physiology --params` and the Python tables all take from the library. */
+ * `physiology --params` and the Python tables all take from the library, and how a physiology
+ * run's drug state was reached, in the words of its JSON "occupancy_input". */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <cmocka.h>
 
 #include "reuptake/kb.h"
+#include "reuptake/physio.h"
 #include "reuptake/synapse.h"
 
 static void test_status_names_are_the_kb_words(void **state) {
@@ -81,12 +83,24 @@ static void test_a_sourced_parameter_gets_its_citation_from_the_kb(void **state)
   ru_kb_free(kb);
 }
 
+static void test_physiology_input_words(void **state) {
+  (void)state;
+  assert_string_equal(ru_physio_input_text(RU_PHYSIO_NO_DRUG), "none");
+  assert_string_equal(ru_physio_input_text(RU_PHYSIO_HELD), "held (--occupancy)");
+  assert_string_equal(ru_physio_input_text(RU_PHYSIO_STEADY),
+                      "regimen: mean steady-state occupancy over the last dosing interval");
+  assert_string_equal(ru_physio_input_text(RU_PHYSIO_SINGLE_DOSE),
+                      "single dose: time course, reported at the time of peak NET occupancy");
+  assert_string_equal(ru_physio_input_text((ru_physio_input)42), "none");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_status_names_are_the_kb_words),
       cmocka_unit_test(test_a_missing_parameter_says_so_and_whether_its_mechanism_is_off),
       cmocka_unit_test(test_a_user_override_has_no_citation),
       cmocka_unit_test(test_a_sourced_parameter_gets_its_citation_from_the_kb),
+      cmocka_unit_test(test_physiology_input_words),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
