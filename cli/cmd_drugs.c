@@ -39,20 +39,33 @@ static brain_row brain_exposure(ru_kb *kb, const char *name) {
   return b;
 }
 
-/* The `drugs show` JSON document of a compound or a product, parsed. NULL after reporting. */
-static cJSON *show_doc(cli_ctx *ctx, ru_kb *kb, const char *name, int product, int *rc) {
+/* A JSON document of the library, parsed (json is freed). NULL after reporting (*rc). */
+static cJSON *parse_doc(cli_ctx *ctx, char *json, int *rc) {
+  cJSON *doc = cJSON_Parse(json ? json : "");
+  ru_free(json);
+  if (doc == NULL) *rc = cli_fail(ctx, cJSON_GetErrorPtr() == NULL ? RU_ENOMEM : RU_EINTERNAL, NULL);
+  return doc;
+}
+
+/* The result of `drugs show NAME` over the library's document of the compound or product
+ * (*doc, merged into the JSON at the end). NULL after reporting (*rc). */
+static cli_result *show_start(cli_ctx *ctx, ru_kb *kb, const char *name, int product, cJSON **doc, int *rc) {
   ru_error err;
   ru_error_clear(&err);
   char *json = NULL;
-  ru_status st = product ? ru_kb_product_json(kb, name, &json, &err) : ru_kb_compound_json(kb, name, &json, &err);
+  const ru_status st = product ? ru_kb_product_json(kb, name, &json, &err) : ru_kb_compound_json(kb, name, &json, &err);
+  *doc = NULL;
   if (st != RU_OK) {
     *rc = cli_fail(ctx, st, &err);
     return NULL;
   }
-  cJSON *root = cJSON_Parse(json);
-  ru_free(json);
-  if (root == NULL) *rc = cli_fail(ctx, RU_EINTERNAL, NULL);
-  return root;
+  if ((*doc = parse_doc(ctx, json, rc)) == NULL) return NULL;
+  cli_result *res = cli_result_new(ctx);
+  if (res == NULL) {
+    cJSON_Delete(*doc);
+    *rc = 1; /* reported by cli_result_new */
+  }
+  return res;
 }
 
 static const char *jstr(const cJSON *o, const char *k) {
@@ -67,31 +80,57 @@ static double jnum(const cJSON *o, const char *k) {
 
 /* --- show COMPOUND: one row per affinity, PK value and fm ----------------------------------- */
 
+/* A row of a compound's document, read where it lies: an object of "affinities", a value of
+ * "pk", or an fm of pk."fm"; the getters pick its item, value, unit, status and source. */
+typedef enum value_kind { VAL_AFFINITY, VAL_PK, VAL_FM } value_kind;
 typedef struct value_row {
-  const char *section; /* affinity, pk */
-  char item[96];
-  double value;        /* NaN: text or missing */
-  const char *text;    /* a text value ("2cmt"); NULL: the number (or "missing") */
-  int digits;
-  const char *unit;    /* unit or measure */
-  const char *status;
-  const char *source;
+  value_kind kind;
+  const cJSON *it;
+  const cJSON *siblings; /* pk: the object holding "<key>_status" and "<key>_source"; fm: fm_source */
 } value_row;
 
-/* a number with its digits, a text value, or "missing" */
+/* The string "<key><suffix>" of the row's siblings ("" when absent). */
+static const char *sibling(const value_row *r, const char *suffix, char *buf, size_t cap) {
+  snprintf(buf, cap, "%s%s", r->it->string, suffix);
+  return jstr(r->siblings, buf);
+}
+
+CLI_GETTER(get_section, value_row, c->str = row->kind == VAL_AFFINITY ? "affinity" : "pk")
+CLI_GETTER(get_item, value_row,
+           c->str = row->kind == VAL_AFFINITY ? jstr(row->it, "target") : row->it->string;
+           if (row->kind == VAL_FM) {
+             snprintf(c->buf, sizeof c->buf, "fm.%s", row->it->string);
+             c->str = c->buf;
+           })
+/* a number with its digits (pk values 5, affinities and fm 4), a text pk value ("2cmt"), or "missing" */
 CLI_GETTER(get_value, value_row,
-           c->str = row->text ? row->text : isfinite(row->value) ? cli_fmt(c->buf, sizeof c->buf, row->value, row->digits) : "missing")
+           const cJSON *v = row->kind == VAL_AFFINITY ? cJSON_GetObjectItemCaseSensitive(row->it, "value_nM") : row->it;
+           c->str = row->kind == VAL_PK && cJSON_IsString(v) ? v->valuestring
+                    : cJSON_IsNumber(v) ? cli_fmt(c->buf, sizeof c->buf, v->valuedouble, row->kind == VAL_PK ? 5 : 4)
+                                        : "missing")
+CLI_GETTER(get_unit, value_row,
+           c->str = row->kind == VAL_AFFINITY ? jstr(row->it, "measure") : row->kind == VAL_FM ? "fraction" : "")
+/* affinities: used by the model or kept; pk: the status marks derived, secondary and missing
+ * values (JSON lists conflicts row by row) */
+CLI_GETTER(get_value_status, value_row, const cJSON *used = cJSON_GetObjectItemCaseSensitive(row->it, "used");
+           const int is_used = cJSON_IsTrue(used) || (cJSON_IsNumber(used) && used->valueint);
+           c->str = row->kind == VAL_AFFINITY ? (is_used ? "used" : "kept")
+                    : row->kind == VAL_PK     ? sibling(row, "_status", c->buf, sizeof c->buf)
+                                              : "")
+CLI_GETTER(get_source, value_row,
+           c->str = row->kind == VAL_AFFINITY ? jstr(row->it, "source")
+                                              : sibling(row, row->kind == VAL_PK ? "_source" : "", c->buf, sizeof c->buf))
 
 static const cli_column VALUE_COLUMNS[] = {
-    CLI_FIELD_STRP("section", value_row, section),
-    CLI_FIELD_STR("item", value_row, item),
+    CLI_GET("section", NULL, 0, CLI_COL_STR, get_section),
+    CLI_GET("item", NULL, 0, CLI_COL_STR, get_item),
     CLI_GET("value", NULL, 0, CLI_COL_STR, get_value),
-    CLI_FIELD_STRP("unit/measure", value_row, unit),
-    CLI_FIELD_STRP("status", value_row, status),
-    CLI_FIELD_STRP("source", value_row, source),
+    CLI_GET("unit/measure", NULL, 0, CLI_COL_STR, get_unit),
+    CLI_GET("status", NULL, 0, CLI_COL_STR, get_value_status),
+    CLI_GET("source", NULL, 0, CLI_COL_STR, get_source),
 };
 
-/* The rows of a compound's document (strings point into doc). */
+/* The rows of a compound's document (pointers into doc). */
 static value_row *value_rows(const cJSON *doc, size_t *n) {
   const cJSON *aff = cJSON_GetObjectItemCaseSensitive(doc, "affinities");
   const cJSON *pk = cJSON_GetObjectItemCaseSensitive(doc, "pk");
@@ -102,45 +141,14 @@ static value_row *value_rows(const cJSON *doc, size_t *n) {
   *n = 0;
   if (rows == NULL) return NULL;
   const cJSON *it;
-  cJSON_ArrayForEach(it, aff) {
-    value_row *r = &rows[(*n)++];
-    const cJSON *used = cJSON_GetObjectItemCaseSensitive(it, "used");
-    r->section = "affinity";
-    snprintf(r->item, sizeof r->item, "%s", jstr(it, "target"));
-    r->value = jnum(it, "value_nM");
-    r->digits = 4;
-    r->unit = jstr(it, "measure");
-    r->status = cJSON_IsTrue(used) || (cJSON_IsNumber(used) && used->valueint) ? "used" : "kept";
-    r->source = jstr(it, "source");
-  }
+  cJSON_ArrayForEach(it, aff) rows[(*n)++] = (value_row){VAL_AFFINITY, it, NULL};
   cJSON_ArrayForEach(it, pk) {
-    if (strstr(it->string, "_source") != NULL || strstr(it->string, "_status") != NULL ||
-        strcmp(it->string, "fm") == 0)
-      continue;
-    char key[128];
-    value_row *r = &rows[(*n)++];
-    r->section = "pk";
-    snprintf(r->item, sizeof r->item, "%s", it->string);
-    r->value = cJSON_IsNumber(it) ? it->valuedouble : nan("");
-    r->text = cJSON_IsString(it) ? it->valuestring : NULL;
-    r->digits = 5;
-    r->unit = "";
-    /* the status marks derived, secondary and missing values (JSON lists conflicts row by row) */
-    snprintf(key, sizeof key, "%s_status", it->string);
-    r->status = jstr(pk, key);
-    snprintf(key, sizeof key, "%s_source", it->string);
-    r->source = jstr(pk, key);
+    /* a value's status and source are its siblings; fm is listed by member below */
+    if (strstr(it->string, "_source") == NULL && strstr(it->string, "_status") == NULL && strcmp(it->string, "fm") != 0) {
+      rows[(*n)++] = (value_row){VAL_PK, it, pk};
+    }
   }
-  cJSON_ArrayForEach(it, fm) {
-    value_row *r = &rows[(*n)++];
-    r->section = "pk";
-    snprintf(r->item, sizeof r->item, "fm.%s", it->string);
-    r->value = cJSON_IsNumber(it) ? it->valuedouble : nan("");
-    r->digits = 4;
-    r->unit = "fraction";
-    r->status = "";
-    r->source = jstr(fms, it->string);
-  }
+  cJSON_ArrayForEach(it, fm) rows[(*n)++] = (value_row){VAL_FM, it, fms};
   return rows;
 }
 
@@ -155,18 +163,12 @@ static void sources_note(cli_result *res, const cJSON *doc) {
 
 static int show(cli_ctx *ctx, ru_kb *kb, const char *name) {
   int rc = 0;
-  cJSON *doc = show_doc(ctx, kb, name, 0, &rc);
-  if (doc == NULL) return rc;
+  cJSON *doc = NULL;
+  cli_result *res = show_start(ctx, kb, name, 0, &doc, &rc);
+  if (res == NULL) return rc;
   size_t n = 0;
-  value_row *rows = ctx->format == CLI_FMT_JSON ? NULL : value_rows(doc, &n);
-  const int have_rows = (ctx->format == CLI_FMT_JSON || rows != NULL);
-  cli_result *res = have_rows ? cli_result_new(ctx) : NULL;
-  if (res == NULL) {
-    free(rows);
-    cJSON_Delete(doc);
-    /* a failed cli_result_new has reported itself; the rows' failure is left to say */
-    return have_rows ? 1 : cli_fail(ctx, RU_ENOMEM, NULL);
-  }
+  value_row *rows = value_rows(doc, &n);
+  if (rows == NULL) cli_result_oom(res);
   const cJSON *mw = cJSON_GetObjectItemCaseSensitive(doc, "mw");
   char mwt[32];
   cli_result_note(res, "%s (%s), MW %s g/mol\n", jstr(doc, "name")[0] ? jstr(doc, "name") : name,
@@ -207,21 +209,15 @@ static const cli_column PRODUCT_COLUMNS[] = {
 
 static int show_product(cli_ctx *ctx, ru_kb *kb, const char *name) {
   int rc = 0;
-  cJSON *doc = show_doc(ctx, kb, name, 1, &rc);
-  if (doc == NULL) return rc;
+  cJSON *doc = NULL;
+  cli_result *res = show_start(ctx, kb, name, 1, &doc, &rc);
+  if (res == NULL) return rc;
   const cJSON *list = cJSON_GetObjectItemCaseSensitive(doc, "rows"), *r;
   const cJSON **rows = calloc((size_t)cJSON_GetArraySize(list) + 1, sizeof *rows);
-  const int have_rows = rows != NULL;
-  cli_result *res = have_rows ? cli_result_new(ctx) : NULL;
-  if (res == NULL) {
-    free(rows);
-    cJSON_Delete(doc);
-    /* a failed cli_result_new has reported itself; the rows' failure is left to say */
-    return have_rows ? 1 : cli_fail(ctx, RU_ENOMEM, NULL);
-  }
+  if (rows == NULL) cli_result_oom(res);
   size_t n = 0;
   cJSON_ArrayForEach(r, list) {
-    if (strcmp(jstr(r, "key"), "brand") != 0) rows[n++] = r;
+    if (rows != NULL && strcmp(jstr(r, "key"), "brand") != 0) rows[n++] = r;
   }
   const cJSON *rel = cJSON_GetObjectItemCaseSensitive(doc, "release");
   cli_result_note(res, "%s (product, %s): release model %s\n", jstr(doc, "name"), jstr(doc, "class"),
@@ -250,8 +246,6 @@ CLI_GETTER(get_components, ru_product,
            for (size_t k = 0; k < row->n_components && k < CLI_CELL_MAX_STRS; k++) c->strs[c->nstrs++] =
                row->component[k].compound)
 CLI_GETTER(get_release, ru_product, c->str = ru_release_kind_name(row->release.kind))
-CLI_GETTER(get_usual_dose, ru_product, c->num = row->usual_dose_mg.value)
-CLI_GETTER(get_interval, ru_product, c->num = row->interval_h.value)
 CLI_GETTER(get_incomplete, ru_product, c->str = row->incomplete[0] ? row->incomplete : NULL)
 CLI_GETTER(get_status, ru_product, c->str = row->incomplete[0] ? "incomplete" : "complete")
 
@@ -260,39 +254,32 @@ static const cli_column PRODUCT_LIST_COLUMNS[] = {
     CLI_FIELD_STR("class", ru_product, drug_class),
     CLI_GET("compounds", NULL, 0, CLI_COL_STRS, get_components),
     CLI_GET("release", NULL, 0, CLI_COL_STR, get_release),
-    CLI_GET("usual_dose_mg", "mg", 4, CLI_COL_NUM, get_usual_dose),
-    CLI_GET("interval_h", "h", 3, CLI_COL_NUM, get_interval),
+    CLI_FIELD_NUM("usual_dose_mg", "mg", 4, ru_product, usual_dose_mg.value),
+    CLI_FIELD_NUM("interval_h", "h", 3, ru_product, interval_h.value),
     {"incomplete", NULL, 0, CLI_COL_STR, 0, get_incomplete, NULL, CLI_IN_JSON, NULL},
     {"status", NULL, 0, CLI_COL_STR, 0, get_status, NULL, CLI_IN_TEXT, NULL},
 };
 
 static int list_products(cli_ctx *ctx, ru_kb *kb, const char *klass) {
-  const size_t np = ru_kb_product_count(kb);
-  ru_product *rows = calloc(np + 1, sizeof *rows);
-  if (rows == NULL) return cli_fail(ctx, RU_ENOMEM, NULL);
-  size_t n = 0;
+  ru_product *rows = NULL;
+  size_t np = 0, n = 0;
+  ru_error err;
+  ru_error_clear(&err);
+  const ru_status st = ru_kb_products(kb, &rows, &np, &err);
+  if (st != RU_OK) return cli_fail(ctx, st, &err);
   for (size_t i = 0; i < np; i++) {
-    char name[RU_NAME_MAX];
-    ru_error err;
-    ru_error_clear(&err);
-    ru_status st = ru_kb_product_at(kb, i, name, &err);
-    if (st == RU_OK) st = ru_kb_product(kb, name, &rows[n], &err);
-    if (st != RU_OK) {
-      free(rows);
-      return cli_fail(ctx, st, &err);
-    }
-    if (klass == NULL || strcasecmp(rows[n].drug_class, klass) == 0) n++;
+    if (klass == NULL || strcasecmp(rows[i].drug_class, klass) == 0) rows[n++] = rows[i];
   }
   cli_result *res = cli_result_new(ctx);
   if (res == NULL) {
-    free(rows);
+    ru_free(rows);
     return 1;
   }
   cli_result_rows(res, "products", NULL, PRODUCT_LIST_COLUMNS,
                   sizeof PRODUCT_LIST_COLUMNS / sizeof PRODUCT_LIST_COLUMNS[0], rows, sizeof *rows, n,
                   NULL, CLI_IN_ALL);
   cli_result_note(res, "\n('reuptake drugs show PRODUCT' gives the release model, every value and its source)\n");
-  free(rows);
+  ru_free(rows);
   return cli_result_finish(res);
 }
 
@@ -375,25 +362,25 @@ static const cli_column CHECK_COLUMNS[] = {
     CLI_JSON("needed", NULL, 0, CLI_COL_BOOL, "needed"),
 };
 
-/* The value rows of the check document (pointers into doc; the compound name is added to each). */
+/* The value rows of the check document (pointers into doc; the compound name is added to each).
+ * NULL (and *n = 0) when out of memory. */
 static const cJSON **check_rows(cJSON *doc, size_t *n) {
-  *n = 0;
   const cJSON *comps = cJSON_GetObjectItemCaseSensitive(doc, "compounds"), *c, *v;
-  cJSON_ArrayForEach(c, comps) *n += (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(c, "values"));
-  const cJSON **rows = calloc(*n + 1, sizeof *rows);
-  if (rows == NULL) return NULL;
-  size_t k = 0;
+  size_t total = 0;
+  cJSON_ArrayForEach(c, comps) total += (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(c, "values"));
+  const cJSON **rows = calloc(total + 1, sizeof *rows);
+  *n = 0;
   cJSON_ArrayForEach(c, comps) {
-    const cJSON *name = cJSON_GetObjectItemCaseSensitive(c, "name");
+    const char *name = jstr(c, "name");
     cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(c, "values")) {
-      if (k < *n && cJSON_AddStringToObject((cJSON *)v, "compound", cJSON_IsString(name) ? name->valuestring : "") == NULL) {
+      if (rows == NULL || cJSON_AddStringToObject((cJSON *)v, "compound", name) == NULL) {
         free(rows);
+        *n = 0;
         return NULL;
       }
-      if (k < *n) rows[k++] = v;
+      rows[(*n)++] = v;
     }
   }
-  *n = k;
   return rows;
 }
 
@@ -414,13 +401,9 @@ int cmd_kb(cli_ctx *ctx) {
   if (st != RU_OK) return cli_fail(ctx, st, &err);
   cJSON *doc = NULL;
   if (ctx->format != CLI_FMT_TABLE) {
-    doc = cJSON_Parse(report ? report : "");
-    ru_free(report);
+    doc = parse_doc(ctx, report, &rc);
     report = NULL;
-    if (doc == NULL) {
-      st = cJSON_GetErrorPtr() == NULL ? RU_ENOMEM : RU_EINTERNAL;
-      return cli_fail(ctx, st, NULL);
-    }
+    if (doc == NULL) return rc;
   }
   cli_result *res = cli_result_new(ctx);
   if (res == NULL) {
@@ -434,11 +417,7 @@ int cmd_kb(cli_ctx *ctx) {
   } else if (ctx->format == CLI_FMT_CSV) {
     size_t n = 0;
     const cJSON **rows = check_rows(doc, &n);
-    if (rows == NULL) {
-      cJSON_Delete(doc);
-      cli_result_free(res);
-      return cli_fail(ctx, RU_ENOMEM, NULL);
-    }
+    if (rows == NULL) cli_result_oom(res);
     cli_result_rows(res, NULL, NULL, CHECK_COLUMNS, sizeof CHECK_COLUMNS / sizeof CHECK_COLUMNS[0],
                     rows, sizeof *rows, n, NULL, CLI_IN_CSV);
     free(rows);

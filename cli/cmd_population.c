@@ -61,29 +61,6 @@ static int parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out) {
   return 1;
 }
 
-static int parse_criterion(cli_ctx *ctx, const char *spec, ru_pop_criterion *c) {
-  const char *op = strstr(spec, ">=");
-  int at_least = 1;
-  if (op == NULL) {
-    op = strstr(spec, "<=");
-    at_least = 0;
-  }
-  if (op == NULL || op == spec || (size_t)(op - spec) >= RU_NAME_MAX) {
-    return cli_usage(ctx, "--target-attainment '%s': expected TARGET>=FRACTION, e.g. SERT>=0.8",
-                     spec);
-  }
-  memset(c, 0, sizeof *c);
-  memcpy(c->target, spec, (size_t)(op - spec));
-  c->target[op - spec] = '\0';
-  c->at_least = at_least;
-  double v;
-  if (ru_units_parse_double(op + 2, &v) != RU_OK || !(v >= 0.0 && v <= 1.0)) {
-    return cli_usage(ctx, "--target-attainment '%s': threshold must be a fraction in [0, 1]", spec);
-  }
-  c->threshold = v;
-  return 0;
-}
-
 static int parse_percentiles(cli_ctx *ctx, const char *spec, pop_opts *o) {
   char buf[256];
   if (strlen(spec) >= sizeof buf) return cli_usage(ctx, "--percentiles: list too long");
@@ -146,8 +123,11 @@ static int parse_opts(cli_ctx *ctx, pop_opts *o) {
       if (o->ncrit >= RU_POP_MAX_CRITERIA) {
         return cli_usage(ctx, "at most %d --target-attainment options", RU_POP_MAX_CRITERIA);
       }
-      rc = parse_criterion(ctx, val, &o->crit[o->ncrit]);
-      if (rc == 0) o->ncrit++;
+      ru_error err;
+      if (ru_pop_criterion_parse(val, &o->crit[o->ncrit], &err) != RU_OK) {
+        return cli_usage(ctx, "--target-attainment '%s': %s", val, err.message);
+      }
+      o->ncrit++;
     }
     if (rc) return rc;
   }
@@ -157,82 +137,71 @@ static int parse_opts(cli_ctx *ctx, pop_opts *o) {
   return 0;
 }
 
-/* --- --list-ancestries ------------------------------------------------------------------------ */
+/* --- ancestries ------------------------------------------------------------------------------- */
 
-typedef struct ancestry_row {
-  const char *name;
-  int is_default;
-} ancestry_row;
+/* The knowledge base's ancestries (alphabetical; the 32 first). */
+typedef struct ancestry_list {
+  char names[32][RU_NAME_MAX];
+  size_t n;
+} ancestry_list;
 
-CLI_GETTER(get_ancestry_label, ancestry_row,
-           snprintf(c->buf, sizeof c->buf, "%s%s", row->name, row->is_default ? " (default)" : "");
+static ru_status ancestries_of(const ru_kb *kb, ancestry_list *a, ru_error *err) {
+  a->n = 0;
+  const ru_status st = ru_pop_ancestries(kb, a->names, 32, &a->n, err);
+  if (st != RU_OK) a->n = 0;
+  if (a->n > 32) a->n = 32;
+  return st;
+}
+
+/* --list-ancestries: table and CSV one row per ancestry (a row is one of the names), JSON the
+ * names and the default */
+CLI_GETTER(get_is_default, char, c->boolean = strcmp(row, RU_POP_DEFAULT_ANCESTRY) == 0)
+CLI_GETTER(get_ancestry_label, char,
+           snprintf(c->buf, sizeof c->buf, "%s%s", row, strcmp(row, RU_POP_DEFAULT_ANCESTRY) == 0 ? " (default)" : "");
            c->str = c->buf)
+CLI_GETTER(get_names, ancestry_list, for (size_t k = 0; k < row->n && k < CLI_CELL_MAX_STRS; k++) c->strs[c->nstrs++] = row->names[k])
+CLI_GETTER(get_default_ancestry, ancestry_list, c->str = RU_POP_DEFAULT_ANCESTRY)
 
-/* table and CSV: one row per ancestry; JSON the names and the default */
 static const cli_column ANCESTRIES[] = {
-    {"ancestry", NULL, 0, CLI_COL_STRP, offsetof(ancestry_row, name), NULL, NULL, CLI_IN_CSV, NULL},
-    {"default", NULL, 0, CLI_COL_BOOL, offsetof(ancestry_row, is_default), NULL, NULL, CLI_IN_CSV, NULL},
+    {"ancestry", NULL, 0, CLI_COL_STR, 0, NULL, NULL, CLI_IN_CSV, NULL},
+    {"default", NULL, 0, CLI_COL_BOOL, 0, get_is_default, NULL, CLI_IN_CSV, NULL},
     {"ancestry", NULL, 0, CLI_COL_STR, 0, get_ancestry_label, NULL, CLI_IN_TABLE, NULL},
 };
-
-typedef struct name_list {
-  const char *names[32];
-  size_t n;
-} name_list;
-
-CLI_GETTER(get_names, name_list, for (size_t k = 0; k < row->n && k < CLI_CELL_MAX_STRS; k++) c->strs[c->nstrs++] = row->names[k])
-CLI_GETTER(get_default_ancestry, name_list, c->str = RU_POP_DEFAULT_ANCESTRY)
-
 static const cli_column ANCESTRY_LIST[] = {
     CLI_GET("ancestries", NULL, 0, CLI_COL_STRS, get_names),
     CLI_GET("default", NULL, 0, CLI_COL_STR, get_default_ancestry),
 };
 
 static int list_ancestries(cli_ctx *ctx, ru_kb *kb) {
-  char names[32][RU_NAME_MAX];
-  size_t n = 0;
+  ancestry_list a;
   ru_error err;
   ru_error_clear(&err);
-  const ru_status st = ru_pop_ancestries(kb, names, 32, &n, &err);
+  const ru_status st = ancestries_of(kb, &a, &err);
   if (st != RU_OK) return cli_fail(ctx, st, &err);
-  if (n > 32) n = 32;
-  ancestry_row rows[32];
-  name_list all = {{NULL}, n};
-  for (size_t i = 0; i < n; i++) {
-    rows[i] = (ancestry_row){names[i], strcmp(names[i], RU_POP_DEFAULT_ANCESTRY) == 0};
-    all.names[i] = names[i];
-  }
   cli_result *res = cli_result_new(ctx);
   if (res == NULL) return 1;
-  cli_result_rows(res, NULL, NULL, ANCESTRIES, 3, rows, sizeof *rows, n, NULL, CLI_IN_TEXT);
-  cli_result_fields(res, NULL, ANCESTRY_LIST, 2, &all, NULL, CLI_IN_JSON);
+  cli_result_rows(res, NULL, NULL, ANCESTRIES, 3, a.names, sizeof a.names[0], a.n, NULL, CLI_IN_TEXT);
+  cli_result_fields(res, NULL, ANCESTRY_LIST, 2, &a, NULL, CLI_IN_JSON);
   return cli_result_finish(res);
 }
-
-static const char COVARIANCE_NOTE[] =
-    "none: no published covariance between CL, V and ka is in the knowledge base; parameters "
-    "vary independently";
-static const char COVARIATE_NOTE[] =
-    "not modelled: the knowledge base holds no sourced effect of weight, sex or smoking on these "
-    "compounds";
-static const char FINAL_NOTE[] =
-    "fraction of subjects meeting the criterion at every grid point of the end window (the last "
-    "dosing interval: for >= criteria, the steady-state trough)";
 
 /* --- the result --------------------------------------------------------------------------------
  * Every section is described once (result.h); the JSON keys are docs/population.md's contract.
  * The table summarises (percentiles at the final time, attainment, exposure, variability), the
  * CSV carries every band, time and percentile in long form. */
 
-/* The run: the top-level fields. */
+/* The run: the top-level fields, with the window and the model's notes. */
 typedef struct pop_head {
   double subjects, seed;
   const char *ancestry, *engine;
-  name_list ancestries;
+  const ancestry_list *ancestries;
   cli_nums time_h;
+  const char *final_definition;
+  double window_h;
+  const char *covariance, *covariates;
 } pop_head;
 
-CLI_GETTER(get_ancestries, pop_head, get_names(&row->ancestries, i, user, c))
+CLI_GETTER(get_ancestries, pop_head, get_names(row->ancestries, i, user, c))
 
 static const cli_column HEAD[] = {
     CLI_FIELD_NUM("subjects", NULL, 0, pop_head, subjects),
@@ -259,43 +228,21 @@ static const cli_column C19[] = {
     CLI_FIELD_BOOL("activity_unsourced_simulated_as_nm", c19_row, as_nm),
 };
 
-/* A band: its percentile time courses (JSON) and their values at the final time (table). */
+/* A band: the library's description, its percentile time courses (JSON) and their values at the
+ * final time (table). JSON names it by kind (compound or target, the other key left out), with a
+ * relative (concentration) or absolute (occupancy) resolution. */
 typedef struct band_row {
-  const char *compound, *target; /* the one its kind names; the other NULL (key left out) */
-  char label[RU_NAME_MAX + 16];  /* table: the compound, or "TARGET occupancy" */
-  const char *quantity, *unit;
-  double resolution_rel, resolution_abs; /* NaN: the other kind */
+  ru_pop_band_info bi;
   cli_nums pct[MAX_PCT];
   double final[MAX_PCT];
 } band_row;
 
-/* CSV: one band at one time. */
-typedef struct band_time_row {
-  const char *band, *quantity, *unit;
-  double time_h;
-  double pct[MAX_PCT];
-} band_time_row;
-
-/* A target-attainment criterion. */
-typedef struct crit_row {
-  ru_pop_criterion c;
-  char label[RU_NAME_MAX + 32];
-  cli_nums probability;
-  double final, at_end;
-} crit_row;
-
-CLI_GETTER(get_comparison, crit_row, c->str = row->c.at_least ? ">=" : "<=")
-
-static const cli_column CRITERIA[] = {
-    {"criterion", NULL, 0, CLI_COL_STR, offsetof(crit_row, label), NULL, NULL, CLI_IN_TABLE, NULL},
-    {"target", NULL, 0, CLI_COL_STR, offsetof(crit_row, c.target), NULL, NULL, CLI_IN_JSON, NULL},
-    {"comparison", NULL, 0, CLI_COL_STR, 0, get_comparison, NULL, CLI_IN_JSON, NULL},
-    {"threshold", "fraction", 4, CLI_COL_NUM, offsetof(crit_row, c.threshold), NULL, NULL, CLI_IN_JSON, NULL},
-    {"probability", NULL, 3, CLI_COL_NUMS, offsetof(crit_row, probability), NULL, NULL, CLI_IN_JSON, NULL},
-    {"final", NULL, 3, CLI_COL_NUM, offsetof(crit_row, final), NULL, NULL, CLI_IN_JSON, NULL},
-    {"P(whole end window)", NULL, 3, CLI_COL_NUM, offsetof(crit_row, final), NULL, NULL, CLI_IN_TABLE, NULL},
-    {"P(at end)", NULL, 3, CLI_COL_NUM, offsetof(crit_row, at_end), NULL, NULL, CLI_IN_TABLE, NULL},
-};
+CLI_GETTER(get_band_compound, band_row, c->str = row->bi.is_target ? NULL : row->bi.name)
+CLI_GETTER(get_band_target, band_row, c->str = row->bi.is_target ? row->bi.name : NULL)
+CLI_GETTER(get_band_label, band_row, snprintf(c->buf, sizeof c->buf, "%s%s", row->bi.name, row->bi.is_target ? " occupancy" : "");
+           c->str = c->buf)
+CLI_GETTER(get_resolution_abs, band_row, c->num = row->bi.is_target ? row->bi.resolution : nan(""))
+CLI_GETTER(get_resolution_rel, band_row, c->num = row->bi.is_target ? nan("") : row->bi.resolution)
 
 /* Exposure over the end window of a compound in a CYP2D6 phenotype. */
 typedef struct phen_row {
@@ -333,95 +280,96 @@ static const cli_column VARIABILITY[] = {
     CLI_GET("source", NULL, 0, CLI_COL_STR, get_var_source),
 };
 
-typedef struct pop_notes {
-  const char *final_definition;
-  double window_h;
-  const char *covariance, *covariates;
-} pop_notes;
-
 static const cli_column WINDOW[] = {
-    CLI_FIELD_STRP("attainment_final_definition", pop_notes, final_definition),
-    CLI_FIELD_NUM("window_h", "h", 4, pop_notes, window_h),
+    CLI_FIELD_STRP("attainment_final_definition", pop_head, final_definition),
+    CLI_FIELD_NUM("window_h", "h", 4, pop_head, window_h),
 };
 static const cli_column NOTES[] = {
-    CLI_FIELD_STRP("covariance", pop_notes, covariance),
-    CLI_FIELD_STRP("covariates", pop_notes, covariates),
+    CLI_FIELD_STRP("covariance", pop_head, covariance),
+    CLI_FIELD_STRP("covariates", pop_head, covariates),
 };
 
-/* The rows of every section, read out of the summary once (the command owns them). */
+/* The rows of every section, read out of the summary once (the command owns them); the getters'
+ * user pointer. */
 typedef struct pop_view {
-  double *values;           /* percentiles (nb*npct*nt), attainment (ncrit*nt) */
+  const ru_pop *p;
+  const ru_pop_summary *s;
+  const double *t;
+  size_t nt;
+  double *pct; /* percentile q of band b at time j: pct[(q * nb + b) * nt + j] */
+  double *att; /* attainment of criterion k at time j: att[k * nt + j] */
   band_row *bands;
-  band_time_row *band_times;
-  crit_row *crit;
   phen_row *phen;
   c19_row *c19;
-  ru_pop_variability *var;
-  size_t nb, ncrit, nphen, nc19, nvar;
+  size_t nb, ncrit, nphen, nc19;
 } pop_view;
 
+/* CSV: one band at one time. Row i (band i / nt, time i % nt) is the double pct + i of the view,
+ * so a percentile column reads its value in place, q * nb * nt doubles further (emit). */
+CLI_GETTER(get_csv_band, double, const pop_view *v = user; c->str = v->bands[i / v->nt].bi.name)
+CLI_GETTER(get_csv_quantity, double, const pop_view *v = user; c->str = v->bands[i / v->nt].bi.quantity)
+CLI_GETTER(get_csv_unit, double, const pop_view *v = user; c->str = v->bands[i / v->nt].bi.unit)
+CLI_GETTER(get_csv_time, double, const pop_view *v = user; c->num = v->t[i % v->nt])
+
+/* A target-attainment criterion: a row is the library's criterion (read in place), the view holds
+ * its probabilities. */
+CLI_GETTER(get_criterion, ru_pop_criterion,
+           snprintf(c->buf, sizeof c->buf, "%s %s %g", row->target, row->at_least ? ">=" : "<=", row->threshold);
+           c->str = c->buf)
+CLI_GETTER(get_comparison, ru_pop_criterion, c->str = row->at_least ? ">=" : "<=")
+CLI_GETTER(get_probability, ru_pop_criterion, const pop_view *v = user; c->nums = (cli_nums){v->att + i * v->nt, v->nt})
+CLI_GETTER(get_final, ru_pop_criterion, const pop_view *v = user; c->num = ru_pop_attainment_final(v->p, v->s, i))
+CLI_GETTER(get_at_end, ru_pop_criterion, const pop_view *v = user; c->num = v->att[i * v->nt + v->nt - 1])
+
+static const cli_column CRITERIA[] = {
+    {"criterion", NULL, 0, CLI_COL_STR, 0, get_criterion, NULL, CLI_IN_TABLE, NULL},
+    {"target", NULL, 0, CLI_COL_STR, offsetof(ru_pop_criterion, target), NULL, NULL, CLI_IN_JSON, NULL},
+    {"comparison", NULL, 0, CLI_COL_STR, 0, get_comparison, NULL, CLI_IN_JSON, NULL},
+    {"threshold", "fraction", 4, CLI_COL_NUM, offsetof(ru_pop_criterion, threshold), NULL, NULL, CLI_IN_JSON, NULL},
+    {"probability", NULL, 3, CLI_COL_NUMS, 0, get_probability, NULL, CLI_IN_JSON, NULL},
+    {"final", NULL, 3, CLI_COL_NUM, 0, get_final, NULL, CLI_IN_JSON, NULL},
+    {"P(whole end window)", NULL, 3, CLI_COL_NUM, 0, get_final, NULL, CLI_IN_TABLE, NULL},
+    {"P(at end)", NULL, 3, CLI_COL_NUM, 0, get_at_end, NULL, CLI_IN_TABLE, NULL},
+};
+
 static void view_free(pop_view *v) {
-  free(v->values);
+  free(v->pct);
+  free(v->att);
   free(v->bands);
-  free(v->band_times);
-  free(v->crit);
   free(v->phen);
   free(v->c19);
-  free(v->var);
 }
 
 /* Reads every section's rows out of the summary; 0, or 1 when out of memory. */
 static int view_of(const ru_pop *p, const ru_pop_summary *s, const pop_opts *o, pop_view *v) {
   memset(v, 0, sizeof *v);
   const size_t nt = ru_pop_nt(p), npct = o->npct;
-  const double *t = ru_pop_times(p);
+  v->p = p;
+  v->s = s;
+  v->t = ru_pop_times(p);
+  v->nt = nt;
   v->nb = ru_pop_band_count(p);
   v->ncrit = ru_pop_criterion_count(p);
   v->nc19 = ru_pop_cyp2c19_count(p);
-  v->nvar = ru_pop_variability_count(p);
   const size_t ngroups = ru_pop_phenotype_count(p) * ru_pop_compound_count(p);
-  v->values = malloc(((v->nb * npct + v->ncrit) * nt + 1) * sizeof *v->values);
+  v->pct = malloc((npct * v->nb * nt + 1) * sizeof *v->pct);
+  v->att = malloc((v->ncrit * nt + 1) * sizeof *v->att);
   v->bands = calloc(v->nb + 1, sizeof *v->bands);
-  v->band_times = calloc(v->nb * nt + 1, sizeof *v->band_times);
-  v->crit = calloc(v->ncrit + 1, sizeof *v->crit);
   v->phen = calloc(ngroups + 1, sizeof *v->phen);
   v->c19 = calloc(v->nc19 + 1, sizeof *v->c19);
-  v->var = calloc(v->nvar + 1, sizeof *v->var);
-  if (!v->values || !v->bands || !v->band_times || !v->crit || !v->phen || !v->c19 || !v->var) return 1;
-  double *x = v->values;
+  if (!v->pct || !v->att || !v->bands || !v->phen || !v->c19) return 1;
   for (size_t b = 0; b < v->nb; b++) {
-    ru_pop_band_info bi;
-    ru_pop_band(p, b, &bi, NULL);
     band_row *r = &v->bands[b];
-    r->compound = bi.is_target ? NULL : bi.name;
-    r->target = bi.is_target ? bi.name : NULL;
-    snprintf(r->label, sizeof r->label, "%s%s", bi.name, bi.is_target ? " occupancy" : "");
-    r->quantity = bi.quantity;
-    r->unit = bi.unit;
-    r->resolution_abs = bi.is_target ? bi.resolution : nan("");
-    r->resolution_rel = bi.is_target ? nan("") : bi.resolution;
-    for (size_t q = 0; q < npct; q++, x += nt) {
+    ru_pop_band(p, b, &r->bi, NULL);
+    for (size_t q = 0; q < npct; q++) {
+      double *x = v->pct + (q * v->nb + b) * nt;
       for (size_t j = 0; j < nt; j++) x[j] = ru_pop_band_percentile(p, s, b, j, o->pct[q]);
       r->pct[q] = (cli_nums){x, nt};
       r->final[q] = x[nt - 1];
-      for (size_t j = 0; j < nt; j++) v->band_times[b * nt + j].pct[q] = x[j];
-    }
-    for (size_t j = 0; j < nt; j++) {
-      band_time_row *bt = &v->band_times[b * nt + j];
-      bt->band = bi.name;
-      bt->quantity = bi.quantity;
-      bt->unit = bi.unit;
-      bt->time_h = t[j];
     }
   }
-  for (size_t k = 0; k < v->ncrit; k++, x += nt) {
-    crit_row *r = &v->crit[k];
-    r->c = *ru_pop_criterion_at(p, k);
-    snprintf(r->label, sizeof r->label, "%s %s %g", r->c.target, r->c.at_least ? ">=" : "<=", r->c.threshold);
-    for (size_t j = 0; j < nt; j++) x[j] = ru_pop_attainment(p, s, k, j);
-    r->probability = (cli_nums){x, nt};
-    r->final = ru_pop_attainment_final(p, s, k);
-    r->at_end = x[nt - 1];
+  for (size_t k = 0; k < v->ncrit; k++) {
+    for (size_t j = 0; j < nt; j++) v->att[k * nt + j] = ru_pop_attainment(p, s, k, j);
   }
   for (size_t g = 0; g < ru_pop_phenotype_count(p); g++) {
     for (size_t i = 0; i < ru_pop_compound_count(p); i++) {
@@ -439,12 +387,11 @@ static int view_of(const ru_pop *p, const ru_pop_summary *s, const pop_opts *o, 
     r->frequency = ru_pop_cyp2c19_frequency(p, h);
     r->activity = ru_pop_cyp2c19_activity(p, h, &r->as_nm);
   }
-  for (size_t i = 0; i < v->nvar; i++) v->var[i] = *ru_pop_variability_at(p, i);
   return 0;
 }
 
 static int emit(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, const pop_opts *o,
-                char (*anc)[RU_NAME_MAX], size_t nanc) {
+                const ancestry_list *anc) {
   const size_t nt = ru_pop_nt(p), npct = o->npct;
   pop_view v;
   const int oom = view_of(p, s, o, &v);
@@ -454,26 +401,25 @@ static int emit(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, const po
     return oom ? cli_fail(ctx, RU_ENOMEM, NULL) : 1;
   }
   pop_head head = {(double)ru_pop_summary_subjects(s), (double)o->seed, ru_pop_ancestry(p), ru_pop_engine(p),
-                   {{NULL}, nanc}, {ru_pop_times(p), nt}};
-  for (size_t i = 0; i < nanc; i++) head.ancestries.names[i] = anc[i];
-  const pop_notes notes = {FINAL_NOTE, ru_pop_window_h(p), COVARIANCE_NOTE, COVARIATE_NOTE};
+                   anc, {ru_pop_times(p), nt}, ru_pop_final_note(), ru_pop_window_h(p),
+                   ru_pop_covariance_note(), ru_pop_covariate_note()};
   /* the columns that depend on --percentiles: JSON "percentiles": {"5": [...]}, table "p5" at the
    * final time, CSV "p5" at each time */
   char keys[MAX_PCT][16], names[MAX_PCT][16];
   cli_column bands[7 + 2 * MAX_PCT] = {
-      {"compound", NULL, 0, CLI_COL_STRP, offsetof(band_row, compound), NULL, NULL, CLI_IN_JSON | CLI_OMIT_MISSING, NULL},
-      {"target", NULL, 0, CLI_COL_STRP, offsetof(band_row, target), NULL, NULL, CLI_IN_JSON | CLI_OMIT_MISSING, NULL},
-      {"band", NULL, 0, CLI_COL_STR, offsetof(band_row, label), NULL, NULL, CLI_IN_TABLE, NULL},
-      {"quantity", NULL, 0, CLI_COL_STRP, offsetof(band_row, quantity), NULL, NULL, CLI_IN_JSON, NULL},
-      CLI_FIELD_STRP("unit", band_row, unit),
-      {"resolution_abs", NULL, 4, CLI_COL_NUM, offsetof(band_row, resolution_abs), NULL, NULL, CLI_IN_JSON | CLI_OMIT_MISSING, NULL},
-      {"resolution_rel", NULL, 4, CLI_COL_NUM, offsetof(band_row, resolution_rel), NULL, NULL, CLI_IN_JSON | CLI_OMIT_MISSING, NULL},
+      {"compound", NULL, 0, CLI_COL_STRP, 0, get_band_compound, NULL, CLI_IN_JSON | CLI_OMIT_MISSING, NULL},
+      {"target", NULL, 0, CLI_COL_STRP, 0, get_band_target, NULL, CLI_IN_JSON | CLI_OMIT_MISSING, NULL},
+      {"band", NULL, 0, CLI_COL_STR, 0, get_band_label, NULL, CLI_IN_TABLE, NULL},
+      {"quantity", NULL, 0, CLI_COL_STRP, offsetof(band_row, bi.quantity), NULL, NULL, CLI_IN_JSON, NULL},
+      CLI_FIELD_STRP("unit", band_row, bi.unit),
+      {"resolution_abs", NULL, 4, CLI_COL_NUM, 0, get_resolution_abs, NULL, CLI_IN_JSON | CLI_OMIT_MISSING, NULL},
+      {"resolution_rel", NULL, 4, CLI_COL_NUM, 0, get_resolution_rel, NULL, CLI_IN_JSON | CLI_OMIT_MISSING, NULL},
   };
   cli_column band_times[4 + MAX_PCT] = {
-      CLI_FIELD_STRP("band", band_time_row, band),
-      CLI_FIELD_STRP("quantity", band_time_row, quantity),
-      CLI_FIELD_STRP("unit", band_time_row, unit),
-      CLI_FIELD_NUM("time_h", "h", 8, band_time_row, time_h),
+      CLI_GET("band", NULL, 0, CLI_COL_STR, get_csv_band),
+      CLI_GET("quantity", NULL, 0, CLI_COL_STR, get_csv_quantity),
+      CLI_GET("unit", NULL, 0, CLI_COL_STR, get_csv_unit),
+      CLI_GET("time_h", "h", 8, CLI_COL_NUM, get_csv_time),
   };
   for (size_t q = 0; q < npct; q++) {
     snprintf(keys[q], sizeof keys[q], "%g", o->pct[q]);
@@ -482,8 +428,8 @@ static int emit(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, const po
                                 NULL, "percentiles", CLI_IN_JSON, NULL};
     bands[7 + npct + q] = (cli_column){names[q], NULL, 4, CLI_COL_NUM, offsetof(band_row, final) + q * sizeof(double),
                                        NULL, NULL, CLI_IN_TABLE, NULL};
-    band_times[4 + q] = (cli_column){names[q], NULL, 6, CLI_COL_NUM,
-                                     offsetof(band_time_row, pct) + q * sizeof(double), NULL, NULL, 0, NULL};
+    band_times[4 + q] = (cli_column){names[q], NULL, 6, CLI_COL_NUM, q * v.nb * nt * sizeof(double), NULL, NULL, 0,
+                                     NULL};
   }
   /* the table's heading: the population and its phenotype frequencies */
   cli_result_note(res, "population: %llu subjects, seed %llu, ancestry %s (CYP2D6",
@@ -510,109 +456,21 @@ static int emit(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, const po
   cli_result_fields(res, NULL, ENGINE, sizeof ENGINE / sizeof ENGINE[0], &head, NULL, CLI_IN_JSON);
   cli_result_rows(res, "bands", title, bands, 7 + 2 * npct, v.bands, sizeof *v.bands, v.nb, NULL,
                   CLI_IN_JSON | CLI_IN_TABLE);
-  cli_result_rows(res, NULL, NULL, band_times, 4 + npct, v.band_times, sizeof *v.band_times, v.nb * nt, NULL,
-                  CLI_IN_CSV);
-  cli_result_rows(res, "attainment", window, CRITERIA, sizeof CRITERIA / sizeof CRITERIA[0], v.crit, sizeof *v.crit,
-                  v.ncrit, NULL, v.ncrit > 0 ? CLI_IN_JSON | CLI_IN_TABLE : CLI_IN_JSON);
-  cli_result_fields(res, NULL, WINDOW, 2, &notes, NULL, CLI_IN_JSON);
+  cli_result_rows(res, NULL, NULL, band_times, 4 + npct, v.pct, sizeof *v.pct, v.nb * nt, &v, CLI_IN_CSV);
+  cli_result_rows(res, "attainment", window, CRITERIA, sizeof CRITERIA / sizeof CRITERIA[0], ru_pop_criterion_at(p, 0),
+                  sizeof(ru_pop_criterion), v.ncrit, &v, v.ncrit > 0 ? CLI_IN_JSON | CLI_IN_TABLE : CLI_IN_JSON);
+  cli_result_fields(res, NULL, WINDOW, 2, &head, NULL, CLI_IN_JSON);
   cli_result_rows(res, "by_phenotype",
                   "\nexposure over the end window by CYP2D6 phenotype (AUC ng*h/mL, Cavg ng/mL)", PHENOTYPES,
                   sizeof PHENOTYPES / sizeof PHENOTYPES[0], v.phen, sizeof *v.phen, v.nphen, NULL,
                   CLI_IN_JSON | CLI_IN_TABLE);
   cli_result_rows(res, "variability", "\nvariability (log-normal, CV)", VARIABILITY,
-                  sizeof VARIABILITY / sizeof VARIABILITY[0], v.var, sizeof *v.var, v.nvar, NULL,
-                  CLI_IN_JSON | CLI_IN_TABLE);
-  cli_result_fields(res, NULL, NOTES, 2, &notes, NULL, CLI_IN_JSON);
-  cli_result_note(res, "\ncovariance: %s.\ncovariates: %s.\n", COVARIANCE_NOTE, COVARIATE_NOTE);
+                  sizeof VARIABILITY / sizeof VARIABILITY[0], ru_pop_variability_at(p, 0), sizeof(ru_pop_variability),
+                  ru_pop_variability_count(p), NULL, CLI_IN_JSON | CLI_IN_TABLE);
+  cli_result_fields(res, NULL, NOTES, 2, &head, NULL, CLI_IN_JSON);
+  cli_result_note(res, "\ncovariance: %s.\ncovariates: %s.\n", head.covariance, head.covariates);
   view_free(&v);
   return cli_result_finish(res);
-}
-
-static int draw(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s) {
-  const size_t nt = ru_pop_nt(p), nb = ru_pop_band_count(p), nc = ru_pop_compound_count(p);
-  const size_t ncrit = ru_pop_criterion_count(p), nph = ru_pop_phenotype_count(p);
-  const double *t = ru_pop_times(p);
-  const int use_days = t[nt - 1] > 72.0;
-  /* per band: median, p5, p95; per criterion: probability; per phenotype: Cavg p50, p5, p95 */
-  const size_t nser = 3 * nb + ncrit + 3 * nph + 1;
-  double *v = calloc(nser * nt, sizeof *v);
-  ru_plot_series *ser = calloc(nb + ncrit + nph + 1, sizeof *ser);
-  if (v == NULL || ser == NULL) {
-    free(v);
-    free(ser);
-    return cli_fail(ctx, RU_ENOMEM, NULL); /* internal: exit 1 */
-  }
-  double *x = v + (nser - 1) * nt;
-  for (size_t j = 0; j < nt; j++) x[j] = use_days ? t[j] / 24.0 : t[j];
-  char labels[32][96];
-  size_t ns = 0;
-  ru_plot_panel panels[4];
-  size_t np = 0;
-  for (int part = 0; part < 2; part++) {
-    const size_t first = ns;
-    for (size_t b = 0; b < nb && ns < 24; b++) {
-      ru_pop_band_info bi;
-      ru_pop_band(p, b, &bi, NULL);
-      if (bi.is_target != part) continue;
-      double *m = v + 3 * b * nt, *lo = m + nt, *hi = lo + nt;
-      for (size_t j = 0; j < nt; j++) {
-        m[j] = ru_pop_band_percentile(p, s, b, j, 50.0);
-        lo[j] = ru_pop_band_percentile(p, s, b, j, 5.0);
-        hi[j] = ru_pop_band_percentile(p, s, b, j, 95.0);
-      }
-      snprintf(labels[ns], sizeof labels[ns], "%s median (5-95%%)", bi.name);
-      ser[ns] = (ru_plot_series){labels[ns], m, lo, hi};
-      ns++;
-    }
-    if (ns > first) {
-      panels[np++] = part == 0
-          ? (ru_plot_panel){"total plasma concentration (ng/mL)", ser + first, ns - first, 0, 0.0, 0.0}
-          : (ru_plot_panel){"occupancy (fraction)", ser + first, ns - first, 0, 0.0, 1.0};
-    }
-  }
-  if (ncrit > 0) {
-    const size_t first = ns;
-    for (size_t k = 0; k < ncrit && ns < 28; k++) {
-      const ru_pop_criterion *c = ru_pop_criterion_at(p, k);
-      double *m = v + (3 * nb + k) * nt;
-      for (size_t j = 0; j < nt; j++) m[j] = ru_pop_attainment(p, s, k, j);
-      snprintf(labels[ns], sizeof labels[ns], "P(%s %s %g)", c->target, c->at_least ? ">=" : "<=",
-               c->threshold);
-      ser[ns] = (ru_plot_series){labels[ns], m, NULL, NULL};
-      ns++;
-    }
-    panels[np++] = (ru_plot_panel){"target attainment (probability)", ser + first, ns - first, 0, 0.0, 1.0};
-  }
-  /* exposure by phenotype: Cavg of the first compound over the end window, shown as a band
-   * across the time axis (the panel shares x with the others) */
-  if (nc > 0 && ru_pop_window_h(p) > 0.0) {
-    const size_t first = ns;
-    for (size_t g = 0; g < nph && ns < 32; g++) {
-      double *m = v + (3 * nb + ncrit + 3 * g) * nt, *lo = m + nt, *hi = lo + nt;
-      const double q50 = ru_pop_cavg_percentile(p, s, g, 0, 50.0);
-      const double q5 = ru_pop_cavg_percentile(p, s, g, 0, 5.0);
-      const double q95 = ru_pop_cavg_percentile(p, s, g, 0, 95.0);
-      for (size_t j = 0; j < nt; j++) {
-        m[j] = q50;
-        lo[j] = q5;
-        hi[j] = q95;
-      }
-      snprintf(labels[ns], sizeof labels[ns], "CYP2D6 %s: %s Cavg end window", ru_pop_phenotype_name(p, g),
-               ru_pop_compound_name(p, 0));
-      ser[ns] = (ru_plot_series){labels[ns], m, lo, hi};
-      ns++;
-    }
-    panels[np++] = (ru_plot_panel){"Cavg by phenotype (ng/mL)", ser + first, ns - first, 0, 0.0, 0.0};
-  }
-  ru_error err;
-  ru_error_clear(&err);
-  const ru_status st = ru_plot_panels(ctx->plot_path, "reuptake population",
-                                      use_days ? "time (days)" : "time (h)", x, nt, panels, np, &err);
-  free(v);
-  free(ser);
-  if (st != RU_OK) return cli_fail(ctx, st, &err);
-  if (!ctx->quiet) fprintf(stderr, "reuptake population: plot written to %s\n", ctx->plot_path);
-  return 0;
 }
 
 /* The command on this rank. *synced is set once every rank is past the point where a failure
@@ -640,6 +498,12 @@ static int run(cli_ctx *ctx, int rank, int size, int *synced) {
     }
   }
   ru_regimen *r = NULL;
+  double *t = NULL;
+  ru_pop *p = NULL;
+  ru_pop_summary *sum = NULL;
+  ru_error err;
+  ru_error_clear(&err);
+  ru_status st = RU_OK;
   if ((rc = simargs_regimen(ctx, &a, &r))) return rc;
   /* time grid: the library's default for a population (hourly, coarser for long horizons) */
   if (!isfinite(a.step_h) && a.times == NULL) {
@@ -647,21 +511,16 @@ static int run(cli_ctx *ctx, int rank, int size, int *synced) {
                                      : isfinite(a.days) ? a.days * 24.0
                                                         : ru_pop_default_horizon_h());
   }
-  double *t = NULL;
   size_t nt = 0;
-  if ((rc = simargs_times(ctx, &a, ru_pop_default_horizon_h() / 24.0, &t, &nt))) {
-    ru_regimen_free(r);
-    return rc;
-  }
+  if ((rc = simargs_times(ctx, &a, ru_pop_default_horizon_h() / 24.0, &t, &nt))) goto done;
   const char *targets[RU_POP_MAX_TARGETS];
   size_t ntargets = 0;
   if (a.targets != NULL) {
     ntargets = simargs_target_list(a.targets, targets, RU_POP_MAX_TARGETS);
     if (ntargets == (size_t)-1) {
-      free(t);
-      ru_regimen_free(r);
-      return cli_usage(ctx, "--targets '%s': unknown target (known: SERT, NET, DAT, H1, M1, "
-                            "alpha1, 5-HT2A, 5-HT2C, or all)", a.targets);
+      rc = cli_usage(ctx, "--targets '%s': unknown target (known: SERT, NET, DAT, H1, M1, "
+                          "alpha1, 5-HT2A, 5-HT2C, or all)", a.targets);
+      goto done;
     }
   }
   ru_pop_config cfg;
@@ -678,17 +537,8 @@ static int run(cli_ctx *ctx, int rank, int size, int *synced) {
   cfg.noverrides = ctx->nsets;
   cfg.phenotypes = a.phenotypes;
   cfg.nphenotypes = a.nphenotypes;
-  ru_error err;
-  ru_error_clear(&err);
-  ru_pop *p = NULL;
-  ru_pop_summary *sum = NULL;
-  ru_status st = ru_pop_new(kb, r, &cfg, &p, &err);
-  ru_regimen_free(r);
-  free(t);
-  if (st == RU_OK) st = ru_pop_summary_new(p, &sum, &err);
-  if (st != RU_OK) {
-    ru_pop_free(p);
-    return cli_fail(ctx, st, &err);
+  if ((st = ru_pop_new(kb, r, &cfg, &p, &err)) != RU_OK || (st = ru_pop_summary_new(p, &sum, &err)) != RU_OK) {
+    goto fail;
   }
   uint64_t first = 0, count = 0;
   ru_pop_shard(o.subjects, rank, size, &first, &count);
@@ -702,43 +552,38 @@ static int run(cli_ctx *ctx, int rank, int size, int *synced) {
   const int mine = st == RU_OK ? 0 : (st == RU_EINTERRUPTED ? 1 : 2);
   *synced = 1;
   const int any = ru_pop_mpi_max(mine);
-  if (any != 0) {
-    if (show) fputc('\n', stderr);
-    if (mine == 2) rc = cli_fail(ctx, st, &err);
-    else if (any == 1) {
-      if (rank == 0) fprintf(stderr, "reuptake population: interrupted; no output written\n");
-      rc = 130;
-    } else {
-      if (rank == 0 && mine != 2) fprintf(stderr, "reuptake population: failed on another rank\n");
-      rc = 1;
-    }
-    ru_pop_summary_free(sum);
-    ru_pop_free(p);
-    return rc;
+  if (any != 0 && show) fputc('\n', stderr);
+  if (mine == 2) goto fail;
+  if (any == 1) {
+    rc = rank == 0 ? cli_interrupted(ctx) : 130;
+    goto done;
   }
-  st = ru_pop_mpi_reduce(sum, 0, &err);
-  if (st != RU_OK) {
-    ru_pop_summary_free(sum);
-    ru_pop_free(p);
-    return cli_fail(ctx, st, &err);
+  if (any == 2) {
+    if (rank == 0) fprintf(stderr, "reuptake population: failed on another rank\n");
+    rc = 1;
+    goto done;
   }
-  if (rank == 0) {
-    char anc[32][RU_NAME_MAX];
-    size_t nanc = 0;
-    if (ru_pop_ancestries(kb, anc, 32, &nanc, NULL) != RU_OK) nanc = 0;
-    if (nanc > 32) nanc = 32;
-    if (cli_stopped(ctx)) {
-      rc = 130;
-      fprintf(stderr, "reuptake population: interrupted; no output written\n");
-    } else {
-      if (ctx->plot_path != NULL) rc = draw(ctx, p, sum);
-      if (rc == 0) {
-        rc = emit(ctx, p, sum, &o, anc, nanc);
-      }
-    }
+  if ((st = ru_pop_mpi_reduce(sum, 0, &err)) != RU_OK) goto fail;
+  if (rank != 0) goto done;
+  if (cli_stopped(ctx)) {
+    rc = cli_interrupted(ctx);
+    goto done;
   }
+  if (ctx->plot_path != NULL) {
+    if ((st = ru_pop_plot(p, sum, ctx->plot_path, &err)) != RU_OK) goto fail;
+    if (!ctx->quiet) fprintf(stderr, "reuptake population: plot written to %s\n", ctx->plot_path);
+  }
+  ancestry_list anc;
+  ancestries_of(kb, &anc, NULL); /* none listed when they cannot be read */
+  rc = emit(ctx, p, sum, &o, &anc);
+  goto done;
+fail:
+  rc = cli_fail(ctx, st, &err);
+done:
   ru_pop_summary_free(sum);
   ru_pop_free(p);
+  free(t);
+  ru_regimen_free(r);
   return rc;
 }
 

@@ -34,15 +34,7 @@ ru_kb *cli_kb(cli_ctx *ctx, int *exit_code) {
 
 int cli_fail(const cli_ctx *ctx, ru_status st, const ru_error *err) {
   if (st == RU_EINTERRUPTED) return cli_interrupted(ctx);
-  const char *msg = (err != NULL && err->message[0] != '\0') ? err->message : ru_strerror(st);
-  /* one line whatever the message holds */
-  char line[RU_ERROR_MESSAGE_MAX];
-  snprintf(line, sizeof line, "%s", msg);
-  for (char *p = line; *p; p++) {
-    if (*p == '\n' || *p == '\r') *p = ' ';
-  }
-  fprintf(stderr, "reuptake%s%s: %s\n", ctx && ctx->command ? " " : "",
-          ctx && ctx->command ? ctx->command : "", line);
+  cli_usage(ctx, "%s", (err != NULL && err->message[0] != '\0') ? err->message : ru_strerror(st));
   return ru_status_is_input_error(st) ? 2 : 1;
 }
 
@@ -52,37 +44,13 @@ int cli_usage(const cli_ctx *ctx, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
+  /* one line whatever the message holds */
   for (char *p = buf; *p; p++) {
-    if (*p == '\n') *p = ' ';
+    if (*p == '\n' || *p == '\r') *p = ' ';
   }
   fprintf(stderr, "reuptake%s%s: %s\n", ctx && ctx->command ? " " : "",
           ctx && ctx->command ? ctx->command : "", buf);
   return 2;
-}
-
-const char *cli_opt_value(cli_ctx *ctx, size_t *i, const char *name, int *missing) {
-  const char *a = ctx->args[*i];
-  const size_t n = strlen(name);
-  if (missing) *missing = 0;
-  if (strncmp(a, name, n) != 0) {
-    return NULL;
-  }
-  if (a[n] == '=') {
-    return a + n + 1;
-  }
-  if (a[n] != '\0') {
-    return NULL;
-  }
-  if (*i + 1 >= ctx->nargs) {
-    if (missing) *missing = 1;
-    return NULL;
-  }
-  *i += 1;
-  return ctx->args[*i];
-}
-
-int cli_is_flag(const cli_ctx *ctx, size_t i, const char *name) {
-  return i < ctx->nargs && strcmp(ctx->args[i], name) == 0;
 }
 
 int cli_parse_double(const cli_ctx *ctx, const char *opt, const char *text, double lo, double hi,
@@ -139,30 +107,29 @@ void cli_out_write(cli_out *o, const char *data, size_t n) {
   o->data[o->len] = '\0';
 }
 
+void cli_out_vprintf(cli_out *o, const char *fmt, va_list ap) {
+  char small[1024];
+  va_list again;
+  va_copy(again, ap);
+  const int n = vsnprintf(small, sizeof small, fmt, ap);
+  char *big = n >= 0 && (size_t)n >= sizeof small ? malloc((size_t)n + 1) : NULL;
+  if (n < 0 || ((size_t)n >= sizeof small && big == NULL)) {
+    cli_out_fail(o);
+  } else if (big == NULL) {
+    cli_out_write(o, small, (size_t)n);
+  } else {
+    vsnprintf(big, (size_t)n + 1, fmt, again);
+    cli_out_write(o, big, (size_t)n);
+    free(big);
+  }
+  va_end(again);
+}
+
 void cli_out_printf(cli_out *o, const char *fmt, ...) {
-  char small[512];
   va_list ap;
   va_start(ap, fmt);
-  const int n = vsnprintf(small, sizeof small, fmt, ap);
+  cli_out_vprintf(o, fmt, ap);
   va_end(ap);
-  if (n < 0) {
-    if (o) o->failed = 1;
-    return;
-  }
-  if ((size_t)n < sizeof small) {
-    cli_out_write(o, small, (size_t)n);
-    return;
-  }
-  char *big = malloc((size_t)n + 1);
-  if (big == NULL) {
-    if (o) o->failed = 1;
-    return;
-  }
-  va_start(ap, fmt);
-  vsnprintf(big, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  cli_out_write(o, big, (size_t)n);
-  free(big);
 }
 
 int cli_out_commit(const cli_ctx *ctx, cli_out *o) {
@@ -181,8 +148,6 @@ int cli_out_commit(const cli_ctx *ctx, cli_out *o) {
   cli_out_free(o);
   return st == RU_OK ? 0 : cli_fail(ctx, st, &err);
 }
-
-cJSON *cli_json_number(double v) { return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull(); }
 
 static int json_all_finite(const cJSON *n) {
   for (; n != NULL; n = n->next) {
@@ -320,27 +285,6 @@ void cli_table_render_body(const cli_table *t, cli_out *o, const char *indent) {
   if (t != NULL) render_aligned(t, o, 1, indent);
 }
 
-void cli_table_render(const cli_table *t, cli_format fmt, cli_out *o) {
-  if (t == NULL) return;
-  if (fmt == CLI_FMT_CSV) {
-    for (size_t i = 0; i < t->nrows; i++) {
-      for (size_t j = 0; j < t->ncols; j++) {
-        const char *s = t->cells[i * t->ncols + j] ? t->cells[i * t->ncols + j] : "";
-        if (j) cli_out_write(o, ",", 1);
-        if (strpbrk(s, ",\"\n\r") != NULL) {
-          cli_out_write(o, "\"", 1);
-          for (const char *p = s; *p; p++) {
-            if (*p == '"') cli_out_write(o, "\"", 1);
-            cli_out_write(o, p, 1);
-          }
-          cli_out_write(o, "\"", 1);
-        } else {
-          cli_out_write(o, s, strlen(s));
-        }
-      }
-      cli_out_write(o, "\n", 1);
-    }
-    return;
-  }
-  render_aligned(t, o, 0, "");
+void cli_table_render(const cli_table *t, cli_out *o) {
+  if (t != NULL) render_aligned(t, o, 0, "");
 }

@@ -43,7 +43,6 @@ typedef struct cli_ctx {
   const cli_command *cmd;       /* its descriptor */
   cli_arg parsed[CLI_MAX_ARGS]; /* every argument after the command name, parsed and checked */
   size_t nparsed;
-  char **argv;                  /* the tokens parsed[].first/ntok index */
   const volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM: long commands stop early */
   cli_format format;            /* --format (default: table on a terminal, else table too) */
   const char *output_path;      /* --output FILE or NULL (stdout) */
@@ -53,10 +52,6 @@ typedef struct cli_ctx {
   size_t nsets;
   const char *plot_path;        /* --plot FILE or NULL */
   int quiet;                    /* --quiet */
-  /* the arguments other than the output, knowledge-base, --set and --plot options, as given, in
-   * order (for commands that read their own options from them) */
-  const char *args[CLI_MAX_ARGS];
-  size_t nargs;
   ru_kb *kb;                    /* opened lazily by cli_kb() */
   int json_compact;             /* 1: JSON never pretty-printed (output identical on any
                                  * terminal: population under MPI, where ranks see a pty) */
@@ -69,17 +64,13 @@ ru_kb *cli_kb(cli_ctx *ctx, int *exit_code);
 /* Reports err (or ru_strerror(st) when err has no message) as one line on stderr and returns the
  * exit code: 2 for input errors, 1 for internal failures. */
 int cli_fail(const cli_ctx *ctx, ru_status st, const ru_error *err);
-/* Reports a usage error (one line, "reuptake CMD: ...") and returns 2. */
+/* Reports a usage error (one line, "reuptake CMD: ...": newlines become blanks) and returns 2. */
 int cli_usage(const cli_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Parses argv[start..argc) against cmd's option table into ctx (parsed, and the legacy fields:
- * format, output_path, kb_path, user_kb_path, sets, plot_path, quiet, args). Returns 0 or 2 after
+/* Parses argv[start..argc) against cmd's option table into ctx (parsed, and the fields format,
+ * output_path, kb_path, user_kb_path, sets, plot_path, quiet). Returns 0 or 2 after
  * a one-line message (unknown option, missing or malformed value). */
 int cli_parse(cli_ctx *ctx, const cli_command *cmd, int argc, char **argv, int start);
-
-/* 1 for the options every command reads through ctx fields (--format, --output, --quiet, --kb,
- * --compounds, --plot, --set). */
-int cli_is_common(const cli_option *o);
 
 /* The parsed options, by name (a name the command does not declare is a programming error:
  * asserted). cli_get: the last occurrence or NULL; cli_str: its text (NULL when absent);
@@ -99,12 +90,6 @@ int cli_stopped(const cli_ctx *ctx);
 /* Reports an interrupted command (one line) and returns its exit code, 130. */
 int cli_interrupted(const cli_ctx *ctx);
 
-/* Option helpers for subcommands that read ctx->args themselves. cli_opt_value returns the value of an
- * option given as "--name VALUE" or "--name=VALUE" and advances *i; NULL when args[*i] is not
- * that option. */
-const char *cli_opt_value(cli_ctx *ctx, size_t *i, const char *name, int *missing);
-int cli_is_flag(const cli_ctx *ctx, size_t i, const char *name);
-
 /* Parses a strict number option; on failure prints a usage error and returns 0. */
 int cli_parse_double(const cli_ctx *ctx, const char *opt, const char *text, double lo, double hi,
                      double *out);
@@ -118,6 +103,7 @@ typedef struct cli_out cli_out;
 cli_out *cli_out_new(void);
 void cli_out_free(cli_out *o);
 void cli_out_printf(cli_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_out_vprintf(cli_out *o, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void cli_out_write(cli_out *o, const char *data, size_t n);
 /* Marks o failed (out of memory): commit reports it and publishes nothing. */
 void cli_out_fail(cli_out *o);
@@ -128,18 +114,16 @@ int cli_out_commit(const cli_ctx *ctx, cli_out *o);
 /* JSON: serialises root (pretty when on a terminal) with a trailing newline, commits, frees
  * root. Non-finite numbers are refused (returns 1): a NaN never reaches output. */
 int cli_emit_json(const cli_ctx *ctx, cJSON *root);
-/* cJSON number that is null when v is not finite (missing value). */
-cJSON *cli_json_number(double v);
 
-/* A table for `table` and `csv` formats: columns, then rows of cells (strings). */
+/* An aligned text table: columns, then rows of cells (strings). */
 typedef struct cli_table cli_table;
 cli_table *cli_table_new(size_t ncols, const char *const *headers);
 void cli_table_free(cli_table *t);
 void cli_table_add(cli_table *t, const char *const *cells);  /* ncols cells, copied */
 /* Formats a double with %.*g into a cell buffer; "NA" when not finite. */
 const char *cli_fmt(char *buf, size_t cap, double v, int sig);
-/* Renders as aligned text (table) or RFC 4180 CSV into o. */
-void cli_table_render(const cli_table *t, cli_format fmt, cli_out *o);
+/* Renders as aligned text into o (CSV is written by the library's ru_csv_writer: result.h). */
+void cli_table_render(const cli_table *t, cli_out *o);
 /* The rows without the header row, aligned, each line after indent. */
 void cli_table_render_body(const cli_table *t, cli_out *o, const char *indent);
 /* 1 when a row could not be stored (out of memory) or t is NULL. */

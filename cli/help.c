@@ -45,13 +45,12 @@ static void option_tail(const cli_option *o, char *buf, size_t cap) {
   }
 }
 
-/* Prints lines of text, each indented. */
-static void print_lines(FILE *f, const char *indent, const char *prefix, const char *text) {
-  const char *p = text;
-  while (p != NULL && *p != '\0') {
+/* Prints lines of text, the first after first_indent, the others after indent, each with prefix. */
+static void print_lines(FILE *f, const char *first_indent, const char *indent, const char *prefix, const char *text) {
+  for (const char *p = text; p != NULL && *p != '\0'; first_indent = indent) {
     const char *nl = strchr(p, '\n');
     const int len = nl ? (int)(nl - p) : (int)strlen(p);
-    fprintf(f, "%s%s%.*s\n", indent, prefix, len, p);
+    fprintf(f, "%s%s%.*s\n", first_indent, prefix, len, p);
     p = nl ? nl + 1 : NULL;
   }
 }
@@ -86,16 +85,9 @@ static void print_wrapped(FILE *f, const char *head, const char *text) {
 int cli_help_command(const cli_command *cmd, FILE *f) {
   char prefix[64];
   snprintf(prefix, sizeof prefix, "reuptake %s ", cmd->name);
-  fprintf(f, "usage: ");
-  const char *p = cmd->synopsis;
-  for (int first = 1; p != NULL && *p != '\0'; first = 0) {
-    const char *nl = strchr(p, '\n');
-    const int len = nl ? (int)(nl - p) : (int)strlen(p);
-    fprintf(f, "%s%s%.*s\n", first ? "" : "       ", prefix, len, p);
-    p = nl ? nl + 1 : NULL;
-  }
+  print_lines(f, "usage: ", "       ", prefix, cmd->synopsis);
   fprintf(f, "\n");
-  print_lines(f, "", "", cmd->description);
+  print_lines(f, "", "", "", cmd->description);
   for (const cli_optgroup *g = cmd->groups; g->title != NULL; g++) {
     fprintf(f, "\n%s%s:\n", strcmp(g->title, cmd->name) == 0 ? "Options of " : "", g->title);
     for (const cli_option *o = g->opts; o->name != NULL; o++) {
@@ -108,7 +100,7 @@ int cli_help_command(const cli_command *cmd, FILE *f) {
     }
   }
   fprintf(f, "\nExamples:\n");
-  print_lines(f, "  ", "", cmd->examples);
+  print_lines(f, "  ", "  ", "", cmd->examples);
   fprintf(f, "\n%s\n", CLI_DISCLAIMER);
   return 0;
 }

@@ -204,15 +204,7 @@ static int check_value(const cli_ctx *ctx, const cli_option *o, const char *text
   return 0;
 }
 
-int cli_is_common(const cli_option *o) {
-  static const char *const names[] = {"--format", "--output", "--quiet", "--kb", "--compounds", "--plot", "--set"};
-  for (size_t i = 0; o != NULL && i < sizeof names / sizeof names[0]; i++) {
-    if (strcmp(o->name, names[i]) == 0) return 1;
-  }
-  return 0;
-}
-
-/* Copies an output/kb/set/plot option into the legacy fields of ctx; 1 when it was one. */
+/* Copies an output/kb/set/plot option into its field of ctx; 1 when it was one. */
 static int common_field(cli_ctx *ctx, const cli_arg *a) {
   const char *n = a->opt->name;
   if (strcmp(n, "--format") == 0) {
@@ -237,29 +229,25 @@ static int common_field(cli_ctx *ctx, const cli_arg *a) {
   return 1;
 }
 
-static int add_parsed(cli_ctx *ctx, const cli_option *o, const char *text, double num, int first,
-                      int ntok) {
+static int add_parsed(cli_ctx *ctx, const cli_option *o, const char *text, double num) {
   if (ctx->nparsed >= CLI_MAX_ARGS) return cli_usage(ctx, "too many arguments (at most %d)", CLI_MAX_ARGS);
   cli_arg *a = &ctx->parsed[ctx->nparsed++];
   a->opt = o;
   a->text = text;
   a->num = num;
-  a->first = first;
-  a->ntok = ntok;
   return 0;
 }
 
 int cli_parse(cli_ctx *ctx, const cli_command *cmd, int argc, char **argv, int start) {
   ctx->cmd = cmd;
   ctx->command = cmd->name;
-  ctx->argv = argv;
   ctx->format = CLI_FMT_TABLE;
   int only_positionals = 0;
   for (int i = start; i < argc; i++) {
     const char *a = argv[i];
     int rc = 0;
     if (only_positionals || a[0] != '-' || a[1] == '\0') {
-      rc = add_parsed(ctx, NULL, a, nan(""), i, 1);
+      rc = add_parsed(ctx, NULL, a, nan(""));
     } else if (strcmp(a, "--") == 0) {
       only_positionals = 1;
       continue;
@@ -273,7 +261,6 @@ int cli_parse(cli_ctx *ctx, const cli_command *cmd, int argc, char **argv, int s
       if (!(o->flags & CLI_REPEAT) && cli_get(ctx, o->name) != NULL) {
         return cli_usage(ctx, "option %s given more than once", o->name);
       }
-      const int first = i;
       const char *text = NULL;
       if (o->kind == CLI_V_FLAG) {
         if (eq != NULL) return cli_usage(ctx, "option %s takes no value", o->name);
@@ -289,24 +276,19 @@ int cli_parse(cli_ctx *ctx, const cli_command *cmd, int argc, char **argv, int s
       if (strcmp(o->name, "--set") == 0 && ctx->nsets >= CLI_MAX_SETS) {
         return cli_usage(ctx, "too many --set options (at most %d)", CLI_MAX_SETS);
       }
-      rc = add_parsed(ctx, o, text, num, first, i - first + 1);
+      rc = add_parsed(ctx, o, text, num);
       /* a greedy option takes the following non-option arguments too */
       while (rc == 0 && (o->flags & CLI_GREEDY) && i + 1 < argc && argv[i + 1][0] != '-') {
         i++;
         if ((rc = check_value(ctx, o, argv[i], &num)) != 0) return rc;
-        rc = add_parsed(ctx, o, argv[i], num, i, 1);
+        rc = add_parsed(ctx, o, argv[i], num);
       }
     }
     if (rc != 0) return rc;
   }
-  /* the legacy view: output, kb, --set and --plot in ctx fields; every other token in args */
+  /* the options every command reads through ctx fields */
   for (size_t k = 0; k < ctx->nparsed; k++) {
-    const cli_arg *p = &ctx->parsed[k];
-    if (p->opt != NULL && common_field(ctx, p)) continue;
-    for (int t = 0; t < p->ntok; t++) {
-      if (ctx->nargs >= CLI_MAX_ARGS) return cli_usage(ctx, "too many arguments (at most %d)", CLI_MAX_ARGS);
-      ctx->args[ctx->nargs++] = argv[p->first + t];
-    }
+    if (ctx->parsed[k].opt != NULL) common_field(ctx, &ctx->parsed[k]);
   }
   return 0;
 }

@@ -47,7 +47,6 @@ typedef struct cli_arg {
   const cli_option *opt;
   const char *text; /* the value (or the positional) as given; NULL for a flag */
   double num;       /* NUMBER, INTEGER: the value; DURATION: hours */
-  int first, ntok;  /* the argv tokens it came from (for commands that re-read them) */
 } cli_arg;
 
 /* The shared groups. */

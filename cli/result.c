@@ -106,7 +106,13 @@ static void cell_of(const cli_column *c, const void *row, size_t index, const vo
 }
 
 static int shown(const cli_column *c, unsigned where);
-static void cell_of(const cli_column *c, const void *row, size_t index, const void *user, cli_cell *out);
+
+/* Appends sep and text at buf[*k] (truncated at cap). */
+static void append(char *buf, size_t cap, size_t *k, const char *sep, const char *text) {
+  if (*k + 1 >= cap) return;
+  const int n = snprintf(buf + *k, cap - *k, "%s%s", sep, text);
+  if (n > 0) *k += (size_t)n < cap - *k ? (size_t)n : cap - *k - 1;
+}
 
 /* The text of a cell for table and CSV ("NA" for a missing number). */
 static const char *cell_text(const cli_column *c, const cli_cell *v, char *buf, size_t cap) {
@@ -115,21 +121,18 @@ static const char *cell_text(const cli_column *c, const cli_cell *v, char *buf, 
     size_t k = 0;
     buf[0] = '\0';
     const cli_subrows *sub = &v->sub;
-    for (size_t i = 0; i < sub->n && k + 1 < cap; i++) {
+    for (size_t i = 0; i < sub->n; i++) {
       const void *row = (const char *)sub->base + i * sub->stride;
       int first = 1;
-      for (size_t j = 0; j < sub->ncols && k + 1 < cap; j++) {
+      for (size_t j = 0; j < sub->ncols; j++) {
         if (!shown(&sub->cols[j], CLI_IN_TABLE)) continue;
         cli_cell *w = malloc(sizeof *w);
         if (w == NULL) break;
         char part[256];
         cell_of(&sub->cols[j], row, i, sub->user, w);
         const char *t = cell_text(&sub->cols[j], w, part, sizeof part);
-        if (*t != '\0') {
-          const int n = snprintf(buf + k, cap - k, "%s%s", first ? (i ? ", " : "") : " ", t);
-          if (n > 0) k += (size_t)n < cap - k ? (size_t)n : cap - k - 1;
-          first = 0;
-        }
+        if (*t != '\0') append(buf, cap, &k, first ? (i ? ", " : "") : " ", t);
+        first = *t == '\0' && first;
         free(w);
       }
     }
@@ -147,25 +150,16 @@ static const char *cell_text(const cli_column *c, const cli_cell *v, char *buf, 
     /* copied: v (and a getter's scratch in it) is reused for the next column */
     snprintf(buf, cap, "%s", v->str ? v->str : "");
     return buf;
-  case CLI_COL_NUMS: {
-    size_t k = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < v->nums.n && k + 1 < cap; i++) {
-      char one[32];
-      const int w = snprintf(buf + k, cap - k, "%s%s", i ? " " : "",
-                             cli_fmt(one, sizeof one, v->nums.v[i], c->digits > 0 ? c->digits : 6));
-      if (w < 0) break;
-      k += (size_t)w < cap - k ? (size_t)w : cap - k - 1;
-    }
-    return buf;
-  }
+  case CLI_COL_NUMS:
   case CLI_COL_STRS: {
     size_t k = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < v->nstrs && k + 1 < cap; i++) {
-      const int w = snprintf(buf + k, cap - k, "%s%s", i ? "+" : "", v->strs[i]);
-      if (w < 0) break;
-      k += (size_t)w;
+    const size_t n = c->kind == CLI_COL_NUMS ? v->nums.n : v->nstrs;
+    for (size_t i = 0; i < n; i++) {
+      char one[32];
+      append(buf, cap, &k, i ? (c->kind == CLI_COL_NUMS ? " " : "+") : "",
+             c->kind == CLI_COL_STRS ? v->strs[i]
+                                     : cli_fmt(one, sizeof one, v->nums.v[i], c->digits > 0 ? c->digits : 6));
     }
     return buf;
   }
@@ -227,14 +221,7 @@ static cJSON *cell_json(cli_result *r, const cli_column *c, const cli_cell *v) {
   }
   case CLI_COL_STRS: {
     cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; a != NULL && i < v->nstrs; i++) {
-      cJSON *s = cJSON_CreateString(v->strs[i]);
-      if (s == NULL || !cJSON_AddItemToArray(a, s)) {
-        cJSON_Delete(s);
-        cJSON_Delete(a);
-        return NULL;
-      }
-    }
+    for (size_t i = 0; a != NULL && i < v->nstrs && !r->oom; i++) jput(r, a, NULL, cJSON_CreateString(v->strs[i]));
     return a;
   }
   }
@@ -388,10 +375,60 @@ void cli_result_rows(cli_result *r, const char *key, const char *title, const cl
   if (m == 1) {
     cli_table_render_body(t, r->out, "  "); /* one column: a list, no header */
   } else {
-    cli_table_render(t, CLI_FMT_TABLE, r->out);
+    cli_table_render(t, r->out);
   }
   if (cli_table_failed(t)) r->oom = 1;
   cli_table_free(t);
+}
+
+/* The table of nrows rows of one description by column: a line per column shown, with its name,
+ * each row's value and its unit, after title. With labels: a header (name_header, the labels,
+ * "unit") over a rule; without: the lines only, indented by the nesting (a row's fields). */
+static void table_by_column(cli_result *r, const char *title, const char *name_header,
+                            const char *const *labels, const cli_column *cols, size_t ncols,
+                            const void *const *rows, size_t nrows, const void *user) {
+  const size_t m = nrows + 2; /* name, a value per row, unit */
+  const char **cells = malloc(m * sizeof *cells);
+  char (*buf)[1024] = malloc(m * sizeof *buf);
+  cli_cell *v = malloc(sizeof *v);
+  cli_table *t = NULL;
+  if (cells != NULL && buf != NULL && v != NULL) {
+    for (size_t k = 0; k < m; k++) cells[k] = "";
+    if (labels != NULL) {
+      cells[0] = name_header;
+      for (size_t k = 0; k < nrows; k++) cells[1 + k] = labels[k];
+      cells[m - 1] = "unit";
+    }
+    t = cli_table_new(m, cells);
+  }
+  for (size_t j = 0; t != NULL && j < ncols; j++) {
+    const cli_column *c = &cols[j];
+    if (!shown(c, CLI_IN_TABLE)) continue;
+    cells[0] = c->name;
+    for (size_t k = 0; k < nrows; k++) {
+      cell_of(c, rows[k], k, user, v);
+      cells[1 + k] = cell_text(c, v, buf[1 + k], sizeof buf[1 + k]);
+    }
+    cells[m - 1] = c->unit ? c->unit : "";
+    cli_table_add(t, cells);
+  }
+  if (t == NULL || cli_table_failed(t)) {
+    r->oom = 1;
+  } else if (labels != NULL) {
+    if (title != NULL) cli_out_printf(r->out, "%s\n", title);
+    cli_table_render(t, r->out);
+  } else {
+    if (title != NULL) cli_out_printf(r->out, "%s\n", title);
+    char indent[2 * MAX_DEPTH + 3];
+    const size_t w = r->tdepth ? 2 * r->tdepth : 2;
+    memset(indent, ' ', w);
+    indent[w] = '\0';
+    cli_table_render_body(t, r->out, indent);
+  }
+  cli_table_free(t);
+  free(cells);
+  free(buf);
+  free(v);
 }
 
 void cli_result_fields(cli_result *r, const char *title, const cli_column *cols, size_t ncols,
@@ -406,30 +443,7 @@ void cli_result_fields(cli_result *r, const char *title, const cli_column *cols,
     cli_result_rows(r, NULL, NULL, cols, ncols, row, 0, 1, user, where);
     return;
   }
-  if (!(where & CLI_IN_TABLE)) return;
-  static const char *const hdr[3] = {"", "", ""};
-  cli_table *t = cli_table_new(3, hdr);
-  if (t == NULL) {
-    r->oom = 1;
-    return;
-  }
-  for (size_t k = 0; k < ncols; k++) {
-    const cli_column *c = &cols[k];
-    if (!shown(c, CLI_IN_TABLE)) continue;
-    cli_cell v;
-    char buf[1024];
-    cell_of(c, row, 0, user, &v);
-    const char *cells[3] = {c->name, cell_text(c, &v, buf, sizeof buf), c->unit ? c->unit : ""};
-    cli_table_add(t, cells);
-  }
-  if (title != NULL) cli_out_printf(r->out, "%s\n", title);
-  char indent[2 * MAX_DEPTH + 3];
-  const size_t w = r->tdepth ? 2 * r->tdepth : 2;
-  memset(indent, ' ', w);
-  indent[w] = '\0';
-  cli_table_render_body(t, r->out, indent);
-  if (cli_table_failed(t)) r->oom = 1;
-  cli_table_free(t);
+  if (where & CLI_IN_TABLE) table_by_column(r, title, NULL, NULL, cols, ncols, &row, 1, user);
 }
 
 void cli_result_compare(cli_result *r, const char *key, const char *title, const char *name_header,
@@ -447,62 +461,26 @@ void cli_result_compare(cli_result *r, const char *key, const char *title, const
     if (key != NULL) cli_result_end(r);
     return;
   }
-  cli_cell *v = malloc(sizeof *v);
-  if (v == NULL) {
-    r->oom = 1;
-    return;
-  }
   if (r->fmt == CLI_FMT_CSV) {
-    if ((where & CLI_IN_CSV) && r->csv != NULL) {
-      ru_csv_writer_str(r->csv, name_header);
-      for (size_t k = 0; k < nrows; k++) ru_csv_writer_str(r->csv, labels[k]);
-      ru_csv_writer_str(r->csv, "unit");
-      ru_csv_writer_end_row(r->csv);
-      for (size_t j = 0; j < ncols && ru_csv_writer_status(r->csv) == RU_OK; j++) {
-        if (!shown(&cols[j], CLI_IN_CSV)) continue;
-        ru_csv_writer_str(r->csv, cols[j].name);
-        for (size_t k = 0; k < nrows; k++) {
-          cell_of(&cols[j], rows[k], k, user, v);
-          csv_cell(r, &cols[j], v);
-        }
-        ru_csv_writer_str(r->csv, cols[j].unit ? cols[j].unit : "");
-        ru_csv_writer_end_row(r->csv);
+    if (!(where & CLI_IN_CSV) || r->csv == NULL) return;
+    cli_cell v;
+    ru_csv_writer_str(r->csv, name_header);
+    for (size_t k = 0; k < nrows; k++) ru_csv_writer_str(r->csv, labels[k]);
+    ru_csv_writer_str(r->csv, "unit");
+    ru_csv_writer_end_row(r->csv);
+    for (size_t j = 0; j < ncols && ru_csv_writer_status(r->csv) == RU_OK; j++) {
+      if (!shown(&cols[j], CLI_IN_CSV)) continue;
+      ru_csv_writer_str(r->csv, cols[j].name);
+      for (size_t k = 0; k < nrows; k++) {
+        cell_of(&cols[j], rows[k], k, user, &v);
+        csv_cell(r, &cols[j], &v);
       }
+      ru_csv_writer_str(r->csv, cols[j].unit ? cols[j].unit : "");
+      ru_csv_writer_end_row(r->csv);
     }
-    free(v);
     return;
   }
-  const size_t m = nrows + 2; /* name, a value per row, unit */
-  const char **cells = (where & CLI_IN_TABLE) ? malloc(m * sizeof *cells) : NULL;
-  char (*buf)[1024] = cells != NULL ? malloc(m * sizeof *buf) : NULL;
-  cli_table *t = NULL;
-  if (buf != NULL) {
-    cells[0] = name_header;
-    for (size_t k = 0; k < nrows; k++) cells[1 + k] = labels[k];
-    cells[m - 1] = "unit";
-    t = cli_table_new(m, cells);
-  }
-  for (size_t j = 0; t != NULL && j < ncols; j++) {
-    const cli_column *c = &cols[j];
-    if (!shown(c, CLI_IN_TABLE)) continue;
-    cells[0] = c->name;
-    for (size_t k = 0; k < nrows; k++) {
-      cell_of(c, rows[k], k, user, v);
-      cells[1 + k] = cell_text(c, v, buf[1 + k], sizeof buf[1 + k]);
-    }
-    cells[m - 1] = c->unit ? c->unit : "";
-    cli_table_add(t, cells);
-  }
-  if ((where & CLI_IN_TABLE) && (t == NULL || cli_table_failed(t))) {
-    r->oom = 1;
-  } else if (t != NULL) {
-    if (title != NULL) cli_out_printf(r->out, "%s\n", title);
-    cli_table_render(t, CLI_FMT_TABLE, r->out);
-  }
-  cli_table_free(t);
-  free(cells);
-  free(buf);
-  free(v);
+  if (where & CLI_IN_TABLE) table_by_column(r, title, name_header, labels, cols, ncols, rows, nrows, user);
 }
 
 void cli_result_series(cli_result *r, const cli_series_set *s, unsigned where) {
@@ -598,7 +576,7 @@ void cli_result_series(cli_result *r, const cli_series_set *s, unsigned where) {
     }
     cli_table_add(t, cells);
   }
-  if (!r->oom) cli_table_render(t, CLI_FMT_TABLE, r->out);
+  if (!r->oom) cli_table_render(t, r->out);
   if (t != NULL && cli_table_failed(t)) r->oom = 1;
   cli_table_free(t);
   free(buf);
@@ -679,26 +657,10 @@ void cli_result_merge(cli_result *r, cJSON *obj) {
 
 void cli_result_note(cli_result *r, const char *fmt, ...) {
   if (r == NULL || r->oom || r->fmt != CLI_FMT_TABLE) return;
-  char small[1024];
   va_list ap;
   va_start(ap, fmt);
-  const int n = vsnprintf(small, sizeof small, fmt, ap);
+  cli_out_vprintf(r->out, fmt, ap);
   va_end(ap);
-  if (n < 0) return;
-  if ((size_t)n < sizeof small) {
-    cli_out_write(r->out, small, (size_t)n);
-    return;
-  }
-  char *big = malloc((size_t)n + 1);
-  if (big == NULL) {
-    r->oom = 1;
-    return;
-  }
-  va_start(ap, fmt);
-  vsnprintf(big, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  cli_out_write(r->out, big, (size_t)n);
-  free(big);
 }
 
 static void begin(cli_result *r, const char *key, const char *array_key, const char *title) {

@@ -29,19 +29,17 @@ int simargs_parse(cli_ctx *ctx, simargs *a) {
   /* the values were checked against the option table (cli_parse): kinds and ranges hold */
   for (size_t k = 0; k < ctx->nparsed; k++) {
     const cli_arg *p = &ctx->parsed[k];
-    if (p->opt != NULL && cli_is_common(p->opt)) continue;
     if (simargs_is_regimen(p)) {
       if (a->nregimens >= SIMARGS_MAX) return cli_usage(ctx, "too many regimens (at most %d)", SIMARGS_MAX);
       a->regimens[a->nregimens++] = p->text;
       continue;
     }
-    if (p->opt == NULL || !is_sim_option(p->opt)) {
-      for (int t = 0; t < p->ntok; t++) {
-        if (a->nrest >= CLI_MAX_ARGS) return cli_usage(ctx, "too many arguments");
-        a->rest[a->nrest++] = ctx->argv[p->first + t];
-      }
+    if (p->opt == NULL) {
+      if (a->nrest >= CLI_MAX_ARGS) return cli_usage(ctx, "too many arguments");
+      a->rest[a->nrest++] = p->text;
       continue;
     }
+    if (!is_sim_option(p->opt)) continue; /* the command's own: it reads them with cli_str */
     const char *n = p->opt->name;
     if (strcmp(n, "--phenotype") == 0) {
       if (a->nphenotypes >= SIMARGS_MAX_PHENOTYPES) return cli_usage(ctx, "too many --phenotype options");
@@ -72,20 +70,9 @@ int simargs_parse(cli_ctx *ctx, simargs *a) {
 }
 
 int simargs_no_rest(cli_ctx *ctx, const simargs *a) {
-  /* options in rest were declared by the command (the table refused every other one): only a
-   * leftover positional is an error */
-  for (size_t i = 0; i < a->nrest; i++) {
-    const char *r = a->rest[i];
-    if (r[0] == '-' && r[1] != '\0') {
-      const char *eq = strchr(r, '=');
-      const cli_option *o = cli_option_find(ctx->cmd->groups, r, eq ? (size_t)(eq - r) : strlen(r));
-      if (o != NULL && o->kind != CLI_V_FLAG && eq == NULL) i++; /* and its value */
-      continue;
-    }
-    return cli_usage(ctx, "'%s' is not a regimen (expected DRUG:DOSE[:qINTERVAL]..., e.g. "
-                          "paroxetine:20mg:q24h)", r);
-  }
-  return 0;
+  if (a->nrest == 0) return 0;
+  return cli_usage(ctx, "'%s' is not a regimen (expected DRUG:DOSE[:qINTERVAL]..., e.g. "
+                        "paroxetine:20mg:q24h)", a->rest[0]);
 }
 
 int simargs_regimen(cli_ctx *ctx, const simargs *a, ru_regimen **out) {

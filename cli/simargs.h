@@ -23,13 +23,14 @@ typedef struct simargs {
   const char *targets;               /* --target / --targets */
   ru_solver solver;                  /* --solver auto|hybrid|cvode */
   double tol;                        /* --tol: hybrid defect tolerance (0: default) */
-  const char *rest[CLI_MAX_ARGS];    /* options this parser does not know, for the command */
+  const char *rest[CLI_MAX_ARGS];    /* positional arguments that are not regimens */
   size_t nrest;
 } simargs;
 
 /* A positional argument that simargs_parse takes as a regimen (DRUG:DOSE...). */
 int simargs_is_regimen(const cli_arg *p);
-/* Splits ctx->args into simargs; unknown options go to rest. Returns 0 or an exit code. */
+/* Reads the regimen, solver, grid and target options and the positionals of ctx->parsed into
+ * simargs (the command reads its own options with cli_str). Returns 0 or an exit code. */
 int simargs_parse(cli_ctx *ctx, simargs *a);
 /* Builds a regimen from the positional regimens (or --data). Returns 0 or an exit code. */
 int simargs_regimen(cli_ctx *ctx, const simargs *a, ru_regimen **out);
@@ -41,8 +42,7 @@ int simargs_times(cli_ctx *ctx, const simargs *a, double default_days, double **
 /* The regimen-to-simulation path of most commands: regimen from the arguments, then the
  * subject simulation (the regimen is freed). Returns 0 or an exit code. */
 int simargs_build(cli_ctx *ctx, const simargs *a, ru_sim **out);
-/* Rejects a leftover positional argument (not a regimen); the command's own options, already
- * checked by its table, may remain. Returns 0 or a usage error. */
+/* Rejects a leftover positional argument (not a regimen). Returns 0 or a usage error. */
 int simargs_no_rest(cli_ctx *ctx, const simargs *a);
 /* Splits a comma list of targets ("SERT,NET" or "all") into names. */
 size_t simargs_target_list(const char *spec, const char **out, size_t max);

@@ -300,6 +300,9 @@ RU_API int ru_kb_is_product(const ru_kb *kb, const char *name, char canonical[RU
 /* The product's model values. Unknown: RU_ENOTFOUND. An incomplete product is returned with
  * out->incomplete set (callers that simulate refuse it with that reason, RU_EMISSING). */
 RU_API ru_status ru_kb_product(const ru_kb *kb, const char *name, ru_product *out, ru_error *err);
+/* Every product in the order of ru_kb_product_at (alphabetical) into *out[*n], allocated even
+ * when *n is 0 (caller frees with ru_free). On error nothing is left allocated. */
+RU_API ru_status ru_kb_products(const ru_kb *kb, ru_product **out, size_t *n, ru_error *err);
 /* JSON of a product for `drugs show` (every value with its source and status, derivations,
  * notes, and the full citation of every source). Caller frees with ru_free. */
 RU_API ru_status ru_kb_product_json(const ru_kb *kb, const char *name, char **json, ru_error *err);

@@ -202,6 +202,65 @@ RU_API ru_status ru_pd_ed50(const ru_kb *kb, const char *compound, double interv
  * denominator is at or below RU_PD_OCCUPANCY_FLOOR. Cannot fail. */
 RU_API double ru_pd_occupancy_ratio(double numerator, double denominator);
 
+/* --- a product at its label dose (src/pd/product_map.c) ---------------------------------------- */
+
+/* Which of a product's label doses (ru_product usual/low/high_dose_mg). */
+typedef enum ru_label_dose { RU_LABEL_DOSE_USUAL, RU_LABEL_DOSE_LOW, RU_LABEL_DOSE_HIGH } ru_label_dose;
+
+/* An enzyme a compound of the product inhibits by the FDA 2020 basic static screen. */
+typedef struct ru_pd_inhibited {
+  char enzyme[RU_NAME_MAX];
+  int time_dependent; /* 1: the R2 (mechanism-based) row found it, 0: R1 (reversible) */
+} ru_pd_inhibited;
+
+/* One product at a label dose, at steady state. */
+typedef struct ru_pd_product_map {
+  ru_product product;          /* as the knowledge base lists it */
+  double dose_mg, interval_h;  /* the label dose and interval (NaN when not sourced) */
+  /* "" when mapped; else why not: "incomplete: ...", "no sourced usual dose in the knowledge
+   * base", or the simulation's one-line error (a compound value missing). Mapped or not, the
+   * arrays below are owned: ru_pd_product_map_free. */
+  char not_mapped[RU_ERROR_MESSAGE_MAX + 16];
+  size_t ntargets;
+  double *mean;                /* [ntargets] mean occupancy over the interval (fraction) */
+  double net_sert;             /* ru_pd_occupancy_ratio of NET over SERT when both are among the
+                                * targets, else NaN */
+  size_t ninhibited;
+  ru_pd_inhibited *inhibited;  /* [ninhibited] each enzyme once, first finding kept */
+  size_t nkpuu_default;
+  char (*kpuu_default)[RU_NAME_MAX]; /* [nkpuu_default] compounds whose occupancy of a target
+                                      * used the default Kp,uu,brain, in order of appearance */
+} ru_pd_product_map;
+
+/* Maps product at its `which` label dose and interval: steady-state mean occupancy of each of
+ * ntargets targets (ru_pd_summarise on RU_PD_STEADY_POINTS), the NET/SERT ratio, the compounds
+ * that used the default Kp,uu,brain, and the enzymes inhibited by ru_ddi_static_screen at the
+ * unbound steady-state peak (ru_pd_unbound_peak_um) of every compound present (parents and
+ * metabolites; a compound without fu or molar mass is not screened). A product that cannot be
+ * mapped is RU_OK with out->not_mapped saying why. Errors (unknown product, NULL argument, out
+ * of memory) leave nothing allocated in out. */
+RU_API ru_status ru_pd_product_map_at(const ru_kb *kb, const char *product, ru_label_dose which,
+                                      const char *const *targets, size_t ntargets,
+                                      ru_pd_product_map *out, ru_error *err);
+/* Releases the arrays of a map (NULL-safe; the struct itself is the caller's). */
+RU_API void ru_pd_product_map_free(ru_pd_product_map *m);
+/* Presentation order of a map's rows: mapped products first, then the ones not mapped; each
+ * part by class (SSRI, SNRI, NRI, NDRI, TCA, NDRI (stimulant), stimulant (releaser),
+ * wakefulness, then any other) and by name (case-insensitive). */
+RU_API void ru_pd_product_map_sort(ru_pd_product_map *rows, size_t n);
+
+/* Every product of the knowledge base whose class contains klass (case-insensitive substring:
+ * "stimulant" matches both stimulant classes; NULL or "": all) mapped as ru_pd_product_map_at,
+ * in the order of ru_pd_product_map_sort. *rows[*n] is allocated (ru_pd_product_maps_free; *n
+ * may be 0). cancel (may be NULL) is read before each product: non-zero stops with
+ * RU_EINTERRUPTED. On error nothing is left allocated. */
+RU_API ru_status ru_pd_map_products(const ru_kb *kb, const char *klass, ru_label_dose which,
+                                    const char *const *targets, size_t ntargets,
+                                    const volatile sig_atomic_t *cancel, ru_pd_product_map **rows,
+                                    size_t *n, ru_error *err);
+/* Releases rows[n] from ru_pd_map_products (NULL-safe). */
+RU_API void ru_pd_product_maps_free(ru_pd_product_map *rows, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -64,6 +64,13 @@ typedef struct ru_pop_criterion {
   int at_least;     /* 1: >=, 0: <= */
 } ru_pop_criterion;
 
+/* Parses "TARGET>=FRACTION" or "TARGET<=FRACTION" (e.g. "SERT>=0.8"; the target is not checked
+ * here, ru_pop_new does): RU_EPARSE without a comparison or a target (or a target name of
+ * RU_NAME_MAX or more characters), RU_ERANGE when the threshold is not a plain decimal in [0, 1].
+ * The message does not repeat spec (the caller names its option and the text). out is written
+ * only on success. */
+RU_API ru_status ru_pop_criterion_parse(const char *spec, ru_pop_criterion *out, ru_error *err);
+
 typedef struct ru_pop_config {
   uint64_t seed;
   const char *ancestry;             /* NULL: RU_POP_DEFAULT_ANCESTRY */
@@ -132,6 +139,8 @@ typedef struct ru_pop_band_info {
 RU_API size_t ru_pop_band_count(const ru_pop *p);
 RU_API ru_status ru_pop_band(const ru_pop *p, size_t b, ru_pop_band_info *out, ru_error *err);
 
+/* The criteria of the run (cfg->criteria, or the default ones). The entries are one array, valid
+ * for the life of p: ru_pop_criterion_at(p, 0) + k is criterion k (NULL when there are none). */
 RU_API size_t ru_pop_criterion_count(const ru_pop *p);
 RU_API const ru_pop_criterion *ru_pop_criterion_at(const ru_pop *p, size_t k);
 
@@ -147,7 +156,8 @@ RU_API const char *ru_pop_cyp2c19_name(const ru_pop *p, size_t h);
 RU_API double ru_pop_cyp2c19_frequency(const ru_pop *p, size_t h);
 RU_API double ru_pop_cyp2c19_activity(const ru_pop *p, size_t h, int *as_nm);
 
-/* The variability applied: one row per (compound, key). source "" = stated default. */
+/* The variability applied: one row per (compound, key). source "" = stated default. The rows
+ * are one array, valid for the life of p: ru_pop_variability_at(p, 0) + i is row i. */
 typedef struct ru_pop_variability {
   char compound[RU_NAME_MAX];
   char key[32];   /* cl_f_l_per_h, v_f_l or ka_per_h */
@@ -234,6 +244,21 @@ RU_API double ru_pop_exposure_percentile(const ru_pop *p, const ru_pop_summary *
  * has no length). */
 RU_API double ru_pop_cavg_percentile(const ru_pop *p, const ru_pop_summary *s, size_t g, size_t i,
                                      double q);
+
+/* The model's fixed statements (src/pop/notes.c), part of every result: the JSON "covariance",
+ * "covariates" and "attainment_final_definition". Static strings; cannot fail. */
+RU_API const char *ru_pop_covariance_note(void);
+RU_API const char *ru_pop_covariate_note(void);
+RU_API const char *ru_pop_final_note(void);
+
+/* --- the plot (src/pop/plot.c) ----------------------------------------------------------------- */
+
+/* Draws the summary into path (.png, .svg or .pdf, by ru_plot_panels; written atomically):
+ * stacked panels on the time axis (days beyond 72 h) of the median and 5-95 % band of each
+ * compound's total concentration, the same of each target's occupancy, the probability of each
+ * target-attainment criterion, and the end-window Cavg of the first compound by CYP2D6 phenotype.
+ * The CLI's --plot (docs/population.md). */
+RU_API ru_status ru_pop_plot(const ru_pop *p, const ru_pop_summary *s, const char *path, ru_error *err);
 
 /* --- the default grid (src/pop/grid.c) ----------------------------------------------------------- */
 

@@ -329,6 +329,7 @@ _SIGNATURES = {
     "ru_kb_product_count": (c_size_t, [_P]),
     "ru_kb_product_at": (c_int, [_P, c_size_t, c_char * RU_NAME_MAX, _ERR]),
     "ru_kb_product": (c_int, [_P, c_char_p, POINTER(RuProduct), _ERR]),
+    "ru_kb_products": (c_int, [_P, POINTER(POINTER(RuProduct)), _SZP, _ERR]),
     "ru_release_kind_name": (c_char_p, [c_int]),
     "ru_kb_targets": (_CPP, []),
     "ru_kb_scaling": (c_int, [_P, c_char_p, POINTER(RuValue), _ERR]),

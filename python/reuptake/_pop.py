@@ -7,7 +7,6 @@ same numbers."""
 
 from __future__ import annotations
 
-import math
 from concurrent.futures import ThreadPoolExecutor
 from ctypes import (POINTER, Structure, byref, c_char, c_char_p, c_double, c_int, c_size_t,
                     c_uint64, c_void_p)
@@ -75,6 +74,7 @@ if AVAILABLE:
             ("ru_pop_band", c_int, [_P, c_size_t, POINTER(RuPopBandInfo), _E]),
             ("ru_pop_criterion_count", c_size_t, [_P]),
             ("ru_pop_criterion_at", POINTER(RuPopCriterion), [_P, c_size_t]),
+            ("ru_pop_criterion_parse", c_int, [c_char_p, POINTER(RuPopCriterion), _E]),
             ("ru_pop_phenotype_count", c_size_t, [_P]),
             ("ru_pop_phenotype_name", c_char_p, [_P, c_size_t]),
             ("ru_pop_phenotype_frequency", c_double, [_P, c_size_t]),
@@ -85,6 +85,8 @@ if AVAILABLE:
             ("ru_pop_variability_count", c_size_t, [_P]),
             ("ru_pop_variability_at", POINTER(RuPopVariability), [_P, c_size_t]),
             ("ru_pop_window_h", c_double, [_P]),
+            ("ru_pop_covariance_note", c_char_p, []), ("ru_pop_covariate_note", c_char_p, []),
+            ("ru_pop_final_note", c_char_p, []),
             ("ru_pop_default_horizon_h", c_double, []),
             ("ru_pop_default_step_h", c_double, [c_double]),
             ("ru_pop_summary_new", c_int, [_P, POINTER(c_void_p), _E]),
@@ -102,27 +104,15 @@ if AVAILABLE:
                                     POINTER(c_uint64)])):
         lib.bind(_name, _res, _args)
 
-# cmd_population.c's fixed texts, so the result says what the CLI says
-COVARIANCE_NOTE = ("none: no published covariance between CL, V and ka is in the knowledge "
-                   "base; parameters vary independently")
-COVARIATE_NOTE = ("not modelled: the knowledge base holds no sourced effect of weight, sex or "
-                  "smoking on these compounds")
-FINAL_NOTE = ("fraction of subjects meeting the criterion at every grid point of the end window "
-              "(the last dosing interval: for >= criteria, the steady-state trough)")
-
 
 def _criterion(spec: str) -> RuPopCriterion:
-    op, at_least = (">=", 1) if ">=" in spec else ("<=", 0)
-    pos = spec.find(op)
-    if pos <= 0 or pos >= RU_NAME_MAX:
-        raise C.usage(f"--target-attainment '{spec}': expected TARGET>=FRACTION, e.g. SERT>=0.8")
-    try:
-        v = float(spec[pos + 2:])
-    except ValueError:
-        v = math.nan
-    if not (0.0 <= v <= 1.0):
-        raise C.usage(f"--target-attainment '{spec}': threshold must be a fraction in [0, 1]")
-    return RuPopCriterion(spec[:pos].encode(), v, at_least)
+    """The library's one parser of TARGET>=FRACTION (ru_pop_criterion_parse), with the CLI's
+    message."""
+    out = RuPopCriterion()
+    err = C.new_error()
+    if lib.ru_pop_criterion_parse(C.enc(spec), byref(out), byref(err)) != 0:
+        raise C.usage(f"--target-attainment '{spec}': {C.dec(err.message)}")
+    return out
 
 
 def _percentiles(pct: Sequence[float]) -> List[float]:
@@ -344,11 +334,11 @@ def _result(k: C.KnowledgeBase, p: c_void_p, s: c_void_p, seed: int,
         "bands": C.table(bands, numeric=("resolution", "time_h", *keys)),
         "attainment": C.table(att, numeric=("threshold", "time_h", "probability")),
         "attainment_final": C.table(final, numeric=("threshold", "final")),
-        "attainment_final_definition": FINAL_NOTE,
+        "attainment_final_definition": C.dec(lib.ru_pop_final_note()),
         "window_h": lib.ru_pop_window_h(p),
         "by_phenotype": C.table(byp, numeric=("frequency", "auc_mean", "auc_p5", "auc_p50",
                                               "auc_p95", "cavg_mean")),
         "variability": C.table(var, numeric=("cv",)),
-        "covariance": COVARIANCE_NOTE,
-        "covariates": COVARIATE_NOTE,
+        "covariance": C.dec(lib.ru_pop_covariance_note()),
+        "covariates": C.dec(lib.ru_pop_covariate_note()),
     }

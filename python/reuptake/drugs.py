@@ -92,20 +92,23 @@ def _products(k: C.KnowledgeBase, klass: Optional[str]) -> Any:
     """As `reuptake drugs list --products` (cmd_drugs.c list_products)."""
     cols: Dict[str, Any] = {key: [] for key in ("product", "class", "compounds", "release",
                                                 "usual_dose_mg", "interval_h", "incomplete")}
-    for i in range(lib.ru_kb_product_count(k.handle)):
-        name = (c_char * 64)()
-        p = RuProduct()
-        err = C.new_error()
-        C.check(lib.ru_kb_product_at(k.handle, i, name, byref(err)), err)
-        C.check(lib.ru_kb_product(k.handle, name.value, byref(p), byref(err)), err)
-        if klass is not None and C.dec(p.drug_class).lower() != klass.lower():
-            continue
-        cols["product"].append(C.dec(p.name))
-        cols["class"].append(C.dec(p.drug_class))
-        cols["compounds"].append([C.dec(p.component[c].compound)
-                                  for c in range(p.n_components)])
-        cols["release"].append(C.dec(lib.ru_release_kind_name(p.release.kind)))
-        cols["usual_dose_mg"].append(p.usual_dose_mg.value)
-        cols["interval_h"].append(p.interval_h.value)
-        cols["incomplete"].append(C.dec(p.incomplete) or None)
+    rows = POINTER(RuProduct)()
+    n = c_size_t(0)
+    err = C.new_error()
+    C.check(lib.ru_kb_products(k.handle, byref(rows), byref(n), byref(err)), err)
+    try:
+        for i in range(n.value):
+            p = rows[i]  # read before the list is freed below
+            if klass is not None and C.dec(p.drug_class).lower() != klass.lower():
+                continue
+            cols["product"].append(C.dec(p.name))
+            cols["class"].append(C.dec(p.drug_class))
+            cols["compounds"].append([C.dec(p.component[c].compound)
+                                      for c in range(p.n_components)])
+            cols["release"].append(C.dec(lib.ru_release_kind_name(p.release.kind)))
+            cols["usual_dose_mg"].append(p.usual_dose_mg.value)
+            cols["interval_h"].append(p.interval_h.value)
+            cols["incomplete"].append(C.dec(p.incomplete) or None)
+    finally:
+        lib.ru_free(rows)
     return C.table(cols, numeric=("usual_dose_mg", "interval_h"))

@@ -146,8 +146,12 @@ class InstalledPackage(unittest.TestCase):
                            capture_output=True, text=True, check=False, timeout=300,
                            env=clean_env())
         self.assertEqual(p.returncode, 0, p.stderr)
+        # the library of this test's install, through the loader: pkg-config sees no .pc, so a
+        # libreuptake that an earlier `make install` put in /usr/local is not the one loaded
+        empty = os.path.join(self.tmp, "empty-pc")
+        os.makedirs(empty, exist_ok=True)
         q = run_py(ONE_LINER, self.elsewhere,
-                   clean_env(PYTHONPATH=target,
+                   clean_env(PYTHONPATH=target, PKG_CONFIG_LIBDIR=empty,
                              LD_LIBRARY_PATH=os.path.join(self.prefix, "lib")))
         self.assertEqual(q.returncode, 0, q.stderr)
         self.assertIn("paroxetine", q.stdout)

@@ -676,6 +676,30 @@ ru_status ru_kb_product(const ru_kb *kb, const char *name, ru_product *out, ru_e
   return RU_OK;
 }
 
+ru_status ru_kb_products(const ru_kb *kb, ru_product **out, size_t *n, ru_error *err) {
+  if (kb == NULL || out == NULL || n == NULL) {
+    return ru_error_set(err, RU_EINVAL, "ru_kb_products: NULL argument");
+  }
+  *out = NULL;
+  *n = 0;
+  const size_t np = ru_kb_product_count(kb);
+  ru_product *all = rui_calloc(np + 1, sizeof *all);
+  if (all == NULL) return ru_error_set(err, RU_ENOMEM, "knowledge base: out of memory");
+  ru_status rc = RU_OK;
+  for (size_t i = 0; i < np && rc == RU_OK; i++) {
+    char name[RU_NAME_MAX];
+    rc = ru_kb_product_at(kb, i, name, err);
+    if (rc == RU_OK) rc = ru_kb_product(kb, name, &all[i], err);
+  }
+  if (rc != RU_OK) {
+    rui_free(all);
+    return rc;
+  }
+  *out = all;
+  *n = np;
+  return RU_OK;
+}
+
 /* --- JSON ------------------------------------------------------------------------------------ */
 
 static void add_num_or_null(cJSON *o, const char *k, double v) {

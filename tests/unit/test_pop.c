@@ -2,12 +2,15 @@
  * percentile resolution, exact merge, phenotype frequencies, flat memory, fast path = general
  * path. One behaviour per test, named after it. */
 #include <math.h>
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -372,6 +375,93 @@ static void cancel_flag_stops_between_subjects(void **state) {
   ru_pop_free(p);
 }
 
+static void criterion_parse_reads_target_comparison_and_threshold(void **state) {
+  (void)state;
+  ru_pop_criterion c;
+  ru_error err;
+  assert_int_equal(ru_pop_criterion_parse("SERT>=0.8", &c, &err), RU_OK);
+  assert_string_equal(c.target, "SERT");
+  assert_int_equal(c.at_least, 1);
+  assert_true(c.threshold == 0.8);
+  assert_int_equal(ru_pop_criterion_parse("NET<=0", &c, &err), RU_OK);
+  assert_string_equal(c.target, "NET");
+  assert_int_equal(c.at_least, 0);
+  assert_true(c.threshold == 0.0);
+}
+
+static void criterion_parse_rejects_no_comparison_no_target_and_non_fractions(void **state) {
+  (void)state;
+  ru_pop_criterion c;
+  ru_error err;
+  assert_int_equal(ru_pop_criterion_parse("NET=0.8", &c, &err), RU_EPARSE);
+  assert_string_equal(err.message, "expected TARGET>=FRACTION, e.g. SERT>=0.8");
+  assert_int_equal(ru_pop_criterion_parse(">=0.8", &c, &err), RU_EPARSE);
+  char long_name[RU_NAME_MAX + 8];
+  memset(long_name, 'A', RU_NAME_MAX);
+  strcpy(long_name + RU_NAME_MAX, ">=0.5");
+  assert_int_equal(ru_pop_criterion_parse(long_name, &c, &err), RU_EPARSE);
+  const char *bad[] = {"NET>=1.5", "NET>=-0.1", "NET>=", "NET>= 0.8", "NET>=nan", "NET>=0x0.8"};
+  for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+    assert_int_equal(ru_pop_criterion_parse(bad[k], &c, &err), RU_ERANGE);
+    assert_string_equal(err.message, "threshold must be a fraction in [0, 1]");
+  }
+}
+
+/* pop.h: the criteria and the variability rows are one array each (callers read them in place). */
+static void criteria_and_variability_rows_are_one_array(void **state) {
+  const fixture *f = *state;
+  ru_pop *p = make_pop(f, 1, 0);
+  assert_true(ru_pop_criterion_count(p) > 0); /* the default: each banded transporter >= 0.8 */
+  for (size_t k = 0; k < ru_pop_criterion_count(p); k++) {
+    assert_ptr_equal(ru_pop_criterion_at(p, k), ru_pop_criterion_at(p, 0) + k);
+  }
+  assert_true(ru_pop_variability_count(p) > 0);
+  for (size_t i = 0; i < ru_pop_variability_count(p); i++) {
+    assert_ptr_equal(ru_pop_variability_at(p, i), ru_pop_variability_at(p, 0) + i);
+  }
+  ru_pop_free(p);
+}
+
+static size_t entries_in(const char *dir) {
+  DIR *d = opendir(dir);
+  assert_non_null(d);
+  size_t n = 0;
+  for (struct dirent *e = readdir(d); e != NULL; e = readdir(d)) {
+    if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) n++;
+  }
+  closedir(d);
+  return n;
+}
+
+/* --plot's view of a summary: one PNG (the file signature of PNG 1.2, RFC 2083 3.1) and no
+ * temporary file beside it; a directory that does not exist is an output error and no file. */
+static void plot_writes_one_png_and_no_file_on_failure(void **state) {
+  const fixture *f = *state;
+  ru_pop *p = make_pop(f, 1, 0);
+  ru_pop_summary *s = run(p, 0, 50);
+  char dir[] = "/tmp/ru_pop_plot_XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char path[64];
+  snprintf(path, sizeof path, "%s/pop.png", dir);
+  ru_error err;
+  ru_error_clear(&err);
+  if (ru_pop_plot(p, s, path, &err) != RU_OK) fail_msg("ru_pop_plot: %s", err.message);
+  FILE *fp = fopen(path, "rb");
+  assert_non_null(fp);
+  unsigned char sig[8] = {0};
+  assert_int_equal(fread(sig, 1, sizeof sig, fp), sizeof sig);
+  fclose(fp);
+  assert_memory_equal(sig, "\x89PNG\r\n\x1a\n", sizeof sig);
+  assert_int_equal(entries_in(dir), 1);
+  assert_int_equal(remove(path), 0);
+  snprintf(path, sizeof path, "%s/missing/pop.png", dir);
+  assert_int_equal(ru_pop_plot(p, s, path, &err), RU_EOUTPUT);
+  assert_int_equal(entries_in(dir), 0);
+  assert_int_equal(rmdir(dir), 0);
+  ru_pop_summary_free(s);
+  ru_pop_free(p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(same_seed_gives_bitwise_identical_summaries),
@@ -386,6 +476,10 @@ int main(void) {
       cmocka_unit_test(shards_cover_every_subject_once_in_whole_blocks),
       cmocka_unit_test(cancel_flag_stops_between_subjects),
       cmocka_unit_test(streamed_fast_path_equals_the_tile_path_bitwise),
+      cmocka_unit_test(criterion_parse_reads_target_comparison_and_threshold),
+      cmocka_unit_test(criterion_parse_rejects_no_comparison_no_target_and_non_fractions),
+      cmocka_unit_test(plot_writes_one_png_and_no_file_on_failure),
+      cmocka_unit_test(criteria_and_variability_rows_are_one_array),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

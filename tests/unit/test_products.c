@@ -32,6 +32,26 @@ static int teardown(void **state) {
   return 0;
 }
 
+/* ru_kb_products is every product, in ru_kb_product_at's order, each as ru_kb_product gives it. */
+static void test_the_product_list_is_every_product_in_order(void **state) {
+  (void)state;
+  ru_product *all = NULL;
+  size_t n = 0;
+  ru_error err;
+  assert_int_equal(ru_kb_products(kb, &all, &n, &err), RU_OK);
+  assert_int_equal(n, ru_kb_product_count(kb));
+  for (size_t i = 0; i < n; i++) {
+    char name[RU_NAME_MAX];
+    ru_product p;
+    assert_int_equal(ru_kb_product_at(kb, i, name, &err), RU_OK);
+    assert_int_equal(ru_kb_product(kb, name, &p, &err), RU_OK);
+    assert_string_equal(all[i].name, p.name);
+    assert_true(all[i].usual_dose_mg.value == p.usual_dose_mg.value || isnan(p.usual_dose_mg.value));
+  }
+  ru_free(all);
+  assert_int_equal(ru_kb_products(NULL, &all, &n, &err), RU_EINVAL);
+}
+
 static void test_spellings_resolve_to_the_product(void **state) {
   (void)state;
   const char *spellings[] = {"Effexor XR", "effexor-xr", "EFFEXOR XR", "Effexor_XR", "effexorxr", "venlafaxine XR"};
@@ -414,6 +434,7 @@ static void test_products_agree_on_both_engines(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_the_product_list_is_every_product_in_order),
       cmocka_unit_test(test_spellings_resolve_to_the_product),
       cmocka_unit_test(test_brand_synonyms_that_are_not_products_still_reach_their_compound),
       cmocka_unit_test(test_the_issue_products_are_all_there),
