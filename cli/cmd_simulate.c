@@ -131,16 +131,11 @@ static int draw(cli_ctx *ctx, const sim_out *o) {
   const int use_days = o->t[o->nt - 1] > 72.0;
   for (size_t j = 0; j < o->nt; j++) days[j] = use_days ? o->t[j] / 24.0 : o->t[j];
   size_t nconc = 0;
-  for (size_t i = 0; i < o->nc && nconc < 16; i++) {
-    conc_s[nconc].label = ru_sim_compound_name(o->s, i);
-    conc_s[nconc].y = o->conc + i * o->nt;
-    conc_s[nconc].y_low = conc_s[nconc].y_high = NULL;
-    nconc++;
+  for (; nconc < o->nc && nconc < 16; nconc++) {
+    conc_s[nconc] = (ru_plot_series){ru_sim_compound_name(o->s, nconc), o->conc + nconc * o->nt, NULL, NULL};
   }
   for (size_t k = 0; k < o->ntargets; k++) {
-    occ_s[k].label = o->targets[k];
-    occ_s[k].y = o->occ + k * o->nt;
-    occ_s[k].y_low = occ_s[k].y_high = NULL;
+    occ_s[k] = (ru_plot_series){o->targets[k], o->occ + k * o->nt, NULL, NULL};
   }
   ru_plot_panel panels[2] = {
       {"total plasma concentration (ng/mL)", conc_s, nconc, 0, 0.0, 0.0},
