@@ -86,55 +86,31 @@ static int target_list(cli_ctx *ctx, const char *spec, const char **targets, siz
   return 0;
 }
 
+/* --conc DRUG=LEVEL,...: the occupancy at those total plasma levels (library). */
 static int run_conc(cli_ctx *ctx, ru_kb *kb, const char *spec, const char *const *targets,
                     size_t ntar) {
-  ru_error err;
-  ru_error_clear(&err);
-  ru_sim *s = NULL;
-  ru_status st = ru_sim_new(kb, &s, &err);
   char *buf = strdup(spec);
-  char *save = NULL;
-  double levels[MAXT];
-  char names[MAXT][RU_NAME_MAX];
+  if (buf == NULL) return cli_fail(ctx, RU_ENOMEM, NULL);
+  const char *names[MAXT], *levels[MAXT];
   size_t n = 0;
-  if (buf == NULL && st == RU_OK) st = ru_error_set(&err, RU_ENOMEM, "out of memory");
-  for (char *tok = buf ? strtok_r(buf, ",", &save) : NULL; tok && st == RU_OK;
-       tok = strtok_r(NULL, ",", &save)) {
+  char *save = NULL;
+  for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
     char *eq = strchr(tok, '=');
     if (eq == NULL || eq == tok || n >= MAXT) {
-      st = ru_error_set(&err, RU_EPARSE,
-                        "--conc '%s': expected DRUG=LEVEL with a unit, e.g. nortriptyline=50ng/mL "
-                        "(at most %d compounds)", tok, MAXT);
-      break;
+      const int rc = cli_usage(ctx, "--conc '%s': expected DRUG=LEVEL with a unit, e.g. "
+                                    "nortriptyline=50ng/mL (at most %d compounds)", tok, MAXT);
+      free(buf);
+      return rc;
     }
     *eq = '\0';
-    st = ru_kb_resolve(kb, tok, names[n], &err);
-    if (st != RU_OK) break;
-    ru_compound c;
-    st = ru_kb_compound(kb, names[n], &c, &err);
-    if (st != RU_OK) break;
-    st = ru_units_parse(RU_UNIT_CONC, eq + 1, NULL, c.mw_g_per_mol.value, &levels[n], &err);
-    if (st != RU_OK) break;
-    n++;
+    names[n] = tok;
+    levels[n++] = eq + 1;
   }
-  free(buf);
-  /* the compounds are added without doses; their metabolites come along at level 0 */
-  for (size_t i = 0; i < n && st == RU_OK; i++) st = ru_sim_add_compound(s, names[i], &err);
-  for (size_t i = 0; st == RU_OK && i < ctx->nsets; i++) st = ru_sim_set_override(s, ctx->sets[i], &err);
   ru_pd_summary rows[MAXT];
-  double *conc = NULL;
-  if (st == RU_OK) {
-    const size_t nc = ru_sim_compound_count(s);
-    conc = calloc(nc + 1, sizeof *conc);
-    if (conc == NULL) st = ru_error_set(&err, RU_ENOMEM, "out of memory");
-    for (size_t i = 0; conc && i < n; i++) {
-      const long idx = ru_sim_compound_index(s, names[i]);
-      if (idx >= 0) conc[idx] = levels[i];
-    }
-  }
-  if (st == RU_OK) st = ru_pd_summarise(kb, s, targets, ntar, conc, 1, rows, &err);
-  free(conc);
-  ru_sim_free(s);
+  ru_error err;
+  ru_error_clear(&err);
+  const ru_status st = ru_pd_at_levels(kb, names, levels, n, ctx->sets, ctx->nsets, targets, ntar, rows, &err);
+  free(buf);
   if (st != RU_OK) return cli_fail(ctx, st, &err);
   return emit_rows(ctx, rows, ntar, 1, "given total plasma concentrations", NULL);
 }
@@ -159,8 +135,10 @@ static int run_doses(cli_ctx *ctx, ru_kb *kb, const simargs *a, const char *drug
   for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
     if (nd >= 64 || ru_units_parse(RU_UNIT_MASS, tok, "mg", 0.0, &doses[nd], &err) != RU_OK ||
         !(doses[nd] > 0.0)) {
+      /* tok lives in buf: report before freeing it */
+      const int rc = cli_usage(ctx, "--doses: bad dose '%s' (expected e.g. 10,20,40,80 in mg)", tok);
       free(buf);
-      return cli_usage(ctx, "--doses: bad dose '%s' (expected e.g. 10,20,40,80 in mg)", tok);
+      return rc;
     }
     nd++;
   }
@@ -174,17 +152,7 @@ static int run_doses(cli_ctx *ctx, ru_kb *kb, const simargs *a, const char *drug
   int bound[MAXT];
   if (mean == NULL) return cli_fail(ctx, RU_ENOMEM, NULL);
   const ru_pd_dose_options opt = {a->phenotypes, a->nphenotypes, ctx->sets, ctx->nsets};
-  for (size_t k = 0; k < ntar && st == RU_OK; k++) {
-    bound[k] = 0;
-    for (size_t d = 0; d < nd && st == RU_OK; d++) {
-      st = ru_pd_dose_mean(kb, canon, doses[d], tau_h, targets[k], &opt, &mean[k * nd + d],
-                           &bound[k], &err);
-    }
-    ed50[k] = nan("");
-    if (st == RU_OK && bound[k]) {
-      st = ru_pd_ed50(kb, canon, tau_h, targets[k], &opt, &ed50[k], &err);
-    }
-  }
+  st = ru_pd_dose_response(kb, canon, doses, nd, tau_h, targets, ntar, &opt, mean, bound, ed50, &err);
   if (st != RU_OK) {
     free(mean);
     return cli_fail(ctx, st, &err);

@@ -211,13 +211,8 @@ int cmd_physiology(cli_ctx *ctx) {
     ru_physio_free(p);
     return cli_fail(ctx, st, &err);
   }
-  static const char *const INPUTS[] = {
-      [RU_PHYSIO_NO_DRUG] = "none",
-      [RU_PHYSIO_HELD] = "held (--occupancy)",
-      [RU_PHYSIO_STEADY] = "regimen: mean steady-state occupancy over the last dosing interval",
-      [RU_PHYSIO_SINGLE_DOSE] = "single dose: time course, reported at the time of peak NET occupancy"};
   const char *src = ru_physio_state_source(p, state);
-  const phys_summary sum = {ru_physio_state_name(state), INPUTS[out.input], src != NULL ? src : "missing",
+  const phys_summary sum = {ru_physio_state_name(state), ru_physio_input_text(out.input), src != NULL ? src : "missing",
                             out.drug.net_occupancy, out.plasma_ne_fold, out.with_drug.volume_l,
                             out.with_drug.clearance_status != RU_VALUE_MISSING, out.time_of_peak_h};
   const size_t m = out.ncourse;

@@ -131,16 +131,11 @@ static int draw(cli_ctx *ctx, const sim_out *o) {
   const int use_days = o->t[o->nt - 1] > 72.0;
   for (size_t j = 0; j < o->nt; j++) days[j] = use_days ? o->t[j] / 24.0 : o->t[j];
   size_t nconc = 0;
-  for (size_t i = 0; i < o->nc && nconc < 16; i++) {
-    conc_s[nconc].label = ru_sim_compound_name(o->s, i);
-    conc_s[nconc].y = o->conc + i * o->nt;
-    conc_s[nconc].y_low = conc_s[nconc].y_high = NULL;
-    nconc++;
+  for (; nconc < o->nc && nconc < 16; nconc++) {
+    conc_s[nconc] = (ru_plot_series){ru_sim_compound_name(o->s, nconc), o->conc + nconc * o->nt, NULL, NULL};
   }
   for (size_t k = 0; k < o->ntargets; k++) {
-    occ_s[k].label = o->targets[k];
-    occ_s[k].y = o->occ + k * o->nt;
-    occ_s[k].y_low = occ_s[k].y_high = NULL;
+    occ_s[k] = (ru_plot_series){o->targets[k], o->occ + k * o->nt, NULL, NULL};
   }
   ru_plot_panel panels[2] = {
       {"total plasma concentration (ng/mL)", conc_s, nconc, 0, 0.0, 0.0},
@@ -161,23 +156,11 @@ static int draw(cli_ctx *ctx, const sim_out *o) {
 static int subject_times(cli_ctx *ctx, const simargs *a, const ru_regimen *r, sim_out *o) {
   const int grid_given = a->times != NULL || isfinite(a->step_h) || isfinite(a->days) ||
                          isfinite(a->hours);
-  if (a->data_path != NULL && !grid_given) {
-    size_t n = 0;
-    for (size_t k = 0; k < ru_regimen_count(r); k++) {
-      const ru_evid e = ru_regimen_event(r, k)->evid;
-      n += (e == RU_EVID_OBSERVATION || e == RU_EVID_OTHER) ? 1u : 0u;
-    }
-    if (n > 0) {
-      o->t = malloc(n * sizeof *o->t);
-      if (o->t == NULL) return cli_fail(ctx, RU_ENOMEM, NULL);
-      for (size_t k = 0; k < ru_regimen_count(r); k++) {
-        const ru_event *e = ru_regimen_event(r, k);
-        if (e->evid != RU_EVID_OBSERVATION && e->evid != RU_EVID_OTHER) continue;
-        if (o->nt > 0 && e->time_h <= o->t[o->nt - 1]) continue; /* one row per time */
-        o->t[o->nt++] = e->time_h;
-      }
-      return 0;
-    }
+  if (a->data_path != NULL && !grid_given && ru_regimen_output_times(r, NULL) > 0) {
+    o->t = malloc(ru_regimen_count(r) * sizeof *o->t);
+    if (o->t == NULL) return cli_fail(ctx, RU_ENOMEM, NULL);
+    o->nt = ru_regimen_output_times(r, o->t);
+    return 0;
   }
   return simargs_times(ctx, a, 7.0, &o->t, &o->nt);
 }

@@ -140,35 +140,6 @@ static int parse_opts(cli_ctx *ctx, syn_opts *o) {
   return 0;
 }
 
-/* --- regimen input ------------------------------------------------------------------------ */
-
-/* Input time course from the regimens on times[nt], held inputs combined (library). */
-static int regimen_inputs(cli_ctx *ctx, ru_kb *kb, const simargs *a, const syn_opts *o,
-                          const double *times, size_t nt, double *in_out) {
-  ru_sim *sim = NULL;
-  int rc = simargs_build(ctx, a, &sim);
-  if (rc != 0) {
-    return rc;
-  }
-  double *conc = malloc((ru_sim_compound_count(sim) * nt + 1) * sizeof *conc);
-  if (conc == NULL) {
-    ru_sim_free(sim);
-    return cli_fail(ctx, RU_ENOMEM, NULL);
-  }
-  ru_error err;
-  ru_error_clear(&err);
-  ru_status st = ru_sim_run(sim, times, nt, conc, &err);
-  if (st == RU_OK) {
-    st = ru_synapse_inputs_from_sim(kb, sim, conc, nt, o->in, in_out, &err);
-  }
-  if (st != RU_OK) {
-    rc = cli_fail(ctx, st, &err);
-  }
-  free(conc);
-  ru_sim_free(sim);
-  return rc;
-}
-
 /* --- output -------------------------------------------------------------------------------- */
 
 /* One output time: levels (fold of baseline) and firing for the table and CSV. */
@@ -412,7 +383,6 @@ int cmd_synapse(cli_ctx *ctx) {
     return cli_fail(ctx, st, &err);
   }
   double *times = NULL;
-  double *in = NULL;
   size_t nt = 0;
   size_t r = 0;
   if ((rc = configure(ctx, s, &o, &r)) != 0) {
@@ -422,16 +392,13 @@ int cmd_synapse(cli_ctx *ctx) {
     goto done;
   }
   if (regimen) {
-    in = malloc(nt * NIN * sizeof *in);
-    if (in == NULL) {
-      rc = cli_fail(ctx, RU_ENOMEM, NULL);
+    /* the regimens' occupancy time course, held inputs combined (library) */
+    ru_sim *sim = NULL;
+    if ((rc = simargs_build(ctx, &a, &sim)) != 0) {
       goto done;
     }
-    if ((rc = regimen_inputs(ctx, kb, &a, &o, times, nt, in)) != 0) {
-      goto done;
-    }
-    st = nt > 1 ? ru_synapse_set_inputs_samples(s, times, nt, in, &err)
-                : ru_synapse_set_inputs_constant(s, in, &err);
+    st = ru_synapse_set_inputs_from_sim(s, kb, sim, times, nt, o.in, &err);
+    ru_sim_free(sim);
   } else {
     st = ru_synapse_set_inputs_constant(s, o.in, &err);
   }
@@ -448,7 +415,6 @@ int cmd_synapse(cli_ctx *ctx) {
   rc = emit(ctx, s, r, &o, regimen);
 done:
   free(times);
-  free(in);
   ru_synapse_free(s);
   return rc;
 }

@@ -19,10 +19,25 @@ static const char *const SETS[] = {"pet",           "ddi",    "pm",        "wash
                                    "microdialysis", "firing", "physiology"};
 #define NSETS (sizeof SETS / sizeof SETS[0])
 
-static int is_set_name(const char *s) {
-  for (size_t i = 0; i < NSETS; i++)
-    if (strcmp(SETS[i], s) == 0) return 1;
-  return 0;
+/* --set LIST: marks the sets a comma list names (empty items skipped); returns how many names
+ * it held, 0 when it is not a list of at most NSETS set names (under 128 characters). */
+static size_t select_sets(const char *list, int *selected) {
+  int marks[NSETS] = {0};
+  size_t n = 0;
+  if (strlen(list) >= 128) return 0;
+  for (const char *p = list; *p != '\0';) {
+    const size_t len = strcspn(p, ",");
+    size_t k = 0;
+    while (k < NSETS && !(strlen(SETS[k]) == len && strncmp(SETS[k], p, len) == 0)) k++;
+    if (len > 0) {
+      if (k == NSETS || n >= NSETS) return 0;
+      marks[k] = 1;
+      n++;
+    }
+    p += len + (p[len] == ',');
+  }
+  for (size_t k = 0; n > 0 && k < NSETS; k++) selected[k] |= marks[k];
+  return n;
 }
 
 /* --- a validation row ------------------------------------------------------------------------ */
@@ -250,7 +265,7 @@ static int calibrate(cli_ctx *ctx, ru_kb *kb, const char *data, const ru_validat
 
 int cmd_validate(cli_ctx *ctx) {
   if (cli_npos(ctx) > 0) return cli_usage(ctx, "unexpected argument '%s'", cli_pos(ctx, 0));
-  const char *only[NSETS];
+  int selected[NSETS] = {0};
   size_t nonly = 0;
   const char *data = cli_str(ctx, "--data");
   const int do_calibrate = cli_flag(ctx, "--calibrate"), do_cv = cli_flag(ctx, "--cross-validate");
@@ -258,31 +273,16 @@ int cmd_validate(cli_ctx *ctx) {
    * override */
   const char *overrides[CLI_MAX_SETS];
   size_t nov = 0;
-  char setbuf[CLI_MAX_SETS][128];
   for (size_t i = 0; i < ctx->nsets; i++) {
-    int names_ok = 1;
-    size_t nnew = 0;
-    const char *newsets[NSETS];
-    if (strchr(ctx->sets[i], '=') == NULL && strlen(ctx->sets[i]) < sizeof setbuf[0]) {
-      strcpy(setbuf[i], ctx->sets[i]);
-      char *save = NULL;
-      for (char *tok = strtok_r(setbuf[i], ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
-        if (!is_set_name(tok) || nnew >= NSETS) {
-          names_ok = 0;
-          break;
-        }
-        newsets[nnew++] = tok;
-      }
-    } else {
-      names_ok = 0;
-    }
-    if (names_ok && nnew > 0) {
-      for (size_t k = 0; k < nnew && nonly < NSETS; k++) only[nonly++] = newsets[k];
-    } else if (strchr(ctx->sets[i], '=') != NULL) {
-      overrides[nov++] = ctx->sets[i];
+    const char *x = ctx->sets[i];
+    const size_t n = strchr(x, '=') == NULL ? select_sets(x, selected) : 0;
+    if (n > 0) {
+      nonly += n;
+    } else if (strchr(x, '=') != NULL) {
+      overrides[nov++] = x;
     } else {
       return cli_usage(ctx, "--set '%s': expected pet, ddi, pm, washout, microdialysis, firing, "
-                            "physiology (or a comma list of them) or DRUG.KEY=VALUE", ctx->sets[i]);
+                            "physiology (or a comma list of them) or DRUG.KEY=VALUE", x);
     }
   }
   if (data != NULL && nonly != 1) {
@@ -298,9 +298,7 @@ int cmd_validate(cli_ctx *ctx) {
   size_t nsets = 0, nrows = 0;
   int any_cv = 0;
   for (size_t k = 0; k < NSETS && rc == 0; k++) {
-    int selected = nonly == 0;
-    for (size_t q = 0; q < nonly; q++) selected |= strcmp(only[q], SETS[k]) == 0;
-    if (!selected) continue;
+    if (nonly > 0 && !selected[k]) continue;
     if (cli_stopped(ctx)) {
       rc = cli_interrupted(ctx);
       break;

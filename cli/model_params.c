@@ -16,18 +16,7 @@ typedef struct param_row {
   char citation[1024];
 } param_row;
 
-static const char *status_name(ru_value_status st) {
-  switch (st) {
-  case RU_VALUE_PRIMARY: return "primary";
-  case RU_VALUE_SECONDARY: return "secondary";
-  case RU_VALUE_DERIVED: return "derived";
-  case RU_VALUE_CALIBRATED: return "calibrated";
-  case RU_VALUE_USER: return "user";
-  default: return "missing";
-  }
-}
-
-CLI_GETTER(get_status, param_row, c->str = status_name(row->p.value.status))
+CLI_GETTER(get_status, param_row, c->str = ru_value_status_name(row->p.value.status))
 
 static const cli_column PARAMS[] = {
     CLI_FIELD_STRP("domain", param_row, p.domain),
@@ -62,12 +51,7 @@ static int emit_params(cli_ctx *ctx, ru_kb *kb, const void *model, size_t n, par
   for (size_t i = 0; i < n; i++) {
     param_row *r = &rows[m];
     if (at(model, i, &r->p, NULL) != RU_OK) continue;
-    if (r->p.value.source[0] != '\0' && strcmp(r->p.value.source, "user") != 0) {
-      ru_kb_source(kb, r->p.value.source, r->citation, sizeof r->citation, NULL);
-    } else if (r->p.value.status == RU_VALUE_MISSING) {
-      snprintf(r->citation, sizeof r->citation, "missing from the knowledge base%s",
-               r->p.optional ? " (mechanism off)" : "");
-    }
+    ru_model_param_citation(kb, &r->p, r->citation, sizeof r->citation);
     m++;
   }
   cli_result_rows(res, "parameters", NULL, PARAMS, sizeof PARAMS / sizeof PARAMS[0], rows, sizeof *rows,
@@ -82,18 +66,13 @@ int cmd_model_params(cli_ctx *ctx, int physio) {
   if (kb == NULL) return rc;
   ru_error err;
   ru_error_clear(&err);
-  if (physio) {
-    ru_physio *p = NULL;
-    const ru_status st = ru_physio_new(kb, &p, &err);
-    if (st != RU_OK) return cli_fail(ctx, st, &err);
-    rc = emit_params(ctx, kb, p, ru_physio_param_count(p), phys_param_at);
-    ru_physio_free(p);
-    return rc;
-  }
+  ru_physio *p = NULL;
   ru_synapse *s = NULL;
-  const ru_status st = ru_synapse_new(kb, &s, &err);
+  const ru_status st = physio ? ru_physio_new(kb, &p, &err) : ru_synapse_new(kb, &s, &err);
   if (st != RU_OK) return cli_fail(ctx, st, &err);
-  rc = emit_params(ctx, kb, s, ru_synapse_param_count(s), syn_param_at);
+  rc = physio ? emit_params(ctx, kb, p, ru_physio_param_count(p), phys_param_at)
+              : emit_params(ctx, kb, s, ru_synapse_param_count(s), syn_param_at);
+  ru_physio_free(p);
   ru_synapse_free(s);
   return rc;
 }

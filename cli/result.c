@@ -381,6 +381,56 @@ void cli_result_rows(cli_result *r, const char *key, const char *title, const cl
   cli_table_free(t);
 }
 
+/* The table of nrows rows of one description by column: a line per column shown, with its name,
+ * each row's value and its unit, after title. With labels: a header (name_header, the labels,
+ * "unit") over a rule; without: the lines only, indented by the nesting (a row's fields). */
+static void table_by_column(cli_result *r, const char *title, const char *name_header,
+                            const char *const *labels, const cli_column *cols, size_t ncols,
+                            const void *const *rows, size_t nrows, const void *user) {
+  const size_t m = nrows + 2; /* name, a value per row, unit */
+  const char **cells = malloc(m * sizeof *cells);
+  char (*buf)[1024] = malloc(m * sizeof *buf);
+  cli_cell *v = malloc(sizeof *v);
+  cli_table *t = NULL;
+  if (cells != NULL && buf != NULL && v != NULL) {
+    for (size_t k = 0; k < m; k++) cells[k] = "";
+    if (labels != NULL) {
+      cells[0] = name_header;
+      for (size_t k = 0; k < nrows; k++) cells[1 + k] = labels[k];
+      cells[m - 1] = "unit";
+    }
+    t = cli_table_new(m, cells);
+  }
+  for (size_t j = 0; t != NULL && j < ncols; j++) {
+    const cli_column *c = &cols[j];
+    if (!shown(c, CLI_IN_TABLE)) continue;
+    cells[0] = c->name;
+    for (size_t k = 0; k < nrows; k++) {
+      cell_of(c, rows[k], k, user, v);
+      cells[1 + k] = cell_text(c, v, buf[1 + k], sizeof buf[1 + k]);
+    }
+    cells[m - 1] = c->unit ? c->unit : "";
+    cli_table_add(t, cells);
+  }
+  if (t == NULL || cli_table_failed(t)) {
+    r->oom = 1;
+  } else if (labels != NULL) {
+    if (title != NULL) cli_out_printf(r->out, "%s\n", title);
+    cli_table_render(t, r->out);
+  } else {
+    if (title != NULL) cli_out_printf(r->out, "%s\n", title);
+    char indent[2 * MAX_DEPTH + 3];
+    const size_t w = r->tdepth ? 2 * r->tdepth : 2;
+    memset(indent, ' ', w);
+    indent[w] = '\0';
+    cli_table_render_body(t, r->out, indent);
+  }
+  cli_table_free(t);
+  free(cells);
+  free(buf);
+  free(v);
+}
+
 void cli_result_fields(cli_result *r, const char *title, const cli_column *cols, size_t ncols,
                        const void *row, const void *user, unsigned where) {
   if (r == NULL || r->oom) return;
@@ -393,30 +443,7 @@ void cli_result_fields(cli_result *r, const char *title, const cli_column *cols,
     cli_result_rows(r, NULL, NULL, cols, ncols, row, 0, 1, user, where);
     return;
   }
-  if (!(where & CLI_IN_TABLE)) return;
-  static const char *const hdr[3] = {"", "", ""};
-  cli_table *t = cli_table_new(3, hdr);
-  if (t == NULL) {
-    r->oom = 1;
-    return;
-  }
-  for (size_t k = 0; k < ncols; k++) {
-    const cli_column *c = &cols[k];
-    if (!shown(c, CLI_IN_TABLE)) continue;
-    cli_cell v;
-    char buf[1024];
-    cell_of(c, row, 0, user, &v);
-    const char *cells[3] = {c->name, cell_text(c, &v, buf, sizeof buf), c->unit ? c->unit : ""};
-    cli_table_add(t, cells);
-  }
-  if (title != NULL) cli_out_printf(r->out, "%s\n", title);
-  char indent[2 * MAX_DEPTH + 3];
-  const size_t w = r->tdepth ? 2 * r->tdepth : 2;
-  memset(indent, ' ', w);
-  indent[w] = '\0';
-  cli_table_render_body(t, r->out, indent);
-  if (cli_table_failed(t)) r->oom = 1;
-  cli_table_free(t);
+  if (where & CLI_IN_TABLE) table_by_column(r, title, NULL, NULL, cols, ncols, &row, 1, user);
 }
 
 void cli_result_compare(cli_result *r, const char *key, const char *title, const char *name_header,
@@ -434,62 +461,26 @@ void cli_result_compare(cli_result *r, const char *key, const char *title, const
     if (key != NULL) cli_result_end(r);
     return;
   }
-  cli_cell *v = malloc(sizeof *v);
-  if (v == NULL) {
-    r->oom = 1;
-    return;
-  }
   if (r->fmt == CLI_FMT_CSV) {
-    if ((where & CLI_IN_CSV) && r->csv != NULL) {
-      ru_csv_writer_str(r->csv, name_header);
-      for (size_t k = 0; k < nrows; k++) ru_csv_writer_str(r->csv, labels[k]);
-      ru_csv_writer_str(r->csv, "unit");
-      ru_csv_writer_end_row(r->csv);
-      for (size_t j = 0; j < ncols && ru_csv_writer_status(r->csv) == RU_OK; j++) {
-        if (!shown(&cols[j], CLI_IN_CSV)) continue;
-        ru_csv_writer_str(r->csv, cols[j].name);
-        for (size_t k = 0; k < nrows; k++) {
-          cell_of(&cols[j], rows[k], k, user, v);
-          csv_cell(r, &cols[j], v);
-        }
-        ru_csv_writer_str(r->csv, cols[j].unit ? cols[j].unit : "");
-        ru_csv_writer_end_row(r->csv);
+    if (!(where & CLI_IN_CSV) || r->csv == NULL) return;
+    cli_cell v;
+    ru_csv_writer_str(r->csv, name_header);
+    for (size_t k = 0; k < nrows; k++) ru_csv_writer_str(r->csv, labels[k]);
+    ru_csv_writer_str(r->csv, "unit");
+    ru_csv_writer_end_row(r->csv);
+    for (size_t j = 0; j < ncols && ru_csv_writer_status(r->csv) == RU_OK; j++) {
+      if (!shown(&cols[j], CLI_IN_CSV)) continue;
+      ru_csv_writer_str(r->csv, cols[j].name);
+      for (size_t k = 0; k < nrows; k++) {
+        cell_of(&cols[j], rows[k], k, user, &v);
+        csv_cell(r, &cols[j], &v);
       }
+      ru_csv_writer_str(r->csv, cols[j].unit ? cols[j].unit : "");
+      ru_csv_writer_end_row(r->csv);
     }
-    free(v);
     return;
   }
-  const size_t m = nrows + 2; /* name, a value per row, unit */
-  const char **cells = (where & CLI_IN_TABLE) ? malloc(m * sizeof *cells) : NULL;
-  char (*buf)[1024] = cells != NULL ? malloc(m * sizeof *buf) : NULL;
-  cli_table *t = NULL;
-  if (buf != NULL) {
-    cells[0] = name_header;
-    for (size_t k = 0; k < nrows; k++) cells[1 + k] = labels[k];
-    cells[m - 1] = "unit";
-    t = cli_table_new(m, cells);
-  }
-  for (size_t j = 0; t != NULL && j < ncols; j++) {
-    const cli_column *c = &cols[j];
-    if (!shown(c, CLI_IN_TABLE)) continue;
-    cells[0] = c->name;
-    for (size_t k = 0; k < nrows; k++) {
-      cell_of(c, rows[k], k, user, v);
-      cells[1 + k] = cell_text(c, v, buf[1 + k], sizeof buf[1 + k]);
-    }
-    cells[m - 1] = c->unit ? c->unit : "";
-    cli_table_add(t, cells);
-  }
-  if ((where & CLI_IN_TABLE) && (t == NULL || cli_table_failed(t))) {
-    r->oom = 1;
-  } else if (t != NULL) {
-    if (title != NULL) cli_out_printf(r->out, "%s\n", title);
-    cli_table_render(t, r->out);
-  }
-  cli_table_free(t);
-  free(cells);
-  free(buf);
-  free(v);
+  if (where & CLI_IN_TABLE) table_by_column(r, title, name_header, labels, cols, ncols, rows, nrows, user);
 }
 
 void cli_result_series(cli_result *r, const cli_series_set *s, unsigned where) {

@@ -49,6 +49,10 @@ typedef enum ru_value_status {
   RU_VALUE_USER,        /* user override (--set or user file) */
 } ru_value_status;
 
+/* The status as the knowledge base writes it: "primary", "secondary", "derived", "calibrated",
+ * "user", or "missing" (also for a value outside the enum). Static storage; cannot fail. */
+RU_API const char *ru_value_status_name(ru_value_status st);
+
 /* A number with provenance. value is NaN when missing. */
 typedef struct ru_value {
   double value;

@@ -135,6 +135,17 @@ RU_API ru_status ru_pd_steady_state(const ru_kb *kb, ru_sim *s, const char *cons
 RU_API ru_status ru_pd_at_time(const ru_kb *kb, ru_sim *s, const char *const *targets,
                                size_t ntargets, double t_h, ru_pd_summary *out, ru_error *err);
 
+/* Occupancy at measured total plasma levels: compounds[i] (any name the KB resolves) at
+ * levels[i], a concentration with its unit ("50ng/mL", "120nM": ru_units_parse with the
+ * compound's molar mass), read and checked in order; the compounds are added without doses
+ * (their metabolites come along at level 0) and the overrides ("DRUG.KEY=VALUE") applied; out
+ * [ntargets] receives the summaries at that one point (ru_pd_summarise with nt = 1). */
+RU_API ru_status ru_pd_at_levels(const ru_kb *kb, const char *const *compounds,
+                                 const char *const *levels, size_t n,
+                                 const char *const *overrides, size_t noverrides,
+                                 const char *const *targets, size_t ntargets, ru_pd_summary *out,
+                                 ru_error *err);
+
 /* --- dose response ---------------------------------------------------------------------------- */
 
 /* What a dose-response run applies to every simulated subject (all may be empty). */
@@ -151,6 +162,16 @@ RU_API ru_status ru_pd_dose_mean(const ru_kb *kb, const char *compound, double d
                                  double interval_h, const char *target,
                                  const ru_pd_dose_options *opt, double *mean, int *binds,
                                  ru_error *err);
+
+/* A dose-response curve: for each of ntargets targets the mean steady-state occupancy at each
+ * of ndoses doses (mean[k * ndoses + d], ru_pd_dose_mean), whether anything binds it (binds[k]:
+ * the last dose's answer) and its ED50 (ed50_mg[k], ru_pd_ed50; NaN when nothing binds or 50 %
+ * is not reached). */
+RU_API ru_status ru_pd_dose_response(const ru_kb *kb, const char *compound,
+                                     const double *doses_mg, size_t ndoses, double interval_h,
+                                     const char *const *targets, size_t ntargets,
+                                     const ru_pd_dose_options *opt, double *mean, int *binds,
+                                     double *ed50_mg, ru_error *err);
 
 /* The dose (mg every interval_h) giving a mean steady-state occupancy of `level` (0 < level
  * < 1; 0.5 = ED50), by bisection on log dose over [1e-3, 1e5] mg (occupancy rises

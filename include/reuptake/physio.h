@@ -114,6 +114,11 @@ typedef enum ru_physio_input {
   RU_PHYSIO_SINGLE_DOSE = 3 /* single dose: the time course, at the peak of NET occupancy */
 } ru_physio_input;
 
+/* How the drug state was reached, in words (the JSON "occupancy_input" of `reuptake physiology`
+ * and of Python's physiology()): "none", "held (--occupancy)", "regimen: mean steady-state ...",
+ * "single dose: ..." ("none" outside the enum). Static storage; cannot fail. */
+RU_API const char *ru_physio_input_text(ru_physio_input input);
+
 typedef struct ru_physio_outcome {
   ru_physio_input input;
   ru_physio_drug drug;          /* the drug effect reported ({0, 1} without drug) */

@@ -108,6 +108,10 @@ RU_API ru_status ru_regimen_subset(const ru_regimen *r, long id, ru_regimen **ou
 /* Time of the last explicit dose including expanded ADDL doses (infinite repeats excluded).
  * 0 when the regimen has no dose. */
 RU_API double ru_regimen_last_dose_h(const ru_regimen *r);
+/* The output rows of a dataset (NONMEM's): the times of its observation and other records (EVID
+ * 0 and 2) in record order, one per time (a record not later than the previous output time is
+ * skipped). times has room for ru_regimen_count(r) values (NULL: only count). Returns how many. */
+RU_API size_t ru_regimen_output_times(const ru_regimen *r, double *times);
 
 /* Appends every record of src to r, all or nothing (on error r is unchanged). */
 RU_API ru_status ru_regimen_append(ru_regimen *r, const ru_regimen *src, ru_error *err);

@@ -177,6 +177,12 @@ typedef struct ru_model_param {
   int optional;        /* 1: the mechanism is off when the value is missing */
 } ru_model_param;
 
+/* The citation of p's source into citation[cap] (ru_kb_source; "" when the key is unknown), or
+ * why there is none: "" for a user override, "missing from the knowledge base" for a missing
+ * value (with " (mechanism off)" when p is optional). Cannot fail. */
+RU_API void ru_model_param_citation(const ru_kb *kb, const ru_model_param *p, char *citation,
+                                    size_t cap);
+
 RU_API size_t ru_synapse_param_count(const ru_synapse *s);
 /* Row i; RU_ERANGE when out of range. */
 RU_API ru_status ru_synapse_param_at(const ru_synapse *s, size_t i, ru_model_param *out,
@@ -258,6 +264,14 @@ RU_API double ru_synapse_combine_occupancy(double a, double b);
 RU_API ru_status ru_synapse_inputs_from_sim(const ru_kb *kb, const ru_sim *sim, const double *conc,
                                             size_t nt, const double held[RU_SYN_NINPUTS],
                                             double *out, ru_error *err);
+
+/* A regimen drives s: sim is run at times_h[nt], its inputs computed (ru_synapse_inputs_from_sim,
+ * held[] combined as there) and set on s, as samples when nt > 1
+ * (ru_synapse_set_inputs_samples), else constant. RU_EINVAL without times; the errors of
+ * ru_sim_run, ru_synapse_inputs_from_sim and the setters. */
+RU_API ru_status ru_synapse_set_inputs_from_sim(ru_synapse *s, const ru_kb *kb, ru_sim *sim,
+                                                const double *times_h, size_t nt,
+                                                const double held[RU_SYN_NINPUTS], ru_error *err);
 
 /* Mean steady-state inputs of a simulation's repeated regimens over the last dosing interval:
  * ru_synapse_inputs_from_sim on the RU_PD_STEADY_POINTS grid of ru_sim_steady_profile, each

@@ -18,16 +18,9 @@ _DISPLAY_TARGETS = "SERT,NET,DAT"  # simulate's default: the transporters (cmd_s
 
 def _dataset_times(r: C.Handle) -> List[float]:
     """A dataset subject's output rows: its observation and other records (EVID 0/2), one per
-    time (cmd_simulate.c subject_times)."""
-    out: List[float] = []
-    for k in range(lib.ru_regimen_count(r.h)):
-        ev = lib.ru_regimen_event(r.h, k).contents
-        if ev.evid not in (0, 2):
-            continue
-        if out and ev.time_h <= out[-1]:
-            continue
-        out.append(ev.time_h)
-    return out
+    time (ru_regimen_output_times, as cmd_simulate.c subject_times)."""
+    out = C.doubles(lib.ru_regimen_count(r.h) + 1)
+    return list(out[:lib.ru_regimen_output_times(r.h, out)])
 
 
 def _subject(kb: C.KnowledgeBase, r: C.Handle, phenotypes: List[str], overrides: List[str],
@@ -284,38 +277,19 @@ def _conc_items(conc: Union[str, Mapping[str, Any]]) -> List[tuple]:
 
 def _occupancy_at_levels(k: C.KnowledgeBase, conc: Union[str, Mapping[str, Any]],
                          targets: List[str], overrides: List[str]) -> Any:
-    """Occupancy at given total plasma levels (cmd_occupancy.c run_conc)."""
+    """Occupancy at given total plasma levels (ru_pd_at_levels, as cmd_occupancy.c run_conc)."""
     items = _conc_items(conc)
     if len(items) > 16:
         raise C.InputError("--conc: at most 16 compounds", -2, "cannot parse input")
     err = C.new_error()
-    with C.Handle(lib.ru_sim_free) as s:
-        C.check(lib.ru_sim_new(k.handle, byref(s.h), byref(err)), err)
-        names, levels = [], []
-        for name, level in items:
-            canon = (C.ctypes.c_char * 64)()
-            C.check(lib.ru_kb_resolve(k.handle, C.enc(name), canon, byref(err)), err)
-            C.check(lib.ru_sim_add_compound(s.h, canon.value, byref(err)), err)
-            idx = lib.ru_sim_compound_index(s.h, canon.value)
-            mw = lib.ru_sim_compound_mw(s.h, idx)
-            out = c_double()
-            C.check(lib.ru_units_parse(C.RU_UNIT_CONC, C.enc(level), None, mw, byref(out),
-                                       byref(err)), err)
-            names.append(canon.value)
-            levels.append(out.value)
-        for o in overrides:
-            C.check(lib.ru_sim_set_override(s.h, C.enc(o), byref(err)), err)
-        nc = lib.ru_sim_compound_count(s.h)
-        vec = C.doubles(nc + 1)
-        for name, level in zip(names, levels):
-            idx = lib.ru_sim_compound_index(s.h, name)
-            if idx >= 0:
-                vec[idx] = level
-        arr, keep = C.cstr_array(targets)
-        rows = (RuPdSummary * len(targets))()
-        C.check(lib.ru_pd_summarise(k.handle, s.h, arr, len(targets), vec, 1, rows, byref(err)),
-                err)
-        return _summaries(rows, len(targets), True, "given total plasma concentrations")
+    narr, nkeep = C.cstr_array([name for name, _ in items])
+    larr, lkeep = C.cstr_array([level for _, level in items])
+    oarr, okeep = C.cstr_array(overrides)
+    tarr, tkeep = C.cstr_array(targets)
+    rows = (RuPdSummary * len(targets))()
+    C.check(lib.ru_pd_at_levels(k.handle, narr, larr, len(items), oarr, len(okeep), tarr,
+                                len(targets), rows, byref(err)), err)
+    return _summaries(rows, len(targets), True, "given total plasma concentrations")
 
 
 def occupancy(regimens: Optional[C.Regimens] = None, *, target: C.Strings = None,
@@ -396,22 +370,13 @@ def dose_response(compound: str, doses: Sequence[Union[float, str]], *,
     oarr, okeep = C.cstr_array(C.override_list(set))
     opt = RuPdDoseOptions(parr, len(pkeep), oarr, len(okeep))
     cols: Dict[str, List[Any]] = {"dose_mg": [], "target": [], "mean": []}
-    ed50: Dict[str, float] = {}
-    means: Dict[str, List[float]] = {}
-    for t in targets:
-        bound = c_int(0)
-        vals = []
-        for d in mg:
-            m = c_double()
-            C.check(lib.ru_pd_dose_mean(k.handle, canon.value, d, tau, C.enc(t), byref(opt),
-                                        byref(m), byref(bound), byref(err)), err)
-            vals.append(m.value)
-        if bound.value:
-            e = c_double()
-            C.check(lib.ru_pd_ed50(k.handle, canon.value, tau, C.enc(t), byref(opt), byref(e),
-                                   byref(err)), err)
-            ed50[t] = e.value
-            means[t] = vals
+    tarr, tkeep = C.cstr_array(targets)
+    nd, nt = len(mg), len(targets)
+    mean, ed50_mg, binds = C.doubles(nd * nt), C.doubles(nt), (c_int * max(1, nt))()
+    C.check(lib.ru_pd_dose_response(k.handle, canon.value, (c_double * nd)(*mg), nd, tau, tarr,
+                                    nt, byref(opt), mean, binds, ed50_mg, byref(err)), err)
+    ed50 = {t: ed50_mg[i] for i, t in enumerate(targets) if binds[i]}
+    means = {t: mean[i * nd:(i + 1) * nd] for i, t in enumerate(targets) if binds[i]}
     for j, d in enumerate(mg):
         for t in means:
             cols["dose_mg"].append(d)

@@ -27,10 +27,6 @@ SOMA_RECEPTOR = (0, 1, 2)  # ru_syn_receptor of LC, VTA, DRN somatodendritic aut
 # ru_syn_hold_kind of each assignment option
 _HOLD = {"--occupancy": 0, "--releaser": 1, "--antagonist": 2, "--agonist": 3,
          "--expression": 4}
-# ru_physio_input -> the CLI's occupancy_input text (cmd_physiology.c)
-_PHYS_INPUT = ("none", "held (--occupancy)",
-               "regimen: mean steady-state occupancy over the last dosing interval",
-               "single dose: time course, reported at the time of peak NET occupancy")
 PHYS_SINGLE_DOSE = 3  # RU_PHYSIO_SINGLE_DOSE
 
 Assignments = Union[None, str, Sequence[str], Mapping[str, Any]]
@@ -42,7 +38,6 @@ _PHYS_NOTES = ("one-compartment plasma NE (Vd = CL*t1/2/ln2); NET block lowers c
                "reuptake: more spillover per release) and central (sympathetic drive = LC firing "
                "of the synapse model); heart rate from cardiac junctional NE; null where no "
                "sourced value exists")
-_STATUS = ("missing", "primary", "secondary", "derived", "calibrated", "user")  # ru_value_status
 
 
 # --- names -------------------------------------------------------------------------------------
@@ -164,7 +159,7 @@ def synapse(regimens: Optional[C.Regimens] = None, *, occupancy: Assignments = N
             kb: Optional[C.KnowledgeBase] = None) -> Dict[str, Any]:
     """Extracellular NE, DA and 5-HT in a brain region as fold of the drug-free baseline, with
     LC, VTA and dorsal raphe firing (`reuptake synapse`), under held inputs or a regimen's
-    occupancy time course (ru_synapse_inputs_from_sim; held inputs are combined into it).
+    occupancy time course (ru_synapse_set_inputs_from_sim; held inputs are combined into it).
 
     Held inputs, as the CLI's options ('NAME=x,NAME=y', a list of such, or a dict), applied in
     this order: ``occupancy`` (NET, DAT, SERT, alpha2, D2, 5-HT1A, 5-HT1B, alpha1, 5-HT2C),
@@ -224,18 +219,11 @@ def synapse(regimens: Optional[C.Regimens] = None, *, occupancy: Assignments = N
         tc[:nt] = t_list
         held_c = held
         if from_regimen:
-            inp = C.doubles(nt * NIN)
             with C.build_regimen(regs, data, data_map, "synapse") as reg, \
                     C.build_sim(k, reg, C.phenotype_list(phenotype), C.override_list(set),
                                 sv) as sim:
-                conc = C.doubles(lib.ru_sim_compound_count(sim.h) * nt)
-                C.check(lib.ru_sim_run(sim.h, tc, nt, conc, byref(err)), err)
-                C.check(lib.ru_synapse_inputs_from_sim(k.handle, sim.h, conc, nt, held_c, inp,
-                                                       byref(err)), err)
-            if nt > 1:
-                st = lib.ru_synapse_set_inputs_samples(s.h, tc, nt, inp, byref(err))
-            else:
-                st = lib.ru_synapse_set_inputs_constant(s.h, inp, byref(err))
+                st = lib.ru_synapse_set_inputs_from_sim(s.h, k.handle, sim.h, tc, nt, held_c,
+                                                        byref(err))
         else:
             st = lib.ru_synapse_set_inputs_constant(s.h, held_c, byref(err))
         C.check(st, err)
@@ -301,26 +289,21 @@ def _synapse_result(s: c_void_p, r: int, held: List[float], expr: List[float],
 
 
 def _param_table(k: C.KnowledgeBase, h: c_void_p, count: Any, at: Any) -> Any:
-    """A model's parameters with status and resolved citation (cmd_synapse.c emit_params)."""
+    """A model's parameters with status and resolved citation (ru_model_param_citation, as
+    cli/model_params.c)."""
     cols: Dict[str, List[Any]] = {c: [] for c in ("domain", "name", "value", "unit", "status",
                                                   "source", "citation", "meaning", "optional")}
     for i in range(count(h)):
         p = RuModelParam()
         if at(h, i, byref(p), None) != 0:
             continue
-        src = C.dec(p.value.source)
-        cit = ""
-        if src and src != "user":
-            buf = (c_char * 1024)()
-            lib.ru_kb_source(k.handle, C.enc(src), buf, 1024, None)
-            cit = C.dec(buf.value)
-        elif p.value.status == 0:
-            cit = "missing from the knowledge base" + (" (mechanism off)" if p.optional else "")
-        st = p.value.status
+        buf = (c_char * 1024)()
+        lib.ru_model_param_citation(k.handle, byref(p), buf, 1024)
         for key, v in (("domain", C.dec(p.domain)), ("name", C.dec(p.name)),
                        ("value", p.value.value), ("unit", C.dec(p.unit)),
-                       ("status", _STATUS[st] if 0 <= st < len(_STATUS) else "missing"),
-                       ("source", src), ("citation", cit), ("meaning", C.dec(p.meaning)),
+                       ("status", C.dec(lib.ru_value_status_name(p.value.status))),
+                       ("source", C.dec(p.value.source)), ("citation", C.dec(buf.value)),
+                       ("meaning", C.dec(p.meaning)),
                        ("optional", bool(p.optional))):
             cols[key].append(v)
     return C.table(cols, numeric=("value",))
@@ -430,7 +413,7 @@ def physiology(regimens: Optional[C.Regimens] = None, *, state: str = "rest_supi
             out.update({
                 "state": C.dec(lib.ru_physio_state_name(idx.value)),
                 "net_occupancy": res.drug.net_occupancy,
-                "occupancy_input": _PHYS_INPUT[res.input],
+                "occupancy_input": C.dec(lib.ru_physio_input_text(res.input)),
                 "baseline": _values(res.baseline),
                 # the library's fold; NaN where it is not finite (the CLI's JSON null)
                 "plasma_ne_fold": (res.plasma_ne_fold if math.isfinite(res.plasma_ne_fold)

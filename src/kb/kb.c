@@ -53,6 +53,23 @@ void rui_sbuf_printf(rui_sbuf *b, const char *fmt, ...) {
   b->len += (size_t)need;
 }
 
+const char *ru_value_status_name(ru_value_status st) {
+  switch (st) {
+  case RU_VALUE_PRIMARY:
+    return "primary";
+  case RU_VALUE_SECONDARY:
+    return "secondary";
+  case RU_VALUE_DERIVED:
+    return "derived";
+  case RU_VALUE_CALIBRATED:
+    return "calibrated";
+  case RU_VALUE_USER:
+    return "user";
+  default:
+    return "missing";
+  }
+}
+
 ru_value_status rui_kb_status_of(const char *s) {
   if (s == NULL) {
     return RU_VALUE_MISSING;

@@ -20,23 +20,6 @@ static const char *txt(sqlite3_stmt *st, int i) {
   return t ? (const char *)t : "";
 }
 
-static const char *status_name(ru_value_status s) {
-  switch (s) {
-  case RU_VALUE_PRIMARY:
-    return "primary";
-  case RU_VALUE_SECONDARY:
-    return "secondary";
-  case RU_VALUE_DERIVED:
-    return "derived";
-  case RU_VALUE_CALIBRATED:
-    return "calibrated";
-  case RU_VALUE_USER:
-    return "user";
-  default:
-    return "missing";
-  }
-}
-
 /* A cell mark: '+' primary, 's' secondary, 'd' derived, 'c' calibrated, 'u' user, '.' missing. */
 static char mark_of(const char *status) {
   if (strcmp(status, "primary") == 0) return '+';
@@ -139,7 +122,7 @@ static cJSON *value_json(const ru_kb *kb, const char *key, const ru_value *v) {
   cJSON *o = cJSON_CreateObject();
   cJSON_AddStringToObject(o, "key", key);
   add_num(o, "value", v->value);
-  cJSON_AddStringToObject(o, "status", status_name(v->status));
+  cJSON_AddStringToObject(o, "status", ru_value_status_name(v->status));
   if (v->status == RU_VALUE_MISSING || v->source[0] == '\0') {
     cJSON_AddNullToObject(o, "source");
     cJSON_AddNullToObject(o, "source_quality");

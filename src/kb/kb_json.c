@@ -33,23 +33,6 @@ static void add_str_or_null(cJSON *o, const char *k, const char *v) {
   }
 }
 
-static const char *status_name(ru_value_status s) {
-  switch (s) {
-  case RU_VALUE_PRIMARY:
-    return "primary";
-  case RU_VALUE_SECONDARY:
-    return "secondary";
-  case RU_VALUE_DERIVED:
-    return "derived";
-  case RU_VALUE_CALIBRATED:
-    return "calibrated";
-  case RU_VALUE_USER:
-    return "user";
-  default:
-    return "missing";
-  }
-}
-
 /* Remembers a cited source key once. */
 static void cite(cJSON *keys, const char *key) {
   if (key == NULL || *key == '\0') {
@@ -70,7 +53,7 @@ static void add_value(cJSON *pk, cJSON *keys, const char *k, const ru_value *v) 
   snprintf(sk, sizeof sk, "%s_source", k);
   add_str_or_null(pk, sk, v->status == RU_VALUE_MISSING ? NULL : v->source);
   snprintf(sk, sizeof sk, "%s_status", k);
-  cJSON_AddStringToObject(pk, sk, status_name(v->status));
+  cJSON_AddStringToObject(pk, sk, ru_value_status_name(v->status));
   cite(keys, v->status == RU_VALUE_MISSING ? NULL : v->source);
 }
 

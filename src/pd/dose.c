@@ -75,3 +75,26 @@ ru_status ru_pd_dose_for_level(const ru_kb *kb, const char *compound, double int
   if (st == RU_OK) *dose_mg = sqrt(lo * hi);
   return st;
 }
+
+ru_status ru_pd_dose_response(const ru_kb *kb, const char *compound, const double *doses_mg,
+                              size_t ndoses, double interval_h, const char *const *targets,
+                              size_t ntargets, const ru_pd_dose_options *opt, double *mean,
+                              int *binds, double *ed50_mg, ru_error *err) {
+  if (targets == NULL || mean == NULL || binds == NULL || ed50_mg == NULL ||
+      (doses_mg == NULL && ndoses > 0)) {
+    return ru_error_set(err, RU_EINVAL, "ru_pd_dose_response: NULL argument");
+  }
+  ru_status st = RU_OK;
+  for (size_t k = 0; k < ntargets && st == RU_OK; k++) {
+    binds[k] = 0;
+    for (size_t d = 0; d < ndoses && st == RU_OK; d++) {
+      st = ru_pd_dose_mean(kb, compound, doses_mg[d], interval_h, targets[k], opt,
+                           &mean[k * ndoses + d], &binds[k], err);
+    }
+    ed50_mg[k] = nan("");
+    if (st == RU_OK && binds[k]) {
+      st = ru_pd_ed50(kb, compound, interval_h, targets[k], opt, &ed50_mg[k], err);
+    }
+  }
+  return st;
+}

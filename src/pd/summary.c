@@ -6,6 +6,7 @@
 
 #include "core/alloc.h"
 #include "reuptake/pd.h"
+#include "reuptake/units.h"
 
 void ru_pd_interval_stats(const double *occ, size_t n, double *mean, double *trough,
                           double *peak) {
@@ -122,5 +123,43 @@ ru_status ru_pd_at_time(const ru_kb *kb, ru_sim *s, const char *const *targets, 
   if (st == RU_OK) st = ru_sim_run(s, &t_h, 1, conc, err);
   if (st == RU_OK) st = ru_pd_summarise(kb, s, targets, ntargets, conc, 1, out, err);
   rui_free(conc);
+  return st;
+}
+
+ru_status ru_pd_at_levels(const ru_kb *kb, const char *const *compounds,
+                          const char *const *levels, size_t n, const char *const *overrides,
+                          size_t noverrides, const char *const *targets, size_t ntargets,
+                          ru_pd_summary *out, ru_error *err) {
+  if (kb == NULL || (n > 0 && (compounds == NULL || levels == NULL))) {
+    return ru_error_set(err, RU_EINVAL, "ru_pd_at_levels: NULL argument");
+  }
+  char (*names)[RU_NAME_MAX] = rui_calloc(n + 1, sizeof *names);
+  double *level = rui_calloc(n + 1, sizeof *level);
+  double *conc = NULL;
+  ru_sim *s = NULL;
+  ru_status st = names && level ? RU_OK : ru_error_set(err, RU_ENOMEM, "out of memory");
+  for (size_t i = 0; i < n && st == RU_OK; i++) {
+    ru_compound c;
+    st = ru_kb_resolve(kb, compounds[i], names[i], err);
+    if (st == RU_OK) st = ru_kb_compound(kb, names[i], &c, err);
+    if (st == RU_OK) st = ru_units_parse(RU_UNIT_CONC, levels[i], NULL, c.mw_g_per_mol.value, &level[i], err);
+  }
+  if (st == RU_OK) st = ru_sim_new(kb, &s, err);
+  /* the compounds without doses; their metabolites come along at level 0 */
+  for (size_t i = 0; i < n && st == RU_OK; i++) st = ru_sim_add_compound(s, names[i], err);
+  for (size_t i = 0; i < noverrides && st == RU_OK; i++) st = ru_sim_set_override(s, overrides[i], err);
+  if (st == RU_OK) {
+    conc = rui_calloc(ru_sim_compound_count(s) + 1, sizeof *conc);
+    if (conc == NULL) st = ru_error_set(err, RU_ENOMEM, "out of memory");
+    for (size_t i = 0; conc != NULL && i < n; i++) {
+      const long idx = ru_sim_compound_index(s, names[i]);
+      if (idx >= 0) conc[idx] = level[i];
+    }
+  }
+  if (st == RU_OK) st = ru_pd_summarise(kb, s, targets, ntargets, conc, 1, out, err);
+  rui_free(conc);
+  rui_free(level);
+  rui_free(names);
+  ru_sim_free(s);
   return st;
 }

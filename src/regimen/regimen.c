@@ -454,6 +454,26 @@ ru_status ru_regimen_subset(const ru_regimen *r, long id, ru_regimen **out, ru_e
   return RU_OK;
 }
 
+size_t ru_regimen_output_times(const ru_regimen *r, double *times) {
+  size_t n = 0;
+  double last = 0.0;
+  for (size_t i = 0; r != NULL && i < r->n; i++) {
+    const ru_event *e = &r->ev[i];
+    if (e->evid != RU_EVID_OBSERVATION && e->evid != RU_EVID_OTHER) {
+      continue;
+    }
+    if (n > 0 && e->time_h <= last) {
+      continue; /* one row per time */
+    }
+    last = e->time_h;
+    if (times != NULL) {
+      times[n] = last;
+    }
+    n++;
+  }
+  return n;
+}
+
 double ru_regimen_last_dose_h(const ru_regimen *r) {
   double last = 0.0;
   for (size_t i = 0; r != NULL && i < r->n; i++) {

@@ -144,3 +144,23 @@ ru_status ru_synapse_steady_inputs(const ru_kb *kb, ru_sim *sim, const double he
   rui_free(col);
   return st;
 }
+
+ru_status ru_synapse_set_inputs_from_sim(ru_synapse *s, const ru_kb *kb, ru_sim *sim,
+                                         const double *times_h, size_t nt,
+                                         const double held[NIN], ru_error *err) {
+  if (s == NULL || sim == NULL || times_h == NULL || nt == 0) {
+    return ru_error_set(err, RU_EINVAL, "ru_synapse_set_inputs_from_sim: no simulation or times");
+  }
+  double *conc = rui_malloc((ru_sim_compound_count(sim) * nt + 1) * sizeof *conc);
+  double *in = rui_malloc(nt * NIN * sizeof *in);
+  ru_status st = conc != NULL && in != NULL ? RU_OK : ru_error_set(err, RU_ENOMEM, "out of memory");
+  if (st == RU_OK) st = ru_sim_run(sim, times_h, nt, conc, err);
+  if (st == RU_OK) st = ru_synapse_inputs_from_sim(kb, sim, conc, nt, held, in, err);
+  if (st == RU_OK) {
+    st = nt > 1 ? ru_synapse_set_inputs_samples(s, times_h, nt, in, err)
+                : ru_synapse_set_inputs_constant(s, in, err);
+  }
+  rui_free(conc);
+  rui_free(in);
+  return st;
+}

@@ -6,6 +6,7 @@
  * Optional parameters switch a mechanism off when the KB lacks them (a missing value is never
  * replaced by a guess). */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -202,4 +203,16 @@ ru_status rui_params_at(const rui_param_set *ps, size_t i, ru_model_param *out, 
   out->value = ps->v[i];
   out->optional = sp->optional;
   return RU_OK;
+}
+
+void ru_model_param_citation(const ru_kb *kb, const ru_model_param *p, char *citation,
+                             size_t cap) {
+  if (citation == NULL || cap == 0) return;
+  citation[0] = '\0';
+  if (p == NULL) return;
+  if (p->value.source[0] != '\0' && strcmp(p->value.source, "user") != 0) {
+    if (kb != NULL) ru_kb_source(kb, p->value.source, citation, cap, NULL);
+  } else if (p->value.status == RU_VALUE_MISSING) {
+    snprintf(citation, cap, "missing from the knowledge base%s", p->optional ? " (mechanism off)" : "");
+  }
 }

@@ -78,6 +78,19 @@ static ru_status course(const ru_physio *p, size_t state, const double *t,
   return RU_OK;
 }
 
+const char *ru_physio_input_text(ru_physio_input input) {
+  switch (input) {
+  case RU_PHYSIO_HELD:
+    return "held (--occupancy)";
+  case RU_PHYSIO_STEADY:
+    return "regimen: mean steady-state occupancy over the last dosing interval";
+  case RU_PHYSIO_SINGLE_DOSE:
+    return "single dose: time course, reported at the time of peak NET occupancy";
+  default:
+    return "none";
+  }
+}
+
 ru_status ru_physio_evaluate(const ru_physio *p, const ru_kb *kb, size_t state, ru_sim *sim,
                              const double held_in[RU_SYN_NINPUTS], ru_physio_outcome *out,
                              ru_error *err) {
