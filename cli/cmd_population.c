@@ -202,18 +202,18 @@ static const cli_column ENGINE[] = {
     {"time_h", "h", 8, CLI_COL_NUMS, offsetof(pop_head, time_h), NULL, NULL, 0, NULL},
 };
 
-/* CYP2C19 phenotypes drawn (none: CYP2C19 not drawn). */
-typedef struct c19_row {
-  const char *phenotype;
-  double frequency, activity;
-  int as_nm;
-} c19_row;
+/* CYP2C19 phenotypes drawn (none: CYP2C19 not drawn), read from the run: every row is the
+ * ru_pop, phenotype i. */
+CLI_GETTER(get_c19_phenotype, ru_pop, c->str = ru_pop_cyp2c19_name(row, i))
+CLI_GETTER(get_c19_frequency, ru_pop, c->num = ru_pop_cyp2c19_frequency(row, i))
+CLI_GETTER(get_c19_activity, ru_pop, c->num = ru_pop_cyp2c19_activity(row, i, NULL))
+CLI_GETTER(get_c19_as_nm, ru_pop, ru_pop_cyp2c19_activity(row, i, &c->boolean))
 
 static const cli_column C19[] = {
-    CLI_FIELD_STRP("phenotype", c19_row, phenotype),
-    CLI_FIELD_NUM("frequency", "fraction", 4, c19_row, frequency),
-    CLI_FIELD_NUM("activity", NULL, 4, c19_row, activity),
-    CLI_FIELD_BOOL("activity_unsourced_simulated_as_nm", c19_row, as_nm),
+    CLI_GET("phenotype", NULL, 0, CLI_COL_STRP, get_c19_phenotype),
+    CLI_GET("frequency", "fraction", 4, CLI_COL_NUM, get_c19_frequency),
+    CLI_GET("activity", NULL, 4, CLI_COL_NUM, get_c19_activity),
+    CLI_GET("activity_unsourced_simulated_as_nm", NULL, 0, CLI_COL_BOOL, get_c19_as_nm),
 };
 
 /* A band: the library's description, its percentile time courses (JSON) and their values at the
@@ -288,8 +288,7 @@ typedef struct pop_view {
   double *att; /* attainment of criterion k at time j: att[k * nt + j] */
   band_row *bands;
   phen_row *phen;
-  c19_row *c19;
-  size_t nb, ncrit, nphen, nc19;
+  size_t nb, ncrit, nphen;
 } pop_view;
 
 /* CSV: one band at one time. Row i (band i / nt, time i % nt) is the double pct + i of the view,
@@ -325,7 +324,6 @@ static void view_free(pop_view *v) {
   free(v->att);
   free(v->bands);
   free(v->phen);
-  free(v->c19);
 }
 
 /* Reads every section's rows out of the summary; 0, or 1 when out of memory. */
@@ -338,14 +336,12 @@ static int view_of(const ru_pop *p, const ru_pop_summary *s, const pop_opts *o, 
   v->nt = nt;
   v->nb = ru_pop_band_count(p);
   v->ncrit = ru_pop_criterion_count(p);
-  v->nc19 = ru_pop_cyp2c19_count(p);
   const size_t ngroups = ru_pop_phenotype_count(p) * ru_pop_compound_count(p);
   v->pct = malloc((npct * v->nb * nt + 1) * sizeof *v->pct);
   v->att = malloc((v->ncrit * nt + 1) * sizeof *v->att);
   v->bands = calloc(v->nb + 1, sizeof *v->bands);
   v->phen = calloc(ngroups + 1, sizeof *v->phen);
-  v->c19 = calloc(v->nc19 + 1, sizeof *v->c19);
-  if (!v->pct || !v->att || !v->bands || !v->phen || !v->c19) return 1;
+  if (!v->pct || !v->att || !v->bands || !v->phen) return 1;
   for (size_t b = 0; b < v->nb; b++) {
     band_row *r = &v->bands[b];
     ru_pop_band(p, b, &r->bi, NULL);
@@ -368,12 +364,6 @@ static int view_of(const ru_pop *p, const ru_pop_summary *s, const pop_opts *o, 
       r->frequency = ru_pop_phenotype_frequency(p, g);
       v->nphen++;
     }
-  }
-  for (size_t h = 0; h < v->nc19; h++) {
-    c19_row *r = &v->c19[h];
-    r->phenotype = ru_pop_cyp2c19_name(p, h);
-    r->frequency = ru_pop_cyp2c19_frequency(p, h);
-    r->activity = ru_pop_cyp2c19_activity(p, h, &r->as_nm);
   }
   return 0;
 }
@@ -426,11 +416,14 @@ static int emit(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, const po
     cli_result_note(res, " %s %.1f%%", ru_pop_phenotype_name(p, g), 100.0 * ru_pop_phenotype_frequency(p, g));
   }
   cli_result_note(res, ")");
-  if (v.nc19 > 0) {
+  const size_t nc19 = ru_pop_cyp2c19_count(p);
+  if (nc19 > 0) {
     cli_result_note(res, " (CYP2C19, independent");
-    for (size_t h = 0; h < v.nc19; h++) {
-      cli_result_note(res, " %s %.1f%%%s", v.c19[h].phenotype, 100.0 * v.c19[h].frequency,
-                      v.c19[h].as_nm ? " [no sourced activity: as NM]" : "");
+    for (size_t h = 0; h < nc19; h++) {
+      int as_nm = 0;
+      ru_pop_cyp2c19_activity(p, h, &as_nm);
+      cli_result_note(res, " %s %.1f%%%s", ru_pop_cyp2c19_name(p, h), 100.0 * ru_pop_cyp2c19_frequency(p, h),
+                      as_nm ? " [no sourced activity: as NM]" : "");
     }
     cli_result_note(res, ")");
   }
@@ -440,7 +433,7 @@ static int emit(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, const po
   snprintf(window, sizeof window, "\ntarget attainment (end window = last %g h)", ru_pop_window_h(p));
 
   cli_result_fields(res, NULL, HEAD, sizeof HEAD / sizeof HEAD[0], &head, NULL, CLI_IN_JSON);
-  cli_result_rows(res, "cyp2c19", NULL, C19, sizeof C19 / sizeof C19[0], v.c19, sizeof *v.c19, v.nc19, NULL, CLI_IN_JSON);
+  cli_result_rows(res, "cyp2c19", NULL, C19, sizeof C19 / sizeof C19[0], p, 0, nc19, NULL, CLI_IN_JSON);
   cli_result_fields(res, NULL, ENGINE, sizeof ENGINE / sizeof ENGINE[0], &head, NULL, CLI_IN_JSON);
   cli_result_rows(res, "bands", title, bands, 7 + 2 * npct, v.bands, sizeof *v.bands, v.nb, NULL,
                   CLI_IN_JSON | CLI_IN_TABLE);
