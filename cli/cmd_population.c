@@ -79,7 +79,6 @@ static int parse_opts(cli_ctx *ctx, pop_opts *o) {
   o->pct[1] = 50.0;
   o->pct[2] = 95.0;
   o->npct = 3;
-  int have_subjects = 0;
   for (size_t k = 0; k < ctx->nparsed; k++) {
     const cli_arg *p = &ctx->parsed[k];
     if (p->opt == NULL) {
@@ -89,7 +88,6 @@ static int parse_opts(cli_ctx *ctx, pop_opts *o) {
                             "atomoxetine:80mg:q24h)", p->text);
     }
     const char *n = p->opt->name, *val = p->text;
-    int rc = 0;
     if (strcmp(n, "--list-ancestries") == 0) {
       o->list_ancestries = 1;
     } else if (strcmp(n, "--subjects") == 0) {
@@ -97,7 +95,6 @@ static int parse_opts(cli_ctx *ctx, pop_opts *o) {
         return cli_usage(ctx, "--subjects '%s': expected a whole number from 1 to %llu", val,
                          (unsigned long long)RU_POP_MAX_SUBJECTS);
       }
-      have_subjects = 1;
     } else if (strcmp(n, "--seed") == 0) {
       if (!parse_u64(val, 0, UINT64_MAX, &o->seed)) {
         return cli_usage(ctx, "--seed '%s': expected a whole number >= 0", val);
@@ -106,7 +103,8 @@ static int parse_opts(cli_ctx *ctx, pop_opts *o) {
       if (*val == '\0') return cli_usage(ctx, "--ancestry needs a name");
       o->ancestry = val;
     } else if (strcmp(n, "--percentiles") == 0) {
-      rc = parse_percentiles(ctx, val, o);
+      const int rc = parse_percentiles(ctx, val, o);
+      if (rc) return rc;
     } else if (strcmp(n, "--target-attainment") == 0) {
       if (o->ncrit >= RU_POP_MAX_CRITERIA) {
         return cli_usage(ctx, "at most %d --target-attainment options", RU_POP_MAX_CRITERIA);
@@ -117,9 +115,8 @@ static int parse_opts(cli_ctx *ctx, pop_opts *o) {
       }
       o->ncrit++;
     }
-    if (rc) return rc;
   }
-  if (!have_subjects && !o->list_ancestries) {
+  if (o->subjects == 0 && !o->list_ancestries) { /* a given --subjects is at least 1 */
     return cli_usage(ctx, "--subjects N is required (e.g. --subjects 1000)");
   }
   return 0;
