@@ -33,9 +33,11 @@ static brain_row brain_exposure(ru_kb *kb, const char *name) {
     b.is_default = 0;
     return b;
   }
-  b.status = b.is_default ? "default"
-             : b.kp.status == RU_VALUE_PRIMARY ? "primary"
-             : b.kp.status == RU_VALUE_DERIVED ? "derived" : "secondary";
+  /* the library's status name, except that this line has always shown a calibrated or user
+   * value (a --compounds file) as "secondary" (kept: output byte-identical) */
+  const ru_value_status st = b.kp.status;
+  const int named = st == RU_VALUE_PRIMARY || st == RU_VALUE_DERIVED;
+  b.status = b.is_default ? "default" : ru_value_status_name(named ? st : RU_VALUE_SECONDARY);
   return b;
 }
 

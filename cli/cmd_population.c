@@ -15,13 +15,11 @@
 #include "result.h"
 #include "simargs.h"
 
-#define MAX_PCT 16
-
 typedef struct pop_opts {
   uint64_t subjects;
   uint64_t seed;
   const char *ancestry;
-  double pct[MAX_PCT];
+  double pct[RU_POP_MAX_PERCENTILES];
   size_t npct;
   ru_pop_criterion crit[RU_POP_MAX_CRITERIA];
   size_t ncrit;
@@ -61,25 +59,15 @@ static int parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out) {
   return 1;
 }
 
+/* The library parses the list (the CLI keeps its old limit of 255 characters); the message of a
+ * bad value quotes the option's text, that of a bad list does not. */
 static int parse_percentiles(cli_ctx *ctx, const char *spec, pop_opts *o) {
-  char buf[256];
-  if (strlen(spec) >= sizeof buf) return cli_usage(ctx, "--percentiles: list too long");
-  strcpy(buf, spec);
-  o->npct = 0;
-  char *save = NULL;
-  for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-    double v;
-    if (ru_units_parse_double(tok, &v) != RU_OK || !(v > 0.0 && v < 100.0)) {
-      return cli_usage(ctx, "--percentiles '%s': '%s' is not a percentile in (0, 100)", spec, tok);
-    }
-    if (o->npct >= MAX_PCT) return cli_usage(ctx, "--percentiles: at most %d values", MAX_PCT);
-    if (o->npct > 0 && !(v > o->pct[o->npct - 1])) {
-      return cli_usage(ctx, "--percentiles '%s': values must increase", spec);
-    }
-    o->pct[o->npct++] = v;
-  }
-  if (o->npct == 0) return cli_usage(ctx, "--percentiles: no values given");
-  return 0;
+  if (strlen(spec) >= 256) return cli_usage(ctx, "--percentiles: list too long");
+  ru_error err;
+  const ru_status st = ru_pop_percentiles_parse(spec, o->pct, &o->npct, &err);
+  if (st == RU_OK || st == RU_ENOMEM) return st == RU_OK ? 0 : cli_fail(ctx, st, &err);
+  if (st == RU_EINVAL) return cli_usage(ctx, "--percentiles: %s", err.message);
+  return cli_usage(ctx, "--percentiles '%s': %s", spec, err.message);
 }
 
 /* Options this command adds to the simulation ones (the option table has checked names and
@@ -91,7 +79,6 @@ static int parse_opts(cli_ctx *ctx, pop_opts *o) {
   o->pct[1] = 50.0;
   o->pct[2] = 95.0;
   o->npct = 3;
-  int have_subjects = 0;
   for (size_t k = 0; k < ctx->nparsed; k++) {
     const cli_arg *p = &ctx->parsed[k];
     if (p->opt == NULL) {
@@ -101,7 +88,6 @@ static int parse_opts(cli_ctx *ctx, pop_opts *o) {
                             "atomoxetine:80mg:q24h)", p->text);
     }
     const char *n = p->opt->name, *val = p->text;
-    int rc = 0;
     if (strcmp(n, "--list-ancestries") == 0) {
       o->list_ancestries = 1;
     } else if (strcmp(n, "--subjects") == 0) {
@@ -109,7 +95,6 @@ static int parse_opts(cli_ctx *ctx, pop_opts *o) {
         return cli_usage(ctx, "--subjects '%s': expected a whole number from 1 to %llu", val,
                          (unsigned long long)RU_POP_MAX_SUBJECTS);
       }
-      have_subjects = 1;
     } else if (strcmp(n, "--seed") == 0) {
       if (!parse_u64(val, 0, UINT64_MAX, &o->seed)) {
         return cli_usage(ctx, "--seed '%s': expected a whole number >= 0", val);
@@ -118,7 +103,8 @@ static int parse_opts(cli_ctx *ctx, pop_opts *o) {
       if (*val == '\0') return cli_usage(ctx, "--ancestry needs a name");
       o->ancestry = val;
     } else if (strcmp(n, "--percentiles") == 0) {
-      rc = parse_percentiles(ctx, val, o);
+      const int rc = parse_percentiles(ctx, val, o);
+      if (rc) return rc;
     } else if (strcmp(n, "--target-attainment") == 0) {
       if (o->ncrit >= RU_POP_MAX_CRITERIA) {
         return cli_usage(ctx, "at most %d --target-attainment options", RU_POP_MAX_CRITERIA);
@@ -129,9 +115,8 @@ static int parse_opts(cli_ctx *ctx, pop_opts *o) {
       }
       o->ncrit++;
     }
-    if (rc) return rc;
   }
-  if (!have_subjects && !o->list_ancestries) {
+  if (o->subjects == 0 && !o->list_ancestries) { /* a given --subjects is at least 1 */
     return cli_usage(ctx, "--subjects N is required (e.g. --subjects 1000)");
   }
   return 0;
@@ -214,18 +199,18 @@ static const cli_column ENGINE[] = {
     {"time_h", "h", 8, CLI_COL_NUMS, offsetof(pop_head, time_h), NULL, NULL, 0, NULL},
 };
 
-/* CYP2C19 phenotypes drawn (none: CYP2C19 not drawn). */
-typedef struct c19_row {
-  const char *phenotype;
-  double frequency, activity;
-  int as_nm;
-} c19_row;
+/* CYP2C19 phenotypes drawn (none: CYP2C19 not drawn), read from the run: every row is the
+ * ru_pop, phenotype i. */
+CLI_GETTER(get_c19_phenotype, ru_pop, c->str = ru_pop_cyp2c19_name(row, i))
+CLI_GETTER(get_c19_frequency, ru_pop, c->num = ru_pop_cyp2c19_frequency(row, i))
+CLI_GETTER(get_c19_activity, ru_pop, c->num = ru_pop_cyp2c19_activity(row, i, NULL))
+CLI_GETTER(get_c19_as_nm, ru_pop, ru_pop_cyp2c19_activity(row, i, &c->boolean))
 
 static const cli_column C19[] = {
-    CLI_FIELD_STRP("phenotype", c19_row, phenotype),
-    CLI_FIELD_NUM("frequency", "fraction", 4, c19_row, frequency),
-    CLI_FIELD_NUM("activity", NULL, 4, c19_row, activity),
-    CLI_FIELD_BOOL("activity_unsourced_simulated_as_nm", c19_row, as_nm),
+    CLI_GET("phenotype", NULL, 0, CLI_COL_STRP, get_c19_phenotype),
+    CLI_GET("frequency", "fraction", 4, CLI_COL_NUM, get_c19_frequency),
+    CLI_GET("activity", NULL, 4, CLI_COL_NUM, get_c19_activity),
+    CLI_GET("activity_unsourced_simulated_as_nm", NULL, 0, CLI_COL_BOOL, get_c19_as_nm),
 };
 
 /* A band: the library's description, its percentile time courses (JSON) and their values at the
@@ -233,8 +218,8 @@ static const cli_column C19[] = {
  * relative (concentration) or absolute (occupancy) resolution. */
 typedef struct band_row {
   ru_pop_band_info bi;
-  cli_nums pct[MAX_PCT];
-  double final[MAX_PCT];
+  cli_nums pct[RU_POP_MAX_PERCENTILES];
+  double final[RU_POP_MAX_PERCENTILES];
 } band_row;
 
 CLI_GETTER(get_band_compound, band_row, c->str = row->bi.is_target ? NULL : row->bi.name)
@@ -300,8 +285,7 @@ typedef struct pop_view {
   double *att; /* attainment of criterion k at time j: att[k * nt + j] */
   band_row *bands;
   phen_row *phen;
-  c19_row *c19;
-  size_t nb, ncrit, nphen, nc19;
+  size_t nb, ncrit, nphen;
 } pop_view;
 
 /* CSV: one band at one time. Row i (band i / nt, time i % nt) is the double pct + i of the view,
@@ -337,7 +321,6 @@ static void view_free(pop_view *v) {
   free(v->att);
   free(v->bands);
   free(v->phen);
-  free(v->c19);
 }
 
 /* Reads every section's rows out of the summary; 0, or 1 when out of memory. */
@@ -350,14 +333,12 @@ static int view_of(const ru_pop *p, const ru_pop_summary *s, const pop_opts *o, 
   v->nt = nt;
   v->nb = ru_pop_band_count(p);
   v->ncrit = ru_pop_criterion_count(p);
-  v->nc19 = ru_pop_cyp2c19_count(p);
   const size_t ngroups = ru_pop_phenotype_count(p) * ru_pop_compound_count(p);
   v->pct = malloc((npct * v->nb * nt + 1) * sizeof *v->pct);
   v->att = malloc((v->ncrit * nt + 1) * sizeof *v->att);
   v->bands = calloc(v->nb + 1, sizeof *v->bands);
   v->phen = calloc(ngroups + 1, sizeof *v->phen);
-  v->c19 = calloc(v->nc19 + 1, sizeof *v->c19);
-  if (!v->pct || !v->att || !v->bands || !v->phen || !v->c19) return 1;
+  if (!v->pct || !v->att || !v->bands || !v->phen) return 1;
   for (size_t b = 0; b < v->nb; b++) {
     band_row *r = &v->bands[b];
     ru_pop_band(p, b, &r->bi, NULL);
@@ -381,12 +362,6 @@ static int view_of(const ru_pop *p, const ru_pop_summary *s, const pop_opts *o, 
       v->nphen++;
     }
   }
-  for (size_t h = 0; h < v->nc19; h++) {
-    c19_row *r = &v->c19[h];
-    r->phenotype = ru_pop_cyp2c19_name(p, h);
-    r->frequency = ru_pop_cyp2c19_frequency(p, h);
-    r->activity = ru_pop_cyp2c19_activity(p, h, &r->as_nm);
-  }
   return 0;
 }
 
@@ -405,8 +380,8 @@ static int emit(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, const po
                    ru_pop_covariance_note(), ru_pop_covariate_note()};
   /* the columns that depend on --percentiles: JSON "percentiles": {"5": [...]}, table "p5" at the
    * final time, CSV "p5" at each time */
-  char keys[MAX_PCT][16], names[MAX_PCT][16];
-  cli_column bands[7 + 2 * MAX_PCT] = {
+  char keys[RU_POP_MAX_PERCENTILES][16], names[RU_POP_MAX_PERCENTILES][16];
+  cli_column bands[7 + 2 * RU_POP_MAX_PERCENTILES] = {
       {"compound", NULL, 0, CLI_COL_STRP, 0, get_band_compound, NULL, CLI_IN_JSON | CLI_OMIT_MISSING, NULL},
       {"target", NULL, 0, CLI_COL_STRP, 0, get_band_target, NULL, CLI_IN_JSON | CLI_OMIT_MISSING, NULL},
       {"band", NULL, 0, CLI_COL_STR, 0, get_band_label, NULL, CLI_IN_TABLE, NULL},
@@ -415,7 +390,7 @@ static int emit(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, const po
       {"resolution_abs", NULL, 4, CLI_COL_NUM, 0, get_resolution_abs, NULL, CLI_IN_JSON | CLI_OMIT_MISSING, NULL},
       {"resolution_rel", NULL, 4, CLI_COL_NUM, 0, get_resolution_rel, NULL, CLI_IN_JSON | CLI_OMIT_MISSING, NULL},
   };
-  cli_column band_times[4 + MAX_PCT] = {
+  cli_column band_times[4 + RU_POP_MAX_PERCENTILES] = {
       CLI_GET("band", NULL, 0, CLI_COL_STR, get_csv_band),
       CLI_GET("quantity", NULL, 0, CLI_COL_STR, get_csv_quantity),
       CLI_GET("unit", NULL, 0, CLI_COL_STR, get_csv_unit),
@@ -438,11 +413,14 @@ static int emit(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, const po
     cli_result_note(res, " %s %.1f%%", ru_pop_phenotype_name(p, g), 100.0 * ru_pop_phenotype_frequency(p, g));
   }
   cli_result_note(res, ")");
-  if (v.nc19 > 0) {
+  const size_t nc19 = ru_pop_cyp2c19_count(p);
+  if (nc19 > 0) {
     cli_result_note(res, " (CYP2C19, independent");
-    for (size_t h = 0; h < v.nc19; h++) {
-      cli_result_note(res, " %s %.1f%%%s", v.c19[h].phenotype, 100.0 * v.c19[h].frequency,
-                      v.c19[h].as_nm ? " [no sourced activity: as NM]" : "");
+    for (size_t h = 0; h < nc19; h++) {
+      int as_nm = 0;
+      ru_pop_cyp2c19_activity(p, h, &as_nm);
+      cli_result_note(res, " %s %.1f%%%s", ru_pop_cyp2c19_name(p, h), 100.0 * ru_pop_cyp2c19_frequency(p, h),
+                      as_nm ? " [no sourced activity: as NM]" : "");
     }
     cli_result_note(res, ")");
   }
@@ -452,7 +430,7 @@ static int emit(cli_ctx *ctx, const ru_pop *p, const ru_pop_summary *s, const po
   snprintf(window, sizeof window, "\ntarget attainment (end window = last %g h)", ru_pop_window_h(p));
 
   cli_result_fields(res, NULL, HEAD, sizeof HEAD / sizeof HEAD[0], &head, NULL, CLI_IN_JSON);
-  cli_result_rows(res, "cyp2c19", NULL, C19, sizeof C19 / sizeof C19[0], v.c19, sizeof *v.c19, v.nc19, NULL, CLI_IN_JSON);
+  cli_result_rows(res, "cyp2c19", NULL, C19, sizeof C19 / sizeof C19[0], p, 0, nc19, NULL, CLI_IN_JSON);
   cli_result_fields(res, NULL, ENGINE, sizeof ENGINE / sizeof ENGINE[0], &head, NULL, CLI_IN_JSON);
   cli_result_rows(res, "bands", title, bands, 7 + 2 * npct, v.bands, sizeof *v.bands, v.nb, NULL,
                   CLI_IN_JSON | CLI_IN_TABLE);

@@ -48,6 +48,7 @@ extern "C" {
 #define RU_POP_DEFAULT_THRESHOLD 0.8  /* default attainment: each banded transporter >= 0.8 */
 #define RU_POP_MAX_TARGETS 8
 #define RU_POP_MAX_CRITERIA 16
+#define RU_POP_MAX_PERCENTILES 16 /* percentile bands one run reports */
 #define RU_POP_MAX_PHENOTYPES 4
 #define RU_POP_MAX_CYP2C19 5 /* PM, IM, NM, RM, UM */
 #define RU_POP_MAX_SUBJECTS 2000000000ULL /* fixed-point sums stay exact up to 2^31 subjects */
@@ -70,6 +71,15 @@ typedef struct ru_pop_criterion {
  * The message does not repeat spec (the caller names its option and the text). out is written
  * only on success. */
 RU_API ru_status ru_pop_criterion_parse(const char *spec, ru_pop_criterion *out, ru_error *err);
+
+/* Parses a comma-separated list of percentiles (e.g. "5,50,95"; empty items are skipped) into
+ * pct[0..*n): each a plain decimal in (0, 100), increasing, at most RU_POP_MAX_PERCENTILES.
+ * Checked item by item, the first failure reported: RU_EPARSE for an item that is not a number
+ * and RU_ERANGE for one outside (0, 100) (the message quotes the item), RU_ERANGE when an item is
+ * not above the one before, RU_EINVAL for a list with no values or too many. The message does
+ * not repeat spec (the caller names its option). pct and *n are written only on success. */
+RU_API ru_status ru_pop_percentiles_parse(const char *spec, double pct[RU_POP_MAX_PERCENTILES], size_t *n,
+                                          ru_error *err);
 
 typedef struct ru_pop_config {
   uint64_t seed;

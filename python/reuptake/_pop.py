@@ -18,7 +18,7 @@ from ._lib import RU_NAME_MAX, RU_SOURCE_MAX, RuError, lib
 RU_POP_MAX_SUBJECTS = 2000000000  # pop.h
 RU_POP_MAX_TARGETS = 8
 RU_POP_MAX_CRITERIA = 16
-MAX_PERCENTILES = 16              # cmd_population.c MAX_PCT
+RU_POP_MAX_PERCENTILES = 16
 
 
 class RuPopCriterion(Structure):
@@ -75,6 +75,8 @@ if AVAILABLE:
             ("ru_pop_criterion_count", c_size_t, [_P]),
             ("ru_pop_criterion_at", POINTER(RuPopCriterion), [_P, c_size_t]),
             ("ru_pop_criterion_parse", c_int, [c_char_p, POINTER(RuPopCriterion), _E]),
+            ("ru_pop_percentiles_parse", c_int, [c_char_p, POINTER(c_double), POINTER(c_size_t),
+                                                 _E]),
             ("ru_pop_phenotype_count", c_size_t, [_P]),
             ("ru_pop_phenotype_name", c_char_p, [_P, c_size_t]),
             ("ru_pop_phenotype_frequency", c_double, [_P, c_size_t]),
@@ -116,19 +118,15 @@ def _criterion(spec: str) -> RuPopCriterion:
 
 
 def _percentiles(pct: Sequence[float]) -> List[float]:
-    out: List[float] = []
-    for q in pct:
-        v = float(q)
-        if not (0.0 < v < 100.0):
-            raise C.usage(f"percentiles: '{q}' is not a percentile in (0, 100)")
-        if out and not v > out[-1]:
-            raise C.usage("percentiles: values must increase")
-        out.append(v)
-    if not out:
-        raise C.usage("percentiles: no values given")
-    if len(out) > MAX_PERCENTILES:
-        raise C.usage(f"percentiles: at most {MAX_PERCENTILES} values")
-    return out
+    """The library's one parser of the percentile list (ru_pop_percentiles_parse), each value
+    written as Python prints it, with the CLI's message."""
+    out = (c_double * RU_POP_MAX_PERCENTILES)()
+    n = c_size_t(0)
+    err = C.new_error()
+    spec = ",".join(str(q) for q in pct)
+    if lib.ru_pop_percentiles_parse(C.enc(spec), out, byref(n), byref(err)) != 0:
+        raise C.usage(f"percentiles: {C.dec(err.message)}")
+    return list(out[:n.value])
 
 
 def ancestries(*, kb: Optional[C.KnowledgeBase] = None) -> List[str]:

@@ -407,6 +407,46 @@ static void criterion_parse_rejects_no_comparison_no_target_and_non_fractions(vo
   }
 }
 
+static void percentiles_parse_reads_an_increasing_list_and_skips_empty_items(void **state) {
+  (void)state;
+  double pct[RU_POP_MAX_PERCENTILES];
+  size_t n = 0;
+  ru_error err;
+  assert_int_equal(ru_pop_percentiles_parse("5,,50,95,", pct, &n, &err), RU_OK);
+  assert_int_equal(n, 3);
+  assert_true(pct[0] == 5.0 && pct[1] == 50.0 && pct[2] == 95.0);
+  assert_int_equal(ru_pop_percentiles_parse("0.5,1e1,99.5", pct, &n, &err), RU_OK);
+  assert_int_equal(n, 3);
+  assert_true(pct[0] == 0.5 && pct[1] == 10.0 && pct[2] == 99.5);
+  char full[64] = "1";
+  for (int k = 2; k <= RU_POP_MAX_PERCENTILES; k++) snprintf(full + strlen(full), 8, ",%d", k);
+  assert_int_equal(ru_pop_percentiles_parse(full, pct, &n, &err), RU_OK);
+  assert_int_equal(n, RU_POP_MAX_PERCENTILES);
+}
+
+/* The first bad item is reported (the count is checked before the order), pct left alone. */
+static void percentiles_parse_rejects_out_of_range_decreasing_empty_and_too_long_lists(void **state) {
+  (void)state;
+  double pct[RU_POP_MAX_PERCENTILES] = {42.0};
+  size_t n = 7;
+  ru_error err;
+  assert_int_equal(ru_pop_percentiles_parse("50,abc", pct, &n, &err), RU_EPARSE);
+  assert_string_equal(err.message, "'abc' is not a percentile in (0, 100)");
+  assert_int_equal(ru_pop_percentiles_parse("5.0,100", pct, &n, &err), RU_ERANGE);
+  assert_string_equal(err.message, "'100' is not a percentile in (0, 100)");
+  assert_int_equal(ru_pop_percentiles_parse("0", pct, &n, &err), RU_ERANGE);
+  assert_int_equal(ru_pop_percentiles_parse("50,50", pct, &n, &err), RU_ERANGE);
+  assert_string_equal(err.message, "values must increase");
+  assert_int_equal(ru_pop_percentiles_parse(",,", pct, &n, &err), RU_EINVAL);
+  assert_string_equal(err.message, "no values given");
+  char over[96] = "1";
+  for (int k = 2; k <= RU_POP_MAX_PERCENTILES; k++) snprintf(over + strlen(over), 8, ",%d", k);
+  strcat(over, ",15"); /* too many, and decreasing: the count is reported */
+  assert_int_equal(ru_pop_percentiles_parse(over, pct, &n, &err), RU_EINVAL);
+  assert_string_equal(err.message, "at most 16 values");
+  assert_true(pct[0] == 42.0 && n == 7);
+}
+
 /* pop.h: the criteria and the variability rows are one array each (callers read them in place). */
 static void criteria_and_variability_rows_are_one_array(void **state) {
   const fixture *f = *state;
@@ -478,6 +518,8 @@ int main(void) {
       cmocka_unit_test(streamed_fast_path_equals_the_tile_path_bitwise),
       cmocka_unit_test(criterion_parse_reads_target_comparison_and_threshold),
       cmocka_unit_test(criterion_parse_rejects_no_comparison_no_target_and_non_fractions),
+      cmocka_unit_test(percentiles_parse_reads_an_increasing_list_and_skips_empty_items),
+      cmocka_unit_test(percentiles_parse_rejects_out_of_range_decreasing_empty_and_too_long_lists),
       cmocka_unit_test(plot_writes_one_png_and_no_file_on_failure),
       cmocka_unit_test(criteria_and_variability_rows_are_one_array),
   };
