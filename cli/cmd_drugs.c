@@ -33,11 +33,9 @@ static brain_row brain_exposure(ru_kb *kb, const char *name) {
     b.is_default = 0;
     return b;
   }
-  /* the library's status name, except that this line has always shown a calibrated or user
-   * value (a --compounds file) as "secondary" (kept: output byte-identical) */
-  const ru_value_status st = b.kp.status;
-  const int named = st == RU_VALUE_PRIMARY || st == RU_VALUE_DERIVED;
-  b.status = b.is_default ? "default" : ru_value_status_name(named ? st : RU_VALUE_SECONDARY);
+  /* the library's status name: a calibrated or user (--compounds) value says so (it was shown as
+   * "secondary" before 2026-12-02) */
+  b.status = b.is_default ? "default" : ru_value_status_name(b.kp.status);
   return b;
 }
 

@@ -15,10 +15,6 @@ from ._lib import RuProduct, RuValue, lib
 
 __all__ = ["list", "show", "search"]
 
-# ru_value_status (kb.h) as `drugs show` names it in brain_exposure.status
-_PRIMARY, _DERIVED = 1, 3
-
-
 def _json_of(fn, k: C.KnowledgeBase, name: str) -> Dict[str, Any]:
     out = POINTER(c_char)()
     err = C.new_error()
@@ -36,8 +32,7 @@ def _brain_exposure(k: C.KnowledgeBase, name: str) -> Dict[str, Any]:
     ok = lib.ru_pd_compound_kpuu_brain(k.handle, C.enc(name), byref(kp), byref(dflt),
                                        byref(err)) == 0
     status = ("missing" if not ok else "default" if dflt.value else
-              "primary" if kp.status == _PRIMARY else
-              "derived" if kp.status == _DERIVED else "secondary")
+              C.dec(lib.ru_value_status_name(kp.status)))
     return {"kpuu_brain": kp.value if ok else float("nan"), "source": C.dec(kp.source) if ok else "",
             "status": status, "default": bool(dflt.value)}
 
