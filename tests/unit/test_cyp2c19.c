@@ -17,7 +17,7 @@
 
 #include "reuptake.h"
 
-static ru_kb *KB;
+#include "kb_fixture.h"
 
 /* |a - b| <= tol, in double (this cmocka has no assert_double_equal) */
 #define assert_close(a, b, tol)                                                                  \
@@ -25,18 +25,6 @@ static ru_kb *KB;
     const double a_ = (a), b_ = (b);                                                             \
     if (!(fabs(a_ - b_) <= (tol))) fail_msg("%.12g != %.12g (tol %g)", a_, b_, (double)(tol));  \
   } while (0)
-
-static int setup(void **state) {
-  (void)state;
-  ru_error err;
-  return ru_kb_open(NULL, &KB, &err) == RU_OK ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  ru_kb_free(KB);
-  return 0;
-}
 
 /* Steady-state AUC over the dosing interval of the regimen's parent under phenotype (or NULL). */
 static double steady_auc(const char *regimen, const char *compound, const char *phenotype) {

@@ -14,19 +14,7 @@
 
 #include "reuptake.h"
 
-static ru_kb *KB;
-
-static int setup(void **state) {
-  (void)state;
-  ru_error err;
-  return ru_kb_open(NULL, &KB, &err) == RU_OK ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  ru_kb_free(KB);
-  return 0;
-}
+#include "kb_fixture.h"
 
 /* paroxetine has competitive and mechanism-based rows (cyp_inhibition.csv) */
 static void every_row_is_the_guidance_formula_from_the_kb_constants(void **state) {

@@ -27,19 +27,7 @@
 
 #define NT 241
 
-static ru_kb *KB;
-
-static int setup(void **state) {
-  (void)state;
-  ru_error err;
-  return ru_kb_open(NULL, &KB, &err) == RU_OK ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  ru_kb_free(KB);
-  return 0;
-}
+#include "kb_fixture.h"
 
 /* A prepared simulation of the regimens with overrides (both NULL-terminated). */
 static ru_sim *sim_of(const char *const *regimens, const char *const *sets) {

@@ -32,19 +32,7 @@
 #define NT 241
 #define NSUB 24
 
-static ru_kb *KB;
-
-static int setup(void **state) {
-  (void)state;
-  ru_error err;
-  return ru_kb_open(NULL, &KB, &err) == RU_OK ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  ru_kb_free(KB);
-  return 0;
-}
+#include "kb_fixture.h"
 
 typedef struct rx_par {
   double ka, cl, v2, q, v3, kin, kout, ec50; /* ec50 in mg/L */

@@ -19,19 +19,7 @@
 
 #define NT 97
 
-static ru_kb *KB;
-
-static int setup(void **state) {
-  (void)state;
-  ru_error err;
-  return ru_kb_open(NULL, &KB, &err) == RU_OK ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  ru_kb_free(KB);
-  return 0;
-}
+#include "kb_fixture.h"
 
 static ru_sim *sim_of(const char *regimen) {
   ru_error err;

@@ -21,7 +21,7 @@
 
 #include "reuptake.h"
 
-static ru_kb *KB;
+#include "kb_fixture.h"
 
 static double auc_of(const char *regimen, const char *phenotype) {
   ru_error err;
@@ -79,18 +79,6 @@ static void cyp2d6_recovers_after_paroxetine_stops(void **state) {
   assert_true(c.effect > 0.5);
   assert_true(isfinite(c.recovery_50_h) && isfinite(c.recovery_90_h));
   assert_true(c.recovery_90_h > c.recovery_50_h);
-}
-
-static int setup(void **state) {
-  (void)state;
-  ru_error err;
-  return ru_kb_open(NULL, &KB, &err) == RU_OK ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  ru_kb_free(KB);
-  return 0;
 }
 
 int main(void) {

@@ -17,20 +17,8 @@
 
 #include "reuptake.h"
 
-static ru_kb *KB;
+#include "kb_fixture.h"
 static const char *const TARGETS[] = {"SERT", "NET", "DAT", "H1"};
-
-static int setup(void **state) {
-  (void)state;
-  ru_error err;
-  return ru_kb_open(NULL, &KB, &err) == RU_OK ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  ru_kb_free(KB);
-  return 0;
-}
 
 static void map(const char *product, ru_label_dose which, ru_pd_product_map *m) {
   ru_error err;
