@@ -242,7 +242,8 @@ RU_API const char *const *ru_kb_core_pathways(void);
  * compound synonyms; case, spaces, hyphens, dots and underscores are ignored ("effexor-xr"). */
 
 #define RU_PRODUCT_MAX_COMPONENTS 4
-#define RU_PRODUCT_REASON_MAX 256
+/* why a product cannot be simulated, whole: "<compound> is incomplete: <the compound's reason>" */
+#define RU_PRODUCT_REASON_MAX (RU_NAME_MAX + RU_INCOMPLETE_MAX + 32)
 
 /* Release models (docs/products.md gives each input function and its exactness). */
 typedef enum ru_release_kind {

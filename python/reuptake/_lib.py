@@ -43,7 +43,8 @@ RU_DDI_EXPLAIN_MAX = 320     # ddi.h
 RU_VALIDATE_MAX_PARAMS = 16  # validate.h
 RU_PD_STEADY_POINTS = 241    # pd.h
 RU_PRODUCT_MAX_COMPONENTS = 4  # kb.h
-RU_PRODUCT_REASON_MAX = 256  # kb.h
+RU_INCOMPLETE_MAX = 256       # kb.h
+RU_PRODUCT_REASON_MAX = RU_NAME_MAX + RU_INCOMPLETE_MAX + 32  # kb.h
 
 # --- locating the library ---------------------------------------------------------------------
 

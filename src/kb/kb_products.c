@@ -668,7 +668,7 @@ ru_status ru_kb_product(const ru_kb *kb, const char *name, ru_product *out, ru_e
       return ru_error_set(err, RU_ENOMEM, "out of memory");
     }
     if (ru_kb_compound_info(kb, cn, c, &tmp) == RU_OK && c->incomplete[0] != '\0') {
-      snprintf(p.incomplete, sizeof p.incomplete, "%.60s is incomplete: %.170s", cn, c->incomplete);
+      snprintf(p.incomplete, sizeof p.incomplete, "%s is incomplete: %s", cn, c->incomplete);
     }
     rui_free(c);
   }

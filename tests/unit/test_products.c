@@ -173,6 +173,21 @@ static void test_incomplete_product_names_its_reason_everywhere(void **state) {
   ru_regimen_free(r);
 }
 
+/* A product made incomplete by its compound carries the compound's whole reason (compounds.csv,
+ * imipramine: 240 characters), not a cut one: "imipramine is incomplete: <reason>". */
+static void test_a_compound_made_incomplete_product_keeps_the_whole_reason(void **state) {
+  (void)state;
+  ru_product p;
+  ru_compound c;
+  ru_error err;
+  assert_int_equal(ru_kb_product(kb, "Tofranil", &p, &err), RU_OK);
+  assert_int_equal(ru_kb_compound_info(kb, "imipramine", &c, &err), RU_OK);
+  char want[RU_PRODUCT_REASON_MAX];
+  snprintf(want, sizeof want, "imipramine is incomplete: %s", c.incomplete);
+  assert_true(strlen(c.incomplete) > 200);
+  assert_string_equal(p.incomplete, want);
+}
+
 static void test_show_json_lists_the_release_model_and_every_source(void **state) {
   (void)state;
   char *json = NULL;
@@ -440,6 +455,7 @@ int main(void) {
       cmocka_unit_test(test_the_issue_products_are_all_there),
       cmocka_unit_test(test_salt_conversions_match_their_sourced_factors),
       cmocka_unit_test(test_incomplete_product_names_its_reason_everywhere),
+      cmocka_unit_test(test_a_compound_made_incomplete_product_keeps_the_whole_reason),
       cmocka_unit_test(test_show_json_lists_the_release_model_and_every_source),
       cmocka_unit_test(test_malformed_rows_are_refused_with_file_line_field),
       cmocka_unit_test(test_product_rules_are_enforced),
