@@ -17,17 +17,7 @@
 #include "reuptake/pd.h"
 #include "reuptake/pk.h"
 
-static ru_kb *KB;
-
-static int setup(void **state) {
-  (void)state;
-  return ru_kb_open(NULL, &KB, NULL) == RU_OK ? 0 : -1;
-}
-static int teardown(void **state) {
-  (void)state;
-  ru_kb_free(KB);
-  return 0;
-}
+#include "kb_fixture.h"
 
 /* The same point by hand: a simulation with the compound and no dose, its level placed. */
 static double mean_by_hand(const char *compound, double ng_per_ml, const char *override,

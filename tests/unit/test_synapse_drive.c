@@ -18,17 +18,7 @@
 
 #define NT 7
 
-static ru_kb *KB;
-
-static int setup(void **state) {
-  (void)state;
-  return ru_kb_open(NULL, &KB, NULL) == RU_OK ? 0 : -1;
-}
-static int teardown(void **state) {
-  (void)state;
-  ru_kb_free(KB);
-  return 0;
-}
+#include "kb_fixture.h"
 
 static ru_sim *atomoxetine(void) {
   ru_regimen *r = NULL;

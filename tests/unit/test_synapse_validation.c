@@ -18,17 +18,7 @@
 #include "reuptake/validate.h"
 #include "validation/synapse_rows.h"
 
-static ru_kb *KB;
-
-static int setup(void **state) {
-  (void)state;
-  return ru_kb_open(NULL, &KB, NULL) == RU_OK ? 0 : -1;
-}
-static int teardown(void **state) {
-  (void)state;
-  ru_kb_free(KB);
-  return 0;
-}
+#include "kb_fixture.h"
 
 static double metric(const ru_vset *v, const char *name) {
   for (size_t i = 0; i < v->nmetrics; i++) {
